@@ -1,0 +1,42 @@
+import * as z from 'zod';
+import { Admin, AdminEmail, AdminName, AdminPassword } from './admin.ts';
+
+export const SetupStatus = z.object({ needsSetup: z.boolean() });
+export type SetupStatus = z.infer<typeof SetupStatus>;
+
+/** First-run setup: the one-time token printed by the server, and the first owner. */
+export const SetupInput = z.strictObject({
+  token: z.string().min(1, 'is required').max(200),
+  email: AdminEmail,
+  name: AdminName,
+  password: AdminPassword,
+});
+export type SetupInput = z.infer<typeof SetupInput>;
+
+/** Login does not apply the password policy: an old, weaker password must still be able to log in. */
+export const LoginInput = z.strictObject({
+  email: z.string().trim().min(1, 'is required').max(254).transform((s) => s.toLowerCase()),
+  password: z
+    .string()
+    .min(1, 'is required')
+    .refine((s) => new TextEncoder().encode(s).length <= 1024, 'must be at most 1,024 bytes'),
+});
+export type LoginInput = z.infer<typeof LoginInput>;
+
+export const Me = z.object({
+  admin: Admin,
+  sessionId: z.string(),
+  sessionExpiresAt: z.string(),
+  sandbox: z.boolean(),
+});
+export type Me = z.infer<typeof Me>;
+
+export const ChangePasswordInput = z.strictObject({
+  currentPassword: z.string().min(1, 'is required').max(1024),
+  newPassword: AdminPassword,
+  endOtherSessions: z.boolean().default(true),
+});
+export type ChangePasswordInput = z.infer<typeof ChangePasswordInput>;
+
+export const ChangePasswordResult = z.object({ endedSessions: z.number().int() });
+export type ChangePasswordResult = z.infer<typeof ChangePasswordResult>;

@@ -1,0 +1,18 @@
+import * as z from 'zod';
+
+/** An admin session as listed in Settings → Sessions. Never carries the token or anything that derives it. */
+export const SessionInfo = z.object({
+  id: z.string(),
+  adminEmail: z.string(),
+  adminName: z.string(),
+  userAgent: z.string(),
+  device: z.string(),
+  ip: z.string(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  current: z.boolean(),
+});
+export type SessionInfo = z.infer<typeof SessionInfo>;
+
+export const SessionList = z.object({ sessions: z.array(SessionInfo) });
+export type SessionList = z.infer<typeof SessionList>;
