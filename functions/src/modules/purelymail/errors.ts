@@ -1,0 +1,54 @@
+import type { PurelyMailOperation } from './purelymail-types.ts';
+
+/**
+ * PurelyMail answered with a `type:"error"` envelope (usually with HTTP 200).
+ * `message` is PurelyMail's own text; it never contains the API token.
+ */
+export class PurelyMailApiError extends Error {
+  override readonly name = 'PurelyMailApiError';
+  constructor(
+    readonly operation: PurelyMailOperation,
+    readonly code: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(`PurelyMail ${operation} failed: [${code}] ${message}`, options);
+  }
+}
+
+/**
+ * Why PurelyMail could not be used:
+ * - network: connection refused or reset, DNS failure
+ * - timeout: no complete answer within the client's timeout
+ * - http: a non-2xx status without an error envelope (5xx, 429, 404, Cloudflare 530, ...)
+ * - protocol: a 2xx answer that is not the documented envelope (not JSON, wrong shape)
+ */
+export type PurelyMailUnavailableReason = 'network' | 'timeout' | 'http' | 'protocol';
+
+/** PurelyMail could not be reached or did not speak the protocol. Never contains the token or request body. */
+export class PurelyMailUnavailableError extends Error {
+  override readonly name = 'PurelyMailUnavailableError';
+  constructor(
+    readonly operation: PurelyMailOperation,
+    readonly reason: PurelyMailUnavailableReason,
+    readonly status?: number,
+    options?: ErrorOptions,
+  ) {
+    super(`PurelyMail ${operation} unavailable: ${reason}${status === undefined ? '' : ` (HTTP ${status})`}`, options);
+  }
+}
+
+/**
+ * A request did not match the operation's schema, so it was not sent. This is a programming error:
+ * callers validate user input before reaching the client. Only field paths are reported, never values.
+ */
+export class PurelyMailRequestInvalidError extends Error {
+  override readonly name = 'PurelyMailRequestInvalidError';
+  constructor(
+    readonly operation: PurelyMailOperation,
+    readonly fields: string[],
+    options?: ErrorOptions,
+  ) {
+    super(`PurelyMail ${operation} request invalid: ${fields.join(', ') || '(root)'}`, options);
+  }
+}
