@@ -1,0 +1,123 @@
+import * as z from 'zod';
+
+/**
+ * Why an imapsync run ended, derived from its exit status, the signal it died by and whether we asked it to stop.
+ * The API stores it, the UI explains it with exitClassInfo, the worker decides retries with retryable.
+ */
+export const ExitClass = z.enum([
+  'succeeded',
+  'cancelled',
+  'interrupted',
+  'auth_source',
+  'auth_dest',
+  'connect_source',
+  'connect_dest',
+  'tls',
+  'quota',
+  'append',
+  'transfer_limit',
+  'locked',
+  'usage',
+  'config',
+  'partial',
+  'unknown',
+]);
+export type ExitClass = z.infer<typeof ExitClass>;
+
+/** Live progress of one run. Totals are null when imapsync printed none (--nofoldersizes, or before sizing). */
+export const RunProgress = z.object({
+  currentFolder: z.string().nullable(),
+  folderIndex: z.number().int().nonnegative(),
+  folderCount: z.number().int().nonnegative().nullable(),
+  /** Messages processed so far: copied, already present, skipped or ignored. */
+  messagesDone: z.number().int().nonnegative(),
+  messagesTotal: z.number().int().nonnegative().nullable(),
+  /** Bytes actually copied so far. */
+  bytesDone: z.number().int().nonnegative(),
+  bytesTotal: z.number().int().nonnegative().nullable(),
+  etaSeconds: z.number().int().nonnegative().nullable(),
+  errors: z.number().int().nonnegative(),
+  lastErrors: z.array(z.string()),
+});
+export type RunProgress = z.infer<typeof RunProgress>;
+
+/**
+ * Final figures of a run. They come from imapsync's Statistics block when it printed one,
+ * otherwise from the per-message lines (then the fields only the block knows are null).
+ */
+export const RunStats = z.object({
+  transferred: z.number().int().nonnegative(),
+  skipped: z.number().int().nonnegative(),
+  bytesTransferred: z.number().int().nonnegative(),
+  bytesSkipped: z.number().int().nonnegative(),
+  foundInHost1NotInHost2: z.number().int().nonnegative().nullable(),
+  reconnections1: z.number().int().nonnegative(),
+  reconnections2: z.number().int().nonnegative(),
+  errors: z.number().int().nonnegative(),
+  foldersSynced: z.number().int().nonnegative(),
+  foldersTotal: z.number().int().nonnegative().nullable(),
+  transferTimeSec: z.number().nonnegative().nullable(),
+  cpuSec: z.number().nonnegative().nullable(),
+  /** imapsync said "The sync looks good" and reported no error. */
+  verdictOk: z.boolean(),
+});
+export type RunStats = z.infer<typeof RunStats>;
+
+/** Everything known about a finished run. */
+export const RunResult = z.object({
+  exitClass: ExitClass,
+  exitCode: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  /** The N of "Exiting with return value N"; it says 6 when the process really died by a signal. */
+  reportedReturnValue: z.number().int().nullable(),
+  verdictOk: z.boolean(),
+  /** Whether the Statistics block was printed; false means stats were derived from the message lines. */
+  statisticsPresent: z.boolean(),
+  dryRun: z.boolean(),
+  stats: RunStats,
+  /** Error lines (capped), most recent last. */
+  errors: z.array(z.string()),
+  /** e.g. ERR_OVERQUOTA, from "The most frequent error is ...". */
+  mostFrequentError: z.string().nullable(),
+});
+export type RunResult = z.infer<typeof RunResult>;
+
+export type ExitClassInfo = { title: string; cause: string; fix: string };
+
+const INFO: Record<ExitClass, ExitClassInfo> = {
+  succeeded: { title: 'Succeeded', cause: 'The migration finished.', fix: 'Nothing to do.' },
+  cancelled: { title: 'Cancelled', cause: 'The run was stopped on request.', fix: 'Start it again to resume; already copied messages are not copied twice.' },
+  interrupted: { title: 'Interrupted', cause: 'The copy process stopped unexpectedly (killed or restarted).', fix: 'Retry; the next run resumes where this one stopped.' },
+  auth_source: { title: 'Source login failed', cause: 'The source server rejected the user name or password.', fix: 'Check the password; Gmail and Outlook need an app password.' },
+  auth_dest: { title: 'Destination login failed', cause: 'PurelyMail rejected the user name or password.', fix: 'Check the PurelyMail user and its password.' },
+  connect_source: { title: 'Cannot connect to the source server', cause: 'The source server refused the connection, timed out or failed the SSL handshake.', fix: 'Check the host name, the port and the SSL/STARTTLS setting.' },
+  connect_dest: { title: 'Cannot connect to the destination server', cause: 'The destination server refused the connection or timed out.', fix: 'Retry later; check the destination host and port.' },
+  tls: { title: 'STARTTLS failed', cause: 'The server does not support STARTTLS or the TLS handshake failed.', fix: 'Use SSL on port 993, or check the server certificate.' },
+  quota: { title: 'Destination mailbox is over quota', cause: 'The destination refused messages because the mailbox is full.', fix: 'Free space or raise the quota, then run again.' },
+  append: { title: 'Some messages were refused', cause: 'The destination refused to store some messages (often: too large).', fix: 'Check the error list; exclude or shrink the refused messages.' },
+  transfer_limit: { title: 'Transfer limit reached', cause: 'The run stopped after the configured maximum number of bytes.', fix: 'Run again to continue.' },
+  locked: { title: 'Already running', cause: 'Another migration of this mailbox is still running.', fix: 'Wait for it to finish, then retry.' },
+  usage: { title: 'Invalid options', cause: 'imapsync rejected its command line.', fix: 'This is a bug in PurelyManage; report it.' },
+  config: { title: 'Worker configuration problem', cause: 'A password file or a program module was missing, or a folder option was wrong.', fix: 'Check the worker installation and the job settings.' },
+  partial: { title: 'Finished with errors', cause: 'Some folders or messages could not be read or written.', fix: 'Check the error list, then run again.' },
+  unknown: { title: 'Failed', cause: 'The copy process ended with an unexpected status.', fix: 'Check the log, then retry.' },
+};
+
+export function exitClassInfo(cls: ExitClass): ExitClassInfo {
+  return INFO[cls];
+}
+
+// Auth, usage and configuration problems fail identically on every retry; only transient causes are worth one.
+const RETRYABLE: ReadonlySet<ExitClass> = new Set<ExitClass>([
+  'interrupted',
+  'connect_source',
+  'connect_dest',
+  'transfer_limit',
+  'locked',
+  'partial',
+  'unknown',
+]);
+
+export function retryable(cls: ExitClass): boolean {
+  return RETRYABLE.has(cls);
+}
