@@ -1,0 +1,98 @@
+/**
+ * @module Typed fetch wrapper for the same-origin `/api`. Responses are checked with the shared zod
+ * schemas; failures become `ApiError`. Every non-GET request carries the CSRF header.
+ *
+ * @example
+ * const me = await api.get('/api/auth/me', Me);
+ * await api.del(`/api/sessions/${encodeURIComponent(id)}`);
+ */
+import * as z from 'zod';
+import { CSRF_HEADER } from '@app/shared';
+import { apiErrorFromResponse, NetworkError, ResponseShapeError } from './api-error.ts';
+
+export { ApiError, NetworkError, ResponseShapeError } from './api-error.ts';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** Called on a 401 from a protected endpoint. The root layout swaps in SvelteKit's `goto`. */
+let onUnauthorized: (loginUrl: string) => void = (url) => {
+  if (typeof window !== 'undefined') window.location.assign(url);
+};
+
+export function setUnauthorizedHandler(fn: (loginUrl: string) => void): void {
+  onUnauthorized = fn;
+}
+
+/** 401 on login, logout, me and setup is an answer, not a reason to redirect. */
+export function redirectsOnUnauthorized(path: string): boolean {
+  return !path.startsWith('/api/auth/') && !path.startsWith('/api/setup');
+}
+
+export function loginUrlFor(currentPath: string): string {
+  return currentPath && currentPath !== '/' && !currentPath.startsWith('/login')
+    ? `/login?next=${encodeURIComponent(currentPath)}`
+    : '/login';
+}
+
+async function request<S extends z.ZodType | undefined>(
+  method: Method,
+  path: string,
+  body: unknown,
+  schema: S,
+): Promise<S extends z.ZodType ? z.output<S> : void> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (method !== 'GET') headers[CSRF_HEADER] = '1';
+  if (body !== undefined) headers['content-type'] = 'application/json';
+
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (cause) {
+    throw new NetworkError({ cause });
+  }
+
+  if (!res.ok) {
+    const err = await apiErrorFromResponse(res);
+    if (res.status === 401 && redirectsOnUnauthorized(path) && typeof window !== 'undefined') {
+      err.redirectedToLogin = true;
+      onUnauthorized(loginUrlFor(window.location.pathname + window.location.search));
+    }
+    throw err;
+  }
+
+  if (!schema) return undefined as S extends z.ZodType ? z.output<S> : void;
+  let json: unknown;
+  try {
+    json = res.status === 204 ? undefined : await res.json();
+  } catch (cause) {
+    throw new ResponseShapeError(path, { cause });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new ResponseShapeError(path, { cause: parsed.error });
+  return parsed.data as S extends z.ZodType ? z.output<S> : void;
+}
+
+export const api = {
+  get: <S extends z.ZodType>(path: string, schema: S) => request('GET', path, undefined, schema),
+  post: <S extends z.ZodType | undefined = undefined>(path: string, body?: unknown, schema?: S) =>
+    request('POST', path, body, schema as S),
+  put: <S extends z.ZodType | undefined = undefined>(path: string, body?: unknown, schema?: S) =>
+    request('PUT', path, body, schema as S),
+  del: <S extends z.ZodType | undefined = undefined>(path: string, schema?: S) =>
+    request('DELETE', path, undefined, schema as S),
+};
+
+/** Build `?a=1&b=2` from an object, skipping empty values. */
+export function queryString(params: Record<string, string | number | undefined | null>): string {
+  const sp = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') sp.set(k, String(v));
+  }
+  const s = sp.toString();
+  return s ? `?${s}` : '';
+}

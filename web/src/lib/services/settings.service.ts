@@ -1,0 +1,25 @@
+import {
+  Admin,
+  AdminList,
+  SessionList,
+  Settings,
+  type CreateAdminInput,
+  type UpdateSettingsInput,
+} from '@app/shared';
+import { api } from '$lib/api/client.ts';
+
+export const sessionsService = {
+  list: () => api.get('/api/sessions', SessionList),
+  revoke: (id: string) => api.del(`/api/sessions/${encodeURIComponent(id)}`),
+};
+
+export const adminsService = {
+  list: () => api.get('/api/admins', AdminList),
+  create: (input: CreateAdminInput) => api.post('/api/admins', input, Admin),
+  remove: (email: string) => api.del(`/api/admins/${encodeURIComponent(email)}`),
+};
+
+export const panelSettingsService = {
+  get: () => api.get('/api/settings', Settings),
+  update: (input: UpdateSettingsInput) => api.put('/api/settings', input, Settings),
+};

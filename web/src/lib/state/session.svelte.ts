@@ -1,0 +1,35 @@
+import { Me } from '@app/shared';
+import { api } from '$lib/api/client.ts';
+
+/** The signed-in admin, shared by every page under (app). */
+class SessionState {
+  me = $state<Me | null>(null);
+  /** Count of scheduled destructive actions, for the nav badge; the dashboard keeps it fresh. */
+  pendingActions = $state<number | null>(null);
+
+  get sandbox(): boolean {
+    return this.me?.sandbox ?? false;
+  }
+
+  get isOwner(): boolean {
+    return this.me?.admin.role === 'owner';
+  }
+
+  /** GET /api/auth/me. Throws ApiError (401 when signed out). */
+  async load(): Promise<Me> {
+    const me = await api.get('/api/auth/me', Me);
+    this.me = me;
+    return me;
+  }
+
+  set(me: Me): void {
+    this.me = me;
+  }
+
+  clear(): void {
+    this.me = null;
+    this.pendingActions = null;
+  }
+}
+
+export const session = new SessionState();
