@@ -1,0 +1,53 @@
+import { Resolver } from 'node:dns/promises';
+import { DnsLookupError } from '../../modules/dns/dns-lookup-error.ts';
+import type { DnsLookup, MxRecord } from '../../modules/dns/ports.ts';
+
+export interface NodeDnsLookupOptions {
+  /** e.g. ['127.0.0.1:5353'] or ['1.1.1.1']; empty or absent means the system's resolvers. */
+  servers?: readonly string[];
+  /** Per-attempt timeout; c-ares doubles it on each retry. */
+  timeoutMs?: number;
+  tries?: number;
+}
+
+// Both mean "nothing published here", which a health check reports as missing, not as a failure.
+const NOTHING_PUBLISHED = new Set(['ENOTFOUND', 'ENODATA']);
+
+/** Our own DNS lookups, through c-ares (not getaddrinfo) so the servers can be chosen. */
+export class NodeDnsLookup implements DnsLookup {
+  private readonly resolver: Resolver;
+
+  constructor(options: NodeDnsLookupOptions = {}) {
+    this.resolver = new Resolver({ timeout: options.timeoutMs ?? 2_000, tries: options.tries ?? 2 });
+    if (options.servers && options.servers.length > 0) this.resolver.setServers([...options.servers]);
+  }
+
+  async txt(name: string): Promise<string[]> {
+    // A TXT record is a list of ≤255-byte strings that together form one value.
+    const records = await this.run(name, 'TXT', () => this.resolver.resolveTxt(name));
+    return records.map((chunks) => chunks.join(''));
+  }
+
+  async mx(name: string): Promise<MxRecord[]> {
+    return this.run(name, 'MX', () => this.resolver.resolveMx(name));
+  }
+
+  async cname(name: string): Promise<string[]> {
+    return this.run(name, 'CNAME', () => this.resolver.resolveCname(name));
+  }
+
+  private async run<T>(name: string, type: 'TXT' | 'MX' | 'CNAME', query: () => Promise<T[]>): Promise<T[]> {
+    try {
+      return await query();
+    } catch (error) {
+      const code = errorCode(error);
+      if (NOTHING_PUBLISHED.has(code)) return [];
+      throw new DnsLookupError(name, type, code, { cause: error });
+    }
+  }
+}
+
+function errorCode(error: unknown): string {
+  if (error instanceof Error && 'code' in error && typeof error.code === 'string') return error.code;
+  return String(error);
+}
