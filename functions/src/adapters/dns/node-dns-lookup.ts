@@ -25,7 +25,7 @@ export class NodeDnsLookup implements DnsLookup {
   async txt(name: string): Promise<string[]> {
     // A TXT record is a list of ≤255-byte strings that together form one value.
     const records = await this.run(name, 'TXT', () => this.resolver.resolveTxt(name));
-    return records.map((chunks) => chunks.join(''));
+    return records.map(joinTxtChunks);
   }
 
   async mx(name: string): Promise<MxRecord[]> {
@@ -45,6 +45,17 @@ export class NodeDnsLookup implements DnsLookup {
       throw new DnsLookupError(name, type, code, { cause: error });
     }
   }
+}
+
+/**
+ * Node hands each character-string over as Latin-1, one char per byte. Join the bytes before
+ * decoding as UTF-8, since a 255-byte split may fall inside a multi-byte character.
+ */
+function joinTxtChunks(chunks: string[]): string {
+  const joined = chunks.join('');
+  // eslint-disable-next-line no-control-regex -- a range check, not a control-character match
+  if (!/^[\u0000-\u00ff]*$/.test(joined)) return joined;
+  return Buffer.from(joined, 'latin1').toString('utf8');
 }
 
 function errorCode(error: unknown): string {

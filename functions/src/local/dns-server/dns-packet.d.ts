@@ -20,6 +20,8 @@ declare module 'dns-packet' {
     type?: 'query' | 'response';
     flags?: number;
     flag_rd?: boolean;
+    flag_tc?: boolean;
+    flag_aa?: boolean;
     opcode?: string;
     rcode?: string;
     questions?: Question[];
