@@ -2,7 +2,8 @@ import type { PurelyMailOperation } from './purelymail-types.ts';
 
 /**
  * PurelyMail answered with a `type:"error"` envelope (usually with HTTP 200).
- * `message` is PurelyMail's own text; it never contains the API token.
+ * `message` is PurelyMail's own text (e.g. "Domain already exists"), shown to admins as is;
+ * `code` is its machine code (e.g. "ruleAlreadyExists"). Neither ever contains the API token.
  */
 export class PurelyMailApiError extends Error {
   override readonly name = 'PurelyMailApiError';
@@ -12,7 +13,7 @@ export class PurelyMailApiError extends Error {
     message: string,
     options?: ErrorOptions,
   ) {
-    super(`PurelyMail ${operation} failed: [${code}] ${message}`, options);
+    super(message || code, options);
   }
 }
 

@@ -158,6 +158,9 @@ export const DomainInfo = z.object({
   dnsSummary: DnsSummary,
 });
 export type DomainInfo = z.infer<typeof DomainInfo>;
+/** The spec's name for DomainInfo. */
+export const ApiDomainInfo = DomainInfo;
+export type ApiDomainInfo = DomainInfo;
 
 export const ListDomainsResult = z.object({ domains: z.array(DomainInfo) });
 export type ListDomainsResult = z.infer<typeof ListDomainsResult>;

@@ -1,0 +1,44 @@
+import * as z from 'zod';
+
+/**
+ * An injected failure for retry and timeout tests. Applies to the next `count` API requests (for
+ * `op`, or any op): wait `delayMs`, then answer `status` (with `body` and `retryAfter`), or drop the
+ * connection, or, with neither, answer normally.
+ */
+export const SandboxFault = z.object({
+  op: z.string().optional(),
+  status: z.number().int().min(100).max(599).optional(),
+  delayMs: z.number().int().min(0).max(120_000).optional(),
+  count: z.number().int().positive().default(1),
+  retryAfter: z.string().optional(),
+  body: z.string().optional(),
+  drop: z.boolean().optional(),
+});
+export type SandboxFault = z.infer<typeof SandboxFault>;
+export type SandboxFaultInput = z.input<typeof SandboxFault>;
+
+export class FaultQueue {
+  #faults: SandboxFault[] = [];
+
+  add(fault: SandboxFaultInput): void {
+    this.#faults.push(SandboxFault.parse(fault));
+  }
+
+  /** Takes one use of the first fault matching `op`. */
+  take(op: string): SandboxFault | undefined {
+    const index = this.#faults.findIndex((f) => f.op === undefined || f.op === op);
+    const fault = this.#faults[index];
+    if (!fault) return undefined;
+    fault.count -= 1;
+    if (fault.count <= 0) this.#faults.splice(index, 1);
+    return fault;
+  }
+
+  list(): SandboxFault[] {
+    return this.#faults.map((f) => ({ ...f }));
+  }
+
+  clear(): void {
+    this.#faults = [];
+  }
+}
