@@ -1,0 +1,93 @@
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditEntry } from '@app/shared';
+import type { AuditFilter, AuditStore } from '../../modules/audit/ports.ts';
+import { ValidationError } from '../../modules/errors.ts';
+import { GSI1 } from './table-definition.ts';
+import { isConditionalCheckFailed, type Table } from './table.ts';
+
+const PAGE = 200;
+const MAX_PAGES_PER_CALL = 25;
+
+const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+function decodeCursor(cursor: string): Record<string, unknown> {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    if (key.gsi1pk !== 'AUDIT' || typeof key.pk !== 'string' || typeof key.gsi1sk !== 'string') throw new Error('bad cursor');
+    return { pk: key.pk, sk: key.sk, gsi1pk: key.gsi1pk, gsi1sk: key.gsi1sk };
+  } catch (err) {
+    throw new ValidationError('The page cursor is not valid. Reload the list.', [{ path: 'cursor', message: 'is not valid' }], { cause: err });
+  }
+}
+
+const toEntry = (item: Record<string, unknown>): AuditEntry => ({
+  id: item.id as string,
+  at: item.at as string,
+  actor: item.actor as string,
+  action: item.action as string,
+  target: item.target as string,
+  result: item.result as AuditEntry['result'],
+  ...(item.reason ? { reason: item.reason as string } : {}),
+  ip: item.ip as string,
+  userAgent: item.userAgent as string,
+  ...(item.details ? { details: item.details as string } : {}),
+});
+
+/**
+ * Audit entries: one item each, indexed in gsi1 under `AUDIT` by `<at>#<id>` so the log reads newest first
+ * with a date range in the key condition. Filters narrow pages; we keep reading until the page is full.
+ */
+export function createDynamoAuditStore(table: Table): AuditStore {
+  const { doc, name: TableName } = table;
+  return {
+    async append(entry) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName,
+            Item: { pk: `AUDIT#${entry.id}`, sk: 'AUDIT', gsi1pk: 'AUDIT', gsi1sk: `${entry.at}#${entry.id}`, targetLower: entry.target.toLowerCase(), ...entry },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (err) {
+        if (!isConditionalCheckFailed(err)) throw err; // already recorded: a retried secondary write
+      }
+    },
+    async query(filter: AuditFilter, limit, cursor) {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ':p': 'AUDIT', ':from': filter.fromIso, ':to': `${filter.toIso}\uffff` };
+      const conditions: string[] = [];
+      if (filter.actor) { names['#actor'] = 'actor'; values[':actor'] = filter.actor.toLowerCase(); conditions.push('#actor = :actor'); }
+      if (filter.action) { names['#action'] = 'action'; values[':action'] = filter.action; conditions.push('begins_with(#action, :action)'); }
+      if (filter.q) { values[':q'] = filter.q.toLowerCase(); conditions.push('contains(targetLower, :q)'); }
+      const entries: AuditEntry[] = [];
+      let startKey = cursor ? decodeCursor(cursor) : undefined;
+      for (let i = 0; i < MAX_PAGES_PER_CALL && entries.length < limit; i++) {
+        const out = await doc.send(
+          new QueryCommand({
+            TableName,
+            IndexName: GSI1,
+            KeyConditionExpression: 'gsi1pk = :p AND gsi1sk BETWEEN :from AND :to',
+            ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
+            ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+            ExpressionAttributeValues: values,
+            ScanIndexForward: false,
+            Limit: PAGE,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          if (entries.length === limit) {
+            // Stop mid-page: the next call starts right after the last entry returned.
+            const last = entries[entries.length - 1]!;
+            return { entries, nextCursor: encodeCursor({ pk: `AUDIT#${last.id}`, sk: 'AUDIT', gsi1pk: 'AUDIT', gsi1sk: `${last.at}#${last.id}` }) };
+          }
+          entries.push(toEntry(item));
+        }
+        startKey = out.LastEvaluatedKey;
+        if (!startKey) return { entries, nextCursor: null };
+      }
+      const last = entries[entries.length - 1];
+      return { entries, nextCursor: last ? encodeCursor({ pk: `AUDIT#${last.id}`, sk: 'AUDIT', gsi1pk: 'AUDIT', gsi1sk: `${last.at}#${last.id}` }) : startKey ? encodeCursor(startKey) : null };
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { SessionRecord, SessionStore } from '../../modules/auth/ports.ts';
+import { queryAll } from './query-all.ts';
+import { GSI1 } from './table-definition.ts';
+import { ttlSeconds, type Table } from './table.ts';
+
+const key = (id: string) => ({ pk: `SESSION#${id}`, sk: 'SESSION' });
+
+const toRecord = (item: Record<string, unknown>): SessionRecord => ({
+  id: item.id as string,
+  adminEmail: item.adminEmail as string,
+  ip: item.ip as string,
+  userAgent: item.userAgent as string,
+  createdAt: item.createdAt as string,
+  lastSeenAt: item.lastSeenAt as string,
+  absoluteExpiresAt: item.absoluteExpiresAt as string,
+});
+
+/** Sessions keyed by the token's hash; listed per admin through gsi1 (`SESSIONS`, `<email>#<createdAt>`). */
+export function createDynamoSessionStore(table: Table): SessionStore {
+  const { doc, name: TableName } = table;
+  const byIndex = (prefix: string) =>
+    queryAll(doc, {
+      TableName,
+      IndexName: GSI1,
+      KeyConditionExpression: 'gsi1pk = :p AND begins_with(gsi1sk, :s)',
+      ExpressionAttributeValues: { ':p': 'SESSIONS', ':s': prefix },
+    });
+  return {
+    async create(s) {
+      await doc.send(
+        new PutCommand({
+          TableName,
+          Item: { ...key(s.id), gsi1pk: 'SESSIONS', gsi1sk: `${s.adminEmail}#${s.createdAt}`, ...s, expiresAt: ttlSeconds(new Date(s.absoluteExpiresAt)) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    },
+    async get(id) {
+      const { Item } = await doc.send(new GetCommand({ TableName, Key: key(id), ConsistentRead: true }));
+      return Item ? toRecord(Item) : undefined;
+    },
+    async touch(id, lastSeenAt, idleExpiresAt) {
+      await doc
+        .send(
+          new UpdateCommand({
+            TableName,
+            Key: key(id),
+            UpdateExpression: 'SET lastSeenAt = :t, expiresAt = :e',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':t': lastSeenAt, ':e': ttlSeconds(idleExpiresAt) },
+          }),
+        )
+        // A concurrent revoke deleted it: nothing to touch, and the next request will see it gone.
+        .catch((err: unknown) => {
+          if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+        });
+    },
+    async delete(id) {
+      await doc.send(new DeleteCommand({ TableName, Key: key(id) }));
+    },
+    async list() {
+      return (await byIndex('')).map(toRecord);
+    },
+    async listForAdmin(email) {
+      return (await byIndex(`${email}#`)).map(toRecord);
+    },
+  };
+}

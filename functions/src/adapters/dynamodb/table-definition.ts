@@ -1,0 +1,24 @@
+/**
+ * The single table's key schema and indexes, defined once and used by the local bootstrap (dynalite)
+ * and by the CDK data stack, so both runtimes always agree.
+ *
+ * Access patterns (every request path is a GetItem or a Query on a key or an index named here):
+ * - admin by email ............... GetItem  pk=ADMIN#<email>          sk=ADMIN
+ * - all admins ................... Query    gsi1 gsi1pk=ADMINS        (gsi1sk=email)
+ * - owner count .................. GetItem  pk=META                   sk=OWNERS
+ * - session by token hash ........ GetItem  pk=SESSION#<sha256>       sk=SESSION
+ * - all sessions / by admin ...... Query    gsi1 gsi1pk=SESSIONS      gsi1sk begins_with <email>#
+ * - setup token .................. GetItem  pk=SETUP                  sk=TOKEN
+ * - login throttle buckets ....... GetItem  pk=THROTTLE#<kind>#<key>  sk=THROTTLE
+ * - audit entries, newest first .. Query    gsi1 gsi1pk=AUDIT         gsi1sk BETWEEN <from> AND <to>
+ * - settings ..................... GetItem  pk=SETTINGS               sk=GLOBAL
+ * - PurelyMail cache ............. GetItem  pk=CACHE                  sk=USERS|DOMAINS|RULES|CREDIT
+ */
+export const tableDefinition = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timeToLiveAttribute: 'expiresAt',
+  globalSecondaryIndexes: [{ indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+} as const;
+
+export const GSI1 = 'gsi1';

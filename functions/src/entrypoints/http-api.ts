@@ -1,0 +1,6 @@
+import { handle } from 'hono/aws-lambda';
+import { createApp } from '../http/app.ts';
+import { composeAws } from '../platform/composition/aws.ts';
+
+// API Gateway HTTP API (v2) → the one Hono app. Composition happens once per cold start.
+export const handler = handle(createApp(composeAws().deps));

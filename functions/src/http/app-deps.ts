@@ -1,0 +1,25 @@
+import type { Dashboard, Health } from '@app/shared';
+import type { Audit } from '../modules/audit/audit.ts';
+import type { Auth } from '../modules/auth/auth.ts';
+import type { SettingsModule } from '../modules/settings/settings.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { AppContext } from './app-env.ts';
+
+/** What the Hono app needs; each composition root (AWS, local, tests) builds one. */
+export interface AppDeps {
+  auth: Auth;
+  audit: Audit;
+  settings: SettingsModule;
+  getDashboard: () => Promise<Dashboard>;
+  refreshCache: () => Promise<unknown>;
+  health: () => Promise<Health>;
+  logger: Logger;
+  /** Origins allowed to send state-changing requests (the panel's own URL). */
+  allowedOrigins: readonly string[];
+  /** The client's IP, from a source the client cannot forge (socket locally, CloudFront on AWS). */
+  clientIp: (c: AppContext) => string;
+  sessionCookieMaxAgeSeconds: number;
+  sessionIdleMinutes: number;
+  /** True when PurelyMail is the built-in sandbox: the UI shows a banner. */
+  sandbox: boolean;
+}

@@ -1,0 +1,56 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { NotFoundError } from '../modules/errors.ts';
+import type { AppDeps } from './app-deps.ts';
+import type { AppEnv } from './app-env.ts';
+import { csrf } from './middleware/csrf.ts';
+import { requestId } from './middleware/request-id.ts';
+import { requireSession } from './middleware/require-session.ts';
+import { API_SECURITY_HEADERS, securityHeaders } from './middleware/security-headers.ts';
+import { makeOnError } from './on-error.ts';
+import { accountRoutes } from './routes/account.ts';
+import { adminRoutes } from './routes/admins.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { authRoutes } from './routes/auth.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
+import { healthRoutes } from './routes/health.ts';
+import { sessionRoutes } from './routes/sessions.ts';
+import { settingsRoutes } from './routes/settings.ts';
+import { setupRoutes } from './routes/setup.ts';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Routes that answer without a session. Everything else fails closed with 401 (a test enforces it). */
+export const PUBLIC_ROUTES = ['GET /api/health', 'GET /api/setup/status', 'POST /api/setup', 'POST /api/auth/login'] as const;
+
+/**
+ * The one Hono app behind API Gateway (Lambda) and the local server.
+ * Order: request id → security headers → body limit → CSRF → public routes → session → private routes.
+ */
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  app.use('/api/*', requestId(), securityHeaders(API_SECURITY_HEADERS));
+  app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: { code: 'too_large', message: 'The request is too large.' } }, 413) }));
+  app.use('/api/*', csrf(deps.allowedOrigins));
+
+  app.route('/api/health', healthRoutes(deps));
+  app.route('/api/setup', setupRoutes(deps));
+  app.route('/api/auth', authRoutes(deps));
+
+  const priv = new Hono<AppEnv>();
+  priv.use('*', requireSession(deps.auth));
+  priv.route('/sessions', sessionRoutes(deps));
+  priv.route('/account', accountRoutes(deps));
+  priv.route('/admins', adminRoutes(deps));
+  priv.route('/audit', auditRoutes(deps));
+  priv.route('/settings', settingsRoutes(deps));
+  priv.route('/', dashboardRoutes(deps));
+  app.route('/api', priv);
+
+  app.all('/api/*', () => {
+    throw new NotFoundError('There is no such API route.');
+  });
+  app.onError(makeOnError(deps.logger));
+  return app;
+}
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,44 @@
+import type { ApiErrorBody } from '@app/shared';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ConflictError, ForbiddenError, GoneError, NotFoundError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../modules/errors.ts';
+import { PurelyMailApiError, PurelyMailUnavailableError } from '../modules/purelymail/errors.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { AppContext } from './app-env.ts';
+
+type Mapped = { status: ContentfulStatusCode; code: string; message: string; fields?: { path: string; message: string }[] };
+
+/** The one place where errors become HTTP responses. Unknown errors give a generic 500 with the request id. */
+export function mapError(err: unknown): Mapped | undefined {
+  if (err instanceof ValidationError) return { status: 400, code: 'invalid_input', message: err.message, fields: err.fields };
+  if (err instanceof UnauthorizedError) return { status: 401, code: 'unauthorized', message: err.message };
+  if (err instanceof ForbiddenError) return { status: 403, code: 'forbidden', message: err.message };
+  if (err instanceof NotFoundError) return { status: 404, code: 'not_found', message: err.message };
+  if (err instanceof ConflictError) return { status: 409, code: err.code, message: err.message };
+  if (err instanceof GoneError) return { status: 410, code: 'gone', message: err.message };
+  if (err instanceof TooManyRequestsError) return { status: 429, code: 'too_many_requests', message: err.message };
+  if (err instanceof PurelyMailApiError) return { status: 422, code: `purelymail_${err.code}`, message: `PurelyMail refused: ${err.message}` };
+  if (err instanceof PurelyMailUnavailableError) {
+    return { status: 503, code: 'purelymail_unavailable', message: 'PurelyMail is not reachable right now. Nothing was changed; try again in a minute.' };
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode;
+    const message = status === 413 ? 'The request is too large.' : err.message || 'The request was refused.';
+    return { status, code: status === 413 ? 'too_large' : 'http_error', message };
+  }
+  return undefined;
+}
+
+export const makeOnError = (logger: Logger) => (err: unknown, c: AppContext) => {
+  const requestId = c.get('requestId');
+  const mapped = mapError(err);
+  if (!mapped) {
+    logger.error('unhandled error', { requestId, path: c.req.path, method: c.req.method, error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) });
+  } else if (mapped.status >= 500) {
+    logger.warn('request failed', { requestId, path: c.req.path, code: mapped.code });
+  }
+  const m = mapped ?? { status: 500 as const, code: 'internal', message: 'Something went wrong on our side. The request id below helps us find out what.' };
+  if (err instanceof TooManyRequestsError) c.header('Retry-After', String(err.retryAfterSeconds));
+  const body: ApiErrorBody = { error: { code: m.code, message: m.message, ...(m.fields?.length ? { fields: m.fields } : {}), requestId } };
+  return c.json(body, m.status);
+};

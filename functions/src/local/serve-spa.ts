@@ -1,0 +1,30 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { PAGE_SECURITY_HEADERS, securityHeaders } from '../http/middleware/security-headers.ts';
+import type { App } from '../http/app.ts';
+
+/**
+ * Wraps the API app with the built SPA: files from web/build, index.html for every other path (client-side
+ * routing), page security headers. On AWS, CloudFront does this instead.
+ */
+export function withSpa(api: App, buildDir: string) {
+  const root = resolve(buildDir);
+  const indexPath = join(root, 'index.html');
+  const app = new Hono();
+  app.route('/', api);
+  app.use('*', securityHeaders(PAGE_SECURITY_HEADERS));
+  // Hashed assets never change; everything else must be revalidated.
+  app.use('/_app/immutable/*', async (c, next) => {
+    await next();
+    c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
+  });
+  app.use('*', serveStatic({ root }));
+  app.get('*', (c) => {
+    if (!existsSync(indexPath)) return c.text('The web UI is not built. Run `npm run build:web`.', 503);
+    c.header('Cache-Control', 'no-cache');
+    return c.html(readFileSync(indexPath, 'utf8'));
+  });
+  return app;
+}

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { startLocalDynamo } from '../adapters/dynamodb/local-dynalite.ts';
+import { createApp } from '../http/app.ts';
+import type { LocalConfig } from '../platform/config.ts';
+import { composeLocal } from '../platform/composition/local.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/logger.ts';
+import { startSandbox } from './purelymail-sandbox/sandbox-server.ts';
+import { withSpa } from './serve-spa.ts';
+
+export interface LocalRuntime {
+  url: string;
+  port: number;
+  /** Present while no admin exists: the one-time setup link. */
+  setupUrl: string | undefined;
+  sandboxUrl: string | undefined;
+  deps: ReturnType<typeof composeLocal>['deps'];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts everything `npm start` runs, in this process: dynalite on disk, the PurelyMail sandbox when no
+ * token is set, and the Hono app serving the SPA and /api. Used by `npm start` and by the browser tests.
+ */
+export async function startLocal(config: LocalConfig, opts: { logger: Logger; clock?: Clock }): Promise<LocalRuntime> {
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch(() => {});
+  };
+  try {
+    const dynamo = await startLocalDynamo({ path: join(config.DATA_DIR, 'dynamodb'), tableName: config.TABLE_NAME });
+    closers.push(dynamo.close);
+
+    let purelymail: { baseUrl: string; token: string };
+    let sandboxUrl: string | undefined;
+    if (config.PURELYMAIL_API_TOKEN) {
+      purelymail = { baseUrl: config.PURELYMAIL_BASE_URL, token: config.PURELYMAIL_API_TOKEN };
+    } else {
+      const token = `sandbox-${randomBytes(16).toString('hex')}`;
+      const sandbox = await startSandbox({ port: config.SANDBOX_PORT, token, statePath: join(config.DATA_DIR, 'sandbox-state.json'), seed: true });
+      closers.push(() => sandbox.close());
+      purelymail = { baseUrl: sandbox.url, token };
+      sandboxUrl = sandbox.url;
+    }
+
+    // Listen first (PORT may be 0), then compose: allowed origins depend on the real port.
+    let handler: ((req: Request) => Response | Promise<Response>) | undefined;
+    const server: ServerType = await new Promise((resolve) => {
+      const s = serve({ fetch: (req) => handler!(req), hostname: config.HOST, port: config.PORT }, () => resolve(s));
+    });
+    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const port = (server.address() as AddressInfo).port;
+    const { deps } = composeLocal({ config, table: dynamo.table, purelymail, sandbox: !config.PURELYMAIL_API_TOKEN, port, logger: opts.logger, clock: opts.clock });
+    const app = withSpa(createApp(deps), config.WEB_BUILD_DIR);
+    handler = app.fetch as typeof handler;
+
+    const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+    const url = `http://${host}:${port}`;
+    const setupToken = await deps.auth.issueSetupToken();
+    return {
+      url,
+      port,
+      setupUrl: setupToken ? `${url}/setup#token=${setupToken}` : undefined,
+      sandboxUrl,
+      deps,
+      close: closeAll,
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

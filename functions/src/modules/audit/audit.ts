@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import type { AuditEntry, AuditPage, AuditQuery } from '@app/shared';
+import type { Clock } from '../../platform/clock.ts';
+import { ValidationError } from '../errors.ts';
+import type { AuditStore } from './ports.ts';
+import { toCsv } from './audit-csv.ts';
+
+export type AuditInput = Omit<AuditEntry, 'id' | 'at'> & { id?: string; at?: string };
+
+/** Time-ordered unique id: sorts by creation time, random suffix against collisions. */
+export const newAuditId = (at: Date): string => `${at.getTime().toString(36).padStart(9, '0')}${randomBytes(6).toString('hex')}`;
+
+const EXPORT_MAX_ROWS = 10_000;
+
+/** The audit capability: append-only entries, filtered reads and CSV export. */
+export function makeAudit(deps: { store: AuditStore; clock: Clock }) {
+  const range = (q: Pick<AuditQuery, 'from' | 'to'>) => {
+    const fromIso = q.from ? new Date(q.from).toISOString() : '0000';
+    // A bare date as "to" means the whole day.
+    const toIso = q.to ? new Date(q.to.length === 10 ? `${q.to}T23:59:59.999Z` : q.to).toISOString() : '9999';
+    if (fromIso > toIso) throw new ValidationError('The start date is after the end date.', [{ path: 'from', message: 'is after the end date' }]);
+    return { fromIso, toIso };
+  };
+  const filterOf = (q: AuditQuery) => ({ actor: q.actor || undefined, action: q.action || undefined, q: q.q || undefined, ...range(q) });
+
+  return {
+    async record(input: AuditInput): Promise<AuditEntry> {
+      const now = deps.clock.now();
+      const entry: AuditEntry = { ...input, id: input.id ?? newAuditId(now), at: input.at ?? now.toISOString() };
+      await deps.store.append(entry);
+      return entry;
+    },
+    async query(q: AuditQuery): Promise<AuditPage> {
+      return deps.store.query(filterOf(q), q.limit, q.cursor);
+    },
+    /** The filtered view as CSV (capped), for the export button. */
+    async exportCsv(q: AuditQuery): Promise<string> {
+      const rows: AuditEntry[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await deps.store.query(filterOf(q), 200, cursor);
+        rows.push(...page.entries);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor && rows.length < EXPORT_MAX_ROWS);
+      return toCsv(rows.slice(0, EXPORT_MAX_ROWS));
+    },
+  };
+}
+export type Audit = ReturnType<typeof makeAudit>;

@@ -1,0 +1,38 @@
+import type { Admin } from '@app/shared';
+import type { AuthDeps } from './deps.ts';
+import { makeAuthenticate } from './authenticate.ts';
+import { makeLogIn } from './log-in.ts';
+import { makeChangePassword, makeCreateAdmin, makeRemoveAdmin, makeResetAdminPassword } from './manage-admins.ts';
+import { makeEndAdminSessions, makeListSessions, makeRevokeSession } from './manage-sessions.ts';
+import type { AdminRecord } from './ports.ts';
+import { makeCompleteSetup, makeIssueSetupToken, makeNeedsSetup } from './setup.ts';
+
+/** The auth capability's use cases, built once per composition root. */
+export function makeAuth(deps: AuthDeps) {
+  return {
+    needsSetup: makeNeedsSetup(deps),
+    issueSetupToken: makeIssueSetupToken(deps),
+    completeSetup: makeCompleteSetup(deps),
+    logIn: makeLogIn(deps),
+    authenticate: makeAuthenticate(deps),
+    logOut: (sessionId: string) => deps.sessions.delete(sessionId),
+    listSessions: makeListSessions(deps),
+    revokeSession: makeRevokeSession(deps),
+    endAdminSessions: makeEndAdminSessions(deps),
+    changePassword: makeChangePassword(deps),
+    listAdmins: async () => (await deps.admins.list()).map(toAdmin),
+    createAdmin: makeCreateAdmin(deps),
+    removeAdmin: makeRemoveAdmin(deps),
+    resetAdminPassword: makeResetAdminPassword(deps),
+  };
+}
+export type Auth = ReturnType<typeof makeAuth>;
+
+/** The public view of an admin: never the password hash. */
+export const toAdmin = (a: AdminRecord): Admin => ({
+  email: a.email,
+  name: a.name,
+  role: a.role,
+  createdAt: a.createdAt,
+  lastLoginAt: a.lastLoginAt,
+});

@@ -1,0 +1,20 @@
+import type { Clock } from '../../platform/clock.ts';
+import type { AdminStore, PasswordHasher, SessionPolicy, SessionStore, SetupTokenStore, ThrottlePolicy, ThrottleStore } from './ports.ts';
+
+/** Everything the auth capability needs, wired by a composition root. */
+export interface AuthDeps {
+  admins: AdminStore;
+  sessions: SessionStore;
+  throttles: ThrottleStore;
+  setupTokens: SetupTokenStore;
+  hasher: PasswordHasher;
+  clock: Clock;
+  sessionPolicy: SessionPolicy;
+  throttlePolicy: ThrottlePolicy;
+}
+
+/** Who is calling and from where: recorded on sessions and audit entries. */
+export interface RequestOrigin {
+  ip: string;
+  userAgent: string;
+}

@@ -1,0 +1,83 @@
+import type { AdminRole } from '@app/shared';
+
+export interface AdminRecord {
+  email: string;
+  name: string;
+  role: AdminRole;
+  passwordHash: string;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
+export interface AdminStore {
+  get(email: string): Promise<AdminRecord | undefined>;
+  list(): Promise<AdminRecord[]>;
+  /** Fails with ConflictError when the email is taken (one conditional write). */
+  create(admin: AdminRecord): Promise<void>;
+  /** Removes the admin; for an owner, only while another owner remains (never zero owners). */
+  remove(email: string, role: AdminRole): Promise<void>;
+  setPasswordHash(email: string, passwordHash: string): Promise<void>;
+  recordLogin(email: string, at: string): Promise<void>;
+  countOwners(): Promise<number>;
+}
+
+export interface SessionRecord {
+  /** SHA-256 of the token, hex. The token itself is never stored. */
+  id: string;
+  adminEmail: string;
+  ip: string;
+  userAgent: string;
+  createdAt: string;
+  lastSeenAt: string;
+  /** When the session dies at the latest (absolute timeout). */
+  absoluteExpiresAt: string;
+}
+
+export interface SessionStore {
+  create(session: SessionRecord): Promise<void>;
+  get(id: string): Promise<SessionRecord | undefined>;
+  touch(id: string, lastSeenAt: string, idleExpiresAt: Date): Promise<void>;
+  delete(id: string): Promise<void>;
+  list(): Promise<SessionRecord[]>;
+  listForAdmin(email: string): Promise<SessionRecord[]>;
+}
+
+export interface ThrottleState {
+  /** Consecutive failures (account buckets) or failures in the window (IP buckets). */
+  failures: number;
+  windowStartedAt: number;
+  lockedUntil: number;
+}
+
+export interface ThrottleStore {
+  get(key: string): Promise<ThrottleState | undefined>;
+  /** Adds one failure atomically and returns the new state; starts a new window when the old one ended. */
+  addFailure(key: string, now: number, windowMs: number): Promise<ThrottleState>;
+  lockUntil(key: string, until: number): Promise<void>;
+  clear(key: string): Promise<void>;
+}
+
+export interface SetupTokenStore {
+  /** Replaces any previous token: only the newest printed link works. */
+  put(tokenHash: string, expiresAt: Date): Promise<void>;
+  /** Deletes the token only if it matches and has not expired; true for exactly one caller. */
+  consume(tokenHash: string, now: Date): Promise<boolean>;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(password: string, stored: string): Promise<boolean>;
+  /** True when the stored hash uses weaker parameters than today's policy. */
+  needsRehash(stored: string): boolean;
+}
+
+export interface SessionPolicy {
+  idleMinutes: number;
+  absoluteHours: number;
+}
+
+export interface ThrottlePolicy {
+  accountFailuresBeforeBackoff: number;
+  ipFailuresPerWindow: number;
+  ipWindowMinutes: number;
+}

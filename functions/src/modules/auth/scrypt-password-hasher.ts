@@ -1,0 +1,39 @@
+import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import type { PasswordHasher } from './ports.ts';
+
+const scrypt = (password: string, salt: Buffer, keylen: number, opts: ScryptOptions) =>
+  new Promise<Buffer>((resolve, reject) => scryptCb(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))));
+
+/**
+ * scrypt at OWASP's recommendation (N=2^17, r=8, p=1). The parameters travel inside the stored string
+ * (`scrypt$17$8$1$<salt>$<hash>`), so they can be raised later and old hashes rehashed at the next login.
+ */
+export function createScryptPasswordHasher(logN = 17): PasswordHasher {
+  const r = 8;
+  const p = 1;
+  const maxmem = 256 * 1024 * 1024;
+  return {
+    async hash(password) {
+      const salt = randomBytes(16);
+      const key = await scrypt(password.normalize('NFC'), salt, 32, { N: 2 ** logN, r, p, maxmem });
+      return ['scrypt', logN, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
+    },
+    async verify(password, stored) {
+      const parts = stored.split('$');
+      if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+      const [, n, rr, pp, saltB64, keyB64] = parts as [string, string, string, string, string, string];
+      const expected = Buffer.from(keyB64, 'base64url');
+      const key = await scrypt(password.normalize('NFC'), Buffer.from(saltB64, 'base64url'), expected.length, {
+        N: 2 ** Number(n),
+        r: Number(rr),
+        p: Number(pp),
+        maxmem,
+      });
+      return key.length === expected.length && timingSafeEqual(key, expected);
+    },
+    needsRehash(stored) {
+      const [, n] = stored.split('$');
+      return Number(n) < logN;
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import type { ApiDomainInfo, RoutingRule } from '../purelymail/purelymail-types.ts';
+
+/** What we last read from PurelyMail, with when. PurelyMail stays the source of truth. */
+export interface CacheSnapshot {
+  users: { addresses: string[]; syncedAt: string } | null;
+  domains: { domains: ApiDomainInfo[]; syncedAt: string } | null;
+  rules: { rules: RoutingRule[]; syncedAt: string } | null;
+  credit: { credit: string; syncedAt: string } | null;
+}
+
+export interface CacheStore {
+  read(): Promise<CacheSnapshot>;
+  putUsers(addresses: string[], syncedAt: string): Promise<void>;
+  putDomains(domains: ApiDomainInfo[], syncedAt: string): Promise<void>;
+  putRules(rules: RoutingRule[], syncedAt: string): Promise<void>;
+  putCredit(credit: string, syncedAt: string): Promise<void>;
+}

@@ -1,0 +1,42 @@
+import type { CreditLevel, Dashboard, Settings } from '@app/shared';
+import { compareDecimal, formatCredit } from '@app/shared/money';
+import type { CacheSnapshot, CacheStore } from '../cache/ports.ts';
+import type { SettingsModule } from '../settings/settings.ts';
+
+export function creditLevel(credit: string, settings: Pick<Settings, 'creditAmber' | 'creditRed'>): CreditLevel {
+  if (compareDecimal(credit, settings.creditRed) < 0) return 'red';
+  if (compareDecimal(credit, settings.creditAmber) < 0) return 'amber';
+  return 'ok';
+}
+
+/** Builds the dashboard from the cache alone: a refresh costs no PurelyMail call. */
+export function buildDashboard(snapshot: CacheSnapshot, settings: Settings, extra: { sandbox: boolean; pendingActions: number }): Dashboard {
+  const addresses = snapshot.users?.addresses ?? [];
+  const byDomain = new Map<string, number>();
+  for (const a of addresses) {
+    const domain = a.slice(a.lastIndexOf('@') + 1).toLowerCase();
+    byDomain.set(domain, (byDomain.get(domain) ?? 0) + 1);
+  }
+  const synced = [snapshot.users?.syncedAt, snapshot.domains?.syncedAt, snapshot.rules?.syncedAt, snapshot.credit?.syncedAt].filter(
+    (s): s is string => Boolean(s),
+  );
+  return {
+    totals: { users: addresses.length, domains: snapshot.domains?.domains.length ?? 0, rules: snapshot.rules?.rules.length ?? 0 },
+    credit: snapshot.credit
+      ? { amount: snapshot.credit.credit, display: formatCredit(snapshot.credit.credit), level: creditLevel(snapshot.credit.credit, settings) }
+      : null,
+    thresholds: { amber: formatCredit(settings.creditAmber), red: formatCredit(settings.creditRed) },
+    // The oldest part decides how fresh the whole picture is.
+    syncedAt: synced.length === 4 ? synced.sort()[0]! : null,
+    sandbox: extra.sandbox,
+    usersByDomain: [...byDomain].map(([domain, users]) => ({ domain, users })).sort((a, b) => b.users - a.users || a.domain.localeCompare(b.domain)),
+    pendingActions: extra.pendingActions,
+  };
+}
+
+export const makeGetDashboard =
+  (deps: { cache: CacheStore; settings: SettingsModule; sandbox: boolean; countPending: () => Promise<number> }) =>
+  async (): Promise<Dashboard> => {
+    const [snapshot, settings, pendingActions] = await Promise.all([deps.cache.read(), deps.settings.get(), deps.countPending()]);
+    return buildDashboard(snapshot, settings, { sandbox: deps.sandbox, pendingActions });
+  };

@@ -1,0 +1,53 @@
+/**
+ * Errors every capability may raise. Each is mapped to one HTTP status in `http/on-error.ts`; messages are
+ * written for the person using the panel and never contain secrets.
+ */
+export class ValidationError extends Error {
+  override name = 'ValidationError';
+  constructor(
+    message: string,
+    readonly fields: { path: string; message: string }[] = [],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}
+
+/** The request conflicts with the current state (a duplicate, a stale version, a rule that forbids it). */
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+  constructor(
+    message: string,
+    readonly code = 'conflict',
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export class UnauthorizedError extends Error {
+  override name = 'UnauthorizedError';
+}
+
+export class ForbiddenError extends Error {
+  override name = 'ForbiddenError';
+}
+
+/** Something is gone for good (a used setup token, a closed campaign): HTTP 410. */
+export class GoneError extends Error {
+  override name = 'GoneError';
+}
+
+export class TooManyRequestsError extends Error {
+  override name = 'TooManyRequestsError';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,51 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { LambdaEvent } from 'hono/aws-lambda';
+import { createTable } from '../../adapters/dynamodb/table.ts';
+import { PurelyMailHttpClient } from '../../adapters/purelymail/purelymail-http-client.ts';
+import type { AppContext } from '../../http/app-env.ts';
+import { parseConfig, AwsConfig } from '../config.ts';
+import { systemClock } from '../clock.ts';
+import { createJsonLogger } from '../logger.ts';
+import { buildAppDeps } from './build-app-deps.ts';
+
+/** Reads a secret once per cold start and keeps it for the life of the execution environment. */
+export function cachedSecret(client: SecretsManagerClient, secretId: string): () => Promise<string> {
+  let value: Promise<string> | undefined;
+  return () => {
+    value ??= client.send(new GetSecretValueCommand({ SecretId: secretId })).then((out) => {
+      if (!out.SecretString) throw new Error(`Secret ${secretId} has no value yet: set it with aws secretsmanager put-secret-value.`);
+      return out.SecretString.trim();
+    });
+    // A failed read must not poison the cache for the rest of the container's life.
+    value.catch(() => (value = undefined));
+    return value;
+  };
+}
+
+/**
+ * The AWS composition root: DynamoDB, PurelyMail with its token from Secrets Manager, the client IP from
+ * CloudFront's viewer-address header (trusted only with CloudFront's secret origin header).
+ */
+export function composeAws(env: Record<string, string | undefined> = process.env) {
+  const config = parseConfig(AwsConfig, env);
+  const secrets = new SecretsManagerClient({});
+  const originSecret = config.ORIGIN_VERIFY_SECRET_ARN ? cachedSecret(secrets, config.ORIGIN_VERIFY_SECRET_ARN) : undefined;
+  let originSecretValue: string | undefined;
+  void originSecret?.().then((v) => (originSecretValue = v));
+  const clientIp = (c: AppContext): string => {
+    const event = (c.env as { event?: LambdaEvent } | undefined)?.event;
+    const viewer = c.req.header('cloudfront-viewer-address');
+    if (viewer && originSecretValue && c.req.header('x-origin-verify') === originSecretValue) return viewer.replace(/:\d+$/, '');
+    return (event?.requestContext as { http?: { sourceIp?: string } } | undefined)?.http?.sourceIp ?? 'unknown';
+  };
+  return buildAppDeps({
+    table: createTable(config.TABLE_NAME),
+    purelymail: new PurelyMailHttpClient({ baseUrl: config.PURELYMAIL_BASE_URL, token: cachedSecret(secrets, config.PURELYMAIL_TOKEN_SECRET_ARN), timeoutMs: config.PURELYMAIL_TIMEOUT_MS }),
+    config,
+    clock: systemClock,
+    logger: createJsonLogger({ level: config.LOG_LEVEL }),
+    sandbox: false,
+    allowedOrigins: [config.APP_ORIGIN],
+    clientIp,
+  });
+}

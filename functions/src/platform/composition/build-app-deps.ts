@@ -1,0 +1,104 @@
+import type { Health } from '@app/shared';
+import { createDynamoAdminStore } from '../../adapters/dynamodb/dynamodb-admin-store.ts';
+import { createDynamoAuditStore } from '../../adapters/dynamodb/dynamodb-audit-store.ts';
+import { createDynamoCacheStore } from '../../adapters/dynamodb/dynamodb-cache-store.ts';
+import { createDynamoSessionStore } from '../../adapters/dynamodb/dynamodb-session-store.ts';
+import { createDynamoSettingsStore } from '../../adapters/dynamodb/dynamodb-settings-store.ts';
+import { createDynamoSetupTokenStore } from '../../adapters/dynamodb/dynamodb-setup-token-store.ts';
+import { createDynamoThrottleStore } from '../../adapters/dynamodb/dynamodb-throttle-store.ts';
+import type { Table } from '../../adapters/dynamodb/table.ts';
+import type { AppDeps } from '../../http/app-deps.ts';
+import { makeAudit } from '../../modules/audit/audit.ts';
+import { makeAuth } from '../../modules/auth/auth.ts';
+import { createScryptPasswordHasher } from '../../modules/auth/scrypt-password-hasher.ts';
+import { makeRefreshCache } from '../../modules/cache/refresh-cache.ts';
+import { makeGetDashboard } from '../../modules/dashboard/get-dashboard.ts';
+import type { PurelyMail } from '../../modules/purelymail/ports.ts';
+import { makeSettings } from '../../modules/settings/settings.ts';
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../logger.ts';
+
+export interface RuntimeConfig {
+  SESSION_IDLE_MINUTES: number;
+  SESSION_ABSOLUTE_HOURS: number;
+  LOGIN_ACCOUNT_FAILURES_BEFORE_BACKOFF: number;
+  LOGIN_IP_FAILURES_PER_WINDOW: number;
+  LOGIN_IP_WINDOW_MINUTES: number;
+  PASSWORD_SCRYPT_LOG_N: number;
+}
+
+// PurelyMail has no health endpoint; a cheap read tells whether it answers. Cached so health checks
+// (load balancers, uptime monitors) never turn into a stream of API calls.
+const PURELYMAIL_HEALTH_TTL_MS = 30_000;
+
+/**
+ * The wiring both runtimes share: every store is DynamoDB (dynalite locally), so only the table, the
+ * PurelyMail client and the edge details (origins, client IP) differ between the AWS and the local root.
+ */
+export function buildAppDeps(opts: {
+  table: Table;
+  purelymail: PurelyMail;
+  config: RuntimeConfig;
+  clock: Clock;
+  logger: Logger;
+  sandbox: boolean;
+  allowedOrigins: readonly string[];
+  clientIp: AppDeps['clientIp'];
+}) {
+  const { table, config, clock } = opts;
+  const admins = createDynamoAdminStore(table);
+  const sessions = createDynamoSessionStore(table);
+  const auth = makeAuth({
+    admins,
+    sessions,
+    throttles: createDynamoThrottleStore(table),
+    setupTokens: createDynamoSetupTokenStore(table),
+    hasher: createScryptPasswordHasher(config.PASSWORD_SCRYPT_LOG_N),
+    clock,
+    sessionPolicy: { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS },
+    throttlePolicy: {
+      accountFailuresBeforeBackoff: config.LOGIN_ACCOUNT_FAILURES_BEFORE_BACKOFF,
+      ipFailuresPerWindow: config.LOGIN_IP_FAILURES_PER_WINDOW,
+      ipWindowMinutes: config.LOGIN_IP_WINDOW_MINUTES,
+    },
+  });
+  const audit = makeAudit({ store: createDynamoAuditStore(table), clock });
+  const settingsStore = createDynamoSettingsStore(table);
+  const settings = makeSettings({ store: settingsStore });
+  const cache = createDynamoCacheStore(table);
+  const refreshCache = makeRefreshCache({ purelymail: opts.purelymail, cache, clock });
+  const getDashboard = makeGetDashboard({ cache, settings, sandbox: opts.sandbox, countPending: async () => 0 });
+
+  let pmHealth: { at: number; value: string } | undefined;
+  const health = async (): Promise<Health> => {
+    const store = await settingsStore.get().then(
+      () => 'ok',
+      (err: unknown) => `unreachable: ${(err as Error).name}`,
+    );
+    const now = clock.now().getTime();
+    if (!pmHealth || now - pmHealth.at > PURELYMAIL_HEALTH_TTL_MS || pmHealth.value !== 'ok') {
+      const value = await opts.purelymail.getOwnershipCode().then(
+        () => 'ok',
+        (err: unknown) => `unreachable: ${(err as Error).message}`,
+      );
+      pmHealth = { at: now, value };
+    }
+    return { ok: store === 'ok' && pmHealth.value === 'ok', store, purelymail: pmHealth.value, mode: opts.sandbox ? 'sandbox' : 'live' };
+  };
+
+  const deps: AppDeps = {
+    auth,
+    audit,
+    settings,
+    getDashboard,
+    refreshCache,
+    health,
+    logger: opts.logger,
+    allowedOrigins: opts.allowedOrigins,
+    clientIp: opts.clientIp,
+    sessionCookieMaxAgeSeconds: config.SESSION_ABSOLUTE_HOURS * 3600,
+    sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
+    sandbox: opts.sandbox,
+  };
+  return { deps, stores: { admins, sessions, cache, settings: settingsStore } };
+}

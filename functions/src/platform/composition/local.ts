@@ -1,0 +1,37 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Table } from '../../adapters/dynamodb/table.ts';
+import { PurelyMailHttpClient } from '../../adapters/purelymail/purelymail-http-client.ts';
+import type { LocalConfig } from '../config.ts';
+import { systemClock, type Clock } from '../clock.ts';
+import type { Logger } from '../logger.ts';
+import { buildAppDeps } from './build-app-deps.ts';
+
+/** The origins a browser on this machine may use to reach the panel. */
+export function localOrigins(config: Pick<LocalConfig, 'HOST' | 'EXTRA_ORIGINS'>, port: number): string[] {
+  const hosts = new Set([config.HOST, '127.0.0.1', 'localhost']);
+  return [...[...hosts].map((h) => `http://${h.includes(':') ? `[${h}]` : h}:${port}`), ...config.EXTRA_ORIGINS];
+}
+
+/**
+ * The local composition root: dynalite for the store, PurelyMail over HTTP (the sandbox or the real API),
+ * the client IP from the socket (nothing sits in front of the local server, so headers are not trusted).
+ */
+export function composeLocal(opts: { config: LocalConfig; table: Table; purelymail: { baseUrl: string; token: string }; sandbox: boolean; port: number; logger: Logger; clock?: Clock }) {
+  const purelymail = new PurelyMailHttpClient({ baseUrl: opts.purelymail.baseUrl, token: opts.purelymail.token, timeoutMs: opts.config.PURELYMAIL_TIMEOUT_MS });
+  return buildAppDeps({
+    table: opts.table,
+    purelymail,
+    config: opts.config,
+    clock: opts.clock ?? systemClock,
+    logger: opts.logger,
+    sandbox: opts.sandbox,
+    allowedOrigins: localOrigins(opts.config, opts.port),
+    clientIp: (c) => {
+      try {
+        return getConnInfo(c).remote.address ?? 'unknown';
+      } catch {
+        return 'unknown';
+      }
+    },
+  });
+}

@@ -1,0 +1,68 @@
+import * as z from 'zod';
+
+/** Thrown at start-up when an environment variable is missing or malformed; names the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+/** Settings every runtime shares (sessions, throttling, PurelyMail client). */
+const Common = {
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  LOGIN_ACCOUNT_FAILURES_BEFORE_BACKOFF: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_IP_FAILURES_PER_WINDOW: z.coerce.number().int().min(1).max(10_000).default(30),
+  LOGIN_IP_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  PURELYMAIL_BASE_URL: z.url().default('https://purelymail.com'),
+  PURELYMAIL_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  PURELYMAIL_OWNERSHIP_TOKEN: z.string().optional(),
+  /** scrypt cost as log2(N); 17 is OWASP's recommendation. Lower only for tests. */
+  PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(17),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+};
+
+export const LocalConfig = z.object({
+  ...Common,
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  DATA_DIR: z.string().min(1).default('.data'),
+  TABLE_NAME: z.string().min(3).default('purelymanage'),
+  /** When unset, the built-in PurelyMail sandbox is started and used. */
+  PURELYMAIL_API_TOKEN: z.string().min(1).optional(),
+  SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** Extra origins allowed to send state-changing requests (e.g. the Vite dev server). */
+  EXTRA_ORIGINS: csv.default([]),
+  /** DNS servers for our own lookups, e.g. "127.0.0.1:5353"; empty means the sandbox's DNS (or the system's). */
+  DNS_SERVERS: csv.default([]),
+  WEB_BUILD_DIR: z.string().default('web/build'),
+  BUILD_WEB: bool.default(true),
+});
+export type LocalConfig = z.infer<typeof LocalConfig>;
+
+export const AwsConfig = z.object({
+  ...Common,
+  TABLE_NAME: z.string().min(3),
+  APP_ORIGIN: z.url(),
+  PURELYMAIL_TOKEN_SECRET_ARN: z.string().min(1),
+  /** CloudFront adds this header with a secret value; requests without it did not come through CloudFront. */
+  ORIGIN_VERIFY_SECRET_ARN: z.string().min(1).optional(),
+  DNS_SERVERS: csv.default([]),
+});
+export type AwsConfig = z.infer<typeof AwsConfig>;
+
+/**
+ * Parses the environment once, failing fast with every bad variable named.
+ * @example const config = parseConfig(LocalConfig, process.env);
+ */
+export function parseConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
+  // Empty strings mean "unset", as in most .env tooling.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+}
