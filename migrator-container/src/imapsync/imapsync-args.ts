@@ -1,0 +1,103 @@
+import { ImapsyncArgumentError } from './imapsync-argument-error.ts';
+
+export type ImapEndpoint = {
+  host: string;
+  port: number;
+  user: string;
+  tls: 'ssl' | 'starttls' | 'none';
+  verifyCert: boolean;
+};
+
+export type ImapsyncRunOptions = {
+  dry?: boolean;
+  /** Exact folder names to sync (imapsync --folder, repeatable); all folders when absent or empty. */
+  includeFolders?: string[];
+  /** Exact folder names to skip; turned into anchored, escaped --exclude regexes. */
+  excludeFolders?: string[];
+  maxSizeBytes?: number;
+  justLogin?: boolean;
+};
+
+export type ImapsyncArgsInput = {
+  source: ImapEndpoint;
+  dest: ImapEndpoint;
+  passfile1: string;
+  passfile2: string;
+  pidfile: string;
+  tmpdir: string;
+  options: ImapsyncRunOptions;
+};
+
+const CONTROL = /[\r\n\0]/;
+const HOST = /^[A-Za-z0-9.:[\]_-]+$/;
+// Perl regex metacharacters plus space and '#', escaped so an exclude matches one folder name literally.
+const PERL_META = /[\\^$.|?*+()[\]{}/ #-]/g;
+
+function checkText(field: string, value: string): void {
+  if (value === '') throw new ImapsyncArgumentError(field, 'must not be empty');
+  // A leading '-' could be read as another option; CR/LF/NUL would break the command line or the log.
+  if (value.startsWith('-')) throw new ImapsyncArgumentError(field, "must not start with '-'");
+  if (CONTROL.test(value)) throw new ImapsyncArgumentError(field, 'must not contain CR, LF or NUL');
+}
+
+function checkEndpoint(side: 'source' | 'dest', e: ImapEndpoint): void {
+  checkText(`${side}.host`, e.host);
+  if (!HOST.test(e.host)) throw new ImapsyncArgumentError(`${side}.host`, 'is not a host name or IP address');
+  checkText(`${side}.user`, e.user);
+  if (!Number.isInteger(e.port) || e.port < 1 || e.port > 65535) throw new ImapsyncArgumentError(`${side}.port`, 'must be 1-65535');
+  if (!['ssl', 'starttls', 'none'].includes(e.tls)) throw new ImapsyncArgumentError(`${side}.tls`, 'must be ssl, starttls or none');
+}
+
+/** Throws ImapsyncArgumentError unless a password can be stored as the first line of a passfile. */
+export function checkPassword(field: string, password: string): void {
+  if (password === '') throw new ImapsyncArgumentError(field, 'must not be empty');
+  if (CONTROL.test(password)) throw new ImapsyncArgumentError(field, 'must not contain CR, LF or NUL');
+}
+
+function sideArgs(n: 1 | 2, e: ImapEndpoint, passfile: string): string[] {
+  const args = [`--host${n}`, e.host, `--port${n}`, String(e.port), `--user${n}`, e.user, `--passfile${n}`, passfile];
+  // Always explicit: without a flag imapsync probes port 993 and upgrades to STARTTLS when offered.
+  if (e.tls === 'ssl') args.push(`--ssl${n}`);
+  else if (e.tls === 'starttls') args.push(`--tls${n}`);
+  else args.push(`--nossl${n}`, `--notls${n}`);
+  // imapsync does not verify certificates unless told to.
+  if (e.tls !== 'none' && e.verifyCert) args.push(`--sslargs${n}`, 'SSL_verify_mode=1');
+  args.push(`--timeout${n}`, '60');
+  return args;
+}
+
+export function excludeRegex(folder: string): string {
+  return `^${folder.replace(PERL_META, (c) => `\\${c}`)}$`;
+}
+
+/** The exact imapsync argv (without the command). Passwords never appear: only passfile paths. */
+export function buildImapsyncArgs(input: ImapsyncArgsInput): string[] {
+  checkEndpoint('source', input.source);
+  checkEndpoint('dest', input.dest);
+  const o = input.options;
+  const args = [
+    ...sideArgs(1, input.source, input.passfile1),
+    ...sideArgs(2, input.dest, input.passfile2),
+    '--nolog',
+    '--pidfile', input.pidfile,
+    '--pidfilelocking',
+    '--tmpdir', input.tmpdir,
+    '--noreleasecheck',
+    '--nodockercontext',
+  ];
+  if (o.justLogin) args.push('--justlogin');
+  if (o.dry) args.push('--dry');
+  for (const f of o.includeFolders ?? []) {
+    checkText('includeFolders', f);
+    args.push('--folder', f);
+  }
+  for (const f of o.excludeFolders ?? []) {
+    checkText('excludeFolders', f);
+    args.push('--exclude', excludeRegex(f));
+  }
+  if (o.maxSizeBytes !== undefined) {
+    if (!Number.isSafeInteger(o.maxSizeBytes) || o.maxSizeBytes < 1) throw new ImapsyncArgumentError('maxSizeBytes', 'must be a positive integer');
+    args.push('--maxsize', String(o.maxSizeBytes));
+  }
+  return args;
+}
