@@ -5,3 +5,6 @@ export * from './schemas/session.ts';
 export * from './schemas/audit.ts';
 export * from './schemas/dashboard.ts';
 export * from './schemas/settings.ts';
+export * from './schemas/pending-action.ts';
+export * from './schemas/dns.ts';
+export * from './schemas/imapsync.ts';
