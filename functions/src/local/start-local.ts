@@ -8,7 +8,8 @@ import type { LocalConfig } from '../platform/config.ts';
 import { composeLocal } from '../platform/composition/local.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
-import { startSandbox } from './purelymail-sandbox/sandbox-server.ts';
+import { startDnsServer } from './dns-server/dns-server.ts';
+import { startSandbox, type Sandbox } from './purelymail-sandbox/sandbox-server.ts';
 import { withSpa } from './serve-spa.ts';
 
 export interface LocalRuntime {
@@ -17,6 +18,8 @@ export interface LocalRuntime {
   /** Present while no admin exists: the one-time setup link. */
   setupUrl: string | undefined;
   sandboxUrl: string | undefined;
+  /** The built-in PurelyMail sandbox, when no token is set (tests drive its DNS and read its request log). */
+  sandbox: Sandbox | undefined;
   deps: ReturnType<typeof composeLocal>['deps'];
   close(): Promise<void>;
 }
@@ -36,6 +39,8 @@ export async function startLocal(config: LocalConfig, opts: { logger: Logger; cl
 
     let purelymail: { baseUrl: string; token: string };
     let sandboxUrl: string | undefined;
+    let sandboxHandle: Sandbox | undefined;
+    let dnsServers: readonly string[] = config.DNS_SERVERS;
     if (config.PURELYMAIL_API_TOKEN) {
       purelymail = { baseUrl: config.PURELYMAIL_BASE_URL, token: config.PURELYMAIL_API_TOKEN };
     } else {
@@ -44,6 +49,14 @@ export async function startLocal(config: LocalConfig, opts: { logger: Logger; cl
       closers.push(() => sandbox.close());
       purelymail = { baseUrl: sandbox.url, token };
       sandboxUrl = sandbox.url;
+      sandboxHandle = sandbox;
+      // Our own DNS lookups ask a real DNS server that publishes what the sandbox believes is in DNS,
+      // so "what PurelyMail sees" and "what is published" agree, and the demo can break a record.
+      if (!dnsServers.length) {
+        const dns = await startDnsServer({ records: () => sandbox.dns.list() });
+        closers.push(() => dns.close());
+        dnsServers = [dns.server];
+      }
     }
 
     // Listen first (PORT may be 0), then compose: allowed origins depend on the real port.
@@ -53,7 +66,7 @@ export async function startLocal(config: LocalConfig, opts: { logger: Logger; cl
     });
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const port = (server.address() as AddressInfo).port;
-    const { deps } = composeLocal({ config, table: dynamo.table, purelymail, sandbox: !config.PURELYMAIL_API_TOKEN, port, logger: opts.logger, clock: opts.clock });
+    const { deps } = composeLocal({ config, table: dynamo.table, purelymail, sandbox: !config.PURELYMAIL_API_TOKEN, port, logger: opts.logger, clock: opts.clock, dnsServers });
     const app = withSpa(createApp(deps), config.WEB_BUILD_DIR);
     handler = app.fetch as typeof handler;
 
@@ -65,6 +78,7 @@ export async function startLocal(config: LocalConfig, opts: { logger: Logger; cl
       port,
       setupUrl: setupToken ? `${url}/setup#token=${setupToken}` : undefined,
       sandboxUrl,
+      sandbox: sandboxHandle,
       deps,
       close: closeAll,
     };

@@ -1,6 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { LambdaEvent } from 'hono/aws-lambda';
 import { createTable } from '../../adapters/dynamodb/table.ts';
+import { NodeDnsLookup } from '../../adapters/dns/node-dns-lookup.ts';
 import { PurelyMailHttpClient } from '../../adapters/purelymail/purelymail-http-client.ts';
 import type { AppContext } from '../../http/app-env.ts';
 import { parseConfig, AwsConfig } from '../config.ts';
@@ -47,5 +48,7 @@ export function composeAws(env: Record<string, string | undefined> = process.env
     sandbox: false,
     allowedOrigins: [config.APP_ORIGIN],
     clientIp,
+    dnsLookup: new NodeDnsLookup({ servers: config.DNS_SERVERS }),
+    ownershipCodeFallback: config.PURELYMAIL_OWNERSHIP_TOKEN,
   });
 }

@@ -13,6 +13,7 @@ import { makeAuth } from '../../modules/auth/auth.ts';
 import { createScryptPasswordHasher } from '../../modules/auth/scrypt-password-hasher.ts';
 import { makeRefreshCache } from '../../modules/cache/refresh-cache.ts';
 import { makeGetDashboard } from '../../modules/dashboard/get-dashboard.ts';
+import type { DnsLookup } from '../../modules/dns/ports.ts';
 import type { PurelyMail } from '../../modules/purelymail/ports.ts';
 import { makeSettings } from '../../modules/settings/settings.ts';
 import type { Clock } from '../clock.ts';
@@ -44,6 +45,10 @@ export function buildAppDeps(opts: {
   sandbox: boolean;
   allowedOrigins: readonly string[];
   clientIp: AppDeps['clientIp'];
+  /** Our own DNS lookups (configurable servers; the sandbox's DNS server locally). */
+  dnsLookup: DnsLookup;
+  /** Used when getOwnershipCode fails (PURELYMAIL_OWNERSHIP_TOKEN). */
+  ownershipCodeFallback?: string;
 }) {
   const { table, config, clock } = opts;
   const admins = createDynamoAdminStore(table);
@@ -100,5 +105,5 @@ export function buildAppDeps(opts: {
     sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
     sandbox: opts.sandbox,
   };
-  return { deps, stores: { admins, sessions, cache, settings: settingsStore } };
+  return { deps, stores: { admins, sessions, cache, settings: settingsStore }, purelymail: opts.purelymail, dnsLookup: opts.dnsLookup };
 }

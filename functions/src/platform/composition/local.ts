@@ -1,5 +1,6 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Table } from '../../adapters/dynamodb/table.ts';
+import { NodeDnsLookup } from '../../adapters/dns/node-dns-lookup.ts';
 import { PurelyMailHttpClient } from '../../adapters/purelymail/purelymail-http-client.ts';
 import type { LocalConfig } from '../config.ts';
 import { systemClock, type Clock } from '../clock.ts';
@@ -16,7 +17,7 @@ export function localOrigins(config: Pick<LocalConfig, 'HOST' | 'EXTRA_ORIGINS'>
  * The local composition root: dynalite for the store, PurelyMail over HTTP (the sandbox or the real API),
  * the client IP from the socket (nothing sits in front of the local server, so headers are not trusted).
  */
-export function composeLocal(opts: { config: LocalConfig; table: Table; purelymail: { baseUrl: string; token: string }; sandbox: boolean; port: number; logger: Logger; clock?: Clock }) {
+export function composeLocal(opts: { config: LocalConfig; table: Table; purelymail: { baseUrl: string; token: string }; sandbox: boolean; port: number; logger: Logger; clock?: Clock; dnsServers: readonly string[] }) {
   const purelymail = new PurelyMailHttpClient({ baseUrl: opts.purelymail.baseUrl, token: opts.purelymail.token, timeoutMs: opts.config.PURELYMAIL_TIMEOUT_MS });
   return buildAppDeps({
     table: opts.table,
@@ -26,6 +27,8 @@ export function composeLocal(opts: { config: LocalConfig; table: Table; purelyma
     logger: opts.logger,
     sandbox: opts.sandbox,
     allowedOrigins: localOrigins(opts.config, opts.port),
+    dnsLookup: new NodeDnsLookup({ servers: opts.dnsServers }),
+    ownershipCodeFallback: opts.config.PURELYMAIL_OWNERSHIP_TOKEN,
     clientIp: (c) => {
       try {
         return getConnInfo(c).remote.address ?? 'unknown';
