@@ -32,7 +32,7 @@ export class ApiError extends Error {
 
 /** Turn a failed response into an ApiError, whatever its body looks like. */
 export async function apiErrorFromResponse(res: Response): Promise<ApiError> {
-  let raw: unknown = undefined;
+  let raw: unknown;
   const text = await res.text().catch(() => '');
   try {
     raw = text ? JSON.parse(text) : undefined;

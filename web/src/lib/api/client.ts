@@ -14,12 +14,15 @@ export { ApiError, NetworkError, ResponseShapeError } from './api-error.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-/** Called on a 401 from a protected endpoint. The root layout swaps in SvelteKit's `goto`. */
-let onUnauthorized: (loginUrl: string) => void = (url) => {
-  if (typeof window !== 'undefined') window.location.assign(url);
+/**
+ * Called on a 401 from a protected endpoint with the path to come back to after signing in.
+ * The root layout swaps in SvelteKit's `goto`; this default is a plain page load.
+ */
+let onUnauthorized: (returnTo: string) => void = (returnTo) => {
+  if (typeof window !== 'undefined') window.location.assign(loginUrlFor(returnTo));
 };
 
-export function setUnauthorizedHandler(fn: (loginUrl: string) => void): void {
+export function setUnauthorizedHandler(fn: (returnTo: string) => void): void {
   onUnauthorized = fn;
 }
 
@@ -60,7 +63,7 @@ async function request<S extends z.ZodType | undefined>(
     const err = await apiErrorFromResponse(res);
     if (res.status === 401 && redirectsOnUnauthorized(path) && typeof window !== 'undefined') {
       err.redirectedToLogin = true;
-      onUnauthorized(loginUrlFor(window.location.pathname + window.location.search));
+      onUnauthorized(window.location.pathname + window.location.search);
     }
     throw err;
   }

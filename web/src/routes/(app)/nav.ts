@@ -1,18 +1,21 @@
+import { resolve } from '$app/paths';
 import type { IconName } from '$lib/components/Icon.svelte';
 
-export type NavItem = { href: string; label: string; icon: IconName; badge?: 'pending' };
+export type NavRoute = '/' | '/users' | '/domains' | '/routing' | '/migrations' | '/pending' | '/audit' | '/settings';
+export type NavItem = { route: NavRoute; label: string; icon: IconName; badge?: 'pending' };
 
 export const NAV: NavItem[] = [
-  { href: '/', label: 'Dashboard', icon: 'dashboard' },
-  { href: '/users', label: 'Users', icon: 'users' },
-  { href: '/domains', label: 'Domains', icon: 'domains' },
-  { href: '/routing', label: 'Routing', icon: 'routing' },
-  { href: '/migrations', label: 'Migrations', icon: 'migrations' },
-  { href: '/pending', label: 'Pending', icon: 'pending', badge: 'pending' },
-  { href: '/audit', label: 'Audit', icon: 'audit' },
-  { href: '/settings', label: 'Settings', icon: 'settings' },
+  { route: '/', label: 'Dashboard', icon: 'dashboard' },
+  { route: '/users', label: 'Users', icon: 'users' },
+  { route: '/domains', label: 'Domains', icon: 'domains' },
+  { route: '/routing', label: 'Routing', icon: 'routing' },
+  { route: '/migrations', label: 'Migrations', icon: 'migrations' },
+  { route: '/pending', label: 'Pending', icon: 'pending', badge: 'pending' },
+  { route: '/audit', label: 'Audit', icon: 'audit' },
+  { route: '/settings', label: 'Settings', icon: 'settings' },
 ];
 
-export function isActive(href: string, pathname: string): boolean {
-  return href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
+export function isActive(route: NavRoute, pathname: string): boolean {
+  const href = resolve(route);
+  return route === '/' ? pathname === href : pathname === href || pathname.startsWith(`${href}/`);
 }
