@@ -2,6 +2,7 @@
 // Reads stdin when no FILE is given; FILE may be gzipped (.gz). Without --exit/--signal it reads a sibling
 // NAME.exit (shell-style status, 143 = SIGTERM) when there is one.
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { exitFromShellStatus, type ProcessExit } from './imapsync/classify-exit.ts';
@@ -34,7 +35,8 @@ function main(argv: string[]): number {
     options: { exit: { type: 'string' }, signal: { type: 'string' }, 'stop-requested': { type: 'boolean', default: false } },
   });
   if (positionals.length > 1) throw new UsageError('at most one FILE');
-  const file = positionals[0];
+  // `npm run -w` changes the cwd to the workspace; resolve FILE against where the user typed the command.
+  const file = positionals[0] === undefined ? undefined : resolve(process.env.INIT_CWD ?? process.cwd(), positionals[0]);
   const parser = new ImapsyncParser();
   const text = readInput(file);
   let start = 0;
