@@ -1,0 +1,138 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import * as z from 'zod';
+import { CSRF_HEADER } from '@app/shared';
+import { api, ApiError, NetworkError, ResponseShapeError, queryString, redirectsOnUnauthorized, setUnauthorizedHandler } from './client.ts';
+
+type Call = { url: string; init: RequestInit };
+let calls: Call[] = [];
+
+function stubFetch(res: () => Response | Promise<Response>) {
+  calls = [];
+  vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
+    calls.push({ url, init });
+    return res();
+  });
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('api client requests', () => {
+  it('GETs same-origin JSON without the CSRF header and validates the body', async () => {
+    // Prepare
+    stubFetch(() => json(200, { ok: true, extra: 1 }));
+    // Act
+    const out = await api.get('/api/health', z.object({ ok: z.boolean() }));
+    // Assess
+    expect(out).toEqual({ ok: true });
+    expect(calls[0].url).toBe('/api/health');
+    expect(calls[0].init.method).toBe('GET');
+    expect(calls[0].init.credentials).toBe('same-origin');
+    expect((calls[0].init.headers as Record<string, string>)[CSRF_HEADER]).toBeUndefined();
+  });
+
+  it('sends the CSRF header and a JSON body on every non-GET request', async () => {
+    stubFetch(() => new Response(null, { status: 204 }));
+    await api.post('/api/auth/logout');
+    await api.put('/api/settings', { version: 1 });
+    await api.del('/api/sessions/abc');
+    expect(calls.map((c) => c.init.method)).toEqual(['POST', 'PUT', 'DELETE']);
+    for (const c of calls) expect((c.init.headers as Record<string, string>)[CSRF_HEADER]).toBe('1');
+    expect(calls[1].init.body).toBe('{"version":1}');
+    expect((calls[1].init.headers as Record<string, string>)['content-type']).toBe('application/json');
+  });
+
+  it('rejects a 2xx body that breaks the contract', async () => {
+    stubFetch(() => json(200, { ok: 'yes' }));
+    await expect(api.get('/api/health', z.object({ ok: z.boolean() }))).rejects.toBeInstanceOf(ResponseShapeError);
+  });
+
+  it('turns a fetch failure into NetworkError', async () => {
+    vi.stubGlobal('fetch', async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    await expect(api.get('/api/health', z.object({}))).rejects.toBeInstanceOf(NetworkError);
+  });
+});
+
+describe('api client error parsing', () => {
+  it('parses ApiErrorBody into ApiError with status, code, message, fields and requestId', async () => {
+    stubFetch(() =>
+      json(400, {
+        error: {
+          code: 'validation_failed',
+          message: 'Some fields are invalid.',
+          fields: [{ path: 'email', message: 'is not a valid email address' }],
+          requestId: 'req-123',
+        },
+      }),
+    );
+    const err = await api.post('/api/admins', { email: 'x' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    const e = err as ApiError;
+    expect(e.status).toBe(400);
+    expect(e.code).toBe('validation_failed');
+    expect(e.message).toBe('Some fields are invalid.');
+    expect(e.fields).toEqual([{ path: 'email', message: 'is not a valid email address' }]);
+    expect(e.fieldError('email')).toBe('is not a valid email address');
+    expect(e.requestId).toBe('req-123');
+  });
+
+  it('keeps the server message for throttling', async () => {
+    stubFetch(() => json(429, { error: { code: 'too_many_attempts', message: 'Too many attempts. Try again in 5 minutes.' } }));
+    await expect(api.post('/api/auth/login', {})).rejects.toMatchObject({
+      status: 429,
+      message: 'Too many attempts. Try again in 5 minutes.',
+    });
+  });
+
+  it('falls back to a readable message when the body is not ApiErrorBody', async () => {
+    stubFetch(() => new Response('<html>Bad Gateway</html>', { status: 502, headers: { 'x-request-id': 'gw-1' } }));
+    const e = (await api.get('/api/dashboard', z.object({})).catch((x: unknown) => x)) as ApiError;
+    expect(e).toBeInstanceOf(ApiError);
+    expect(e.status).toBe(502);
+    expect(e.code).toBe('http_502');
+    expect(e.message).toMatch(/server had a problem/);
+    expect(e.fields).toEqual([]);
+    expect(e.requestId).toBe('gw-1');
+  });
+});
+
+describe('401 handling', () => {
+  beforeEach(() => {
+    vi.stubGlobal('window', { location: { pathname: '/audit', search: '?actor=a' } });
+  });
+
+  it('sends the person to login with the current path on a protected 401', async () => {
+    const seen: string[] = [];
+    setUnauthorizedHandler((returnTo) => seen.push(returnTo));
+    stubFetch(() => json(401, { error: { code: 'unauthenticated', message: 'Please sign in.' } }));
+    const e = (await api.get('/api/dashboard', z.object({})).catch((x: unknown) => x)) as ApiError;
+    expect(e.status).toBe(401);
+    expect(e.redirectedToLogin).toBe(true);
+    expect(seen).toEqual(['/audit?actor=a']);
+  });
+
+  it('does not redirect for /api/auth/* and /api/setup*', async () => {
+    const seen: string[] = [];
+    setUnauthorizedHandler((returnTo) => seen.push(returnTo));
+    stubFetch(() => json(401, { error: { code: 'bad_credentials', message: 'Email or password is wrong.' } }));
+    const e = (await api.post('/api/auth/login', {}).catch((x: unknown) => x)) as ApiError;
+    expect(e.message).toBe('Email or password is wrong.');
+    expect(e.redirectedToLogin).toBe(false);
+    expect(seen).toEqual([]);
+    expect(redirectsOnUnauthorized('/api/setup/status')).toBe(false);
+    expect(redirectsOnUnauthorized('/api/sessions')).toBe(true);
+  });
+});
+
+describe('queryString', () => {
+  it('skips empty values and encodes the rest', () => {
+    expect(queryString({ a: 'x y', b: '', c: undefined, d: 0 })).toBe('?a=x+y&d=0');
+    expect(queryString({})).toBe('');
+  });
+});
