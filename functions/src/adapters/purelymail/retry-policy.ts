@@ -24,6 +24,8 @@ export function parseRetryAfter(header: string | null, now: number): number | un
   if (/^\d+$/.test(trimmed)) {
     ms = Number(trimmed) * 1000;
   } else {
+    // Only an HTTP date (it has a weekday and month name); Date.parse would read "-1" as a year.
+    if (!/[a-z]/i.test(trimmed)) return undefined;
     const at = Date.parse(trimmed);
     if (Number.isNaN(at)) return undefined;
     ms = Math.max(0, at - now);
