@@ -8,3 +8,5 @@ export * from './schemas/settings.ts';
 export * from './schemas/pending-action.ts';
 export * from './schemas/dns.ts';
 export * from './schemas/imapsync.ts';
+export * from './schemas/domain.ts';
+export * from './schemas/routing.ts';
