@@ -10,3 +10,4 @@ export * from './schemas/dns.ts';
 export * from './schemas/imapsync.ts';
 export * from './schemas/domain.ts';
 export * from './schemas/routing.ts';
+export * from './schemas/user.ts';
