@@ -2,7 +2,7 @@ import type { ApiErrorBody } from '@app/shared';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../modules/errors.ts';
-import { PurelyMailApiError, PurelyMailUnavailableError } from '../modules/purelymail/errors.ts';
+import { PurelyMailApiError, PurelyMailRequestInvalidError, PurelyMailUnavailableError } from '../modules/purelymail/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { AppContext } from './app-env.ts';
 
@@ -18,6 +18,10 @@ export function mapError(err: unknown): Mapped | undefined {
   if (err instanceof GoneError) return { status: 410, code: 'gone', message: err.message };
   if (err instanceof TooManyRequestsError) return { status: 429, code: 'too_many_requests', message: err.message };
   if (err instanceof PurelyMailApiError) return { status: 422, code: `purelymail_${err.code}`, message: `PurelyMail refused: ${err.message}` };
+  // Our own checks stopped a request PurelyMail would have silently ignored or refused: nothing was sent.
+  if (err instanceof PurelyMailRequestInvalidError) {
+    return { status: 400, code: 'invalid_input', message: `These values are not accepted by PurelyMail: ${err.fields.join(', ')}.`, fields: err.fields.map((path) => ({ path, message: 'is not accepted by PurelyMail' })) };
+  }
   if (err instanceof PurelyMailUnavailableError) {
     return { status: 503, code: 'purelymail_unavailable', message: 'PurelyMail is not reachable right now. Nothing was changed; try again in a minute.' };
   }

@@ -21,7 +21,7 @@ export function isConditionalCheckFailed(err: unknown): boolean {
 /** Creates the table from the shared definition if it does not exist (local and test runtimes only). */
 export async function ensureTable(table: Table): Promise<void> {
   try {
-    await table.doc.send(new DescribeTableCommand({ TableName: table.name }));
+    await waitUntilActive(table);
     return;
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException) && (err as { name?: string }).name !== 'ResourceNotFoundException') throw err;
@@ -47,6 +47,17 @@ export async function ensureTable(table: Table): Promise<void> {
       })),
     }),
   );
+  await waitUntilActive(table);
+}
+
+/** dynalite answers ResourceNotFound while a table is CREATING, so wait for ACTIVE before first use. */
+async function waitUntilActive(table: Table): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const out = await table.doc.send(new DescribeTableCommand({ TableName: table.name }));
+    if (out.Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`Table ${table.name} did not become ACTIVE`);
 }
 
 /** Epoch seconds for the TTL attribute. TTL is advisory: readers still check expiry themselves. */
