@@ -32,5 +32,6 @@ describe('formatDollars', () => {
     expect(formatDollars('4.5')).toBe('$4.50');
     expect(formatDollars('10.00')).toBe('$10');
     expect(formatDollars('0.05')).toBe('$0.05');
+    expect(formatDollars('$5.00')).toBe('$5.00');
   });
 });

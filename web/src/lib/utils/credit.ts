@@ -24,9 +24,11 @@ export function creditTone(level: CreditLevel | null | undefined): CreditTone {
   }
 }
 
-/** "$5" / "$4.50" from a decimal string such as "5" or "4.5". */
+/** "$5" / "$4.50" from a decimal string such as "5" or "4.5"; an already formatted "$5" is kept. */
 export function formatDollars(amount: string): string {
-  const [whole, frac = ''] = amount.trim().split('.');
+  const trimmed = amount.trim();
+  if (trimmed.startsWith('$')) return trimmed;
+  const [whole, frac = ''] = trimmed.split('.');
   if (!frac || /^0+$/.test(frac)) return `$${whole}`;
   return `$${whole}.${frac.padEnd(2, '0').slice(0, 2)}`;
 }
