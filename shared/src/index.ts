@@ -11,3 +11,6 @@ export * from './schemas/imapsync.ts';
 export * from './schemas/domain.ts';
 export * from './schemas/routing.ts';
 export * from './schemas/user.ts';
+export * from './schemas/notification.ts';
+export * from './schemas/dns-health.ts';
+export * from './schemas/migration.ts';

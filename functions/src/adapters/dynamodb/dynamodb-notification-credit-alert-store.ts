@@ -1,0 +1,33 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { CreditLevel } from '@app/shared';
+import type { CreditAlertStore } from '../../modules/notifications/check-credit.ts';
+import { isConditionalCheckFailed, type Table } from './table.ts';
+
+const KEY = { pk: 'NOTIFY_STATE', sk: 'CREDIT' };
+
+/** The credit level last notified: one item, moved by a conditional write on `version`. */
+export function createDynamoCreditAlertStore(table: Table): CreditAlertStore {
+  const { doc, name: TableName } = table;
+  return {
+    async get() {
+      const { Item } = await doc.send(new GetCommand({ TableName, Key: KEY, ConsistentRead: true }));
+      return Item ? { level: Item.level as CreditLevel, version: Item.version as number } : undefined;
+    },
+    async set(level, expectedVersion) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName,
+            Item: { ...KEY, level, version: expectedVersion + 1 },
+            ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : '#v = :v',
+            ...(expectedVersion === 0 ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return false;
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import type { MailSettings, UpdateMailSettingsInput } from '@app/shared';
+
+export type StoredMailSettings = Omit<MailSettings, 'defaultFrom'>;
+
+export interface MailSettingsStore {
+  get(): Promise<StoredMailSettings | undefined>;
+  /** Writes when the stored version equals `expectedVersion` (0 = never saved); else ConflictError. */
+  save(settings: StoredMailSettings, expectedVersion: number): Promise<void>;
+}
+
+/** Sender and extra recipients, editable in Settings; the sender falls back to the deployment's MAIL_FROM. */
+export function makeMailSettings(deps: { store: MailSettingsStore; defaultFrom: string }) {
+  const get = async (): Promise<MailSettings> => ({ ...((await deps.store.get()) ?? { from: null, extraRecipients: [], version: 0 }), defaultFrom: deps.defaultFrom });
+  return {
+    get,
+    async update(input: UpdateMailSettingsInput): Promise<MailSettings> {
+      const current = await get();
+      const next: StoredMailSettings = {
+        from: input.from === undefined ? current.from : input.from,
+        extraRecipients: input.extraRecipients ? [...new Set(input.extraRecipients.map((e) => e.toLowerCase()))] : current.extraRecipients,
+        version: input.version + 1,
+      };
+      await deps.store.save(next, input.version);
+      return { ...next, defaultFrom: deps.defaultFrom };
+    },
+    /** The address notifications are sent from. */
+    sender: async (): Promise<string> => (await get()).from ?? deps.defaultFrom,
+  };
+}
+export type MailSettingsModule = ReturnType<typeof makeMailSettings>;

@@ -1,0 +1,37 @@
+import * as z from 'zod';
+
+const Email = z.email('must be an email address').max(254);
+
+/**
+ * Who notification emails come from and go to. Every admin always receives them; `extraRecipients` adds
+ * addresses that are not admins (a shared ops mailbox). `from` null means the deployment's MAIL_FROM.
+ */
+export const MailSettings = z.object({
+  from: z.string().nullable(),
+  extraRecipients: z.array(z.string()),
+  /** The address used when `from` is null (read-only: set by MAIL_FROM). */
+  defaultFrom: z.string(),
+  version: z.number().int(),
+});
+export type MailSettings = z.infer<typeof MailSettings>;
+
+export const UpdateMailSettingsInput = z.strictObject({
+  from: Email.nullable().optional(),
+  extraRecipients: z.array(Email).max(20, 'must list at most 20 addresses').optional(),
+  version: z.number().int(),
+});
+export type UpdateMailSettingsInput = z.infer<typeof UpdateMailSettingsInput>;
+
+/** "Send test email": to one address, or to every recipient when `to` is absent. */
+export const SendTestEmailInput = z.strictObject({ to: Email.optional() });
+export type SendTestEmailInput = z.infer<typeof SendTestEmailInput>;
+
+export const NotificationResult = z.object({
+  /** Sent now. */
+  sent: z.array(z.string()),
+  /** Already sent for this event (a duplicate trigger). */
+  skipped: z.array(z.string()),
+  /** Sending failed; kept in the outbox and retried by the sweeper. */
+  queued: z.array(z.string()),
+});
+export type NotificationResult = z.infer<typeof NotificationResult>;
