@@ -11,6 +11,8 @@ import type { Logger } from '../platform/logger.ts';
 import { startDnsServer } from './dns-server/dns-server.ts';
 import { startSandbox, type Sandbox } from './purelymail-sandbox/sandbox-server.ts';
 import { withSpa } from './serve-spa.ts';
+import { startCacheRefresher } from '../adapters/local-scheduler/local-cache-refresher.ts';
+import { startPendingRunner } from '../adapters/local-scheduler/local-pending-runner.ts';
 
 export interface LocalRuntime {
   url: string;
@@ -21,6 +23,8 @@ export interface LocalRuntime {
   /** The built-in PurelyMail sandbox, when no token is set (tests drive its DNS and read its request log). */
   sandbox: Sandbox | undefined;
   deps: ReturnType<typeof composeLocal>['deps'];
+  /** Settles when the start-up sweep of overdue pending actions is over. */
+  pendingSwept: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,15 +64,23 @@ export async function startLocal(config: LocalConfig, opts: { logger: Logger; cl
     }
 
     // Listen first (PORT may be 0), then compose: allowed origins depend on the real port.
-    let handler: ((req: Request) => Response | Promise<Response>) | undefined;
+    const target: { fetch?: (req: Request) => Response | Promise<Response> } = {};
     const server: ServerType = await new Promise((resolve) => {
-      const s = serve({ fetch: (req) => handler!(req), hostname: config.HOST, port: config.PORT }, () => resolve(s));
+      const s = serve({ fetch: (req) => target.fetch!(req), hostname: config.HOST, port: config.PORT }, () => resolve(s));
     });
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const port = (server.address() as AddressInfo).port;
-    const { deps } = composeLocal({ config, table: dynamo.table, purelymail, sandbox: !config.PURELYMAIL_API_TOKEN, port, logger: opts.logger, clock: opts.clock, dnsServers });
+    const { deps, localScheduler } = composeLocal({ config, table: dynamo.table, purelymail, sandbox: !config.PURELYMAIL_API_TOKEN, port, logger: opts.logger, clock: opts.clock, dnsServers });
+    // Pending deletions run in this process: timers re-armed from the store, overdue ones swept now and every minute.
+    const pendingRunner = startPendingRunner({ scheduler: localScheduler, pendingActions: deps.pendingActions, logger: opts.logger });
+    const cacheRefresher = startCacheRefresher({ refresh: deps.refreshCache, logger: opts.logger });
+    closers.push(async () => {
+      cacheRefresher.stop();
+      pendingRunner.stop();
+      await pendingRunner.ready;
+    });
     const app = withSpa(createApp(deps), config.WEB_BUILD_DIR);
-    handler = app.fetch as typeof handler;
+    target.fetch = (req) => app.fetch(req);
 
     const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
     const url = `http://${host}:${port}`;
@@ -80,6 +92,7 @@ export async function startLocal(config: LocalConfig, opts: { logger: Logger; cl
       sandboxUrl,
       sandbox: sandboxHandle,
       deps,
+      pendingSwept: pendingRunner.ready,
       close: closeAll,
     };
   } catch (err) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../support/api-client.ts';
+import { ApiClient, body } from '../support/api-client.ts';
 import { FakeClock, startTestRuntime, TEST_PASSWORD, type TestRuntime } from '../support/test-runtime.ts';
 
 // Auth & sessions (checklist AS-1..AS-4, AC-2): setup, login, cookie shape, rotation, logout, revocation,
@@ -37,7 +37,7 @@ describe('admin auth and sessions', () => {
   it('setup is one-time: the token dies once an admin exists', async () => {
     const res = await t.anonymous().post('/api/setup', { token: 'x'.repeat(43), email: 'evil@example.com', name: 'Evil', password: TEST_PASSWORD });
     expect(res.status).toBe(410);
-    expect((await res.json()).error.message).toMatch(/already done/);
+    expect((await body(res)).error.message).toMatch(/already done/);
     expect(await t.anonymous().json(t.anonymous().get('/api/setup/status'))).toEqual({ needsSetup: false });
   });
 
@@ -111,7 +111,7 @@ describe('admin auth and sessions', () => {
     expect((await other.get('/api/auth/me')).status).toBe(200);
     const ok = await owner.post('/api/account/password', { currentPassword: TEST_PASSWORD, newPassword: 'another long passphrase 7', endOtherSessions: true });
     expect(ok.status).toBe(200);
-    expect((await ok.json()).endedSessions).toBeGreaterThanOrEqual(1);
+    expect((await body(ok)).endedSessions).toBeGreaterThanOrEqual(1);
     expect((await other.get('/api/auth/me')).status).toBe(401);
     expect((await owner.get('/api/auth/me')).status).toBe(200);
     expect((await new ApiClient(t.runtime.url).post('/api/auth/login', { email: 'owner@example.com', password: TEST_PASSWORD })).status).toBe(401);
@@ -121,7 +121,7 @@ describe('admin auth and sessions', () => {
   it('only owners add and remove admins; nobody removes themselves or the last owner; removal ends sessions', async () => {
     const created = await owner.post('/api/admins', { email: 'Ada@Example.com', name: 'Ada Admin', password: TEST_PASSWORD, role: 'admin' });
     expect(created.status).toBe(201);
-    expect((await created.json()).email).toBe('ada@example.com');
+    expect((await body(created)).email).toBe('ada@example.com');
     expect((await owner.post('/api/admins', { email: 'ada@example.com', name: 'Dup', password: TEST_PASSWORD })).status).toBe(409);
 
     const ada = new ApiClient(t.runtime.url);
@@ -131,7 +131,7 @@ describe('admin auth and sessions', () => {
 
     const self = await owner.del('/api/admins/owner%40example.com');
     expect(self.status).toBe(409);
-    expect((await self.json()).error.message).toMatch(/yourself/);
+    expect((await body(self)).error.message).toMatch(/yourself/);
 
     expect((await owner.del('/api/admins/ada%40example.com')).status).toBe(204);
     expect((await ada.get('/api/auth/me')).status).toBe(401);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_CREDIT, SEED_RULES, SEED_USER_COUNT } from '../../src/local/purelymail-sandbox/sandbox-seed.ts';
-import type { ApiClient } from '../support/api-client.ts';
+import { body, type ApiClient } from '../support/api-client.ts';
 import { startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
 
 describe('dashboard', () => {
@@ -47,10 +47,10 @@ describe('dashboard', () => {
       t2.runtime.sandbox!.injectFault({ op: 'getOwnershipCode', status: 503, count: 20 });
       const res = await t2.anonymous().get('/api/health');
       expect(res.status).toBe(503);
-      expect((await res.json()).purelymail).toMatch(/unreachable/);
+      expect((await body(res)).purelymail).toMatch(/unreachable/);
       t2.runtime.sandbox!.clearFaults();
       // An unhealthy answer is never cached: recovery shows at once.
-      expect(await (await t2.anonymous().get('/api/health')).json()).toMatchObject({ ok: true, store: 'ok', purelymail: 'ok', mode: 'sandbox' });
+      expect(await body(await t2.anonymous().get('/api/health'))).toMatchObject({ ok: true, store: 'ok', purelymail: 'ok', mode: 'sandbox' });
     } finally {
       await t2.close();
     }

@@ -1,6 +1,6 @@
 import { CSRF_HEADER } from '@app/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../support/api-client.ts';
+import { ApiClient, body } from '../support/api-client.ts';
 import { startTestRuntime, TEST_PASSWORD, type TestRuntime } from '../support/test-runtime.ts';
 
 // Access control & CSRF (AC-4, AC-5), bad input (BI-1 subset), login throttling and enumeration (AS-5, AS-6).
@@ -31,7 +31,7 @@ describe('edge defences', () => {
   it.each(['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain'])('refuses a %s body (415) even with the CSRF header', async (type) => {
     const res = await owner.put('/api/settings', settingsBody(), { 'content-type': type });
     expect(res.status).toBe(415);
-    expect((await res.json()).error.message).toMatch(/JSON/);
+    expect((await body(res)).error.message).toMatch(/JSON/);
   });
 
   it('sends strict security headers on every API response, errors included', async () => {
@@ -53,10 +53,10 @@ describe('edge defences', () => {
     ['an overlong string', JSON.stringify({ creditAmber: '9'.repeat(5000), version: 0 }), 400, /creditAmber/],
     ['an oversize body', JSON.stringify({ creditAmber: '6', version: 0, pad: 'x'.repeat(70_000) }), 413, /too large/],
     ['a JSON array', '[1,2]', 400, /not valid/],
-  ])('answers %s with a clear %i, never a 500, and writes nothing', async (_n, body, status, message) => {
-    const res = await owner.put('/api/settings', body);
+  ])('answers %s with a clear 4xx, never a 500, and writes nothing', async (_n, payload, status, message) => {
+    const res = await owner.put('/api/settings', payload);
     expect(res.status).toBe(status);
-    const json = await res.json();
+    const json = await body(res);
     expect(json.error.message).toMatch(message);
     expect((await owner.json<{ version: number }>(owner.get('/api/settings'))).version).toBe(0);
   });
@@ -64,7 +64,7 @@ describe('edge defences', () => {
   it('names each bad field in plain words', async () => {
     const res = await owner.post('/api/admins', { email: 'not-an-email', name: '', password: 'short' });
     expect(res.status).toBe(400);
-    const { error } = await res.json();
+    const { error } = await body(res);
     expect(error.fields).toEqual(
       expect.arrayContaining([
         { path: 'email', message: 'is not a valid email address' },
@@ -80,7 +80,7 @@ describe('edge defences', () => {
       const out: string[] = [];
       for (let i = 0; i < 10; i++) {
         const res = await attempt(email);
-        out.push(`${res.status} ${(await res.json()).error.message}`);
+        out.push(`${res.status} ${(await body(res)).error.message}`);
       }
       return out;
     };

@@ -41,3 +41,7 @@ export class ApiClient {
     return c;
   }
 }
+
+/** A response body as tests read it: the error envelope typed, everything else left to assertions. */
+export type TestBody = { error: { code: string; message: string; fields?: { path: string; message: string }[]; requestId?: string } } & Record<string, unknown>;
+export const body = async (res: Response): Promise<TestBody> => (await res.json()) as TestBody;

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SessionRecord, SessionStore } from '../../modules/auth/ports.ts';
 import { queryAll } from './query-all.ts';
 import { GSI1 } from './table-definition.ts';

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { AwsConfig, ConfigError, LocalConfig, parseConfig } from './config.ts';
+
+describe('configuration', () => {
+  it('applies the documented defaults', () => {
+    const c = parseConfig(LocalConfig, {});
+    expect(c).toMatchObject({ HOST: '127.0.0.1', PORT: 8787, DATA_DIR: '.data', SESSION_IDLE_MINUTES: 30, SESSION_ABSOLUTE_HOURS: 12, PASSWORD_SCRYPT_LOG_N: 17 });
+    expect(c.PURELYMAIL_API_TOKEN).toBeUndefined();
+  });
+
+  it('fails fast naming every bad variable', () => {
+    expect(() => parseConfig(LocalConfig, { PORT: 'eighty', SESSION_IDLE_MINUTES: '0' })).toThrow(ConfigError);
+    try {
+      parseConfig(LocalConfig, { PORT: 'eighty', SESSION_IDLE_MINUTES: '0' });
+    } catch (err) {
+      expect((err as Error).message).toMatch(/PORT/);
+      expect((err as Error).message).toMatch(/SESSION_IDLE_MINUTES/);
+    }
+  });
+
+  it('requires the AWS variables on AWS and never echoes values', () => {
+    expect(() => parseConfig(AwsConfig, { PURELYMAIL_TOKEN_SECRET_ARN: 'arn:secret' })).toThrow(/TABLE_NAME.*APP_ORIGIN|APP_ORIGIN.*TABLE_NAME|TABLE_NAME/);
+    try {
+      parseConfig(LocalConfig, { PORT: 'hunter2-secret' });
+    } catch (err) {
+      expect((err as Error).message).not.toContain('hunter2-secret');
+    }
+  });
+
+  it('treats empty strings as unset, like .env files do', () => {
+    expect(parseConfig(LocalConfig, { PURELYMAIL_API_TOKEN: '', PORT: '' }).PORT).toBe(8787);
+  });
+});

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createImapflowLoginTester } from '../../src/adapters/imap/imapflow-login-tester.ts';
+import { isPrivateAddress, resolveImapTarget, STANDARD_IMAP_PORTS, type ImapTargetPolicy } from '../../src/adapters/imap/ssrf-guard.ts';
+import { startDovecot, type Dovecot } from './dovecot.ts';
+
+const STRICT: ImapTargetPolicy = { allowPrivate: false, allowedPorts: STANDARD_IMAP_PORTS };
+// A resolver that must never be reached for literals, and answers names from a table.
+const fakeDns = (table: Record<string, string[]>) => async (host: string) => {
+  const a = table[host];
+  if (!a) throw Object.assign(new Error('ENOTFOUND'), { code: 'ENOTFOUND' });
+  return a.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+};
+
+describe('SSRF guard (BI-4)', () => {
+  it.each([
+    ['127.0.0.1', 993],
+    ['169.254.169.254', 993],
+    ['10.1.2.3', 143],
+    ['172.16.0.1', 993],
+    ['192.168.1.1', 993],
+    ['100.64.0.1', 993],
+    ['0.0.0.0', 993],
+    ['[::1]', 993],
+    ['::ffff:127.0.0.1', 993],
+    ['::ffff:a9fe:a9fe', 993],
+    ['fd00:ec2::254', 993],
+    ['fe80::1', 993],
+  ])('refuses %s before any connect', async (host, port) => {
+    const r = await resolveImapTarget(host, port, STRICT, fakeDns({}));
+    expect(r).toMatchObject({ ok: false, reason: 'blocked' });
+  });
+
+  it.each(['2130706433', '0x7f000001', '017700000001', '127.1', '0x7f.0.0.1'])('refuses the disguised IPv4 spelling %s', async (host) => {
+    expect(await resolveImapTarget(host, 993, { allowPrivate: true, allowedPorts: 'any' }, fakeDns({}))).toMatchObject({ ok: false, reason: 'blocked' });
+  });
+
+  it('refuses localhost and names with any private record, even among public ones (all records are checked)', async () => {
+    const dns = fakeDns({ localhost: ['127.0.0.1', '::1'], 'mixed.example': ['93.184.216.34', '10.0.0.5'], 'rebind.example': ['169.254.169.254'] });
+    for (const host of ['localhost', 'mixed.example', 'rebind.example']) expect(await resolveImapTarget(host, 993, STRICT, dns)).toMatchObject({ ok: false, reason: 'blocked' });
+  });
+
+  it('allows public hosts on 993/143 only and pins the resolved address', async () => {
+    const dns = fakeDns({ 'imap.example.org': ['93.184.216.34', '2606:2800:220:1::1'] });
+    expect(await resolveImapTarget('imap.example.org', 993, STRICT, dns)).toEqual({ ok: true, address: '93.184.216.34', family: 4 });
+    expect(await resolveImapTarget('imap.example.org', 143, STRICT, dns)).toMatchObject({ ok: true });
+    for (const port of [22, 25, 6379, 2375, 80]) expect(await resolveImapTarget('imap.example.org', port, STRICT, dns)).toMatchObject({ ok: false, reason: 'blocked' });
+  });
+
+  it('reports a name that does not resolve as dns', async () => {
+    expect(await resolveImapTarget('nowhere.invalid', 993, STRICT, fakeDns({}))).toMatchObject({ ok: false, reason: 'dns' });
+  });
+
+  it('allows private addresses and any port only when the setting allows them (local and test mode)', async () => {
+    expect(await resolveImapTarget('127.0.0.1', 1143, { allowPrivate: true, allowedPorts: 'any' })).toMatchObject({ ok: true, address: '127.0.0.1' });
+  });
+
+  it('classifies addresses', () => {
+    expect(isPrivateAddress('8.8.8.8')).toBe(false);
+    expect(isPrivateAddress('2001:4860:4860::8888')).toBe(false);
+    expect(isPrivateAddress('169.254.169.254')).toBe(true);
+    expect(isPrivateAddress('not-an-ip')).toBe(true);
+  });
+});
+
+describe('test login against a real dovecot on loopback', () => {
+  let dovecot: Dovecot;
+  const tester = createImapflowLoginTester({ policy: { allowPrivate: true, allowedPorts: 'any' }, timeoutMs: 5000 });
+  beforeAll(async () => {
+    dovecot = await startDovecot({ alice: 'good-pass' });
+  });
+  afterAll(() => dovecot?.stop());
+
+  const target = (over: object = {}) => ({ host: '127.0.0.1', port: dovecot.port, tls: 'none' as const, verifyCert: false, user: 'alice', password: 'good-pass', ...over });
+
+  it('logs in with the right password', async () => {
+    expect(await tester.testLogin(target())).toEqual({ ok: true, message: 'Logged in successfully.' });
+  });
+
+  it('reports auth for a wrong password, without echoing it', async () => {
+    const r = await tester.testLogin(target({ password: 'wrong-pass-CANARY' }));
+    expect(r).toMatchObject({ ok: false, reason: 'auth' });
+    expect(JSON.stringify(r)).not.toContain('CANARY');
+  });
+
+  it('reports tls for implicit TLS against a plaintext port, and for STARTTLS the server does not offer', async () => {
+    expect(await tester.testLogin(target({ tls: 'ssl' }))).toMatchObject({ ok: false, reason: 'tls' });
+    expect(await tester.testLogin(target({ tls: 'starttls' }))).toMatchObject({ ok: false, reason: 'tls' });
+  });
+
+  it('reports refused for a closed port', async () => {
+    const stopped = await startDovecot({ bob: 'x' });
+    const port = stopped.port;
+    await stopped.stop();
+    expect(await tester.testLogin(target({ port }))).toMatchObject({ ok: false, reason: 'refused' });
+  });
+
+  it('refuses loopback when private hosts are not allowed (no connection is attempted)', async () => {
+    const strict = createImapflowLoginTester({ policy: STRICT });
+    expect(await strict.testLogin(target({ port: 143 }))).toMatchObject({ ok: false, reason: 'blocked' });
+  });
+});
