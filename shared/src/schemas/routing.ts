@@ -95,11 +95,12 @@ export const RouteTraceQuery = z.strictObject({ address: TargetAddress });
  * - `external`: it leaves the account (the domain is not one of ours)
  * - `bounce`: our domain, no user and no rule: the sender gets a bounce
  * - `loop`: the hop limit was reached or the address came back to itself; this copy is dropped
+ * - `subaddress`: symbolic subaddressing is on, so `alice+news@x.com` is treated as `alice@x.com`
  */
 export const TraceStep = z.object({
   depth: z.number().int(),
   address: z.string(),
-  outcome: z.enum(['rule', 'mailbox', 'external', 'bounce', 'loop']),
+  outcome: z.enum(['rule', 'mailbox', 'external', 'bounce', 'loop', 'subaddress']),
   ruleId: z.number().int().optional(),
   ruleMatches: z.string().optional(),
   targets: z.array(z.string()).optional(),
