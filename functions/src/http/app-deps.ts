@@ -1,8 +1,12 @@
 import type { Dashboard, Health } from '@app/shared';
 import type { Audit } from '../modules/audit/audit.ts';
 import type { Auth } from '../modules/auth/auth.ts';
+import type { DomainsModule } from '../modules/domains/domains.ts';
+import type { RoutingModule } from '../modules/routing/routing.ts';
 import type { SettingsModule } from '../modules/settings/settings.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { Users } from '../modules/users/users.ts';
+import type { PendingActions } from '../modules/pending-actions/pending-actions.ts';
 import type { AppContext } from './app-env.ts';
 
 /** What the Hono app needs; each composition root (AWS, local, tests) builds one. */
@@ -22,4 +26,9 @@ export interface AppDeps {
   sessionIdleMinutes: number;
   /** True when PurelyMail is the built-in sandbox: the UI shows a banner. */
   sandbox: boolean;
+  domains: DomainsModule;
+  routing: RoutingModule;
+  users: Users;
+  /** The pending queue: `request({kind, target, label, requestedBy})` delays a deletion; also cancel, list, execute. */
+  pendingActions: PendingActions;
 }

@@ -13,10 +13,14 @@ import { adminRoutes } from './routes/admins.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
+import { domainRoutes } from './routes/domains.ts';
+import { routingRoutes } from './routes/routing.ts';
 import { healthRoutes } from './routes/health.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { setupRoutes } from './routes/setup.ts';
+import { userRoutes } from './routes/users.ts';
+import { pendingActionRoutes } from './routes/pending-actions.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -44,6 +48,10 @@ export function createApp(deps: AppDeps) {
   priv.route('/admins', adminRoutes(deps));
   priv.route('/audit', auditRoutes(deps));
   priv.route('/settings', settingsRoutes(deps));
+  priv.route('/domains', domainRoutes(deps));
+  priv.route('/routing', routingRoutes(deps));
+  priv.route('/users', userRoutes(deps));
+  priv.route('/pending-actions', pendingActionRoutes(deps));
   priv.route('/', dashboardRoutes(deps));
   app.route('/api', priv);
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/local/purelymail-sandbox/sandbox-server.ts';
 import { SEED_USER_COUNT } from '../../src/local/purelymail-sandbox/sandbox-seed.ts';
 import { body, type ApiClient } from '../support/api-client.ts';
-import { FakeClock, startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
+import { FakeClock, startTestRuntime, TEST_PASSWORD, type TestRuntime } from '../support/test-runtime.ts';
 
 const REDACTED = '[redacted]';
 const NEW_PASSWORD = 'Mailbox-canary-pass-7781';
@@ -25,6 +25,13 @@ describe('users over HTTP against the PurelyMail sandbox', () => {
   });
   afterAll(() => t.close());
   beforeEach(() => sandbox.clearRequests());
+
+  /** Moving the clock a day ends the session (idle timeout): sign in again. */
+  async function advanceAndSignIn(ms: number) {
+    clock.advance(ms);
+    const res = await owner.post('/api/auth/login', { email: 'owner@example.com', password: TEST_PASSWORD });
+    expect(res.status).toBe(200);
+  }
 
   it('lists users from PurelyMail on first visit, then from the cache only', async () => {
     // Prepare / Act
@@ -242,7 +249,7 @@ describe('users over HTTP against the PurelyMail sandbox', () => {
     // Not due yet: the sweeper leaves it.
     clock.advance(23 * 3600_000);
     expect(await t.runtime.deps.pendingActions.sweep()).toBe(0);
-    clock.advance(3600_000);
+    await advanceAndSignIn(3600_000);
     sandbox.clearRequests();
     expect(await t.runtime.deps.pendingActions.sweep()).toBe(1);
     expect(sent(sandbox)).toEqual([{ op: 'deleteUser', body: { userName: address } }]);

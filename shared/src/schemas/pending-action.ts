@@ -29,3 +29,7 @@ export type PendingAction = z.infer<typeof PendingAction>;
 
 export const PendingActionList = z.object({ actions: z.array(PendingAction) });
 export type PendingActionList = z.infer<typeof PendingActionList>;
+
+/** The Pending page: what is waiting (or running now), and the latest finished action per target. */
+export const PendingActionOverview = z.object({ actions: z.array(PendingAction), finished: z.array(PendingAction) });
+export type PendingActionOverview = z.infer<typeof PendingActionOverview>;

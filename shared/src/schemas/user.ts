@@ -37,7 +37,7 @@ export const MailboxPassword = z
   .string()
   .min(12, 'must be at least 12 characters')
   .max(256, 'must be at most 256 characters')
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
+  .refine((s) => ![...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f), 'must not contain control characters');
 
 const RecoveryEmail = z.string().trim().max(254).pipe(z.email('is not a valid email address'));
 

@@ -1,6 +1,6 @@
-import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CacheSnapshot, CacheStore } from '../../modules/cache/ports.ts';
-import type { Table } from './table.ts';
+import { isConditionalCheckFailed, type Table } from './table.ts';
 
 const key = (part: string) => ({ pk: 'CACHE', sk: part });
 
@@ -11,7 +11,7 @@ const key = (part: string) => ({ pk: 'CACHE', sk: part });
 export function createDynamoCacheStore(table: Table): CacheStore {
   const { doc, name: TableName } = table;
   const put = (part: string, data: Record<string, unknown>) => doc.send(new PutCommand({ TableName, Item: { ...key(part), ...data } }));
-  return {
+  const store: CacheStore = {
     async read() {
       const out = await doc.send(
         new BatchGetCommand({ RequestItems: { [TableName]: { Keys: ['USERS', 'DOMAINS', 'RULES', 'CREDIT'].map(key), ConsistentRead: true } } }),
@@ -33,5 +33,52 @@ export function createDynamoCacheStore(table: Table): CacheStore {
     putDomains: async (domains, syncedAt) => void (await put('DOMAINS', { domains, syncedAt })),
     putRules: async (rules, syncedAt) => void (await put('RULES', { rules, syncedAt })),
     putCredit: async (credit, syncedAt) => void (await put('CREDIT', { credit, syncedAt })),
+    async addUser(address) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: key('USERS'),
+            UpdateExpression: 'SET addresses = list_append(addresses, :one)',
+            ConditionExpression: 'attribute_exists(addresses) AND NOT contains(addresses, :a)',
+            ExpressionAttributeValues: { ':one': [address], ':a': address },
+          }),
+        );
+      } catch (err) {
+        if (!isConditionalCheckFailed(err)) throw err; // no cached list yet, or already listed
+      }
+    },
+    removeUser: (address) => removeWhere('USERS', 'addresses', (i) => i === address, (n) => `addresses[${n}] = :v`, address),
+    removeDomain: (name) => removeWhere('DOMAINS', 'domains', (d) => (d as { name: string }).name === name, (n) => `domains[${n}].#n = :v`, name),
+    removeRule: (id) => removeWhere('RULES', 'rules', (r) => (r as { id: number }).id === id, (n) => `rules[${n}].id = :v`, id),
   };
+  return store;
+
+  /**
+   * Removes one element from a cached list by index, conditional on that index still holding it, so a
+   * concurrent change to the list makes us re-read instead of removing the wrong element.
+   */
+  async function removeWhere(part: string, attr: string, match: (el: unknown) => boolean, cond: (n: number) => string, value: unknown): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const out = await doc.send(new GetCommand({ TableName, Key: key(part), ConsistentRead: true }));
+      const list = out.Item?.[attr] as unknown[] | undefined;
+      const n = list?.findIndex(match) ?? -1;
+      if (n < 0) return;
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: key(part),
+            UpdateExpression: `REMOVE ${attr}[${n}]`,
+            ConditionExpression: cond(n),
+            ...(cond(n).includes('#n') ? { ExpressionAttributeNames: { '#n': 'name' } } : {}),
+            ExpressionAttributeValues: { ':v': value },
+          }),
+        );
+        return;
+      } catch (err) {
+        if (!isConditionalCheckFailed(err)) throw err;
+      }
+    }
+  }
 }

@@ -13,6 +13,10 @@
  * - audit entries, newest first .. Query    gsi1 gsi1pk=AUDIT         gsi1sk BETWEEN <from> AND <to>
  * - settings ..................... GetItem  pk=SETTINGS               sk=GLOBAL
  * - PurelyMail cache ............. GetItem  pk=CACHE                  sk=USERS|DOMAINS|RULES|CREDIT
+ * - pending action by target ..... GetItem  pk=PACTION#<kind>#<target> sk=SLOT (the state machine; one per target)
+ * - pending action by id ......... GetItem  pk=PACTIONID#<id>         sk=ID   (→ kind, target)
+ * - pending/executing actions .... Query    gsi1 gsi1pk=PENDING       gsi1sk <= <executeAt>#<id> (due ones)
+ * - finished actions, newest ..... Query    gsi1 gsi1pk=PENDING#DONE  (gsi1sk=<finishedAt>#<id>)
  */
 export const tableDefinition = {
   partitionKey: 'pk',

@@ -14,4 +14,13 @@ export interface CacheStore {
   putDomains(domains: ApiDomainInfo[], syncedAt: string): Promise<void>;
   putRules(rules: RoutingRule[], syncedAt: string): Promise<void>;
   putCredit(credit: string, syncedAt: string): Promise<void>;
+  /**
+   * Write-through after a change the panel made, so the list shows it without a refresh and the next
+   * refresh does not report it as drift. Each is one atomic update of the cached list (two admins never
+   * lose each other's change); a missing list or an entry already there (or already gone) is a no-op.
+   */
+  addUser(address: string): Promise<void>;
+  removeUser(address: string): Promise<void>;
+  removeDomain(name: string): Promise<void>;
+  removeRule(id: number): Promise<void>;
 }

@@ -13,11 +13,18 @@ import { makeAuth } from '../../modules/auth/auth.ts';
 import { createScryptPasswordHasher } from '../../modules/auth/scrypt-password-hasher.ts';
 import { makeRefreshCache } from '../../modules/cache/refresh-cache.ts';
 import { makeGetDashboard } from '../../modules/dashboard/get-dashboard.ts';
+import { makeDomains } from '../../modules/domains/domains.ts';
+import { makeRouting } from '../../modules/routing/routing.ts';
 import type { DnsLookup } from '../../modules/dns/ports.ts';
 import type { PurelyMail } from '../../modules/purelymail/ports.ts';
 import { makeSettings } from '../../modules/settings/settings.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
+import { createDynamoPendingActionStore } from '../../adapters/dynamodb/dynamodb-pending-action-store.ts';
+import { createLocalScheduler } from '../../adapters/local-scheduler/local-scheduler.ts';
+import { makePendingActions } from '../../modules/pending-actions/pending-actions.ts';
+import type { Scheduler } from '../../modules/pending-actions/ports.ts';
+import { makeUsers } from '../../modules/users/users.ts';
 
 export interface RuntimeConfig {
   SESSION_IDLE_MINUTES: number;
@@ -49,6 +56,8 @@ export function buildAppDeps(opts: {
   dnsLookup: DnsLookup;
   /** Used when getOwnershipCode fails (PURELYMAIL_OWNERSHIP_TOKEN). */
   ownershipCodeFallback?: string;
+  /** Fires pending actions when due; default: the in-process timer (the local runtime starts it). */
+  scheduler?: Scheduler;
 }) {
   const { table, config, clock } = opts;
   const admins = createDynamoAdminStore(table);
@@ -71,8 +80,21 @@ export function buildAppDeps(opts: {
   const settingsStore = createDynamoSettingsStore(table);
   const settings = makeSettings({ store: settingsStore });
   const cache = createDynamoCacheStore(table);
-  const refreshCache = makeRefreshCache({ purelymail: opts.purelymail, cache, clock });
-  const getDashboard = makeGetDashboard({ cache, settings, sandbox: opts.sandbox, countPending: async () => 0 });
+  const refreshCache = makeRefreshCache({ purelymail: opts.purelymail, cache, clock, audit });
+  // Armed only when the local runtime starts it; the AWS root passes its own scheduler.
+  const localScheduler = createLocalScheduler({ clock, onError: (id, err) => opts.logger.error('pending action failed to run', { id, error: (err as Error).message }) });
+  const pendingActions = makePendingActions({
+    store: createDynamoPendingActionStore(table),
+    scheduler: opts.scheduler ?? localScheduler,
+    purelymail: opts.purelymail,
+    cache,
+    audit,
+    delayHours: async () => (await settings.get()).deletionDelayHours,
+    clock,
+    logger: opts.logger,
+  });
+  const users = makeUsers({ purelymail: opts.purelymail, cache, refreshCache, pendingActions });
+  const getDashboard = makeGetDashboard({ cache, settings, sandbox: opts.sandbox, countPending: pendingActions.countPending });
 
   let pmHealth: { at: number; value: string } | undefined;
   const health = async (): Promise<Health> => {
@@ -104,6 +126,10 @@ export function buildAppDeps(opts: {
     sessionCookieMaxAgeSeconds: config.SESSION_ABSOLUTE_HOURS * 3600,
     sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
     sandbox: opts.sandbox,
+    domains: makeDomains({ purelymail: opts.purelymail, cache, clock, dnsLookup: opts.dnsLookup, pendingActions, ownershipCodeFallback: opts.ownershipCodeFallback }),
+    routing: makeRouting({ purelymail: opts.purelymail, cache, clock, pendingActions }),
+    users,
+    pendingActions,
   };
-  return { deps, stores: { admins, sessions, cache, settings: settingsStore }, purelymail: opts.purelymail, dnsLookup: opts.dnsLookup };
+  return { deps, stores: { admins, sessions, cache, settings: settingsStore }, purelymail: opts.purelymail, dnsLookup: opts.dnsLookup, localScheduler };
 }

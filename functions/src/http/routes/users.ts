@@ -1,0 +1,52 @@
+import { CreateUserInput, SetUserPasswordInput, UpdateUserInput, UpsertResetMethodInput, UserAddress } from '@app/shared';
+import { Hono } from 'hono';
+import * as z from 'zod';
+import type { AppDeps } from '../app-deps.ts';
+import type { AppContext, AppEnv } from '../app-env.ts';
+import { audited } from '../middleware/audited.ts';
+import { readJson, readParam } from '../read-input.ts';
+
+const address = (c: AppContext) => readParam(c, 'address', UserAddress);
+const ResetTarget = z.string().trim().min(1, 'is required').max(254, 'is too long');
+
+/** Mailboxes: the list comes from the cache; every change goes to PurelyMail first. Deletion is delayed. */
+export const userRoutes = (deps: AppDeps) =>
+  new Hono<AppEnv>()
+    .get('/', async (c) => c.json(await deps.users.list()))
+    .post('/refresh', audited(deps, 'cache.sync', () => 'PurelyMail (users page)'), async (c) => c.json(await deps.users.list({ refresh: true })))
+    .post('/', audited(deps, 'user.create'), async (c) => {
+      const input = await readJson(c, CreateUserInput);
+      c.set('auditTarget', `${input.localPart}@${input.domain}`);
+      c.set('auditDetails', `searchIndexing=${input.enableSearchIndexing}, passwordReset=${input.enablePasswordReset}, recoveryEmail=${input.recoveryEmail ? 'set' : 'none'}, welcomeEmail=${input.sendWelcomeEmail}`);
+      return c.json(await deps.users.create(input), 201);
+    })
+    .get('/:address', async (c) => c.json(await deps.users.get(address(c))))
+    .put('/:address', audited(deps, 'user.update'), async (c) => {
+      const target = address(c);
+      const input = await readJson(c, UpdateUserInput);
+      c.set('auditDetails', JSON.stringify(input));
+      return c.json(await deps.users.update(target, input));
+    })
+    .post('/:address/password', audited(deps, 'user.password.set'), async (c) => {
+      const target = address(c);
+      const input = await readJson(c, SetUserPasswordInput);
+      await deps.users.setPassword(target, input.newPassword);
+      return c.body(null, 204);
+    })
+    .put('/:address/reset-methods', audited(deps, 'user.recovery.upsert'), async (c) => {
+      const target = address(c);
+      const input = await readJson(c, UpsertResetMethodInput);
+      c.set('auditDetails', `${input.type} ${input.target}${input.existingTarget ? ` (was ${input.existingTarget})` : ''}`);
+      return c.json(await deps.users.upsertResetMethod(target, input));
+    })
+    .delete('/:address/reset-methods/:target', audited(deps, 'user.recovery.remove'), async (c) => {
+      const target = address(c);
+      const method = readParam(c, 'target', ResetTarget);
+      return c.json(await deps.users.removeResetMethod(target, method));
+    })
+    .delete('/:address', audited(deps, 'user.delete.request'), async (c) => {
+      const target = address(c);
+      const result = await deps.users.requestDeletion(target, c.get('admin').email);
+      c.set('auditDetails', `pending action ${result.action.id}, executes at ${result.action.executeAt}${result.created ? '' : ' (already requested)'}`);
+      return c.json(result, result.created ? 201 : 200);
+    });
