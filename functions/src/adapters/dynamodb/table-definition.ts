@@ -13,6 +13,13 @@
  * - audit entries, newest first .. Query    gsi1 gsi1pk=AUDIT         gsi1sk BETWEEN <from> AND <to>
  * - settings ..................... GetItem  pk=SETTINGS               sk=GLOBAL
  * - PurelyMail cache ............. GetItem  pk=CACHE                  sk=USERS|DOMAINS|RULES|CREDIT
+ * - DNS health of a domain ....... GetItem  pk=DNSHEALTH#<domain>     sk=DNSHEALTH
+ * - all tracked domains, by next recheck  Query gsi1 gsi1pk=DNSHEALTH  (gsi1sk=<nextCheckAt>#<domain>)
+ * - DNS health settings .......... GetItem  pk=SETTINGS               sk=DNS_HEALTH
+ * - notification send record ..... GetItem  pk=NOTIFY#<eventId>       sk=TO#<recipient>  (conditional put = sent once)
+ * - notification outbox, due ..... Query    gsi1 gsi1pk=OUTBOX        gsi1sk <= <now>  (unsent records only)
+ * - mail settings ................ GetItem  pk=SETTINGS               sk=MAIL
+ * - credit level last notified ... GetItem  pk=NOTIFY_STATE           sk=CREDIT
  * - pending action by target ..... GetItem  pk=PACTION#<kind>#<target> sk=SLOT (the state machine; one per target)
  * - pending action by id ......... GetItem  pk=PACTIONID#<id>         sk=ID   (→ kind, target)
  * - pending/executing actions .... Query    gsi1 gsi1pk=PENDING       gsi1sk <= <executeAt>#<id> (due ones)

@@ -1,0 +1,75 @@
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DnsHealthSettings } from '@app/shared';
+import type { DnsHealthRecord, DnsHealthStore } from '../../modules/dns-health/ports.ts';
+import { ConflictError } from '../../modules/errors.ts';
+import { queryAll } from './query-all.ts';
+import { GSI1 } from './table-definition.ts';
+import { isConditionalCheckFailed, type Table } from './table.ts';
+
+const key = (domain: string) => ({ pk: `DNSHEALTH#${domain}`, sk: 'DNSHEALTH' });
+const SETTINGS_KEY = { pk: 'SETTINGS', sk: 'DNS_HEALTH' };
+const FIELDS = [
+  'domain', 'status', 'failingCount', 'summary', 'ownFailing', 'lastCheckedAt', 'lastOwnCheckAt', 'nextCheckAt',
+  'failingStreak', 'failingSince', 'version', 'ownFingerprint', 'nextOwnCheckAt',
+] as const;
+
+const toRecord = (item: Record<string, unknown>): DnsHealthRecord =>
+  Object.fromEntries(FIELDS.map((f) => [f, item[f] ?? null])) as unknown as DnsHealthRecord;
+
+/**
+ * Per-domain DNS health, one item each, all under gsi1 `DNSHEALTH` sorted by next PurelyMail recheck
+ * (so "what is due" reads in order and the whole set reads with one Query, never a Scan).
+ */
+export function createDynamoDnsHealthStore(table: Table): DnsHealthStore {
+  const { doc, name: TableName } = table;
+  const put = async (record: DnsHealthRecord, condition: string, values?: Record<string, unknown>) => {
+    try {
+      await doc.send(
+        new PutCommand({
+          TableName,
+          Item: { ...key(record.domain), gsi1pk: 'DNSHEALTH', gsi1sk: `${record.nextCheckAt}#${record.domain}`, ...record },
+          ConditionExpression: condition,
+          ...(values ? { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: values } : {}),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
+      throw err;
+    }
+  };
+  return {
+    async listAll() {
+      const items = await queryAll(doc, { TableName, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': 'DNSHEALTH' } });
+      return items.map(toRecord);
+    },
+    async get(domain) {
+      const { Item } = await doc.send(new GetCommand({ TableName, Key: key(domain), ConsistentRead: true }));
+      return Item ? toRecord(Item) : undefined;
+    },
+    create: (record) => put(record, 'attribute_not_exists(pk)'),
+    replace: (record, expectedVersion) => put(record, '#v = :v', { ':v': expectedVersion }),
+    async remove(domain) {
+      await doc.send(new DeleteCommand({ TableName, Key: key(domain) }));
+    },
+    async getSettings() {
+      const { Item } = await doc.send(new GetCommand({ TableName, Key: SETTINGS_KEY, ConsistentRead: true }));
+      return Item ? { failingCeilingMinutes: Item.failingCeilingMinutes as number, version: Item.version as number } : undefined;
+    },
+    async saveSettings(settings: DnsHealthSettings, expectedVersion: number) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName,
+            Item: { ...SETTINGS_KEY, ...settings },
+            ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : '#v = :v',
+            ...(expectedVersion === 0 ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
+          }),
+        );
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) throw new ConflictError('Someone else changed the DNS check settings meanwhile. Reload and try again.', 'stale_version', { cause: err });
+        throw err;
+      }
+    },
+  };
+}
