@@ -10,7 +10,7 @@ const PASSWORD = 'a long and happy passphrase 2026';
 async function logIn(page: Page, url: string, email: string, password: string) {
   await page.goto(`${url}/login`);
   await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel(/^Password/).fill(password);
   await page.getByRole('button', { name: /sign in/i }).click();
 }
 
@@ -38,7 +38,7 @@ describe('foundation in a browser', () => {
     await expect.poll(() => page.getByLabel('Name').isVisible()).toBe(true);
     await page.getByLabel('Name').fill('Olive Owner');
     await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel(/^Password/).fill(PASSWORD);
     await page.getByLabel(/confirm/i).fill(PASSWORD);
     await shot(page, 'foundation-01-setup');
     await page.getByRole('button', { name: /create/i }).click();

@@ -64,9 +64,10 @@ export async function startLocal(config: LocalConfig, opts: { logger: Logger; cl
     }
 
     // Listen first (PORT may be 0), then compose: allowed origins depend on the real port.
-    const target: { fetch?: (req: Request) => Response | Promise<Response> } = {};
+    // The node server's env (the socket) must reach the app: the client IP comes from it.
+    const target: { fetch?: (req: Request, env: unknown) => Response | Promise<Response> } = {};
     const server: ServerType = await new Promise((resolve) => {
-      const s = serve({ fetch: (req) => target.fetch!(req), hostname: config.HOST, port: config.PORT }, () => resolve(s));
+      const s = serve({ fetch: (req, env) => target.fetch!(req, env), hostname: config.HOST, port: config.PORT }, () => resolve(s));
     });
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const port = (server.address() as AddressInfo).port;
@@ -80,7 +81,7 @@ export async function startLocal(config: LocalConfig, opts: { logger: Logger; cl
       await pendingRunner.ready;
     });
     const app = withSpa(createApp(deps), config.WEB_BUILD_DIR);
-    target.fetch = (req) => app.fetch(req);
+    target.fetch = (req, env) => app.fetch(req, env as object);
 
     const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
     const url = `http://${host}:${port}`;

@@ -76,6 +76,7 @@ describe('admin auth and sessions', () => {
     expect(mine).toBeDefined();
     expect(theirs).toBeDefined();
     expect(JSON.stringify(sessions)).not.toContain(other.cookie!.split('=')[1]);
+    expect(theirs).toMatchObject({ ip: '127.0.0.1' });
     expect((await owner.del(`/api/sessions/${theirs.id}`)).status).toBe(204);
     expect((await other.get('/api/auth/me')).status).toBe(401);
     expect((await owner.get('/api/auth/me')).status).toBe(200);
