@@ -7,6 +7,9 @@ import type { SettingsModule } from '../modules/settings/settings.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Users } from '../modules/users/users.ts';
 import type { PendingActions } from '../modules/pending-actions/pending-actions.ts';
+import type { DnsHealth } from '../modules/dns-health/dns-health.ts';
+import type { MailSettingsModule } from '../modules/notifications/mail-settings.ts';
+import type { Notifier } from '../modules/notifications/notifier.ts';
 import type { AppContext } from './app-env.ts';
 
 /** What the Hono app needs; each composition root (AWS, local, tests) builds one. */
@@ -31,4 +34,10 @@ export interface AppDeps {
   users: Users;
   /** The pending queue: `request({kind, target, label, requestedBy})` delays a deletion; also cancel, list, execute. */
   pendingActions: PendingActions;
+  /** Emails admins, once per event and recipient, never throwing: `pendingRequested(action)`, `pendingFinished(action)`, `send(...)`. */
+  notify: Notifier;
+  /** Sender and extra recipients of notification emails. */
+  mailSettings: MailSettingsModule;
+  /** Tiered DNS rechecks: the stored per-domain health (pages read it; only tier runs call PurelyMail). */
+  dnsHealth: DnsHealth;
 }

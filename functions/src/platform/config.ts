@@ -23,6 +23,10 @@ const Common = {
   /** scrypt cost as log2(N); 17 is OWASP's recommendation. Lower only for tests. */
   PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(17),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Sender of notification emails (a verified SES identity on AWS); admins can override it in Settings. */
+  MAIL_FROM: z.string().min(3).default('purelymanage@localhost'),
+  /** At most this many PurelyMail DNS rechecks per tier run (each costs one call, plus one listDomains per run). */
+  DNS_TIER_BATCH: z.coerce.number().int().min(1).max(100).default(10),
 };
 
 export const LocalConfig = z.object({
@@ -38,6 +42,10 @@ export const LocalConfig = z.object({
   EXTRA_ORIGINS: csv.default([]),
   /** DNS servers for our own lookups, e.g. "127.0.0.1:5353"; empty means the sandbox's DNS (or the system's). */
   DNS_SERVERS: csv.default([]),
+  /** Also send notification emails over SMTP, e.g. smtp://user:pass@host:587 (they always land in DATA_DIR/outbox/ too). */
+  SMTP_URL: z.string().min(1).optional(),
+  /** In-process background timers: DNS tier runs every this many minutes (0 turns the DNS and outbox timers off). */
+  DNS_TIER_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(10),
   WEB_BUILD_DIR: z.string().default('web/build'),
   BUILD_WEB: bool.default(true),
 });
@@ -50,6 +58,13 @@ export const AwsConfig = z.object({
   PURELYMAIL_TOKEN_SECRET_ARN: z.string().min(1),
   /** CloudFront adds this header with a secret value; requests without it did not come through CloudFront. */
   ORIGIN_VERIFY_SECRET_ARN: z.string().min(1).optional(),
+  /** SES v2 configuration set for notification emails (bounce and complaint tracking), optional. */
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** EventBridge Scheduler for pending actions: the group, the "scheduled" Lambda it invokes, the role it assumes, its DLQ. */
+  SCHEDULER_GROUP_NAME: z.string().min(1).optional(),
+  SCHEDULED_FUNCTION_ARN: z.string().min(1).optional(),
+  SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
+  SCHEDULER_DLQ_ARN: z.string().min(1).optional(),
   DNS_SERVERS: csv.default([]),
 });
 export type AwsConfig = z.infer<typeof AwsConfig>;

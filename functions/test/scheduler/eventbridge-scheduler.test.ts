@@ -12,7 +12,7 @@ const opts = {
   roleArn: 'arn:aws:iam::123456789012:role/scheduler-invoke',
   deadLetterArn: 'arn:aws:sqs:eu-west-1:123456789012:scheduler-dlq',
 };
-const meta = { $metadata: {}, message: 'x' };
+const meta = { $metadata: {}, message: 'x', Message: 'x' };
 
 describe('EventBridge Scheduler adapter', () => {
   beforeEach(() => mock.reset());

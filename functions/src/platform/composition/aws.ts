@@ -8,6 +8,8 @@ import { parseConfig, AwsConfig } from '../config.ts';
 import { systemClock } from '../clock.ts';
 import { createJsonLogger } from '../logger.ts';
 import { buildAppDeps } from './build-app-deps.ts';
+import { createEventBridgeScheduler } from '../../adapters/scheduler/eventbridge-scheduler.ts';
+import { createSesMailer } from '../../adapters/ses/ses-mailer.ts';
 
 /** Reads a secret once per cold start and keeps it for the life of the execution environment. */
 export function cachedSecret(client: SecretsManagerClient, secretId: string): () => Promise<string> {
@@ -50,5 +52,16 @@ export function composeAws(env: Record<string, string | undefined> = process.env
     clientIp,
     dnsLookup: new NodeDnsLookup({ servers: config.DNS_SERVERS }),
     ownershipCodeFallback: config.PURELYMAIL_OWNERSHIP_TOKEN,
+    scheduler: awsScheduler(config),
+    mailer: createSesMailer({ configurationSetName: config.SES_CONFIGURATION_SET }),
+    panelUrl: config.APP_ORIGIN,
+    mailFrom: config.MAIL_FROM,
+    dnsTierBatch: config.DNS_TIER_BATCH,
   });
+}
+
+/** EventBridge Scheduler when the stack configured it; without it only the sweeper runs due actions. */
+function awsScheduler(config: AwsConfig) {
+  const { SCHEDULER_GROUP_NAME: groupName, SCHEDULED_FUNCTION_ARN: targetArn, SCHEDULER_ROLE_ARN: roleArn, SCHEDULER_DLQ_ARN: deadLetterArn } = config;
+  return groupName && targetArn && roleArn && deadLetterArn ? createEventBridgeScheduler({ groupName, targetArn, roleArn, deadLetterArn }) : undefined;
 }

@@ -25,6 +25,16 @@ import { createLocalScheduler } from '../../adapters/local-scheduler/local-sched
 import { makePendingActions } from '../../modules/pending-actions/pending-actions.ts';
 import type { Scheduler } from '../../modules/pending-actions/ports.ts';
 import { makeUsers } from '../../modules/users/users.ts';
+import { createDynamoCreditAlertStore } from '../../adapters/dynamodb/dynamodb-notification-credit-alert-store.ts';
+import { createDynamoDnsHealthStore } from '../../adapters/dynamodb/dynamodb-dns-health-store.ts';
+import { createDynamoNotificationSendStore } from '../../adapters/dynamodb/dynamodb-notification-send-store.ts';
+import { createDynamoNotificationSettingsStore } from '../../adapters/dynamodb/dynamodb-notification-settings-store.ts';
+import { DEFAULT_DNS_HEALTH_POLICY } from '../../modules/dns-health/dns-health-policy.ts';
+import { makeDnsHealth } from '../../modules/dns-health/dns-health.ts';
+import { makeCheckCredit } from '../../modules/notifications/check-credit.ts';
+import { makeMailSettings } from '../../modules/notifications/mail-settings.ts';
+import { makeNotifier } from '../../modules/notifications/notifier.ts';
+import type { Mailer } from '../../modules/notifications/ports.ts';
 
 export interface RuntimeConfig {
   SESSION_IDLE_MINUTES: number;
@@ -58,6 +68,14 @@ export function buildAppDeps(opts: {
   ownershipCodeFallback?: string;
   /** Fires pending actions when due; default: the in-process timer (the local runtime starts it). */
   scheduler?: Scheduler;
+  /** Notification email: SES on AWS, the outbox (and SMTP) locally. */
+  mailer: Mailer;
+  /** The panel's own URL, for links in emails. */
+  panelUrl: string;
+  /** MAIL_FROM: the sender unless Settings override it. */
+  mailFrom: string;
+  /** DNS_TIER_BATCH: PurelyMail rechecks per tier run at most. */
+  dnsTierBatch: number;
 }) {
   const { table, config, clock } = opts;
   const admins = createDynamoAdminStore(table);
@@ -95,6 +113,28 @@ export function buildAppDeps(opts: {
   });
   const users = makeUsers({ purelymail: opts.purelymail, cache, refreshCache, pendingActions });
   const getDashboard = makeGetDashboard({ cache, settings, sandbox: opts.sandbox, countPending: pendingActions.countPending });
+  const mailSettings = makeMailSettings({ store: createDynamoNotificationSettingsStore(table), defaultFrom: opts.mailFrom });
+  const notify = makeNotifier({
+    mailer: opts.mailer,
+    sends: createDynamoNotificationSendStore(table),
+    admins: { emails: async () => (await admins.list()).map((a) => a.email) },
+    mailSettings,
+    clock,
+    logger: opts.logger,
+    panelUrl: opts.panelUrl,
+  });
+  const dnsHealth = makeDnsHealth({
+    store: createDynamoDnsHealthStore(table),
+    purelymail: opts.purelymail,
+    cache,
+    lookup: opts.dnsLookup,
+    notify,
+    audit,
+    clock,
+    logger: opts.logger,
+    policy: { ...DEFAULT_DNS_HEALTH_POLICY, batch: opts.dnsTierBatch },
+  });
+  const checkCredit = makeCheckCredit({ alerts: createDynamoCreditAlertStore(table), settings, notify, clock });
 
   let pmHealth: { at: number; value: string } | undefined;
   const health = async (): Promise<Health> => {
@@ -130,6 +170,11 @@ export function buildAppDeps(opts: {
     routing: makeRouting({ purelymail: opts.purelymail, cache, clock, pendingActions }),
     users,
     pendingActions,
+    notify,
+    mailSettings,
+    dnsHealth,
   };
-  return { deps, stores: { admins, sessions, cache, settings: settingsStore }, purelymail: opts.purelymail, dnsLookup: opts.dnsLookup, localScheduler };
+  // What the scheduled entry point (AWS) and the local timers run.
+  const background = { pendingActions, runDnsTier: dnsHealth.runTier, refreshCache, checkCredit, retryOutbox: notify.retryOutbox };
+  return { deps, stores: { admins, sessions, cache, settings: settingsStore }, purelymail: opts.purelymail, dnsLookup: opts.dnsLookup, localScheduler, background };
 }

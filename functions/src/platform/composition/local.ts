@@ -6,6 +6,8 @@ import type { LocalConfig } from '../config.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { buildAppDeps } from './build-app-deps.ts';
+import { join } from 'node:path';
+import { createLocalMailer } from '../../adapters/local-mailer/local-mailer.ts';
 
 /** The origins a browser on this machine may use to reach the panel. */
 export function localOrigins(config: Pick<LocalConfig, 'HOST' | 'EXTRA_ORIGINS'>, port: number): string[] {
@@ -29,6 +31,11 @@ export function composeLocal(opts: { config: LocalConfig; table: Table; purelyma
     allowedOrigins: localOrigins(opts.config, opts.port),
     dnsLookup: new NodeDnsLookup({ servers: opts.dnsServers }),
     ownershipCodeFallback: opts.config.PURELYMAIL_OWNERSHIP_TOKEN,
+    // One .eml per email under DATA_DIR/outbox/ (a person or a browser test opens it), plus SMTP when set.
+    mailer: createLocalMailer({ outboxDir: join(opts.config.DATA_DIR, 'outbox'), smtpUrl: opts.config.SMTP_URL }),
+    panelUrl: localOrigins(opts.config, opts.port)[0]!,
+    mailFrom: opts.config.MAIL_FROM,
+    dnsTierBatch: opts.config.DNS_TIER_BATCH,
     clientIp: (c) => {
       try {
         return getConnInfo(c).remote.address ?? 'unknown';

@@ -1,0 +1,68 @@
+import { ScheduledEvent } from '../adapters/scheduler/scheduled-event.ts';
+import type { DnsTierResult } from '../modules/dns-health/run-dns-tier.ts';
+import type { Logger } from '../platform/logger.ts';
+import { composeAws } from '../platform/composition/aws.ts';
+
+/** What the scheduled Lambda runs; `buildAppDeps(...).background` provides exactly this. */
+export interface ScheduledDeps {
+  pendingActions: { executeDue(actionId: string): Promise<unknown>; sweep(now?: Date): Promise<unknown> };
+  runDnsTier(opts?: { tier?: 'new' | 'failing' | 'healthy' }): Promise<DnsTierResult>;
+  refreshCache(): Promise<{ credit: { credit: string } | null }>;
+  checkCredit(credit: string): Promise<unknown>;
+  retryOutbox(): Promise<unknown>;
+  logger: Logger;
+}
+
+export type ScheduledOutcome = { kind: ScheduledEvent['kind']; result: unknown } | { kind: 'ignored'; reason: string };
+
+/**
+ * The "scheduled" Lambda: decode an EventBridge Scheduler input, run one background job, report.
+ * An input that is not one of ours is logged and ignored (throwing would only buy 185 useless retries).
+ * A failure inside a job is thrown, so Lambda's async retries and on-failure destination take over;
+ * every job is idempotent (conditional writes), so a retry never doubles an effect.
+ */
+export function makeScheduledHandler(deps: ScheduledDeps) {
+  return async (event: unknown): Promise<ScheduledOutcome> => {
+    const parsed = ScheduledEvent.safeParse(event);
+    if (!parsed.success) {
+      const reason = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
+      deps.logger.warn('scheduled event ignored: not one we know', { reason });
+      return { kind: 'ignored', reason };
+    }
+    const e = parsed.data;
+    const result = await run(deps, e);
+    deps.logger.info('scheduled job done', { kind: e.kind, result });
+    return { kind: e.kind, result };
+  };
+}
+
+async function run(deps: ScheduledDeps, e: ScheduledEvent): Promise<unknown> {
+  switch (e.kind) {
+    case 'pending-action':
+      // Unknown, cancelled or finished actions come back as "skipped": logged above, never retried.
+      return { actionId: e.actionId, outcome: await deps.pendingActions.executeDue(e.actionId) };
+    case 'dns-tier':
+      return deps.runDnsTier(e.tier ? { tier: e.tier } : {});
+    case 'cache-refresh': {
+      const snapshot = await deps.refreshCache();
+      return { creditLevel: snapshot.credit ? await deps.checkCredit(snapshot.credit.credit) : null };
+    }
+    case 'sweep': {
+      // Independent jobs: a failing outbox must not stop overdue deletions, nor the reverse.
+      const [ran, outbox] = await Promise.allSettled([deps.pendingActions.sweep(), deps.retryOutbox()]);
+      for (const r of [ran, outbox]) if (r.status === 'rejected') throw r.reason;
+      return { pendingRan: (ran as PromiseFulfilledResult<unknown>).value, outbox: (outbox as PromiseFulfilledResult<unknown>).value };
+    }
+  }
+}
+
+let handle: ReturnType<typeof makeScheduledHandler> | undefined;
+
+/** Composed on the first invocation (not at import), once per execution environment. */
+export const handler = (event: unknown): Promise<ScheduledOutcome> => {
+  if (!handle) {
+    const { background, deps } = composeAws();
+    handle = makeScheduledHandler({ ...background, logger: deps.logger });
+  }
+  return handle(event);
+};
