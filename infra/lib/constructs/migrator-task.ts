@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { Duration, IgnoreMode, RemovalPolicy } from 'aws-cdk-lib';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import {
+  ContainerImage,
+  CpuArchitecture,
+  FargateTaskDefinition,
+  LinuxParameters,
+  LogDrivers,
+  OperatingSystemFamily,
+  type ContainerDefinition,
+} from 'aws-cdk-lib/aws-ecs';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { repoPaths } from '../config/repo-paths.ts';
+
+/**
+ * The KMS encryption context every sealed migration credential carries. A principal granted Decrypt with
+ * this condition can open migration credentials and nothing else sealed under the same key.
+ */
+export const CREDENTIALS_CONTEXT = { key: 'kms:EncryptionContext:purpose', value: 'migration-credentials' } as const;
+
+/**
+ * Grants KMS actions on the credentials key under the {@link CREDENTIALS_CONTEXT} condition. (IAM's
+ * Grant helper, because Key.grant* cannot carry a condition; the key policy delegates to IAM.)
+ */
+export function grantWithCredentialsContext(key: IKey, grantee: IGrantable, ...actions: string[]): Grant {
+  return Grant.addToPrincipal({
+    grantee,
+    actions,
+    resourceArns: [key.keyArn],
+    conditions: { StringEquals: { [CREDENTIALS_CONTEXT.key]: CREDENTIALS_CONTEXT.value } },
+  });
+}
+
+/** Name of the worker container, which `RunTask` overrides address. */
+export const MIGRATOR_CONTAINER_NAME = 'migrator';
+
+export interface MigratorTaskProps {
+  /** The credentials key; the task role may Decrypt with it only under {@link CREDENTIALS_CONTEXT}. */
+  readonly credentialsKey: IKey;
+  /** Environment of the worker: resource names only (passwords never travel in env, argv or overrides). */
+  readonly environment: Record<string, string>;
+  /** @default 512 (0.5 vCPU: imapsync is network-bound) */
+  readonly cpu?: number;
+  /** @default 2048 (imapsync holds a whole message in memory, and some are tens of MB) */
+  readonly memoryLimitMiB?: number;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+}
+
+/** Reads migrator-container/.dockerignore: patterns relative to the repository root, the build context. */
+function dockerContextExcludes(): string[] {
+  return readFileSync(repoPaths.migratorDockerignore, 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+/**
+ * The Fargate task that runs one migration: the imapsync + Node worker image built from
+ * migrator-container/Dockerfile (staged at synth, built by `cdk deploy`), on arm64, logging to CloudWatch,
+ * with 120 s between SIGTERM and SIGKILL so imapsync can print its statistics and the worker can record
+ * an interrupted run.
+ */
+export class MigratorTask extends Construct {
+  readonly taskDefinition: FargateTaskDefinition;
+  readonly container: ContainerDefinition;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: MigratorTaskProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.taskDefinition = new FargateTaskDefinition(this, 'TaskDefinition', {
+      cpu: props.cpu ?? 512,
+      memoryLimitMiB: props.memoryLimitMiB ?? 2048,
+      runtimePlatform: { cpuArchitecture: CpuArchitecture.ARM64, operatingSystemFamily: OperatingSystemFamily.LINUX },
+    });
+    this.container = this.taskDefinition.addContainer('Worker', {
+      containerName: MIGRATOR_CONTAINER_NAME,
+      // The build context is the repository root: the worker imports @app/shared, outside migrator-container/.
+      image: ContainerImage.fromAsset(repoPaths.root, {
+        file: repoPaths.migratorDockerfile,
+        platform: Platform.LINUX_ARM64,
+        exclude: dockerContextExcludes(),
+        ignoreMode: IgnoreMode.DOCKER,
+      }),
+      environment: props.environment,
+      logging: LogDrivers.awsLogs({ streamPrefix: 'run', logGroup: this.logGroup }),
+      stopTimeout: Duration.seconds(120),
+      // An init process forwards SIGTERM to the worker and reaps imapsync if the worker dies first.
+      linuxParameters: new LinuxParameters(this, 'Linux', { initProcessEnabled: true }),
+      essential: true,
+    });
+
+    // Decrypt, and only ciphertexts sealed for migrations (kms:EncryptionContext:purpose).
+    grantWithCredentialsContext(props.credentialsKey, this.taskDefinition.taskRole, 'kms:Decrypt');
+  }
+}

@@ -1,0 +1,217 @@
+import { Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  Function as EdgeFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestCookieBehavior,
+  OriginRequestHeaderBehavior,
+  OriginRequestPolicy,
+  OriginRequestQueryStringBehavior,
+  PriceClass,
+  ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { acknowledgeWildcard, nagRef } from '../nag.ts';
+import { CSRF_HEADER } from '../../../shared/src/api/api-error.ts';
+import { PAGE_SECURITY_HEADERS } from '../../../functions/src/http/middleware/security-headers.ts';
+
+/** The header CloudFront adds to every API request, holding the origin-verify secret's value. */
+export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+
+/**
+ * SPA routing as a viewer-request function on the default behaviour only: a path whose last segment has no
+ * dot is a client-side route and gets /index.html. (Distribution-wide custom error responses would also
+ * rewrite the API's own 403/404 answers into index.html with a 200.)
+ */
+const SPA_ROUTING = `function handler(event) {
+  var request = event.request;
+  var last = request.uri.substring(request.uri.lastIndexOf('/') + 1);
+  if (last.indexOf('.') === -1) request.uri = '/index.html';
+  return request;
+}`;
+
+export interface StaticSiteProps {
+  /** Directory holding the SvelteKit static build (index.html, _app/...). */
+  readonly webBuildDir: string;
+  /** The API that `/api/*` goes to. */
+  readonly httpApi: IHttpApi;
+  /** Its value is sent to the API origin as {@link ORIGIN_VERIFY_HEADER}. */
+  readonly originVerifySecret: ISecret;
+  /** Custom domain. @default - the distribution's cloudfront.net domain */
+  readonly domainName?: string;
+  /** ACM certificate in us-east-1 for `domainName`. @default - CloudFront's default certificate */
+  readonly certificateArn?: string;
+}
+
+/**
+ * The browser's single origin: CloudFront serving the SPA from a private bucket (Origin Access Control)
+ * and forwarding `/api/*` to the HTTP API uncached, with the viewer's address and a secret header that
+ * proves the request came through CloudFront. Strict security headers on every page.
+ */
+export class StaticSite extends Construct {
+  readonly bucket: Bucket;
+  readonly distribution: Distribution;
+  /** `https://` plus the custom domain or the CloudFront domain: the app's one allowed Origin. */
+  readonly siteUrl: string;
+
+  constructor(scope: Construct, id: string, props: StaticSiteProps) {
+    super(scope, id);
+    this.bucket = new Bucket(this, 'Bucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // Rebuilt from source on every deploy; nothing here is worth keeping after the stack is gone.
+      removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: false,
+    });
+    Validations.of(this.bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'The bucket holds only the public SPA build, written by BucketDeployment and read by CloudFront through OAC; access logs would record nothing but CloudFront fetches. API requests are logged by API Gateway.',
+    });
+
+    const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'PurelyManage SPA security headers',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: PAGE_SECURITY_HEADERS['Content-Security-Policy']!, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+      },
+    });
+    const apiRequests = new OriginRequestPolicy(this, 'ApiRequests', {
+      comment: 'PurelyManage API: what the Hono app reads, plus the viewer address for per-IP throttling',
+      // Never Host: API Gateway routes on its own host name.
+      headerBehavior: OriginRequestHeaderBehavior.allowList(
+        'Accept',
+        'Accept-Language',
+        'Content-Type',
+        'Origin',
+        'Referer',
+        'User-Agent',
+        'Sec-Fetch-Site',
+        CSRF_HEADER,
+        'CloudFront-Viewer-Address',
+      ),
+      cookieBehavior: OriginRequestCookieBehavior.all(),
+      queryStringBehavior: OriginRequestQueryStringBehavior.all(),
+    });
+    // https://{apiId}.execute-api.{region}.amazonaws.com → the host name.
+    const apiHost = Fn.select(2, Fn.split('/', props.httpApi.apiEndpoint));
+
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: 'PurelyManage',
+      defaultRootObject: 'index.html',
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      priceClass: PriceClass.PRICE_CLASS_100,
+      domainNames: props.domainName ? [props.domainName] : undefined,
+      certificate: props.certificateArn ? Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn) : undefined,
+      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: headers,
+        functionAssociations: [
+          {
+            eventType: FunctionEventType.VIEWER_REQUEST,
+            function: new EdgeFunction(this, 'SpaRouting', { runtime: FunctionRuntime.JS_2_0, code: FunctionCode.fromInline(SPA_ROUTING) }),
+          },
+        ],
+      },
+      additionalBehaviors: {
+        '/api/*': {
+          origin: new HttpOrigin(apiHost, {
+            protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+            // A dynamic reference: CloudFormation resolves it at deploy time, the template holds no value.
+            customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originVerifySecret.secretValue.unsafeUnwrap() },
+          }),
+          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: AllowedMethods.ALLOW_ALL,
+          cachePolicy: CachePolicy.CACHING_DISABLED,
+          originRequestPolicy: apiRequests,
+        },
+      },
+    });
+    this.siteUrl = `https://${props.domainName ?? this.distribution.distributionDomainName}`;
+
+    Validations.of(this.distribution).acknowledge(
+      {
+        id: 'AwsSolutions-CFR3',
+        reason: 'CloudFront standard logs need a log bucket with ACLs and cost per request; every state-changing request is logged by API Gateway access logs and the audit log, static file fetches carry no user data.',
+      },
+      {
+        id: 'AwsSolutions-CFR1',
+        reason: 'An admin panel for one organisation has no geography to restrict to; access is by admin login.',
+      },
+      {
+        id: 'AwsSolutions-CFR2',
+        reason: 'AWS WAF costs at least $5/month plus $1 per rule, above the whole idle budget; login and campaign endpoints are throttled per account and per viewer IP in the app, and the API stage is throttled.',
+      },
+    );
+    if (!props.certificateArn) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason: 'Without a custom domain CloudFront serves its default *.cloudfront.net certificate, whose security policy cannot be set; with -c domainName/certificateArn the distribution uses TLSv1.2_2021.',
+      });
+    }
+
+    const deployment = new BucketDeployment(this, 'Deploy', {
+      sources: [Source.asset(props.webBuildDir)],
+      destinationBucket: this.bucket,
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+      memoryLimit: 512,
+      logGroup: new LogGroup(this, 'DeployLogs', { retention: RetentionDays.ONE_WEEK, removalPolicy: RemovalPolicy.DESTROY }),
+    });
+    this.acknowledgeDeploymentHelper(deployment);
+  }
+
+  /**
+   * BucketDeployment's helper function and role are generated by aws-cdk-lib (a Python function with the
+   * AWS CLI layer, run only during deploy). Its findings are acknowledged here, one by one.
+   */
+  private acknowledgeDeploymentHelper(deployment: BucketDeployment): void {
+    const role = deployment.handlerRole;
+    const handler = role.node.scope!;
+    Validations.of(handler).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'The BucketDeployment helper runtime is chosen by aws-cdk-lib (Python with the AWS CLI layer) and runs only during deploy; it is updated with aws-cdk-lib.',
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'The BucketDeployment helper role is created by aws-cdk-lib with the basic execution policy; it runs only during deploy.',
+    });
+    acknowledgeWildcard(role, 'Resource::*', 'cloudfront:CreateInvalidation/GetInvalidation after the upload; generated by aws-cdk-lib for the distribution it invalidates.');
+    const why = 'BucketDeployment syncs the SPA build from the CDK asset bucket into the site bucket (aws s3 sync --delete) and needs object-level read/write/delete on both; the grant is generated by aws-cdk-lib.';
+    for (const finding of [
+      'Action::s3:GetObject*',
+      'Action::s3:GetBucket*',
+      'Action::s3:List*',
+      'Action::s3:DeleteObject*',
+      'Action::s3:Abort*',
+      `Resource::${nagRef(this.bucket, 'Arn')}/*`,
+      'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
+    ]) {
+      acknowledgeWildcard(role, finding, why);
+    }
+  }
+}

@@ -1,0 +1,140 @@
+import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { HttpMethod, HttpRoute, HttpRouteKey, type IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { ActionScheduler } from '../constructs/action-scheduler.ts';
+import { AppFunction } from '../constructs/app-function.ts';
+import { grantWithCredentialsContext } from '../constructs/migrator-task.ts';
+import { OpsAlarms } from '../constructs/ops-alarms.ts';
+import { acknowledgeWildcard, nagArn, nagRef } from '../nag.ts';
+import type { SharedTable } from './data-stack.ts';
+
+export interface ApiStackProps extends StackProps {
+  readonly table: SharedTable;
+  /** Prefix of physical names that must be known in advance (the schedule group). */
+  readonly namePrefix: string;
+  readonly credentialsKey: IKey;
+  readonly purelymailTokenSecret: ISecret;
+  readonly originVerifySecret: ISecret;
+  readonly senderIdentity: IEmailIdentity;
+  readonly senderEmail: string;
+  readonly alarmTopic: ITopic;
+  readonly migrationQueue: IQueue;
+  /** The HTTP API (web stack) the api function is attached to. */
+  readonly httpApi: IHttpApi;
+  /** `https://…` of the site: the only Origin allowed to change state. */
+  readonly siteUrl: string;
+  /** functions/src/entrypoints/http-api.ts */
+  readonly apiEntry: string;
+  /**
+   * functions/src/entrypoints/scheduled.ts. Without it there is no scheduled function and therefore no
+   * scheduler group, role, DLQ or recurring schedule.
+   * @default - no scheduled function
+   */
+  readonly scheduledEntry?: string;
+}
+
+/**
+ * The stateless application: the api function behind the HTTP API, the scheduled function and
+ * EventBridge Scheduler around it, with every permission granted by L2 grants on named resources.
+ */
+export class ApiStack extends Stack {
+  readonly api: AppFunction;
+  readonly scheduled?: AppFunction;
+  readonly scheduler?: ActionScheduler;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const table = props.table.importInto(this);
+    const alarms = new OpsAlarms(this, 'Alarms', { topic: props.alarmTopic });
+    const common = {
+      TABLE_NAME: table.tableName,
+      APP_ORIGIN: props.siteUrl,
+      PURELYMAIL_TOKEN_SECRET_ARN: props.purelymailTokenSecret.secretArn,
+      SENDER_EMAIL: props.senderEmail,
+    };
+
+    if (props.scheduledEntry) {
+      const scheduled = new AppFunction(this, 'Scheduled', {
+        entry: props.scheduledEntry,
+        timeout: Duration.minutes(2),
+        memorySize: 512,
+        environment: common,
+      });
+      this.scheduled = scheduled;
+      this.scheduler = new ActionScheduler(this, 'Scheduler', { target: scheduled.fn, groupName: `${props.namePrefix}-actions` });
+      acknowledgeWildcard(
+        this.scheduler.role,
+        `Resource::${nagRef(scheduled.fn, 'Arn')}:*`,
+        'lambda:InvokeFunction granted by the L2 grantInvoke covers the function and its versions/aliases (<arn>:*); it is still this one function.',
+      );
+      // Errors inside the function (after Lambda's two async retries) land in the same DLQ as failed deliveries.
+      scheduled.fn.configureAsyncInvoke({ onFailure: new SqsDestination(this.scheduler.deadLetterQueue), retryAttempts: 2, maxEventAge: Duration.hours(6) });
+      table.grantReadWriteData(scheduled.fn);
+      props.table.acknowledgeIndexGrant(scheduled.role, 'the scheduled function');
+      props.purelymailTokenSecret.grantRead(scheduled.fn);
+      props.senderIdentity.grantSendEmail(scheduled.fn);
+      props.migrationQueue.grantSendMessages(scheduled.fn);
+      alarms.deadLetters('SchedulerDlq', this.scheduler.deadLetterQueue, 'Scheduler');
+      alarms.functionHealth('Scheduled', scheduled.fn, 'Scheduled function');
+    }
+
+    this.api = new AppFunction(this, 'Api', {
+      entry: props.apiEntry,
+      // API Gateway gives up after 30 s.
+      timeout: Duration.seconds(29),
+      // scrypt at N=2^17 needs 128 MiB and is CPU-bound; Lambda's CPU share grows with memory.
+      memorySize: 1024,
+      environment: {
+        ...common,
+        ORIGIN_VERIFY_SECRET_ARN: props.originVerifySecret.secretArn,
+        MIGRATION_QUEUE_URL: props.migrationQueue.queueUrl,
+        CREDENTIALS_KEY_ARN: props.credentialsKey.keyArn,
+        ...(this.scheduler && this.scheduled
+          ? {
+              SCHEDULE_GROUP_NAME: this.scheduler.group.scheduleGroupName,
+              SCHEDULER_ROLE_ARN: this.scheduler.role.roleArn,
+              SCHEDULER_DLQ_ARN: this.scheduler.deadLetterQueue.queueArn,
+              SCHEDULED_FUNCTION_ARN: this.scheduled.fn.functionArn,
+            }
+          : {}),
+      },
+    });
+    const apiFn = this.api.fn;
+    table.grantReadWriteData(apiFn);
+    props.table.acknowledgeIndexGrant(this.api.role, 'the api function');
+    props.purelymailTokenSecret.grantRead(apiFn);
+    props.originVerifySecret.grantRead(apiFn);
+    props.senderIdentity.grantSendEmail(apiFn);
+    props.migrationQueue.grantSendMessages(apiFn);
+    // Seal only: GenerateDataKey returns the plaintext data key for encrypting; never Decrypt (CS-3).
+    grantWithCredentialsContext(props.credentialsKey, apiFn, 'kms:GenerateDataKey');
+    if (this.scheduler) {
+      this.scheduler.group.grantWriteSchedules(apiFn);
+      this.scheduler.group.grantDeleteSchedules(apiFn);
+      this.scheduler.role.grantPassRole(apiFn.grantPrincipal);
+      acknowledgeWildcard(
+        this.api.role,
+        `Resource::${nagArn('scheduler', `schedule/${this.scheduler.group.scheduleGroupName}/*`)}`,
+        'One-time schedules are named after pending-action ids created at run time; the grant is limited to schedules in the app\'s own group.',
+      );
+    }
+    alarms.functionHealth('Api', apiFn, 'API function');
+
+    const route = new HttpRoute(this, 'ApiRoute', {
+      httpApi: props.httpApi,
+      routeKey: HttpRouteKey.with('/api/{proxy+}', HttpMethod.ANY),
+      integration: new HttpLambdaIntegration('ApiIntegration', apiFn),
+    });
+    Validations.of(route).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: 'Authorization is done inside the Hono app (session cookie + CSRF header/Origin check on every state-changing route, tested route by route); setup, login, health and campaign links must be reachable without a session, so an API Gateway authorizer would only duplicate it.',
+    });
+  }
+}

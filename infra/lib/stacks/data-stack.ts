@@ -1,0 +1,128 @@
+import { Duration, Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
+import { Subscription, SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { acknowledgeWildcard } from '../nag.ts';
+import { tableDefinition } from '../../../functions/src/adapters/dynamodb/table-definition.ts';
+
+/**
+ * The table as other stacks see it: imported through an export with a stable name, so the IAM finding for
+ * its index wildcard (`<export>/index/*`) has a predictable id to acknowledge.
+ */
+export class SharedTable {
+  constructor(readonly exportName: string) {}
+
+  /** An ITable in `scope` whose grants include the indexes. */
+  importInto(scope: Construct): ITable {
+    return Table.fromTableAttributes(scope, 'Table', { tableArn: Fn.importValue(this.exportName), grantIndexPermissions: true });
+  }
+
+  /**
+   * Acknowledges the `index/*` resource that every L2 table grant adds, on the grantee's policy.
+   * @example shared.acknowledgeIndexGrant(fn.role, 'the api function');
+   */
+  acknowledgeIndexGrant(grantee: Construct, who: string): void {
+    acknowledgeWildcard(
+      grantee,
+      `Resource::${this.exportName}/index/*`,
+      `L2 table grants cover the table's indexes as <table>/index/*; the table has one index (gsi1), which ${who} queries (admins, sessions, audit access patterns).`,
+    );
+  }
+}
+
+export interface DataStackProps extends StackProps {
+  /** The verified sender of notification emails. */
+  readonly senderEmail: string;
+  /** Ops address subscribed to the alarm topic. @default - no subscription */
+  readonly alarmEmail?: string;
+}
+
+/**
+ * Everything that holds state or identity and must survive a redeploy of the rest: the table, the
+ * credentials key, the secrets, the SES identity and the ops topic. Termination protection is on and the
+ * data-bearing resources are retained even when the stack is deleted.
+ */
+export class DataStack extends Stack {
+  readonly table: Table;
+  /** How the other stacks reference the table. */
+  readonly sharedTable: SharedTable;
+  readonly credentialsKey: Key;
+  /** The PurelyMail API token; created with a random placeholder that ops replace (see infra/README.md). */
+  readonly purelymailTokenSecret: Secret;
+  /** The value CloudFront sends as `x-origin-verify`, so the API can trust CloudFront-Viewer-Address. */
+  readonly originVerifySecret: Secret;
+  readonly senderIdentity: EmailIdentity;
+  readonly senderEmail: string;
+  readonly alarmTopic: Topic;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, { terminationProtection: true, ...props });
+    this.senderEmail = props.senderEmail;
+
+    // Same key schema and indexes as the local bootstrap (functions/src/adapters/dynamodb/table.ts).
+    const key = (name: string) => ({ name, type: AttributeType.STRING });
+    this.table = new Table(this, 'Table', {
+      partitionKey: key(tableDefinition.partitionKey),
+      sortKey: key(tableDefinition.sortKey),
+      timeToLiveAttribute: tableDefinition.timeToLiveAttribute,
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const gsi of tableDefinition.globalSecondaryIndexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: gsi.indexName,
+        partitionKey: key(gsi.partitionKey),
+        sortKey: key(gsi.sortKey),
+        projectionType: ProjectionType.ALL,
+      });
+    }
+
+    this.sharedTable = new SharedTable(`${this.stackName}-TableArn`);
+    this.exportValue(this.table.tableArn, { name: this.sharedTable.exportName });
+
+    // Seals migration credentials. The API may only GenerateDataKey; only the migrator task may Decrypt.
+    this.credentialsKey = new Key(this, 'CredentialsKey', {
+      description: 'PurelyManage: envelope key for IMAP migration credentials',
+      enableKeyRotation: true,
+      rotationPeriod: Duration.days(365),
+      pendingWindow: Duration.days(30),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // Secrets use the AWS-managed key on purpose: with our CMK every reader would need kms:Decrypt on the
+    // key that also opens migration credentials, which the API must never have.
+    this.purelymailTokenSecret = new Secret(this, 'PurelyMailToken', {
+      description: 'PurelyManage: PurelyMail API token. Replace the generated placeholder: aws secretsmanager put-secret-value.',
+      generateSecretString: { passwordLength: 32, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.originVerifySecret = new Secret(this, 'OriginVerify', {
+      description: 'PurelyManage: value CloudFront sends as x-origin-verify to the API origin',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    Validations.of(this.purelymailTokenSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'PurelyMail API tokens are issued in the PurelyMail dashboard and have no API to rotate them; infra/README.md documents the manual rotation (new token, put-secret-value, revoke the old one).',
+    });
+    Validations.of(this.originVerifySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The origin-verify value is baked into the CloudFront origin config at deploy time; rotating means a redeploy (documented in infra/README.md), which a rotation Lambda cannot do.',
+    });
+
+    this.senderIdentity = new EmailIdentity(this, 'Sender', { identity: Identity.email(props.senderEmail) });
+
+    this.alarmTopic = new Topic(this, 'Alarms', { displayName: 'PurelyManage alarms', enforceSSL: true });
+    Validations.of(this.alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason: 'CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed SNS key, and granting CloudWatch our CMK would widen the credentials key policy; alarm messages carry no secrets.',
+    });
+    if (props.alarmEmail) {
+      new Subscription(this, 'AlarmEmail', { topic: this.alarmTopic, protocol: SubscriptionProtocol.EMAIL, endpoint: props.alarmEmail });
+    }
+  }
+}

@@ -1,0 +1,170 @@
+import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { FlowLogDestination, FlowLogTrafficType, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { Cluster, ContainerInsights } from 'aws-cdk-lib/aws-ecs';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { AppFunction } from '../constructs/app-function.ts';
+import { MIGRATOR_CONTAINER_NAME, MigratorTask } from '../constructs/migrator-task.ts';
+import { OpsAlarms } from '../constructs/ops-alarms.ts';
+import { QueueWithDlq } from '../constructs/queue-with-dlq.ts';
+import { acknowledgeWildcard, nagArn, nagRef } from '../nag.ts';
+import type { SharedTable } from './data-stack.ts';
+
+/** The dispatch function's timeout; the job queue's visibility timeout is six times this (QM-3). */
+export const DISPATCH_TIMEOUT = Duration.seconds(60);
+
+export interface MigratorStackProps extends StackProps {
+  readonly table: SharedTable;
+  readonly credentialsKey: IKey;
+  readonly senderIdentity: IEmailIdentity;
+  readonly senderEmail: string;
+  readonly alarmTopic: ITopic;
+  /** @default false (see StageConfig.containerInsights) */
+  readonly containerInsights?: boolean;
+  /**
+   * Entry file of the dispatch function (functions/src/entrypoints/dispatch.ts). Without it the queue and
+   * the task definition exist but nothing consumes the queue or reacts to stopped tasks.
+   * @default - no dispatch function
+   */
+  readonly dispatchEntry?: string;
+}
+
+/**
+ * The migration pipeline: the job queue, the dispatch function that turns a message into one Fargate task
+ * (and releases the slot when the task stops), and where those tasks run. Dispatch lives here, next to the
+ * task definition, because the task definition's ARN changes with every image build and a cross-stack
+ * export of it could not be updated while in use.
+ */
+export class MigratorStack extends Stack {
+  readonly jobs: QueueWithDlq;
+  readonly cluster: Cluster;
+  readonly task: MigratorTask;
+  /** Undefined when the stack was built without a dispatch entry. */
+  readonly dispatch?: AppFunction;
+
+  constructor(scope: Construct, id: string, props: MigratorStackProps) {
+    super(scope, id, props);
+    const table = props.table.importInto(this);
+
+    // Public subnets only: tasks need outbound IMAP, and a NAT gateway would cost more than the idle stack.
+    const vpc = new Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'public', subnetType: SubnetType.PUBLIC, cidrMask: 24 }],
+    });
+    // Rejected traffic only: it is what shows probing of the tasks' public IPs, and it costs nothing when idle.
+    vpc.addFlowLog('RejectedFlows', {
+      trafficType: FlowLogTrafficType.REJECT,
+      destination: FlowLogDestination.toCloudWatchLogs(new LogGroup(this, 'FlowLogs', { retention: RetentionDays.ONE_MONTH })),
+    });
+    const securityGroup = new SecurityGroup(this, 'TaskSecurityGroup', {
+      vpc,
+      description: 'Migration tasks: no inbound; outbound to IMAP servers on any port a server profile names',
+      allowAllOutbound: true,
+    });
+
+    this.cluster = new Cluster(this, 'Cluster', {
+      vpc,
+      enableFargateCapacityProviders: true,
+      containerInsightsV2: props.containerInsights ? ContainerInsights.ENABLED : ContainerInsights.DISABLED,
+    });
+    if (!props.containerInsights) {
+      Validations.of(this.cluster).acknowledge({
+        id: 'AwsSolutions-ECS4',
+        reason: 'Container Insights bills per metric per task and alone would exceed the ~$2/month idle budget; each run is one short task whose logs and progress are already in CloudWatch Logs and DynamoDB. Enable with -c containerInsights=true.',
+      });
+    }
+
+    this.task = new MigratorTask(this, 'Migrator', {
+      credentialsKey: props.credentialsKey,
+      environment: { TABLE_NAME: table.tableName, SENDER_EMAIL: props.senderEmail, CREDENTIALS_KEY_ARN: props.credentialsKey.keyArn },
+    });
+    const taskRole = this.task.taskDefinition.taskRole;
+    table.grantReadWriteData(taskRole);
+    props.table.acknowledgeIndexGrant(taskRole, 'the migration worker');
+    props.senderIdentity.grantSendEmail(taskRole);
+    acknowledgeWildcard(
+      this.task.taskDefinition.obtainExecutionRole(),
+      'Resource::*',
+      'The execution role pulls the image: ecr:GetAuthorizationToken has no resource-level permissions and must name "*"; the pull actions themselves are scoped to the asset repository.',
+    );
+    Validations.of(this.task.taskDefinition).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason: 'The environment holds only resource names (table, key ARN, sender address); per-run ids come as RunTask overrides and credentials are decrypted inside the task, never passed in env.',
+    });
+
+    this.jobs = new QueueWithDlq(this, 'Jobs', { visibilityTimeout: Duration.seconds(DISPATCH_TIMEOUT.toSeconds() * 6) });
+    const alarms = new OpsAlarms(this, 'Alarms', { topic: props.alarmTopic });
+    alarms.deadLetters('JobsDlq', this.jobs.deadLetterQueue, 'Migration jobs');
+    if (props.dispatchEntry) this.dispatch = this.addDispatch(props, table, props.dispatchEntry, vpc, securityGroup, alarms);
+  }
+
+  /** The dispatch function: queue consumer, the only principal that may run or stop migration tasks. */
+  private addDispatch(props: MigratorStackProps, table: ITable, entry: string, vpc: Vpc, securityGroup: SecurityGroup, alarms: OpsAlarms): AppFunction {
+    // Task-stopped events that could not be delivered or processed: each one may be a leaked slot.
+    const taskEventsDlq = new Queue(this, 'TaskEventsDlq', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    Validations.of(taskEventsDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter queue: the EventBridge rule target and the dispatch function send failed task-stopped events to it (nag only recognises DLQs referenced by a redrive policy).',
+    });
+
+    const dispatch = new AppFunction(this, 'Dispatch', {
+      entry,
+      timeout: DISPATCH_TIMEOUT,
+      memorySize: 256,
+      onFailure: new SqsDestination(taskEventsDlq),
+      environment: {
+        TABLE_NAME: table.tableName,
+        MIGRATION_QUEUE_URL: this.jobs.queue.queueUrl,
+        ECS_CLUSTER_ARN: this.cluster.clusterArn,
+        MIGRATOR_TASK_DEFINITION_ARN: this.task.taskDefinition.taskDefinitionArn,
+        MIGRATOR_CONTAINER_NAME,
+        MIGRATOR_SUBNET_IDS: vpc.publicSubnets.map((s) => s.subnetId).join(','),
+        MIGRATOR_SECURITY_GROUP_ID: securityGroup.securityGroupId,
+      },
+    });
+    const dispatchFn = dispatch.fn;
+    dispatchFn.addEventSource(new SqsEventSource(this.jobs.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 2 }));
+    // At the concurrency limit the dispatcher puts the job back with a delay.
+    this.jobs.queue.grantSendMessages(dispatchFn);
+    table.grantReadWriteData(dispatchFn);
+    props.table.acknowledgeIndexGrant(dispatch.role, 'the dispatch function');
+    // RunTask on this task definition and PassRole of its two roles (to ecs-tasks only): the dispatch role alone.
+    this.task.taskDefinition.grantRun(dispatchFn);
+    // No L2 grant exists for StopTask/DescribeTasks; scope them to this cluster's tasks.
+    dispatchFn.addToRolePolicy(new PolicyStatement({ actions: ['ecs:StopTask', 'ecs:DescribeTasks'], resources: [this.cluster.arnForTasks('*')] }));
+    acknowledgeWildcard(
+      dispatch.role,
+      `Resource::${nagArn('ecs', `task/${nagRef(this.cluster)}/*`)}`,
+      'Task ids are random and only known after RunTask; the statement is limited to tasks of the migrator cluster.',
+    );
+
+    new Rule(this, 'TaskStopped', {
+      description: 'Migration task stopped: release its slot and mark a crashed run interrupted',
+      eventPattern: {
+        source: ['aws.ecs'],
+        detailType: ['ECS Task State Change'],
+        detail: { clusterArn: [this.cluster.clusterArn], lastStatus: ['STOPPED'] },
+      },
+      targets: [new LambdaFunction(dispatchFn, { deadLetterQueue: taskEventsDlq, retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+    });
+
+    alarms.deadLetters('TaskEventsDlq', taskEventsDlq, 'Migration task-stopped events');
+    alarms.functionHealth('Dispatch', dispatchFn, 'Dispatch function');
+    return dispatch;
+  }
+}

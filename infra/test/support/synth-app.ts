@@ -1,0 +1,50 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { repoPaths } from '../../lib/config/repo-paths.ts';
+import { readStageConfig } from '../../lib/config/stage-config.ts';
+import { buildPurelyManage, type FunctionEntries, type PurelyManageStacks } from '../../lib/purely-manage-app.ts';
+
+const fixtures = resolve(import.meta.dirname, '../fixtures');
+const stub = join(fixtures, 'stub-handler.ts');
+
+/**
+ * The real entries where they exist; the stub handler for the ones other workspaces have not written yet,
+ * so every function's wiring is asserted either way.
+ */
+export function testEntries(): Required<FunctionEntries> {
+  const pick = (name: Parameters<typeof repoPaths.entry>[0]) => (existsSync(repoPaths.entry(name)) ? repoPaths.entry(name) : stub);
+  return { api: repoPaths.entry('http-api'), scheduled: pick('scheduled'), dispatch: pick('dispatch') };
+}
+
+export interface TestAppOptions {
+  /** Extra CDK context (stage config keys). */
+  readonly context?: Record<string, string>;
+  /** Bundle the Lambdas with esbuild (slow). @default false: stack tests only need the template. */
+  readonly bundle?: boolean;
+  /** @default true */
+  readonly nag?: boolean;
+  /** @default testEntries() */
+  readonly entries?: FunctionEntries;
+}
+
+/** Builds the whole app once, writing the cloud assembly to a fresh directory under /tmp. */
+export function buildTestApp(options: TestAppOptions = {}): { app: App; stacks: PurelyManageStacks; outdir: string } {
+  const outdir = mkdtempSync(join(tmpdir(), 'pm-cdk-'));
+  const app = new App({
+    outdir,
+    context: {
+      senderEmail: 'notify@example.org',
+      ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+      ...options.context,
+    },
+  });
+  const stacks = buildPurelyManage(app, {
+    config: readStageConfig(app.node),
+    entries: options.entries ?? testEntries(),
+    webBuildDir: join(fixtures, 'web-build'),
+    nag: options.nag ?? true,
+  });
+  return { app, stacks, outdir };
+}
