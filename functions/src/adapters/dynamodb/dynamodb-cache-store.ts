@@ -48,30 +48,32 @@ export function createDynamoCacheStore(table: Table): CacheStore {
         if (!isConditionalCheckFailed(err)) throw err; // no cached list yet, or already listed
       }
     },
-    removeUser: (address) => removeWhere('USERS', 'addresses', (i) => i === address, (n) => `addresses[${n}] = :v`, address),
-    removeDomain: (name) => removeWhere('DOMAINS', 'domains', (d) => (d as { name: string }).name === name, (n) => `domains[${n}].#n = :v`, name),
-    removeRule: (id) => removeWhere('RULES', 'rules', (r) => (r as { id: number }).id === id, (n) => `rules[${n}].id = :v`, id),
+    removeUser: (address) => removeWhere('USERS', 'addresses', undefined, address),
+    removeDomain: (name) => removeWhere('DOMAINS', 'domains', 'name', name),
+    removeRule: (id) => removeWhere('RULES', 'rules', 'id', id),
   };
   return store;
 
   /**
-   * Removes one element from a cached list by index, conditional on that index still holding it, so a
-   * concurrent change to the list makes us re-read instead of removing the wrong element.
+   * Removes one element (or the map whose `field` equals `value`) from a cached list by index, conditional on
+   * that index still holding it, so a concurrent change to the list makes us re-read instead of removing
+   * the wrong element. Names go through placeholders: `rules` and `name` are DynamoDB reserved words.
    */
-  async function removeWhere(part: string, attr: string, match: (el: unknown) => boolean, cond: (n: number) => string, value: unknown): Promise<void> {
+  async function removeWhere(part: string, attr: string, field: string | undefined, value: unknown): Promise<void> {
+    const path = (n: number) => (field ? `#a[${n}].#f` : `#a[${n}]`);
     for (let attempt = 0; attempt < 5; attempt++) {
       const out = await doc.send(new GetCommand({ TableName, Key: key(part), ConsistentRead: true }));
       const list = out.Item?.[attr] as unknown[] | undefined;
-      const n = list?.findIndex(match) ?? -1;
+      const n = list?.findIndex((el) => (field ? (el as Record<string, unknown>)[field] : el) === value) ?? -1;
       if (n < 0) return;
       try {
         await doc.send(
           new UpdateCommand({
             TableName,
             Key: key(part),
-            UpdateExpression: `REMOVE ${attr}[${n}]`,
-            ConditionExpression: cond(n),
-            ...(cond(n).includes('#n') ? { ExpressionAttributeNames: { '#n': 'name' } } : {}),
+            UpdateExpression: `REMOVE #a[${n}]`,
+            ConditionExpression: `${path(n)} = :v`,
+            ExpressionAttributeNames: { '#a': attr, ...(field ? { '#f': field } : {}) },
             ExpressionAttributeValues: { ':v': value },
           }),
         );

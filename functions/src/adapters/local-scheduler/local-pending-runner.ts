@@ -18,9 +18,9 @@ interface PendingRunnerDeps {
 /**
  * Runs pending actions in the local process, across restarts:
  * 1. Start the timers (firing calls executeDue).
- * 2. Re-arm a timer for every action still pending in the store (timers died with the last process).
- * 3. Sweep now, then every minute, for anything overdue (a restart after executeAt, a lost timer).
- * Returns `stop` and `ready` (resolves when the first sweep is over).
+ * 2. Sweep now for anything overdue (a restart after executeAt), then every minute (a lost timer).
+ * 3. Re-arm a timer for every action still pending in the store (timers died with the last process).
+ * Returns `stop` and `ready` (resolves when the first sweep is over and the timers are armed).
  */
 export function startPendingRunner(deps: PendingRunnerDeps): { ready: Promise<void>; stop(): void } {
   const { scheduler, pendingActions, logger } = deps;
@@ -37,6 +37,8 @@ export function startPendingRunner(deps: PendingRunnerDeps): { ready: Promise<vo
     return sweeping;
   };
   const ready = (async () => {
+    // Overdue ones first (so `ready` means they ran), then timers for the rest.
+    await sweep();
     try {
       for (const a of await pendingActions.listPending()) {
         if (a.status === 'pending') await scheduler.schedule(a.id, new Date(a.executeAt));
@@ -44,7 +46,6 @@ export function startPendingRunner(deps: PendingRunnerDeps): { ready: Promise<vo
     } catch (err) {
       logger.warn('could not re-arm pending actions; the sweeper will catch them', { error: (err as Error).message });
     }
-    await sweep();
   })();
   const interval = setInterval(() => void sweep(), deps.sweepEveryMs ?? SWEEP_EVERY_MS);
   interval.unref();

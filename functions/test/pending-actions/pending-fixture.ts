@@ -1,0 +1,63 @@
+import { createDynamoAuditStore } from '../../src/adapters/dynamodb/dynamodb-audit-store.ts';
+import { createDynamoCacheStore } from '../../src/adapters/dynamodb/dynamodb-cache-store.ts';
+import { createDynamoPendingActionStore } from '../../src/adapters/dynamodb/dynamodb-pending-action-store.ts';
+import { startLocalDynamo } from '../../src/adapters/dynamodb/local-dynalite.ts';
+import { createLocalScheduler } from '../../src/adapters/local-scheduler/local-scheduler.ts';
+import { PurelyMailHttpClient } from '../../src/adapters/purelymail/purelymail-http-client.ts';
+import { startSandbox, type Sandbox } from '../../src/local/purelymail-sandbox/sandbox-server.ts';
+import { makeAudit } from '../../src/modules/audit/audit.ts';
+import { makeRefreshCache } from '../../src/modules/cache/refresh-cache.ts';
+import { makePendingActions } from '../../src/modules/pending-actions/pending-actions.ts';
+import { createJsonLogger } from '../../src/platform/logger.ts';
+import { FakeClock } from '../support/test-runtime.ts';
+
+/**
+ * The pending-actions module wired as in production, minus HTTP: dynalite in memory, the PurelyMail sandbox
+ * over real HTTP (seeded), the real audit and cache stores, a fake clock and a local scheduler that is never
+ * started (tests fire actions themselves).
+ */
+export async function startPendingFixture() {
+  const dynamo = await startLocalDynamo({ tableName: 'pending-test' });
+  const sandbox: Sandbox = await startSandbox({ token: 'pending-test-token', seed: true });
+  const purelymail = new PurelyMailHttpClient({ baseUrl: sandbox.url, token: sandbox.token, sleep: async () => {} });
+  const clock = new FakeClock();
+  const cache = createDynamoCacheStore(dynamo.table);
+  const auditStore = createDynamoAuditStore(dynamo.table);
+  const audit = makeAudit({ store: auditStore, clock });
+  const store = createDynamoPendingActionStore(dynamo.table);
+  const scheduler = createLocalScheduler({ clock });
+  const logs: string[] = [];
+  const pending = makePendingActions({
+    store,
+    scheduler,
+    purelymail,
+    cache,
+    audit,
+    delayHours: async () => 24,
+    clock,
+    logger: createJsonLogger({ level: 'debug', write: (l) => logs.push(l) }),
+  });
+  const refreshCache = makeRefreshCache({ purelymail, cache, clock, audit });
+  /** Audit entries written by the executor for one action. */
+  const executionEntries = async () => (await audit.query({ action: 'pending.execute', limit: 200 })).entries;
+  return {
+    dynamo,
+    sandbox,
+    purelymail,
+    clock,
+    cache,
+    audit,
+    store,
+    scheduler,
+    pending,
+    refreshCache,
+    logs,
+    executionEntries,
+    deleteCalls: (op: string) => sandbox.requests().filter((r) => r.op === op),
+    async close() {
+      await sandbox.close();
+      await dynamo.close();
+    },
+  };
+}
+export type PendingFixture = Awaited<ReturnType<typeof startPendingFixture>>;
