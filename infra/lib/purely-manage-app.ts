@@ -85,8 +85,8 @@ export function buildPurelyManage(app: App, props: PurelyManageAppProps): Purely
   });
 
   // The table is imported by export name, which CloudFormation does not see as a dependency.
-  migrator.addDependency(data);
-  api.addDependency(data);
+  migrator.addStackDependency(data);
+  api.addStackDependency(data);
 
   new CfnOutput(data, 'TableName', { value: data.table.tableName, description: 'The DynamoDB table' });
   new CfnOutput(data, 'CreateFirstAdmin', {

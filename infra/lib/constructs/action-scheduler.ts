@@ -17,13 +17,17 @@ export interface RecurringJob {
 }
 
 /**
- * The recurring work of the scheduled function: DNS rechecks by tier and the sweeper that executes
- * overdue pending actions whose one-time schedule was lost.
+ * The recurring work of the scheduled function (inputs match functions/src/adapters/scheduler/scheduled-event.ts):
+ * DNS rechecks by tier (never-checked and failing domains every 5 minutes, healthy ones hourly; each run
+ * only touches domains that are due, so an idle run costs no PurelyMail call), the PurelyMail cache refresh,
+ * and the sweeper (overdue pending actions whose schedule was lost, and the notification outbox).
  */
 export const RECURRING_JOBS: readonly RecurringJob[] = [
-  { id: 'DnsUnhealthyTier', every: Duration.minutes(5), input: { kind: 'dns-tier', tier: 'unhealthy' }, description: 'DNS recheck: never-checked and failing domains that are due' },
+  { id: 'DnsNewTier', every: Duration.minutes(5), input: { kind: 'dns-tier', tier: 'new' }, description: 'DNS recheck: never-checked domains' },
+  { id: 'DnsFailingTier', every: Duration.minutes(5), input: { kind: 'dns-tier', tier: 'failing' }, description: 'DNS recheck: failing domains that are due again' },
   { id: 'DnsHealthyTier', every: Duration.hours(1), input: { kind: 'dns-tier', tier: 'healthy' }, description: 'DNS recheck: healthy domains whose daily check is due' },
-  { id: 'Sweep', every: Duration.minutes(5), input: { kind: 'sweep' }, description: 'Execute overdue pending actions whose schedule was lost' },
+  { id: 'CacheRefresh', every: Duration.minutes(15), input: { kind: 'cache-refresh' }, description: 'Refresh the PurelyMail cache and check the credit threshold' },
+  { id: 'Sweep', every: Duration.minutes(5), input: { kind: 'sweep' }, description: 'Execute overdue pending actions whose schedule was lost; retry the mail outbox' },
 ];
 
 export interface ActionSchedulerProps {

@@ -57,7 +57,7 @@ export class ApiStack extends Stack {
       TABLE_NAME: table.tableName,
       APP_ORIGIN: props.siteUrl,
       PURELYMAIL_TOKEN_SECRET_ARN: props.purelymailTokenSecret.secretArn,
-      SENDER_EMAIL: props.senderEmail,
+      MAIL_FROM: props.senderEmail,
     };
 
     if (props.scheduledEntry) {
@@ -98,7 +98,7 @@ export class ApiStack extends Stack {
         CREDENTIALS_KEY_ARN: props.credentialsKey.keyArn,
         ...(this.scheduler && this.scheduled
           ? {
-              SCHEDULE_GROUP_NAME: this.scheduler.group.scheduleGroupName,
+              SCHEDULER_GROUP_NAME: this.scheduler.group.scheduleGroupName,
               SCHEDULER_ROLE_ARN: this.scheduler.role.roleArn,
               SCHEDULER_DLQ_ARN: this.scheduler.deadLetterQueue.queueArn,
               SCHEDULED_FUNCTION_ARN: this.scheduled.fn.functionArn,
