@@ -18,6 +18,8 @@ import { routingRoutes } from './routes/routing.ts';
 import { healthRoutes } from './routes/health.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { settingsRoutes } from './routes/settings.ts';
+import { notificationRoutes } from './routes/notifications.ts';
+import { dnsHealthRoutes } from './routes/dns-health.ts';
 import { setupRoutes } from './routes/setup.ts';
 import { userRoutes } from './routes/users.ts';
 import { pendingActionRoutes } from './routes/pending-actions.ts';
@@ -48,6 +50,8 @@ export function createApp(deps: AppDeps) {
   priv.route('/admins', adminRoutes(deps));
   priv.route('/audit', auditRoutes(deps));
   priv.route('/settings', settingsRoutes(deps));
+  priv.route('/notifications', notificationRoutes(deps));
+  priv.route('/dns-health', dnsHealthRoutes(deps));
   priv.route('/domains', domainRoutes(deps));
   priv.route('/routing', routingRoutes(deps));
   priv.route('/users', userRoutes(deps));

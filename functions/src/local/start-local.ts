@@ -11,6 +11,7 @@ import type { Logger } from '../platform/logger.ts';
 import { startDnsServer } from './dns-server/dns-server.ts';
 import { startSandbox, type Sandbox } from './purelymail-sandbox/sandbox-server.ts';
 import { withSpa } from './serve-spa.ts';
+import { startBackgroundTimers } from '../adapters/local-timers/background-timers.ts';
 import { startCacheRefresher } from '../adapters/local-scheduler/local-cache-refresher.ts';
 import { startPendingRunner } from '../adapters/local-scheduler/local-pending-runner.ts';
 
@@ -71,12 +72,22 @@ export async function startLocal(config: LocalConfig, opts: { logger: Logger; cl
     });
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const port = (server.address() as AddressInfo).port;
-    const { deps, localScheduler } = composeLocal({ config, table: dynamo.table, purelymail, sandbox: !config.PURELYMAIL_API_TOKEN, port, logger: opts.logger, clock: opts.clock, dnsServers });
+    const { deps, localScheduler, background } = composeLocal({ config, table: dynamo.table, purelymail, sandbox: !config.PURELYMAIL_API_TOKEN, port, logger: opts.logger, clock: opts.clock, dnsServers });
     // Pending deletions run in this process: timers re-armed from the store, overdue ones swept now and every minute.
     const pendingRunner = startPendingRunner({ scheduler: localScheduler, pendingActions: deps.pendingActions, logger: opts.logger });
-    const cacheRefresher = startCacheRefresher({ refresh: deps.refreshCache, logger: opts.logger });
+    // The periodic refresh also checks credit against the thresholds (one email per crossing).
+    const cacheRefresher = startCacheRefresher({
+      refresh: async () => {
+        const snapshot = await background.refreshCache();
+        if (snapshot.credit) await background.checkCredit(snapshot.credit.credit);
+      },
+      logger: opts.logger,
+    });
+    // The recurring schedules of AWS on in-process timers: DNS tier runs and the notification outbox.
+    const timers = startBackgroundTimers({ ...background, runDnsTier: () => background.runDnsTier(), logger: opts.logger, dnsEveryMs: config.DNS_TIER_INTERVAL_MINUTES * 60_000 });
     closers.push(async () => {
       cacheRefresher.stop();
+      await timers.stop();
       pendingRunner.stop();
       await pendingRunner.ready;
     });

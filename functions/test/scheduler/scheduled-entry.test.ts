@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startLocalDynamo } from '../../src/adapters/dynamodb/local-dynalite.ts';
 import { NodeDnsLookup } from '../../src/adapters/dns/node-dns-lookup.ts';
 import { PurelyMailHttpClient } from '../../src/adapters/purelymail/purelymail-http-client.ts';
-import { makeScheduledHandler } from '../../src/entrypoints/scheduled.ts';
+import { makeScheduledHandler, type ScheduledOutcome } from '../../src/entrypoints/scheduled.ts';
 import { startDnsServer } from '../../src/local/dns-server/dns-server.ts';
 import { startSandbox, type Sandbox } from '../../src/local/purelymail-sandbox/sandbox-server.ts';
 import type { OutgoingEmail } from '../../src/modules/notifications/ports.ts';
@@ -11,6 +11,7 @@ import { createJsonLogger } from '../../src/platform/logger.ts';
 import { FakeClock } from '../support/test-runtime.ts';
 
 const TOKEN = 'scheduled-entry-token';
+const resultOf = <T,>(o: ScheduledOutcome) => ('result' in o ? o.result : undefined) as T;
 const HOUR = 3_600_000;
 
 /**
@@ -75,7 +76,7 @@ describe('scheduled entry point', () => {
     // Act: the Scheduler's retry and Lambda's async retry deliver it three times, two of them at once.
     const outcomes = [await handler(event), ...(await Promise.all([handler(event), handler({ ...event })]))];
     // Assess
-    expect(outcomes.map((o) => (o.result as { outcome: string }).outcome).sort()).toEqual(['done', 'skipped', 'skipped']);
+    expect(outcomes.map((o) => resultOf<{ outcome: string }>(o).outcome).sort()).toEqual(['done', 'skipped', 'skipped']);
     expect(sandbox.requests().filter((r) => r.op === 'deleteUser')).toHaveLength(1);
     const audit = (await app.deps.audit.query({ limit: 50, action: 'pending.execute' })).entries;
     expect(audit.filter((a) => a.target === action.label)).toHaveLength(1);
@@ -104,7 +105,7 @@ describe('scheduled entry point', () => {
     await app.background.refreshCache();
     sandbox.clearRequests();
     const out = await handler({ kind: 'dns-tier' });
-    const result = out.kind === 'dns-tier' ? (out.result as { rechecked: string[]; added: string[] }) : undefined;
+    const result = resultOf<{ rechecked: string[]; added: string[] } | undefined>(out);
     expect(result?.added.length).toBe(sandbox.requests().filter((r) => r.op === 'updateDomainSettings').length);
     expect(sandbox.requests().filter((r) => r.op === 'listDomains')).toHaveLength(1);
     expect(result?.rechecked.sort()).toEqual(result?.added.sort());
@@ -137,6 +138,6 @@ describe('scheduled entry point', () => {
     await handler({ kind: 'sweep' });
     // Assess
     expect(emails.map((e) => e.subject)).toEqual(['PurelyMail credit low: $3.00']);
-    expect([a, b].map((o) => (o.result as { outbox: { sent: number } }).outbox.sent).sort()).toEqual([0, 1]);
+    expect([a, b].map((o) => resultOf<{ outbox: { sent: number } }>(o).outbox.sent).sort()).toEqual([0, 1]);
   });
 });

@@ -7,15 +7,18 @@ const WHAT: Record<PendingAction['kind'], string> = {
   'delete-routing-rule': 'Delete routing rule',
 };
 
+// Labels usually say the verb already ("Delete user bob@example.com"); a routing rule's is only its description.
+const whatOf = (a: PendingAction) => (/^delete\b/i.test(a.label) ? a.label : `${WHAT[a.kind]}: ${a.label}`);
+
 const utc = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 /** The email for a newly requested delayed deletion: what, who, when, and where to cancel it. */
 export function pendingRequestedEmail(action: PendingAction, panelUrl: string) {
   return renderEmail({
-    subject: `Deletion scheduled: ${action.label}`,
-    intro: `${action.requestedBy} scheduled a deletion (${WHAT[action.kind].toLowerCase()}: ${action.label}). It runs at ${utc(action.executeAt)} unless an admin cancels it.`,
+    subject: `Deletion scheduled: ${whatOf(action)}`,
+    intro: `${action.requestedBy} scheduled a deletion. It runs at ${utc(action.executeAt)} unless an admin cancels it.`,
     facts: [
-      ['What', `${WHAT[action.kind]}: ${action.label}`],
+      ['What', whatOf(action)],
       ['Requested by', action.requestedBy],
       ['Requested at', utc(action.requestedAt)],
       ['Executes at', utc(action.executeAt)],
@@ -29,10 +32,10 @@ export function pendingRequestedEmail(action: PendingAction, panelUrl: string) {
 export function pendingFinishedEmail(action: PendingAction, panelUrl: string) {
   const ok = action.status === 'done';
   return renderEmail({
-    subject: `${ok ? 'Deletion done' : 'Deletion failed'}: ${action.label}`,
-    intro: ok ? `The scheduled deletion of ${action.label} has been carried out.` : `The scheduled deletion of ${action.label} could not be carried out.`,
+    subject: `${ok ? 'Deletion done' : 'Deletion failed'}: ${whatOf(action)}`,
+    intro: ok ? 'A scheduled deletion has been carried out.' : 'A scheduled deletion could not be carried out.',
     facts: [
-      ['What', `${WHAT[action.kind]}: ${action.label}`],
+      ['What', whatOf(action)],
       ['Requested by', action.requestedBy],
       ['Finished at', utc(action.finishedAt ?? action.executeAt)],
       ...(ok ? [] : ([['Reason', action.reason ?? 'unknown']] as [string, string][])),

@@ -1,0 +1,43 @@
+import type { Logger } from '../../platform/logger.ts';
+
+/** How often the local outbox is retried (failed notification emails). */
+export const OUTBOX_EVERY_MS = 60_000;
+
+export interface BackgroundJobs {
+  runDnsTier(): Promise<unknown>;
+  retryOutbox(): Promise<unknown>;
+}
+
+/**
+ * The recurring EventBridge schedules, in one process: a DNS tier run every `dnsEveryMs` and an outbox
+ * retry every minute. The first DNS run waits one interval, so starting up costs no PurelyMail call.
+ * A job never overlaps itself; a failure is logged and the next tick tries again.
+ */
+export function startBackgroundTimers(deps: BackgroundJobs & { logger: Logger; dnsEveryMs: number; outboxEveryMs?: number }): { stop(): Promise<void> } {
+  const running = new Set<Promise<unknown>>();
+  const every = (name: string, ms: number, job: () => Promise<unknown>) => {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      const run = job()
+        .catch((err: unknown) => deps.logger.warn(`${name} failed`, { error: (err as Error).message }))
+        .finally(() => {
+          busy = false;
+          running.delete(run);
+        });
+      running.add(run);
+    }, ms);
+    // Background work must not keep the process alive on shutdown.
+    timer.unref();
+    return timer;
+  };
+  const timers = deps.dnsEveryMs > 0 ? [every('dns tier run', deps.dnsEveryMs, deps.runDnsTier), every('outbox retry', deps.outboxEveryMs ?? OUTBOX_EVERY_MS, deps.retryOutbox)] : [];
+  return {
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      // Let a run in flight finish before the store closes under it.
+      await Promise.allSettled([...running]);
+    },
+  };
+}
