@@ -40,7 +40,7 @@ export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
  * dot is a client-side route and gets /index.html. (Distribution-wide custom error responses would also
  * rewrite the API's own 403/404 answers into index.html with a 200.)
  */
-const SPA_ROUTING = `function handler(event) {
+export const SPA_ROUTING = `function handler(event) {
   var request = event.request;
   var last = request.uri.substring(request.uri.lastIndexOf('/') + 1);
   if (last.indexOf('.') === -1) request.uri = '/index.html';

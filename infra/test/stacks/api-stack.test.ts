@@ -1,0 +1,115 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RECURRING_JOBS } from '../../lib/constructs/action-scheduler.ts';
+import { CREDENTIALS_CONTEXT } from '../../lib/constructs/migrator-task.ts';
+import { attachedStatements, statementsOfRole } from '../support/iam.ts';
+import { buildTestApp } from '../support/synth-app.ts';
+
+type Fn = { Properties: { Runtime: string; Architectures: string[]; Timeout: number; Environment: { Variables: Record<string, unknown> } } };
+
+describe('api stack', () => {
+  let template: Template;
+  let functions: Record<string, Fn>;
+
+  beforeAll(() => {
+    template = Template.fromStack(buildTestApp({ nag: false }).stacks.api);
+    functions = template.findResources('AWS::Lambda::Function') as Record<string, Fn>;
+  });
+
+  const fnNamed = (prefix: string) => Object.entries(functions).find(([id]) => id.startsWith(prefix))![1];
+
+  it('runs the api and scheduled functions on the newest Node.js runtime, arm64, with their own log groups', () => {
+    expect(Object.keys(functions).sort()).toEqual([expect.stringMatching(/^ApiFunction/), expect.stringMatching(/^ScheduledFunction/)]);
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+    }
+    template.allResourcesProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: Match.anyValue() } });
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: Match.anyValue() });
+    expect(fnNamed('ApiFunction').Properties.Timeout).toBeLessThan(30);
+  });
+
+  it('configures functions with names and ARNs only, never secret values', () => {
+    const api = fnNamed('ApiFunction').Properties.Environment.Variables;
+    expect(Object.keys(api)).toEqual(
+      expect.arrayContaining(['TABLE_NAME', 'APP_ORIGIN', 'PURELYMAIL_TOKEN_SECRET_ARN', 'ORIGIN_VERIFY_SECRET_ARN', 'MIGRATION_QUEUE_URL', 'CREDENTIALS_KEY_ARN', 'MAIL_FROM', 'SCHEDULER_GROUP_NAME', 'SCHEDULER_ROLE_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULED_FUNCTION_ARN']),
+    );
+    expect(api.MAIL_FROM).toBe('notify@example.org');
+    expect(JSON.stringify(api.APP_ORIGIN)).toContain('https://');
+    for (const fn of Object.values(functions)) expect(JSON.stringify(fn.Properties.Environment)).not.toContain('{{resolve:');
+  });
+
+  it('lets the api seal credentials (GenerateDataKey under the migration context) but never decrypt', () => {
+    const kms = statementsOfRole(template, 'ApiRole').filter((s) => s.actions.some((a) => a.startsWith('kms:')));
+    expect(kms.map((s) => s.actions)).toEqual([['kms:GenerateDataKey']]);
+    expect(kms[0]!.condition).toEqual({ StringEquals: { [CREDENTIALS_CONTEXT.key]: CREDENTIALS_CONTEXT.value } });
+    const all = attachedStatements(template).flatMap((s) => s.actions);
+    expect(all.filter((a) => a === 'kms:Decrypt' || a === 'kms:*' || a.startsWith('kms:ReEncrypt'))).toEqual([]);
+  });
+
+  it('gives the scheduler role a trust limited to this account and the right to invoke the scheduled function only', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } })],
+      },
+    });
+    const statements = statementsOfRole(template, 'SchedulerExecutionRole');
+    const invoke = statements.filter((s) => s.actions.some((a) => a.startsWith('lambda:')));
+    expect(invoke.flatMap((s) => s.actions)).toEqual(['lambda:InvokeFunction']);
+    for (const r of invoke.flatMap((s) => s.resources)) expect(JSON.stringify(r)).toMatch(/"ScheduledFunction[0-9A-F]+","Arn"/);
+    const other = statements.filter((s) => !invoke.includes(s));
+    expect(other.flatMap((s) => s.actions).every((a) => a.startsWith('sqs:'))).toBe(true);
+    for (const r of other.flatMap((s) => s.resources)) expect(JSON.stringify(r)).toMatch(/SchedulerDlq/);
+  });
+
+  it('has the schedule group, a standard encrypted DLQ, and the recurring jobs with their inputs', () => {
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'purelymanage-prod-actions' });
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600, FifoQueue: Match.absent() });
+    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule'));
+    expect(schedules.map((s) => [s.Properties.ScheduleExpression, JSON.parse(s.Properties.Target.Input)]).sort()).toEqual(
+      [
+        ['rate(5 minutes)', { kind: 'dns-tier', tier: 'new' }],
+        ['rate(5 minutes)', { kind: 'dns-tier', tier: 'failing' }],
+        ['rate(1 hour)', { kind: 'dns-tier', tier: 'healthy' }],
+        ['rate(15 minutes)', { kind: 'cache-refresh' }],
+        ['rate(5 minutes)', { kind: 'sweep' }],
+      ].sort(),
+    );
+    expect(schedules).toHaveLength(RECURRING_JOBS.length);
+    template.allResourcesProperties('AWS::Scheduler::Schedule', {
+      GroupName: Match.anyValue(),
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ScheduledFunction'), 'Arn'] }, DeadLetterConfig: Match.anyValue(), RetryPolicy: Match.anyValue() }),
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: Match.anyValue() } });
+  });
+
+  it('lets the api create and delete schedules in its group only, and pass the scheduler role', () => {
+    const api = statementsOfRole(template, 'ApiRole');
+    const sched = api.filter((s) => s.actions.some((a) => a.startsWith('scheduler:')));
+    expect(sched.flatMap((s) => s.actions).sort()).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:UpdateSchedule']);
+    for (const r of sched.flatMap((s) => s.resources)) expect(JSON.stringify(r)).toContain(':schedule/purelymanage-prod-actions/*');
+    const pass = api.filter((s) => s.actions.includes('iam:PassRole'));
+    expect(pass.flatMap((s) => s.resources)).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^SchedulerExecutionRole/), 'Arn'] }]);
+  });
+
+  it('sends mail only from the sender identity', () => {
+    const ses = attachedStatements(template).filter((s) => s.actions.some((a) => a.startsWith('ses:')));
+    expect(ses.length).toBeGreaterThanOrEqual(2);
+    for (const s of ses) {
+      expect(s.actions.sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+      expect(JSON.stringify(s.resources)).toContain(':identity/');
+      expect(s.resources).not.toContain('*');
+    }
+  });
+
+  it('routes /api/{proxy+} to the api function', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /api/{proxy+}' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+  });
+
+  it('alarms on the scheduler DLQ and on both functions', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [Match.anyValue()], OKActions: [Match.anyValue()] });
+  });
+});

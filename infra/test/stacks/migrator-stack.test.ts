@@ -1,0 +1,116 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CREDENTIALS_CONTEXT, MIGRATOR_CONTAINER_NAME } from '../../lib/constructs/migrator-task.ts';
+import { DISPATCH_TIMEOUT } from '../../lib/stacks/migrator-stack.ts';
+import { attachedStatements, statementsOfRole } from '../support/iam.ts';
+import { buildTestApp } from '../support/synth-app.ts';
+
+describe('migrator stack', () => {
+  let template: Template;
+  let others: Template[];
+  let insightsOn: Template;
+
+  beforeAll(() => {
+    const { stacks } = buildTestApp({ nag: false });
+    template = Template.fromStack(stacks.migrator);
+    others = [stacks.data, stacks.web, stacks.api].map((s) => Template.fromStack(s));
+    insightsOn = Template.fromStack(buildTestApp({ nag: false, context: { containerInsights: 'true' } }).stacks.migrator);
+  });
+
+  it('runs tasks in two public subnets with no NAT gateway and no private subnet', () => {
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::Subnet', 2);
+    template.allResourcesProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: true });
+    template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'REJECT' });
+  });
+
+  it('gives tasks a security group with no inbound rule', () => {
+    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+    for (const sg of Object.values(template.findResources('AWS::EC2::SecurityGroup'))) expect(sg.Properties.SecurityGroupIngress).toBeUndefined();
+  });
+
+  it('has Container Insights off by default (cost) and on with -c containerInsights=true', () => {
+    template.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'disabled' }] });
+    insightsOn.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
+  });
+
+  it('defines an arm64 Fargate task: logs with retention, 120 s stop timeout, init process, no secrets in env', () => {
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      RequiresCompatibilities: ['FARGATE'],
+      RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
+      Cpu: '512',
+      Memory: '2048',
+      ContainerDefinitions: [
+        Match.objectLike({
+          Name: MIGRATOR_CONTAINER_NAME,
+          StopTimeout: 120,
+          LinuxParameters: { InitProcessEnabled: true },
+          LogConfiguration: Match.objectLike({ LogDriver: 'awslogs' }),
+          Environment: Match.arrayWith([Match.objectLike({ Name: 'TABLE_NAME' })]),
+        }),
+      ],
+    });
+    const [task] = Object.values(template.findResources('AWS::ECS::TaskDefinition'));
+    const env = (task!.Properties.ContainerDefinitions[0].Environment as { Name: string }[]).map((e) => e.Name);
+    expect(env.filter((n) => /PASS|SECRET|TOKEN/i.test(n))).toEqual([]);
+    expect(task!.Properties.ContainerDefinitions[0].Secrets).toBeUndefined();
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: Match.anyValue() });
+  });
+
+  it('lets the task role decrypt only migration credentials (encryption-context condition), never anything else in KMS', () => {
+    const kms = statementsOfRole(template, 'MigratorTaskDefinitionTaskRole').filter((s) => s.actions.some((a) => a.startsWith('kms:')));
+    expect(kms).toHaveLength(1);
+    expect(kms[0]!.actions).toEqual(['kms:Decrypt']);
+    expect(kms[0]!.condition).toEqual({ StringEquals: { [CREDENTIALS_CONTEXT.key]: 'migration-credentials' } });
+    expect(CREDENTIALS_CONTEXT.key).toBe('kms:EncryptionContext:purpose');
+  });
+
+  it('has the job queue and its DLQ: visibility ≥ 6× the dispatch timeout, 5 receives, 14-day DLQ, SSE, TLS only', () => {
+    const visibility = DISPATCH_TIMEOUT.toSeconds() * 6;
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: visibility,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { maxReceiveCount: 5, deadLetterTargetArn: Match.anyValue() },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 1_209_600, SqsManagedSseEnabled: true });
+    template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
+    const queues = Object.keys(template.findResources('AWS::SQS::Queue'));
+    const tlsOnly = policies.filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('"aws:SecureTransport":"false"'));
+    expect(tlsOnly.flatMap((p) => p.Properties.Queues).length).toBe(queues.length);
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { MIGRATOR_CONTAINER_NAME } } } }));
+    expect(fn!.Properties.Timeout * 6).toBeLessThanOrEqual(visibility);
+  });
+
+  it('wires dispatch: SQS event source with partial batch failures and a concurrency cap; ECS STOPPED events with a DLQ', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Task State Change'],
+        detail: { clusterArn: [Match.anyValue()], lastStatus: ['STOPPED'] },
+      },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DispatchFunction'), 'Arn'] }, DeadLetterConfig: Match.anyValue() })],
+    });
+  });
+
+  it('lets only the dispatch role run or stop tasks and pass the task roles', () => {
+    const everywhere = [template, ...others].flatMap(attachedStatements);
+    const ecsControl = everywhere.filter((s) => s.actions.some((a) => ['ecs:RunTask', 'ecs:StopTask', 'iam:PassRole'].includes(a)));
+    const dispatchRoles = new Set(statementsOfRole(template, 'DispatchRole').map((s) => s.policy));
+    const passToScheduler = ecsControl.filter((s) => s.actions.includes('iam:PassRole') && JSON.stringify(s.resources).includes('SchedulerExecutionRole'));
+    expect(ecsControl.filter((s) => !dispatchRoles.has(s.policy) && !passToScheduler.includes(s))).toEqual([]);
+    const runTask = ecsControl.find((s) => s.actions.includes('ecs:RunTask'))!;
+    expect(runTask.resources).toEqual([{ Ref: expect.stringMatching(/^MigratorTaskDefinition/) }]);
+    const passRole = ecsControl.find((s) => s.actions.includes('iam:PassRole') && dispatchRoles.has(s.policy))!;
+    expect(passRole.condition).toEqual({ StringLike: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+  });
+
+  it('alarms on both DLQs and on dispatch errors and throttles', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [Match.anyValue()], Threshold: 1 });
+  });
+});
