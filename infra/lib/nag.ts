@@ -6,7 +6,7 @@ import type { IConstruct } from 'constructs';
  * `AwsSolutions-IAM5[Resource::<Table.Arn>/index/*]`), each with the reason the wildcard is needed.
  */
 export function acknowledgeWildcard(scope: IConstruct, finding: string, reason: string): void {
-  Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+  Validations.of(scope).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[${finding}]`, reason });
 }
 
 /** How cdk-nag writes a reference to a resource in a finding id: `<LogicalId>` or `<LogicalId.Attr>`. */

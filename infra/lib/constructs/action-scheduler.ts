@@ -66,7 +66,7 @@ export class ActionScheduler extends Construct {
     });
     this.deadLetterQueue.grantSendMessages(this.role);
     Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
+      id: 'AwsSolutions::AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue of the schedules and of the scheduled function\'s async invocations (nag only recognises DLQs referenced by a redrive policy).',
     });
 

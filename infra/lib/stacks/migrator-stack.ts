@@ -80,7 +80,7 @@ export class MigratorStack extends Stack {
     });
     if (!props.containerInsights) {
       Validations.of(this.cluster).acknowledge({
-        id: 'AwsSolutions-ECS4',
+        id: 'AwsSolutions::AwsSolutions-ECS4',
         reason: 'Container Insights bills per metric per task and alone would exceed the ~$2/month idle budget; each run is one short task whose logs and progress are already in CloudWatch Logs and DynamoDB. Enable with -c containerInsights=true.',
       });
     }
@@ -99,7 +99,7 @@ export class MigratorStack extends Stack {
       'The execution role pulls the image: ecr:GetAuthorizationToken has no resource-level permissions and must name "*"; the pull actions themselves are scoped to the asset repository.',
     );
     Validations.of(this.task.taskDefinition).acknowledge({
-      id: 'AwsSolutions-ECS2',
+      id: 'AwsSolutions::AwsSolutions-ECS2',
       reason: 'The environment holds only resource names (table, key ARN, sender address); per-run ids come as RunTask overrides and credentials are decrypted inside the task, never passed in env.',
     });
 
@@ -118,7 +118,7 @@ export class MigratorStack extends Stack {
       enforceSSL: true,
     });
     Validations.of(taskEventsDlq).acknowledge({
-      id: 'AwsSolutions-SQS3',
+      id: 'AwsSolutions::AwsSolutions-SQS3',
       reason: 'This queue is itself a dead-letter queue: the EventBridge rule target and the dispatch function send failed task-stopped events to it (nag only recognises DLQs referenced by a redrive policy).',
     });
 
