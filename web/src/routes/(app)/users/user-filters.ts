@@ -1,0 +1,24 @@
+/** The users page's view of the list: search (substring, case-insensitive) and a domain filter, from the URL. */
+export interface UserFilters {
+  q: string;
+  domain: string;
+  group: boolean;
+}
+
+export function filtersFromUrl(url: URL): UserFilters {
+  return { q: url.searchParams.get('q') ?? '', domain: url.searchParams.get('domain') ?? '', group: url.searchParams.get('group') === '1' };
+}
+
+export const domainOf = (address: string): string => address.slice(address.lastIndexOf('@') + 1);
+
+export function filterUsers(users: string[], f: Pick<UserFilters, 'q' | 'domain'>): string[] {
+  const q = f.q.trim().toLowerCase();
+  return users.filter((u) => (!f.domain || domainOf(u) === f.domain) && (!q || u.includes(q)));
+}
+
+/** Users by domain, domains in alphabetical order, for the grouped view. */
+export function groupByDomain(users: string[]): { domain: string; users: string[] }[] {
+  const groups = new Map<string, string[]>();
+  for (const u of users) groups.set(domainOf(u), [...(groups.get(domainOf(u)) ?? []), u]);
+  return [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([domain, list]) => ({ domain, users: list }));
+}

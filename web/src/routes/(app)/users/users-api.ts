@@ -1,0 +1,25 @@
+import {
+  CreatedUser,
+  UserDeletionRequested,
+  UserDetail,
+  UserList,
+  type CreateUserInput,
+  type UpdateUserInput,
+  type UpsertResetMethodInput,
+} from '@app/shared';
+import { api } from '$lib/api/client.ts';
+
+const one = (address: string) => `/api/users/${encodeURIComponent(address)}`;
+
+/** Mailboxes: the list is the panel's cache of PurelyMail; everything else talks to PurelyMail. */
+export const usersApi = {
+  list: () => api.get('/api/users', UserList),
+  refresh: () => api.post('/api/users/refresh', undefined, UserList),
+  create: (input: CreateUserInput) => api.post('/api/users', input, CreatedUser),
+  get: (address: string) => api.get(one(address), UserDetail),
+  update: (address: string, input: UpdateUserInput) => api.put(one(address), input, UserDetail),
+  setPassword: (address: string, newPassword: string) => api.post(`${one(address)}/password`, { newPassword }),
+  upsertResetMethod: (address: string, input: UpsertResetMethodInput) => api.put(`${one(address)}/reset-methods`, input, UserDetail),
+  removeResetMethod: (address: string, target: string) => api.del(`${one(address)}/reset-methods/${encodeURIComponent(target)}`, UserDetail),
+  requestDeletion: (address: string) => api.del(one(address), UserDeletionRequested),
+};
