@@ -19,8 +19,8 @@ export function testEntries(): Required<FunctionEntries> {
 }
 
 export interface TestAppOptions {
-  /** Extra CDK context (stage config keys). */
-  readonly context?: Record<string, string>;
+  /** Extra CDK context (stage config keys, or `aws:cdk:bundling-stacks`). */
+  readonly context?: Record<string, unknown>;
   /** Bundle the Lambdas with esbuild (slow). @default false: stack tests only need the template. */
   readonly bundle?: boolean;
   /** @default true */
