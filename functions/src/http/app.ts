@@ -5,6 +5,7 @@ import type { AppDeps } from './app-deps.ts';
 import type { AppEnv } from './app-env.ts';
 import { csrf } from './middleware/csrf.ts';
 import { requestId } from './middleware/request-id.ts';
+import { requireMfaEnrolment } from './middleware/require-mfa-enrolment.ts';
 import { requireSession } from './middleware/require-session.ts';
 import { API_SECURITY_HEADERS, securityHeaders } from './middleware/security-headers.ts';
 import { makeOnError } from './on-error.ts';
@@ -27,7 +28,7 @@ import { pendingActionRoutes } from './routes/pending-actions.ts';
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** Routes that answer without a session. Everything else fails closed with 401 (a test enforces it). */
-export const PUBLIC_ROUTES = ['GET /api/health', 'GET /api/setup/status', 'POST /api/setup', 'POST /api/auth/login'] as const;
+export const PUBLIC_ROUTES = ['GET /api/health', 'GET /api/setup/status', 'POST /api/setup', 'POST /api/auth/login', 'POST /api/auth/login/mfa'] as const;
 
 /**
  * The one Hono app behind API Gateway (Lambda) and the local server.
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps) {
 
   const priv = new Hono<AppEnv>();
   priv.use('*', requireSession(deps.auth));
+  priv.use('*', requireMfaEnrolment(deps.settings));
   priv.route('/sessions', sessionRoutes(deps));
   priv.route('/account', accountRoutes(deps));
   priv.route('/admins', adminRoutes(deps));

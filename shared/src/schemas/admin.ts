@@ -28,6 +28,8 @@ export const Admin = z.object({
   role: AdminRole,
   createdAt: z.string(),
   lastLoginAt: z.string().nullable(),
+  /** Two-factor authentication is on for this admin (never the secret). */
+  mfaEnabled: z.boolean(),
 });
 export type Admin = z.infer<typeof Admin>;
 

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { Admin, AdminEmail, AdminName, AdminPassword } from './admin.ts';
+import { MfaChallenge } from './mfa.ts';
 
 export const SetupStatus = z.object({ needsSetup: z.boolean() });
 export type SetupStatus = z.infer<typeof SetupStatus>;
@@ -28,8 +29,15 @@ export const Me = z.object({
   sessionId: z.string(),
   sessionExpiresAt: z.string(),
   sandbox: z.boolean(),
+  mfaEnabled: z.boolean(),
+  /** The panel requires 2FA and this admin has none yet: only the 2FA set-up routes answer. */
+  mfaEnrolmentRequired: z.boolean(),
 });
 export type Me = z.infer<typeof Me>;
+
+/** Login answers with the session (`Me`) or, when the admin has 2FA, with a challenge for the code. */
+export const LoginResult = z.union([MfaChallenge, Me]);
+export type LoginResult = z.infer<typeof LoginResult>;
 
 export const ChangePasswordInput = z.strictObject({
   currentPassword: z.string().min(1, 'is required').max(1024),

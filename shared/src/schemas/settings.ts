@@ -7,6 +7,8 @@ export const Settings = z.object({
   creditAmber: z.string(),
   creditRed: z.string(),
   deletionDelayHours: z.number().int(),
+  /** Every admin must use two-factor authentication; only owners change it. */
+  requireAdminMfa: z.boolean(),
   version: z.number().int(),
 });
 export type Settings = z.infer<typeof Settings>;
@@ -15,6 +17,7 @@ export const UpdateSettingsInput = z.strictObject({
   creditAmber: Money.optional(),
   creditRed: Money.optional(),
   deletionDelayHours: z.number().int().min(1, 'must be at least 1 hour').max(720, 'must be at most 30 days').optional(),
+  requireAdminMfa: z.boolean().optional(),
   version: z.number().int(),
 });
 export type UpdateSettingsInput = z.infer<typeof UpdateSettingsInput>;

@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AdminRole } from '@app/shared';
 import { ConflictError } from '../../modules/errors.ts';
-import type { AdminRecord, AdminStore } from '../../modules/auth/ports.ts';
+import type { AdminMfa, AdminRecord, AdminStore } from '../../modules/auth/ports.ts';
 import { GSI1 } from './table-definition.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
@@ -16,7 +16,22 @@ const toRecord = (item: Record<string, unknown>): AdminRecord => ({
   passwordHash: item.passwordHash as string,
   createdAt: item.createdAt as string,
   lastLoginAt: (item.lastLoginAt as string | undefined) ?? null,
+  ...(typeof item.mfaSecret === 'string' ? { mfa: toMfa(item) } : {}),
+  ...(typeof item.mfaPendingSecret === 'string' ? { mfaPending: { secret: item.mfaPendingSecret, createdAt: item.mfaPendingAt as string } } : {}),
 });
+
+// 2FA lives in flat attributes on the admin item so each change is one conditional update: the last TOTP
+// step (no replay), the recovery code hashes as a string set (DynamoDB drops an emptied set).
+const toMfa = (item: Record<string, unknown>): AdminMfa => ({
+  secret: item.mfaSecret as string,
+  enabledAt: item.mfaEnabledAt as string,
+  lastStep: (item.mfaLastStep as number | undefined) ?? 0,
+  recoverySalt: item.mfaRecoverySalt as string,
+  recoveryCodeHashes: [...((item.mfaRecoveryHashes as Set<string> | undefined) ?? [])],
+});
+const MFA_ATTRIBUTES = 'mfaSecret, mfaEnabledAt, mfaLastStep, mfaRecoverySalt, mfaRecoveryHashes, mfaPendingSecret, mfaPendingAt';
+
+const withoutMfa = ({ mfa: _m, mfaPending: _p, ...rest }: AdminRecord) => rest;
 
 /**
  * Admins keyed by email. A separate owner counter makes "never zero owners" one conditional write,
@@ -34,6 +49,16 @@ export function createDynamoAdminStore(table: Table): AdminStore {
         ExpressionAttributeValues: { ':n': n, ...(condition ? { ':one': 1 } : {}) },
       }),
     );
+  /** An update that reports a failed condition as false. */
+  const conditional = async (input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>, email: string): Promise<boolean> => {
+    try {
+      await doc.send(new UpdateCommand({ TableName, Key: key(email), ...input }));
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
+      throw err;
+    }
+  };
   return {
     async get(email) {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: key(email), ConsistentRead: true }));
@@ -50,7 +75,7 @@ export function createDynamoAdminStore(table: Table): AdminStore {
         await doc.send(
           new PutCommand({
             TableName,
-            Item: { ...key(admin.email), gsi1pk: 'ADMINS', gsi1sk: admin.email, ...admin },
+            Item: { ...key(admin.email), gsi1pk: 'ADMINS', gsi1sk: admin.email, ...withoutMfa(admin) },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -93,6 +118,49 @@ export function createDynamoAdminStore(table: Table): AdminStore {
       await doc.send(
         new UpdateCommand({ TableName, Key: key(email), UpdateExpression: 'SET lastLoginAt = :t', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':t': at } }),
       );
+    },
+    async setPendingMfa(email, pending) {
+      const ok = await conditional(
+        {
+          UpdateExpression: 'SET mfaPendingSecret = :s, mfaPendingAt = :t',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(mfaSecret)',
+          ExpressionAttributeValues: { ':s': pending.secret, ':t': pending.createdAt },
+        },
+        email,
+      );
+      if (!ok) throw new ConflictError('Two-factor authentication is already on.', 'mfa_already_on');
+    },
+    async activateMfa(email, mfa, pendingSecret) {
+      return conditional(
+        {
+          UpdateExpression:
+            'SET mfaSecret = :s, mfaEnabledAt = :t, mfaLastStep = :step, mfaRecoverySalt = :salt, mfaRecoveryHashes = :h REMOVE mfaPendingSecret, mfaPendingAt',
+          ConditionExpression: 'mfaPendingSecret = :s AND attribute_not_exists(mfaSecret)',
+          ExpressionAttributeValues: {
+            ':s': pendingSecret,
+            ':t': mfa.enabledAt,
+            ':step': mfa.lastStep,
+            ':salt': mfa.recoverySalt,
+            ':h': new Set(mfa.recoveryCodeHashes),
+          },
+        },
+        email,
+      );
+    },
+    async acceptTotpStep(email, step) {
+      return conditional(
+        { UpdateExpression: 'SET mfaLastStep = :s', ConditionExpression: 'attribute_exists(mfaSecret) AND mfaLastStep < :s', ExpressionAttributeValues: { ':s': step } },
+        email,
+      );
+    },
+    async useRecoveryCode(email, hash) {
+      return conditional(
+        { UpdateExpression: 'DELETE mfaRecoveryHashes :set', ConditionExpression: 'contains(mfaRecoveryHashes, :h)', ExpressionAttributeValues: { ':set': new Set([hash]), ':h': hash } },
+        email,
+      );
+    },
+    async disableMfa(email) {
+      await doc.send(new UpdateCommand({ TableName, Key: key(email), UpdateExpression: `REMOVE ${MFA_ATTRIBUTES}`, ConditionExpression: 'attribute_exists(pk)' }));
     },
     async countOwners() {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: OWNERS, ConsistentRead: true }));

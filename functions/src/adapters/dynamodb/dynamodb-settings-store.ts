@@ -12,7 +12,7 @@ export function createDynamoSettingsStore(table: Table): SettingsStore {
     async get() {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: KEY, ConsistentRead: true }));
       if (!Item) return undefined;
-      return { creditAmber: Item.creditAmber, creditRed: Item.creditRed, deletionDelayHours: Item.deletionDelayHours, version: Item.version } as Settings;
+      return { creditAmber: Item.creditAmber, creditRed: Item.creditRed, deletionDelayHours: Item.deletionDelayHours, requireAdminMfa: Item.requireAdminMfa === true, version: Item.version } as Settings;
     },
     async save(settings, expectedVersion) {
       try {

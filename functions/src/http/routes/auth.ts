@@ -1,34 +1,54 @@
-import { LoginInput } from '@app/shared';
+import { LoginInput, LoginMfaInput, type MfaChallenge } from '@app/shared';
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { toAdmin } from '../../modules/auth/auth.ts';
 import { hashToken, SESSION_COOKIE } from '../../modules/auth/session-token.ts';
 import type { AppDeps } from '../app-deps.ts';
-import type { AppEnv } from '../app-env.ts';
+import type { AppContext, AppEnv } from '../app-env.ts';
 import { audited } from '../middleware/audited.ts';
+import { needsMfaEnrolment } from '../middleware/require-mfa-enrolment.ts';
 import { requireSession } from '../middleware/require-session.ts';
 import { readJson } from '../read-input.ts';
 import { clearSessionCookie, setSessionCookie } from '../session-cookie.ts';
 import { meOf } from './me.ts';
 
-/** Public login; logout and "me" need a session. */
-export const authRoutes = (deps: AppDeps) =>
-  new Hono<AppEnv>()
+/** The session the browser came with, to end at login (rotation). */
+const previousSession = (c: AppContext) => {
+  const previous = getCookie(c, SESSION_COOKIE);
+  return previous && previous.length < 100 ? { previousSessionId: hashToken(previous) } : {};
+};
+
+/** Public login (password, then the 2FA code when the admin has it); logout and "me" need a session. */
+export const authRoutes = (deps: AppDeps) => {
+  const origin = (c: AppContext) => ({ ip: deps.clientIp(c), userAgent: c.req.header('user-agent') ?? '' });
+  return new Hono<AppEnv>()
     .post('/login', audited(deps, 'auth.login', (c) => c.get('auditActor') ?? ''), async (c) => {
       const input = await readJson(c, LoginInput);
       c.set('auditActor', input.email);
-      const previous = getCookie(c, SESSION_COOKIE);
-      const { token, session, admin } = await deps.auth.logIn(
-        { ...input, ...(previous && previous.length < 100 ? { previousSessionId: hashToken(previous) } : {}) },
-        { ip: deps.clientIp(c), userAgent: c.req.header('user-agent') ?? '' },
-      );
+      const result = await deps.auth.logIn({ ...input, ...previousSession(c) }, origin(c));
+      if (result.mfaChallenge !== undefined) {
+        c.set('auditDetails', 'password accepted; waiting for the 2FA code');
+        return c.json({ mfaRequired: true, challenge: result.mfaChallenge } satisfies MfaChallenge);
+      }
+      setSessionCookie(c, result.token, deps.sessionCookieMaxAgeSeconds);
+      return c.json(meOf(toAdmin(result.admin), result.session, deps, await needsMfaEnrolment(deps.settings, result.admin)));
+    })
+    .post('/login/mfa', audited(deps, 'auth.login.mfa', (c) => c.get('auditActor') ?? ''), async (c) => {
+      const input = await readJson(c, LoginMfaInput);
+      const email = await deps.auth.mfaChallengeOwner(input.challenge);
+      if (email) c.set('auditActor', email);
+      const { token, session, admin, factor } = await deps.auth.completeMfaLogin({ ...input, ...previousSession(c) }, origin(c));
+      c.set('auditDetails', factor === 'totp' ? 'with an authenticator code' : `with a recovery code (${(admin.mfa?.recoveryCodeHashes.length ?? 1) - 1} left)`);
       setSessionCookie(c, token, deps.sessionCookieMaxAgeSeconds);
       return c.json(meOf(toAdmin(admin), session, deps));
     })
-    .get('/me', requireSession(deps.auth), (c) => c.json(meOf(toAdmin(c.get('admin')), c.get('session'), deps)))
+    .get('/me', requireSession(deps.auth), async (c) =>
+      c.json(meOf(toAdmin(c.get('admin')), c.get('session'), deps, await needsMfaEnrolment(deps.settings, c.get('admin')))),
+    )
     .post('/logout', requireSession(deps.auth), audited(deps, 'auth.logout', (c) => c.get('admin').email), async (c) => {
       await deps.auth.logOut(c.get('session').id);
       clearSessionCookie(c);
       c.header('Clear-Site-Data', '"cookies", "storage"');
       return c.body(null, 204);
     });
+};

@@ -1,9 +1,13 @@
-import type { Admin } from '@app/shared';
+import type { Admin, MfaStatus } from '@app/shared';
 import type { AuthDeps } from './deps.ts';
 import { makeAuthenticate } from './authenticate.ts';
+import { makeCompleteMfaLogin } from './complete-mfa-login.ts';
+import { makeDisableMfa } from './disable-mfa.ts';
+import { makeConfirmMfaEnrolment, makeStartMfaEnrolment } from './enrol-mfa.ts';
 import { makeLogIn } from './log-in.ts';
 import { makeChangePassword, makeCreateAdmin, makeRemoveAdmin, makeResetAdminPassword } from './manage-admins.ts';
 import { makeEndAdminSessions, makeListSessions, makeRevokeSession } from './manage-sessions.ts';
+import { makeMfaChallengeOwner } from './mfa-challenge.ts';
 import type { AdminRecord } from './ports.ts';
 import { makeCompleteSetup, makeIssueSetupToken, makeNeedsSetup } from './setup.ts';
 
@@ -14,6 +18,17 @@ export function makeAuth(deps: AuthDeps) {
     issueSetupToken: makeIssueSetupToken(deps),
     completeSetup: makeCompleteSetup(deps),
     logIn: makeLogIn(deps),
+    completeMfaLogin: makeCompleteMfaLogin(deps),
+    mfaChallengeOwner: makeMfaChallengeOwner(deps),
+    startMfaEnrolment: makeStartMfaEnrolment(deps),
+    confirmMfaEnrolment: makeConfirmMfaEnrolment(deps),
+    disableMfa: makeDisableMfa(deps),
+    mfaStatus: (admin: AdminRecord, required: boolean): MfaStatus => ({
+      enabled: !!admin.mfa,
+      enabledAt: admin.mfa?.enabledAt ?? null,
+      recoveryCodesLeft: admin.mfa?.recoveryCodeHashes.length ?? 0,
+      required,
+    }),
     authenticate: makeAuthenticate(deps),
     logOut: (sessionId: string) => deps.sessions.delete(sessionId),
     listSessions: makeListSessions(deps),
@@ -28,11 +43,12 @@ export function makeAuth(deps: AuthDeps) {
 }
 export type Auth = ReturnType<typeof makeAuth>;
 
-/** The public view of an admin: never the password hash. */
+/** The public view of an admin: never the password hash or the 2FA secret. */
 export const toAdmin = (a: AdminRecord): Admin => ({
   email: a.email,
   name: a.name,
   role: a.role,
   createdAt: a.createdAt,
   lastLoginAt: a.lastLoginAt,
+  mfaEnabled: !!a.mfa,
 });

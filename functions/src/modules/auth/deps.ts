@@ -1,5 +1,5 @@
 import type { Clock } from '../../platform/clock.ts';
-import type { AdminStore, PasswordHasher, SessionPolicy, SessionStore, SetupTokenStore, ThrottlePolicy, ThrottleStore } from './ports.ts';
+import type { AdminStore, MfaChallengeStore, PasswordHasher, SessionPolicy, SessionStore, SetupTokenStore, ThrottlePolicy, ThrottleStore } from './ports.ts';
 
 /** Everything the auth capability needs, wired by a composition root. */
 export interface AuthDeps {
@@ -7,6 +7,7 @@ export interface AuthDeps {
   sessions: SessionStore;
   throttles: ThrottleStore;
   setupTokens: SetupTokenStore;
+  mfaChallenges: MfaChallengeStore;
   hasher: PasswordHasher;
   clock: Clock;
   sessionPolicy: SessionPolicy;

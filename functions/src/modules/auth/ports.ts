@@ -7,6 +7,22 @@ export interface AdminRecord {
   passwordHash: string;
   createdAt: string;
   lastLoginAt: string | null;
+  /** Active two-factor authentication; absent when off. */
+  mfa?: AdminMfa;
+  /** A TOTP secret waiting for its first code (enrolment started, not confirmed). */
+  mfaPending?: { secret: string; createdAt: string };
+}
+
+export interface AdminMfa {
+  /** Base32 TOTP secret. Never logged, audited or returned after enrolment. */
+  secret: string;
+  enabledAt: string;
+  /** The last TOTP time step accepted: no code is accepted twice (RFC 6238 §5.2). */
+  lastStep: number;
+  /** Salt of the recovery code hashes (base64url). */
+  recoverySalt: string;
+  /** scrypt hashes of the unused recovery codes. */
+  recoveryCodeHashes: string[];
 }
 
 export interface AdminStore {
@@ -19,6 +35,35 @@ export interface AdminStore {
   setPasswordHash(email: string, passwordHash: string): Promise<void>;
   recordLogin(email: string, at: string): Promise<void>;
   countOwners(): Promise<number>;
+  /** Keeps a new TOTP secret pending; ConflictError while 2FA is already on. */
+  setPendingMfa(email: string, pending: { secret: string; createdAt: string }): Promise<void>;
+  /** Turns 2FA on if `pendingSecret` is still the pending one and 2FA is off; false otherwise. */
+  activateMfa(email: string, mfa: AdminMfa, pendingSecret: string): Promise<boolean>;
+  /** Records `step` as used if it is later than the last one; false for a replay (one conditional write). */
+  acceptTotpStep(email: string, step: number): Promise<boolean>;
+  /** Removes one recovery code hash if still present; true for exactly one caller. */
+  useRecoveryCode(email: string, hash: string): Promise<boolean>;
+  /** Removes 2FA and any pending secret. */
+  disableMfa(email: string): Promise<void>;
+}
+
+/** A password-verified login waiting for its second factor. Only the token's SHA-256 is stored. */
+export interface MfaChallengeRecord {
+  id: string;
+  adminEmail: string;
+  expiresAt: string;
+  /** Wrong codes sent with this challenge. */
+  attempts: number;
+}
+
+export interface MfaChallengeStore {
+  put(challenge: MfaChallengeRecord): Promise<void>;
+  get(id: string): Promise<MfaChallengeRecord | undefined>;
+  /** Counts one wrong code and returns the new count. */
+  addAttempt(id: string): Promise<number>;
+  /** Deletes the challenge if it has not expired; true for exactly one caller. */
+  consume(id: string, now: Date): Promise<boolean>;
+  delete(id: string): Promise<void>;
 }
 
 export interface SessionRecord {

@@ -1,21 +1,29 @@
-import type { Settings, UpdateSettingsInput } from '@app/shared';
+import type { AdminRole, Settings, UpdateSettingsInput } from '@app/shared';
 import { compareDecimal } from '@app/shared/money';
-import { ValidationError } from '../errors.ts';
+import { ConflictError, ForbiddenError, ValidationError } from '../errors.ts';
 import type { SettingsStore } from './ports.ts';
 
-export const DEFAULT_SETTINGS: Settings = { creditAmber: '5', creditRed: '2', deletionDelayHours: 24, version: 0 };
+export const DEFAULT_SETTINGS: Settings = { creditAmber: '5', creditRed: '2', deletionDelayHours: 24, requireAdminMfa: false, version: 0 };
 
 /** Panel-wide settings with optimistic locking, so two admins never silently overwrite each other. */
 export function makeSettings(deps: { store: SettingsStore }) {
-  const get = async (): Promise<Settings> => (await deps.store.get()) ?? DEFAULT_SETTINGS;
+  const get = async (): Promise<Settings> => ({ ...DEFAULT_SETTINGS, ...(await deps.store.get()) });
   return {
     get,
-    async update(input: UpdateSettingsInput): Promise<Settings> {
+    /** `actor` is who asks: only an owner who uses 2FA may change `requireAdminMfa` (so nobody locks themselves out). */
+    async update(input: UpdateSettingsInput, actor?: { role: AdminRole; mfaEnabled: boolean }): Promise<Settings> {
       const current = await get();
+      if (input.requireAdminMfa !== undefined && input.requireAdminMfa !== current.requireAdminMfa) {
+        if (actor?.role !== 'owner') throw new ForbiddenError('Only an owner can change whether every admin must use two-factor authentication.');
+        if (input.requireAdminMfa && !actor.mfaEnabled) {
+          throw new ConflictError('Turn on two-factor authentication for your own account first (Settings → Two-factor authentication).', 'mfa_not_enabled');
+        }
+      }
       const next: Settings = {
         creditAmber: input.creditAmber ?? current.creditAmber,
         creditRed: input.creditRed ?? current.creditRed,
         deletionDelayHours: input.deletionDelayHours ?? current.deletionDelayHours,
+        requireAdminMfa: input.requireAdminMfa ?? current.requireAdminMfa,
         version: input.version + 1,
       };
       if (compareDecimal(next.creditRed, next.creditAmber) > 0) {

@@ -1,5 +1,6 @@
 import type { Health } from '@app/shared';
 import { createDynamoAdminStore } from '../../adapters/dynamodb/dynamodb-admin-store.ts';
+import { createDynamoMfaChallengeStore } from '../../adapters/dynamodb/dynamodb-mfa-challenge-store.ts';
 import { createDynamoAuditStore } from '../../adapters/dynamodb/dynamodb-audit-store.ts';
 import { createDynamoCacheStore } from '../../adapters/dynamodb/dynamodb-cache-store.ts';
 import { createDynamoSessionStore } from '../../adapters/dynamodb/dynamodb-session-store.ts';
@@ -85,6 +86,7 @@ export function buildAppDeps(opts: {
     sessions,
     throttles: createDynamoThrottleStore(table),
     setupTokens: createDynamoSetupTokenStore(table),
+    mfaChallenges: createDynamoMfaChallengeStore(table),
     hasher: createScryptPasswordHasher(config.PASSWORD_SCRYPT_LOG_N),
     clock,
     sessionPolicy: { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS },

@@ -1,0 +1,57 @@
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { MfaChallengeStore } from '../../modules/auth/ports.ts';
+import { isConditionalCheckFailed, ttlSeconds, type Table } from './table.ts';
+
+// Access pattern: 2FA login challenge by token hash → GetItem pk=MFACHALLENGE#<sha256> sk=MFACHALLENGE
+// (TTL removes old ones; validity is checked in code, since TTL deletion can lag).
+const key = (id: string) => ({ pk: `MFACHALLENGE#${id}`, sk: 'MFACHALLENGE' });
+
+export function createDynamoMfaChallengeStore(table: Table): MfaChallengeStore {
+  const { doc, name: TableName } = table;
+  return {
+    async put(c) {
+      await doc.send(
+        new PutCommand({
+          TableName,
+          Item: { ...key(c.id), adminEmail: c.adminEmail, validUntil: c.expiresAt, attempts: c.attempts, expiresAt: ttlSeconds(new Date(c.expiresAt)) },
+        }),
+      );
+    },
+    async get(id) {
+      const { Item } = await doc.send(new GetCommand({ TableName, Key: key(id), ConsistentRead: true }));
+      return Item ? { id, adminEmail: Item.adminEmail as string, expiresAt: Item.validUntil as string, attempts: Item.attempts as number } : undefined;
+    },
+    async addAttempt(id) {
+      try {
+        const { Attributes } = await doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: key(id),
+            UpdateExpression: 'ADD attempts :one',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':one': 1 },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        );
+        return (Attributes?.attempts as number | undefined) ?? 0;
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return Number.POSITIVE_INFINITY;
+        throw err;
+      }
+    },
+    async consume(id, now) {
+      try {
+        await doc.send(
+          new DeleteCommand({ TableName, Key: key(id), ConditionExpression: 'validUntil > :now', ExpressionAttributeValues: { ':now': now.toISOString() } }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return false;
+        throw err;
+      }
+    },
+    async delete(id) {
+      await doc.send(new DeleteCommand({ TableName, Key: key(id) }));
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { UnauthorizedError } from '../errors.ts';
+import type { AuthDeps, RequestOrigin } from './deps.ts';
+import { CHALLENGE_EXPIRED, MAX_CODE_ATTEMPTS } from './mfa-challenge.ts';
+import { makeLoginThrottle } from './login-throttle.ts';
+import type { AdminRecord, SessionRecord } from './ports.ts';
+import { hashToken } from './session-token.ts';
+import { makeStartSession } from './start-session.ts';
+import { makeVerifySecondFactor, type SecondFactor } from './verify-second-factor.ts';
+
+export const WRONG_CODE = 'That code is not right. Check the time on your device and try the newest code, or use a recovery code.';
+
+/**
+ * Second step of a login with 2FA: the challenge from the password step plus a code.
+ * 1. Load the challenge (unknown or expired → 401)  2. Refuse while the login throttle is locked
+ * 3. Verify the code (TOTP once per step, or a recovery code once); a wrong one counts in both login buckets
+ * and in the challenge, which dies after 5  4. Consume the challenge (single use)  5. Clear the account
+ * bucket, end the session the browser came with, start a new one.
+ */
+export function makeCompleteMfaLogin(deps: AuthDeps) {
+  const throttle = makeLoginThrottle(deps);
+  const verify = makeVerifySecondFactor(deps);
+  const startSession = makeStartSession(deps);
+
+  return async (
+    input: { challenge: string; code: string; previousSessionId?: string },
+    origin: RequestOrigin,
+  ): Promise<{ token: string; session: SessionRecord; admin: AdminRecord; factor: SecondFactor }> => {
+    const id = hashToken(input.challenge);
+    const challenge = await deps.mfaChallenges.get(id);
+    const now = deps.clock.now();
+    if (!challenge || new Date(challenge.expiresAt) <= now) throw new UnauthorizedError(CHALLENGE_EXPIRED);
+    await throttle.check(challenge.adminEmail, origin.ip);
+    const admin = await deps.admins.get(challenge.adminEmail);
+    if (!admin?.mfa) {
+      await deps.mfaChallenges.delete(id);
+      throw new UnauthorizedError(CHALLENGE_EXPIRED);
+    }
+    const factor = await verify(admin, input.code);
+    if (!factor) {
+      await throttle.recordFailure(admin.email, origin.ip);
+      if ((await deps.mfaChallenges.addAttempt(id)) >= MAX_CODE_ATTEMPTS) await deps.mfaChallenges.delete(id);
+      throw new UnauthorizedError(WRONG_CODE);
+    }
+    if (!(await deps.mfaChallenges.consume(id, now))) throw new UnauthorizedError(CHALLENGE_EXPIRED);
+    await throttle.recordSuccess(admin.email);
+    if (input.previousSessionId) await deps.sessions.delete(input.previousSessionId);
+    const at = now.toISOString();
+    await deps.admins.recordLogin(admin.email, at);
+    const { token, session } = await startSession(admin.email, origin);
+    return { token, session, admin: { ...admin, lastLoginAt: at }, factor };
+  };
+}
