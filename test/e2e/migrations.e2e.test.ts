@@ -11,6 +11,15 @@ const STAND_IN = resolve(import.meta.dirname, '../../migrator-container/test/sta
 // The stand-in replays a captured 300-message run; 0.1 = ten times slower than recorded (about 15 s).
 const STAND_IN_ENV = { IMAPSYNC_STANDIN_FIXTURE: '01-success', IMAPSYNC_STANDIN_SPEED: '0.1' };
 
+/** The app scrolls inside <main>; grow the viewport to the content for the screenshot, then restore it. */
+async function fullShot(page: Page, name: string) {
+  const vp = page.viewportSize() ?? { width: 1280, height: 1000 };
+  const content = await page.evaluate(() => document.querySelector('main')?.scrollHeight ?? 0);
+  await page.setViewportSize({ width: vp.width, height: Math.max(vp.height, content + 160) });
+  await shot(page, name);
+  await page.setViewportSize(vp);
+}
+
 async function logIn(page: Page, url: string) {
   await page.goto(`${url}/login`);
   await page.getByLabel('Email').fill(EMAIL);
@@ -121,7 +130,7 @@ describe('migrations in a browser', () => {
 
     // A job, started at creation; the jobs list shows its bar moving.
     const submit = await createJob(page, server.url, 'alice to new', { source: 'srcpass-alice', dest: 'dstpass-alice' });
-    await shot(page, 'migrations-04-new-job');
+    await fullShot(page, 'migrations-04-new-job');
     await submit();
     const jobUrl = page.url();
     await page.goto(`${server.url}/migrations`);
@@ -154,7 +163,7 @@ describe('migrations in a browser', () => {
       expect(await page.getByRole('table', { name: /runs of this job/i }).locator('tbody tr').count()).toBe(1);
     };
     await finished();
-    await shot(page, 'migrations-05-job-finished');
+    await fullShot(page, 'migrations-05-job-finished');
     const logHref = await page.getByRole('link', { name: /download full log/i }).getAttribute('href');
     const log = await page.request.get(`${server.url}${logHref}`);
     expect(log.status()).toBe(200);
@@ -180,13 +189,13 @@ describe('migrations in a browser', () => {
     await page2.getByRole('dialog').getByRole('button', { name: 'Cancel run' }).click();
     await expect.poll(() => stateOf(page2), { timeout: 30_000 }).toMatch(/Cancelled/);
     await expect.poll(() => page2.getByText('The run was stopped on request.').isVisible(), { timeout: 10_000 }).toBe(true);
-    await shot(page2, 'migrations-06-job-cancelled');
+    await fullShot(page2, 'migrations-06-job-cancelled');
 
     // The phone-width jobs list.
     await page2.setViewportSize({ width: 375, height: 900 });
     await page2.goto(`${server.url}/migrations`);
     await expect.poll(() => page2.getByText('alice again').first().isVisible(), { timeout: 10_000 }).toBe(true);
-    await shot(page2, 'migrations-07-jobs-375');
+    await fullShot(page2, 'migrations-07-jobs-375');
 
     expect(errors).toEqual([]);
     expect(errors2).toEqual([]);
