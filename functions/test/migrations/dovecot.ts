@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +43,8 @@ export async function startDovecot(users: Record<string, string>): Promise<Dovec
   if (!existsSync(DOVECOT)) throw new Error('dovecot is not installed: run `apt-get install dovecot-imapd` (the IMAP login tests need a real server).');
   const dir = mkdtempSync(join(tmpdir(), 'dovecot-'));
   const port = await freePort();
+  // The auth and imap processes run as other users (dovecot, mail): they must reach the dir and the users file.
+  chmodSync(dir, 0o755);
   for (const d of ['run', 'state', 'mail']) mkdirSync(join(dir, d));
   chownSync(join(dir, 'mail'), 8, 8);
   writeFileSync(join(dir, 'users'), Object.entries(users).map(([u, p]) => `${u}:{PLAIN}${p}::::::\n`).join(''));
@@ -81,8 +83,13 @@ service imap-login {
 }
 `,
   );
-  const started = spawnSync(DOVECOT, ['-c', conf], { encoding: 'utf8' });
-  if (started.status !== 0) throw new Error(`dovecot failed to start: ${started.stderr}`);
+  // The master daemonizes and keeps inherited descriptors: no pipes, or spawnSync would wait for ever.
+  const started = spawnSync(DOVECOT, ['-c', conf], { stdio: 'ignore' });
+  if (started.status !== 0) {
+    const log = existsSync(join(dir, 'dovecot.log')) ? readFileSync(join(dir, 'dovecot.log'), 'utf8') : '';
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`dovecot failed to start (status ${started.status}): ${log}`);
+  }
   const stop = async () => {
     const pidFile = join(dir, 'run', 'master.pid');
     if (existsSync(pidFile)) {
