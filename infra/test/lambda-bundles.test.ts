@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalDynamo } from '../../functions/src/adapters/dynamodb/local-dynalite.ts';
 import { buildTestApp } from './support/synth-app.ts';
 
+// dynalite's SDK client runs in this (Node 20) process.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const run = promisify(execFile);
 
 /** An API Gateway HTTP API (payload 2.0) request, as the api function receives it. */

@@ -124,7 +124,8 @@ export class StaticSite extends Construct {
       priceClass: PriceClass.PRICE_CLASS_100,
       domainNames: props.domainName ? [props.domainName] : undefined,
       certificate: props.certificateArn ? Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn) : undefined,
-      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+      // Only meaningful with a custom certificate; the default *.cloudfront.net one has a fixed policy.
+      minimumProtocolVersion: props.certificateArn ? SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
