@@ -1,11 +1,34 @@
-import { ChangePasswordResult, Me, SetupStatus, type ChangePasswordInput } from '@app/shared';
+import {
+  ChangePasswordResult,
+  LoginResult,
+  Me,
+  MfaEnrolment,
+  MfaRecoveryCodes,
+  MfaStatus,
+  SetupStatus,
+  type ChangePasswordInput,
+  type ConfirmMfaInput,
+  type DisableMfaInput,
+} from '@app/shared';
 import { api } from '$lib/api/client.ts';
 
 export const authService = {
   setupStatus: () => api.get('/api/setup/status', SetupStatus),
   setup: (input: { token: string; email: string; name: string; password: string }) =>
     api.post('/api/setup', input, Me),
-  login: (input: { email: string; password: string }) => api.post('/api/auth/login', input, Me),
+  /** The session (`Me`), or `{ mfaRequired, challenge }` when the admin has 2FA: then call `loginMfa`. */
+  login: (input: { email: string; password: string }) => api.post('/api/auth/login', input, LoginResult),
+  loginMfa: (input: { challenge: string; code: string }) => api.post('/api/auth/login/mfa', input, Me),
   logout: () => api.post('/api/auth/logout'),
   changePassword: (input: ChangePasswordInput) => api.post('/api/account/password', input, ChangePasswordResult),
+};
+
+/** The signed-in admin's own two-factor authentication. */
+export const mfaService = {
+  status: () => api.get('/api/account/mfa', MfaStatus),
+  /** A new secret (QR URI and base32 key), pending until `confirm`. */
+  enrol: () => api.post('/api/account/mfa/enrol', {}, MfaEnrolment),
+  /** Turns 2FA on; the answer carries the recovery codes, shown once. The session token is renewed. */
+  confirm: (input: ConfirmMfaInput) => api.post('/api/account/mfa/confirm', input, MfaRecoveryCodes),
+  disable: (input: DisableMfaInput) => api.post('/api/account/mfa/disable', input),
 };
