@@ -75,7 +75,7 @@ export const migrationsService = {
   retry: (runId: string) => api.post(`${run(runId)}/retry`, undefined, Run),
   pollLog: (runId: string, etag: string | null) => pollGet(`${run(runId)}/log`, RunLog, etag),
   /** The whole log as a text file (a plain link: the browser downloads it with the session cookie). */
-  fullLogUrl: (runId: string) => `${run(runId)}/log/full`,
+  fullLogUrl: (runId: string) => `${run(runId)}/log/download`,
   settings: () => api.get(`${BASE}/settings`, MigrationSettings),
   updateSettings: (input: UpdateMigrationSettingsInput) => api.put(`${BASE}/settings`, input, MigrationSettings),
 };
