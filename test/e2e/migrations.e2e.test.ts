@@ -89,7 +89,8 @@ describe('migrations in a browser', () => {
       saved[k] = process.env[k];
       process.env[k] = v;
     }
-    server = await startLocalServer({ IMAPSYNC_COMMAND: STAND_IN, ...STAND_IN_ENV });
+    // A short heartbeat so the worker notices a cancel quickly.
+    server = await startLocalServer({ IMAPSYNC_COMMAND: STAND_IN, MIGRATION_HEARTBEAT_SECONDS: '1', ...STAND_IN_ENV });
     browser = await launchChromium();
   });
   afterAll(async () => {
