@@ -78,9 +78,9 @@ export class StaticSite extends Construct {
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      // Rebuilt from source on every deploy; nothing here is worth keeping after the stack is gone.
-      removalPolicy: RemovalPolicy.DESTROY,
-      autoDeleteObjects: false,
+      // Retained so `cdk destroy` never fails on a non-empty bucket (an auto-delete custom resource would
+      // add another generated function); it only holds the public SPA build, delete it by hand.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions::AwsSolutions-S1',
