@@ -95,7 +95,7 @@ export class ApiStack extends Stack {
         ...common,
         ORIGIN_VERIFY_SECRET_ARN: props.originVerifySecret.secretArn,
         MIGRATION_QUEUE_URL: props.migrationQueue.queueUrl,
-        CREDENTIALS_KEY_ARN: props.credentialsKey.keyArn,
+        MIGRATION_KMS_KEY_ID: props.credentialsKey.keyArn,
         ...(this.scheduler && this.scheduled
           ? {
               SCHEDULER_GROUP_NAME: this.scheduler.group.scheduleGroupName,

@@ -87,7 +87,7 @@ export class MigratorStack extends Stack {
 
     this.task = new MigratorTask(this, 'Migrator', {
       credentialsKey: props.credentialsKey,
-      environment: { TABLE_NAME: table.tableName, MAIL_FROM: props.senderEmail, CREDENTIALS_KEY_ARN: props.credentialsKey.keyArn },
+      environment: { TABLE_NAME: table.tableName, MAIL_FROM: props.senderEmail, MIGRATION_KMS_KEY_ID: props.credentialsKey.keyArn },
     });
     const taskRole = this.task.taskDefinition.taskRole;
     table.grantReadWriteData(taskRole);
