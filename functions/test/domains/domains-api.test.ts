@@ -117,6 +117,10 @@ describe('adding a domain', () => {
     const list = DomainList.parse(await admin.json(admin.get('/api/domains')));
     expect(list.domains.map((d) => d.name)).toContain(NEW);
     expect(sent()).toEqual([]);
+    // DNS health tracks it at once: never checked, due in the next tier run.
+    const health = (await admin.json(admin.get('/api/dns-health'))) as { domains: { domain: string; status: string; nextCheckAt: string }[] };
+    expect(health.domains.find((d) => d.domain === NEW)).toMatchObject({ status: 'unchecked' });
+    expect(Date.parse(health.domains.find((d) => d.domain === NEW)!.nextCheckAt)).toBeLessThanOrEqual(Date.now());
   });
 
   it('says a domain is already on the account in words', async () => {

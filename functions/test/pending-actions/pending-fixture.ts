@@ -1,12 +1,20 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createDynamoAuditStore } from '../../src/adapters/dynamodb/dynamodb-audit-store.ts';
 import { createDynamoCacheStore } from '../../src/adapters/dynamodb/dynamodb-cache-store.ts';
+import { createDynamoNotificationSendStore } from '../../src/adapters/dynamodb/dynamodb-notification-send-store.ts';
+import { createDynamoNotificationSettingsStore } from '../../src/adapters/dynamodb/dynamodb-notification-settings-store.ts';
 import { createDynamoPendingActionStore } from '../../src/adapters/dynamodb/dynamodb-pending-action-store.ts';
 import { startLocalDynamo } from '../../src/adapters/dynamodb/local-dynalite.ts';
 import { createLocalScheduler } from '../../src/adapters/local-scheduler/local-scheduler.ts';
+import { createLocalMailer } from '../../src/adapters/local-mailer/local-mailer.ts';
 import { PurelyMailHttpClient } from '../../src/adapters/purelymail/purelymail-http-client.ts';
 import { startSandbox, type Sandbox } from '../../src/local/purelymail-sandbox/sandbox-server.ts';
 import { makeAudit } from '../../src/modules/audit/audit.ts';
 import { makeRefreshCache } from '../../src/modules/cache/refresh-cache.ts';
+import { makeMailSettings } from '../../src/modules/notifications/mail-settings.ts';
+import { makeNotifier } from '../../src/modules/notifications/notifier.ts';
 import { makePendingActions } from '../../src/modules/pending-actions/pending-actions.ts';
 import { createJsonLogger } from '../../src/platform/logger.ts';
 import { FakeClock } from '../support/test-runtime.ts';
@@ -14,7 +22,7 @@ import { FakeClock } from '../support/test-runtime.ts';
 /**
  * The pending-actions module wired as in production, minus HTTP: dynalite in memory, the PurelyMail sandbox
  * over real HTTP (seeded), the real audit and cache stores, a fake clock and a local scheduler that is never
- * started (tests fire actions themselves).
+ * started (tests fire actions themselves), and the real notifier writing .eml files to a temp outbox.
  */
 export async function startPendingFixture() {
   const dynamo = await startLocalDynamo({ tableName: 'pending-test' });
@@ -27,6 +35,19 @@ export async function startPendingFixture() {
   const store = createDynamoPendingActionStore(dynamo.table);
   const scheduler = createLocalScheduler({ clock });
   const logs: string[] = [];
+  const logger = createJsonLogger({ level: 'debug', write: (l) => logs.push(l) });
+  const outboxDir = mkdtempSync(join(tmpdir(), 'pm-pending-outbox-'));
+  const notify = makeNotifier({
+    mailer: createLocalMailer({ outboxDir }),
+    sends: createDynamoNotificationSendStore(dynamo.table),
+    admins: { emails: async () => ['owner@example.com', 'second@example.com'] },
+    mailSettings: makeMailSettings({ store: createDynamoNotificationSettingsStore(dynamo.table), defaultFrom: 'panel@example.com' }),
+    clock,
+    logger,
+    panelUrl: 'https://panel.example',
+  });
+  /** Domains the executor told DNS health to forget. */
+  const untracked: string[] = [];
   const pending = makePendingActions({
     store,
     scheduler,
@@ -34,8 +55,10 @@ export async function startPendingFixture() {
     cache,
     audit,
     delayHours: async () => 24,
+    notify,
+    dnsHealth: { untrack: async (domain) => void untracked.push(domain) },
     clock,
-    logger: createJsonLogger({ level: 'debug', write: (l) => logs.push(l) }),
+    logger,
   });
   const refreshCache = makeRefreshCache({ purelymail, cache, clock, audit });
   /** Audit entries written by the executor for one action. */
@@ -53,10 +76,14 @@ export async function startPendingFixture() {
     refreshCache,
     logs,
     executionEntries,
+    untracked,
+    /** The .eml files the notifier wrote, by file name. */
+    outbox: () => new Map(readdirSync(outboxDir).filter((f) => f.endsWith('.eml')).map((f) => [f, readFileSync(join(outboxDir, f), 'utf8')])),
     deleteCalls: (op: string) => sandbox.requests().filter((r) => r.op === op),
     async close() {
       await sandbox.close();
       await dynamo.close();
+      rmSync(outboxDir, { recursive: true, force: true });
     },
   };
 }

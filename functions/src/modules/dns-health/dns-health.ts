@@ -8,7 +8,7 @@ const toPublic = ({ ownFingerprint: _f, nextOwnCheckAt: _n, ...rest }: DnsHealth
 
 /**
  * The DNS health capability: the tier run (scheduled), the stored per-domain health (read by pages, which
- * never call PurelyMail for DNS), the backoff ceiling setting, and `track` for a domain just added.
+ * never call PurelyMail for DNS), the backoff ceiling setting, and `track`/`untrack` for a domain just added or deleted.
  */
 export function makeDnsHealth(deps: Omit<DnsTierDeps, 'ceilingMinutes'>) {
   const getSettings = async (): Promise<DnsHealthSettings> => (await deps.store.getSettings()) ?? { failingCeilingMinutes: DEFAULT_FAILING_CEILING_MINUTES, version: 0 };
@@ -20,6 +20,10 @@ export function makeDnsHealth(deps: Omit<DnsTierDeps, 'ceilingMinutes'>) {
     /** Puts a newly added domain in the first tier now instead of at the next reconcile. */
     async track(domain: string): Promise<void> {
       await deps.store.create(uncheckedRecord(domain.toLowerCase(), deps.clock.now()));
+    },
+    /** Drops a deleted domain now instead of at the next reconcile. */
+    async untrack(domain: string): Promise<void> {
+      await deps.store.remove(domain.toLowerCase());
     },
     getSettings,
     async updateSettings(input: UpdateDnsHealthSettingsInput): Promise<DnsHealthSettings> {

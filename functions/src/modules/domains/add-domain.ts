@@ -16,6 +16,7 @@ const ALREADY_EXISTS = /already exists/i;
  * 1. Call addDomain; PurelyMail checks the ownership TXT at the apex itself.
  * 2. If it refuses for the TXT, say exactly which record to publish and what our resolver sees there now.
  * 3. Re-list the domains, write them through to the cache, and return the new one.
+ * 4. Start tracking its DNS health now (best effort: the next tier run's reconcile would add it anyway).
  */
 export const makeAddDomain = (deps: DomainsDeps, ownershipCode: () => Promise<OwnershipCode>) => async (name: string): Promise<Domain> => {
   try {
@@ -30,6 +31,7 @@ export const makeAddDomain = (deps: DomainsDeps, ownershipCode: () => Promise<Ow
     throw err;
   }
   const { domains } = await refreshDomains(deps);
+  await deps.dnsHealth?.track(name).catch(() => undefined);
   const snapshot = await deps.cache.read();
   return toDomain(findDomain(domains, name), countUsersByDomain(snapshot.users?.addresses ?? []), new Map());
 };

@@ -12,6 +12,8 @@ export interface DomainsDeps {
   /** Our own resolver (configurable servers), never PurelyMail's. */
   dnsLookup: DnsLookup;
   pendingActions: PendingActionRequester;
+  /** DNS health tracking: a domain just added is checked in the next tier run (never-checked first). */
+  dnsHealth?: { track(domain: string): Promise<void> };
   /** PURELYMAIL_OWNERSHIP_TOKEN: used when getOwnershipCode cannot be asked. */
   ownershipCodeFallback?: string | undefined;
 }

@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { PurelyMail } from '../purelymail/ports.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
-import type { PendingActionRequest, PendingActionRequester, PendingActionStore, Scheduler, StoredPendingAction } from './ports.ts';
+import type { DomainHealthTracker, PendingActionNotifier, PendingActionRequest, PendingActionRequester, PendingActionStore, Scheduler, StoredPendingAction } from './ports.ts';
 import { makeRunAction, type ActionOutcome } from './run-action.ts';
 
 /** An executor that claimed an action and then vanished (crash, restart) is presumed dead after this long. */
@@ -23,6 +23,10 @@ export interface PendingActionsDeps {
   audit: { record(input: AuditInput): Promise<unknown> };
   /** The deletion delay (Settings.deletionDelayHours), read at request time. */
   delayHours: () => Promise<number>;
+  /** Tells every admin about new and finished actions. */
+  notify: PendingActionNotifier;
+  /** A deleted domain leaves DNS health tracking at once. */
+  dnsHealth?: DomainHealthTracker;
   clock: Clock;
   logger: Logger;
 }
@@ -39,18 +43,22 @@ function notCancellable(a: StoredPendingAction): ConflictError {
  * The 24-hour safety delay for destructive actions: request, cancel, execute when due, sweep overdue ones.
  *
  * @example
- * const pending = makePendingActions({ store, scheduler, purelymail, cache, audit, delayHours: async () => 24, clock, logger });
+ * const pending = makePendingActions({ store, scheduler, purelymail, cache, audit, notify, delayHours: async () => 24, clock, logger });
  * const { action } = await pending.requestOnce({ kind: 'delete-user', target: 'bob@example.com', label: 'Delete user bob@example.com', requestedBy: 'alice@admin.test' });
  */
 export function makePendingActions(deps: PendingActionsDeps) {
   const runAction = makeRunAction(deps);
   const nowIso = () => deps.clock.now().toISOString();
+  // Side effects after the state change: a failure is logged and never undoes or blocks the action.
+  const after = (what: string, id: string, effect: () => Promise<unknown>) =>
+    effect().catch((err: unknown) => deps.logger.error(`pending action: ${what} failed`, { id, error: (err as Error).message }));
 
   /**
    * Creates a pending action, or returns the one already pending for the same target.
    * 1. Compute executeAt = now + the deletion delay setting.
    * 2. One conditional write on the (kind, target) slot: a double-click gets the first action back.
    * 3. Arm the schedule. If that fails the sweeper still runs the action when it is overdue.
+   * 4. Only a newly created action mails the admins (what, who, when, where to cancel).
    */
   async function requestOnce(input: PendingActionRequest): Promise<{ action: PendingAction; created: boolean }> {
     if (!input.target.trim() || !input.label.trim()) throw new ValidationError('A pending action needs a target and a label.');
@@ -73,6 +81,7 @@ export function makePendingActions(deps: PendingActionsDeps) {
       await deps.scheduler.schedule(action.id, executeAt).catch((err: unknown) => {
         deps.logger.warn('pending action not scheduled; the sweeper will run it', { id: action.id, error: (err as Error).message });
       });
+      await after('notification', action.id, () => deps.notify.pendingRequested(publicAction(action)));
     }
     return { action: publicAction(action), created };
   }
@@ -110,6 +119,7 @@ export function makePendingActions(deps: PendingActionsDeps) {
    * 3. Re-check preconditions and call PurelyMail (run-action.ts); already gone counts as done.
    * 4. One conditional write records done or failed with the reason.
    * 5. One audit entry with a deterministic id, so a retried write never duplicates it.
+   * 6. Only the winner of step 4 mails the admins, and a deleted domain leaves DNS health tracking.
    */
   async function executeDue(id: string): Promise<ExecuteResult> {
     const current = await deps.store.get(id);
@@ -145,6 +155,9 @@ export function makePendingActions(deps: PendingActionsDeps) {
         details: `${claimed.kind} ${claimed.target}, requested by ${claimed.requestedBy} at ${claimed.requestedAt}${outcome.ok && outcome.note ? `. ${outcome.note}` : ''}`,
       })
       .catch((err: unknown) => deps.logger.error('audit entry for a pending action not written', { id, error: (err as Error).message }));
+    const tracker = deps.dnsHealth;
+    if (outcome.ok && claimed.kind === 'delete-domain' && tracker) await after('dns health untrack', id, () => tracker.untrack(claimed.target));
+    await after('notification', id, () => deps.notify.pendingFinished(publicAction(finished)));
     return outcome.ok ? 'done' : 'failed';
   }
 

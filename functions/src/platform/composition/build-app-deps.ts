@@ -101,20 +101,6 @@ export function buildAppDeps(opts: {
   const settings = makeSettings({ store: settingsStore });
   const cache = createDynamoCacheStore(table);
   const refreshCache = makeRefreshCache({ purelymail: opts.purelymail, cache, clock, audit });
-  // Armed only when the local runtime starts it; the AWS root passes its own scheduler.
-  const localScheduler = createLocalScheduler({ clock, onError: (id, err) => opts.logger.error('pending action failed to run', { id, error: (err as Error).message }) });
-  const pendingActions = makePendingActions({
-    store: createDynamoPendingActionStore(table),
-    scheduler: opts.scheduler ?? localScheduler,
-    purelymail: opts.purelymail,
-    cache,
-    audit,
-    delayHours: async () => (await settings.get()).deletionDelayHours,
-    clock,
-    logger: opts.logger,
-  });
-  const users = makeUsers({ purelymail: opts.purelymail, cache, refreshCache, pendingActions });
-  const getDashboard = makeGetDashboard({ cache, settings, sandbox: opts.sandbox, countPending: pendingActions.countPending });
   const mailSettings = makeMailSettings({ store: createDynamoNotificationSettingsStore(table), defaultFrom: opts.mailFrom });
   const notify = makeNotifier({
     mailer: opts.mailer,
@@ -136,6 +122,22 @@ export function buildAppDeps(opts: {
     logger: opts.logger,
     policy: { ...DEFAULT_DNS_HEALTH_POLICY, batch: opts.dnsTierBatch },
   });
+  // Armed only when the local runtime starts it; the AWS root passes its own scheduler.
+  const localScheduler = createLocalScheduler({ clock, onError: (id, err) => opts.logger.error('pending action failed to run', { id, error: (err as Error).message }) });
+  const pendingActions = makePendingActions({
+    store: createDynamoPendingActionStore(table),
+    scheduler: opts.scheduler ?? localScheduler,
+    purelymail: opts.purelymail,
+    cache,
+    audit,
+    delayHours: async () => (await settings.get()).deletionDelayHours,
+    notify,
+    dnsHealth,
+    clock,
+    logger: opts.logger,
+  });
+  const users = makeUsers({ purelymail: opts.purelymail, cache, refreshCache, pendingActions });
+  const getDashboard = makeGetDashboard({ cache, settings, sandbox: opts.sandbox, countPending: pendingActions.countPending });
   const checkCredit = makeCheckCredit({ alerts: createDynamoCreditAlertStore(table), settings, notify, clock });
 
   let pmHealth: { at: number; value: string } | undefined;
@@ -168,7 +170,7 @@ export function buildAppDeps(opts: {
     sessionCookieMaxAgeSeconds: config.SESSION_ABSOLUTE_HOURS * 3600,
     sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
     sandbox: opts.sandbox,
-    domains: makeDomains({ purelymail: opts.purelymail, cache, clock, dnsLookup: opts.dnsLookup, pendingActions, ownershipCodeFallback: opts.ownershipCodeFallback }),
+    domains: makeDomains({ purelymail: opts.purelymail, cache, clock, dnsLookup: opts.dnsLookup, pendingActions, dnsHealth, ownershipCodeFallback: opts.ownershipCodeFallback }),
     routing: makeRouting({ purelymail: opts.purelymail, cache, clock, pendingActions }),
     users,
     pendingActions,

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPendingFixture, type PendingFixture } from './pending-fixture.ts';
+
+const DAY = 24 * 3600_000;
+const by = 'owner@example.com';
+
+/** Reads "To" and "Subject" from the .eml files (nodemailer may fold long headers). */
+const mails = (before: Map<string, string>, now: Map<string, string>) =>
+  [...now].filter(([file]) => !before.has(file)).map(([, eml]) => {
+    const headers = eml.slice(0, eml.indexOf('\r\n\r\n')).replace(/\r\n[ \t]+/g, ' ');
+    const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'mi').exec(headers)?.[1]?.trim() ?? '';
+    return { to: header('To'), subject: header('Subject'), eml };
+  });
+
+describe('pending actions notify every admin once', () => {
+  let f: PendingFixture;
+  beforeAll(async () => {
+    f = await startPendingFixture();
+    await f.refreshCache();
+  });
+  afterAll(() => f.close());
+
+  it('a duplicate request and a duplicate execution send one email per admin per event', async () => {
+    // Prepare
+    const before = f.outbox();
+    const input = { kind: 'delete-user' as const, target: 'lena@northwind.example', label: 'Delete user lena@northwind.example', requestedBy: by };
+    // Act: a double-click, then the timer and the sweeper deliver the execution together.
+    const [first, second] = await Promise.all([f.pending.requestOnce(input), f.pending.requestOnce({ ...input, requestedBy: 'second@example.com' })]);
+    f.clock.advance(DAY);
+    await Promise.all([f.pending.executeDue(first.action.id), f.pending.executeDue(first.action.id), f.pending.sweep()]);
+    // Assess
+    expect([first.created, second.created].sort()).toEqual([false, true]);
+    const sent = mails(before, f.outbox());
+    expect(sent.map((m) => `${m.to} ${m.subject}`).sort()).toEqual([
+      'owner@example.com Deletion done: Delete user lena@northwind.example',
+      'owner@example.com Deletion scheduled: Delete user lena@northwind.example',
+      'second@example.com Deletion done: Delete user lena@northwind.example',
+      'second@example.com Deletion scheduled: Delete user lena@northwind.example',
+    ]);
+    const scheduled = sent.find((m) => m.subject.startsWith('Deletion scheduled'))!.eml;
+    // The link comes from the configured panel URL, never from a request's Host header.
+    expect(scheduled).toContain('https://panel.example/pending');
+    expect(scheduled).toContain(first.action.executeAt.slice(0, 16).replace('T', ' '));
+  });
+
+  it('a failed execution mails the reason; a cancelled action sends nothing more', async () => {
+    const before = f.outbox();
+    const failing = await f.pending.requestOnce({ kind: 'delete-domain', target: 'pinecone.example', label: 'Delete domain pinecone.example', requestedBy: by });
+    const cancelled = await f.pending.requestOnce({ kind: 'delete-user', target: 'mateo@northwind.example', label: 'Delete user mateo@northwind.example', requestedBy: by });
+    await f.pending.cancel(cancelled.action.id, by);
+    f.clock.advance(DAY);
+    expect(await f.pending.executeDue(failing.action.id)).toBe('failed');
+    expect(await f.pending.executeDue(cancelled.action.id)).toBe('skipped');
+    const sent = mails(before, f.outbox());
+    expect(sent.filter((m) => m.subject.startsWith('Deletion failed')).map((m) => m.to).sort()).toEqual(['owner@example.com', 'second@example.com']);
+    expect(sent.find((m) => m.subject.startsWith('Deletion failed'))!.eml).toMatch(/still has \d+ user/);
+    expect(sent.filter((m) => m.subject.includes('mateo'))).toHaveLength(2); // the request only
+  });
+
+  it('a deleted domain leaves DNS health tracking; a refused deletion keeps it', async () => {
+    const refused = await f.pending.requestOnce({ kind: 'delete-domain', target: 'northwind.example', label: 'Delete domain northwind.example', requestedBy: by });
+    const { action } = await f.pending.requestOnce({ kind: 'delete-domain', target: 'lumen.example', label: 'Delete domain lumen.example', requestedBy: by });
+    f.clock.advance(DAY);
+    expect(await f.pending.executeDue(refused.action.id)).toBe('failed');
+    expect(await f.pending.executeDue(action.id)).toBe('done');
+    expect(f.untracked).toEqual(['lumen.example']);
+  });
+});
