@@ -108,7 +108,8 @@ describe('admin auth and sessions', () => {
     const other = new ApiClient(t.runtime.url);
     await other.post('/api/auth/login', { email: 'owner@example.com', password: TEST_PASSWORD });
     const wrong = await owner.post('/api/account/password', { currentPassword: 'not it at all', newPassword: 'another long passphrase 7', endOtherSessions: true });
-    expect(wrong.status).toBe(401);
+    expect(wrong.status).toBe(400);
+    expect((await body(wrong)).error.fields).toEqual([{ path: 'currentPassword', message: 'is wrong' }]);
     expect((await other.get('/api/auth/me')).status).toBe(200);
     const ok = await owner.post('/api/account/password', { currentPassword: TEST_PASSWORD, newPassword: 'another long passphrase 7', endOtherSessions: true });
     expect(ok.status).toBe(200);

@@ -9,6 +9,7 @@
  * - session by token hash ........ GetItem  pk=SESSION#<sha256>       sk=SESSION
  * - all sessions / by admin ...... Query    gsi1 gsi1pk=SESSIONS      gsi1sk begins_with <email>#
  * - setup token .................. GetItem  pk=SETUP                  sk=TOKEN
+ * - 2FA login challenge .......... GetItem  pk=MFACHALLENGE#<sha256> sk=MFACHALLENGE
  * - login throttle buckets ....... GetItem  pk=THROTTLE#<kind>#<key>  sk=THROTTLE
  * - audit entries, newest first .. Query    gsi1 gsi1pk=AUDIT         gsi1sk BETWEEN <from> AND <to>
  * - settings ..................... GetItem  pk=SETTINGS               sk=GLOBAL

@@ -1,5 +1,5 @@
 import type { CreateAdminInput } from '@app/shared';
-import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import type { AuthDeps } from './deps.ts';
 import { makeEndAdminSessions } from './manage-sessions.ts';
 import type { AdminRecord } from './ports.ts';
@@ -49,7 +49,8 @@ export const makeChangePassword = (deps: Pick<AuthDeps, 'admins' | 'sessions' | 
     input: { currentPassword: string; newPassword: string; endOtherSessions: boolean },
   ): Promise<{ endedSessions: number }> => {
     if (!(await deps.hasher.verify(input.currentPassword, actor.passwordHash))) {
-      throw new UnauthorizedError('The current password is wrong.');
+      // 400, not 401: the caller is signed in; a 401 would send the browser to the login page.
+      throw new ValidationError('The current password is wrong.', [{ path: 'currentPassword', message: 'is wrong' }]);
     }
     await deps.admins.setPasswordHash(actor.email, await deps.hasher.hash(input.newPassword));
     const endedSessions = input.endOtherSessions ? await endSessions(actor.email, currentSessionId) : 0;
