@@ -186,6 +186,9 @@ describe('migrations in a browser', () => {
     const submit2 = await createJob(page2, server.url, 'alice again', { source: 'srcpass-alice', dest: 'dstpass-alice' });
     await submit2();
     await expect.poll(() => stateOf(page2), { timeout: 30_000, intervals: [300] }).toMatch(/Running/);
+    // Mid-way: some messages copied, not all.
+    const runBar = page2.getByRole('progressbar', { name: 'Progress of this run' });
+    await expect.poll(async () => Number((await runBar.getAttribute('aria-valuenow', { timeout: 1000 }).catch(() => null)) ?? 0), { timeout: 30_000, intervals: [300] }).toBeGreaterThan(0);
     await page2.getByRole('button', { name: 'Cancel run' }).click();
     await page2.getByRole('dialog').getByRole('button', { name: 'Cancel run' }).click();
     await expect.poll(() => stateOf(page2), { timeout: 30_000 }).toMatch(/Cancelled/);
@@ -195,7 +198,7 @@ describe('migrations in a browser', () => {
     // The phone-width jobs list.
     await page2.setViewportSize({ width: 375, height: 900 });
     await page2.goto(`${server.url}/migrations`);
-    await expect.poll(() => page2.getByText('alice again').first().isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => page2.getByRole('link', { name: 'alice again' }).isVisible(), { timeout: 10_000 }).toBe(true);
     await fullShot(page2, 'migrations-07-jobs-375');
 
     expect(errors).toEqual([]);
