@@ -45,8 +45,10 @@ describe('notifications (local runtime, outbox)', () => {
   });
 
   it('sender and extra recipients are settings (optimistic locking), used by the next email', async () => {
-    const current = await owner.json<{ version: number; defaultFrom: string }>(owner.get('/api/notifications/settings'));
+    const current = await owner.json<{ version: number; defaultFrom: string; delivery: unknown }>(owner.get('/api/notifications/settings'));
     expect(current.defaultFrom).toBe('panel@example.com');
+    // Settings can tell a person where the local runtime's emails are.
+    expect(current.delivery).toEqual({ via: 'outbox', outboxDir: outbox(), smtp: false });
     const put = await owner.put('/api/notifications/settings', { from: 'alerts@example.com', extraRecipients: ['Ops@Example.com'], version: current.version });
     expect(put.status).toBe(200);
     expect((await owner.put('/api/notifications/settings', { from: null, version: current.version })).status).toBe(409);

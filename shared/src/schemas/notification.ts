@@ -3,6 +3,12 @@ import * as z from 'zod';
 const Email = z.email('must be an email address').max(254);
 
 /**
+ * SES on AWS; on one machine, one `.eml` file per email in `outboxDir` (and SMTP too when `smtp`).
+ */
+export const MailDelivery = z.object({ via: z.enum(['ses', 'outbox']), outboxDir: z.string().nullable(), smtp: z.boolean() });
+export type MailDelivery = z.infer<typeof MailDelivery>;
+
+/**
  * Who notification emails come from and go to. Every admin always receives them; `extraRecipients` adds
  * addresses that are not admins (a shared ops mailbox). `from` null means the deployment's MAIL_FROM.
  */
@@ -11,6 +17,8 @@ export const MailSettings = z.object({
   extraRecipients: z.array(z.string()),
   /** The address used when `from` is null (read-only: set by MAIL_FROM). */
   defaultFrom: z.string(),
+  /** Read-only: how emails leave this deployment, so Settings can say where to find them. */
+  delivery: MailDelivery,
   version: z.number().int(),
 });
 export type MailSettings = z.infer<typeof MailSettings>;

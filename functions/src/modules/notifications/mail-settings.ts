@@ -1,6 +1,6 @@
-import type { MailSettings, UpdateMailSettingsInput } from '@app/shared';
+import type { MailDelivery, MailSettings, UpdateMailSettingsInput } from '@app/shared';
 
-export type StoredMailSettings = Omit<MailSettings, 'defaultFrom'>;
+export type StoredMailSettings = Omit<MailSettings, 'defaultFrom' | 'delivery'>;
 
 export interface MailSettingsStore {
   get(): Promise<StoredMailSettings | undefined>;
@@ -8,9 +8,14 @@ export interface MailSettingsStore {
   save(settings: StoredMailSettings, expectedVersion: number): Promise<void>;
 }
 
-/** Sender and extra recipients, editable in Settings; the sender falls back to the deployment's MAIL_FROM. */
-export function makeMailSettings(deps: { store: MailSettingsStore; defaultFrom: string }) {
-  const get = async (): Promise<MailSettings> => ({ ...((await deps.store.get()) ?? { from: null, extraRecipients: [], version: 0 }), defaultFrom: deps.defaultFrom });
+/**
+ * Sender and extra recipients, editable in Settings; the sender falls back to the deployment's MAIL_FROM.
+ * `delivery` (default SES) only tells the UI where emails go.
+ */
+export function makeMailSettings(deps: { store: MailSettingsStore; defaultFrom: string; delivery?: MailDelivery }) {
+  const delivery = deps.delivery ?? { via: 'ses', outboxDir: null, smtp: false };
+  const fixed = { defaultFrom: deps.defaultFrom, delivery };
+  const get = async (): Promise<MailSettings> => ({ ...((await deps.store.get()) ?? { from: null, extraRecipients: [], version: 0 }), ...fixed });
   return {
     get,
     async update(input: UpdateMailSettingsInput): Promise<MailSettings> {
@@ -21,7 +26,7 @@ export function makeMailSettings(deps: { store: MailSettingsStore; defaultFrom: 
         version: input.version + 1,
       };
       await deps.store.save(next, input.version);
-      return { ...next, defaultFrom: deps.defaultFrom };
+      return { ...next, ...fixed };
     },
     /** The address notifications are sent from. */
     sender: async (): Promise<string> => (await get()).from ?? deps.defaultFrom,

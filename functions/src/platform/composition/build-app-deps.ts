@@ -1,4 +1,4 @@
-import type { Health } from '@app/shared';
+import type { Health, MailDelivery } from '@app/shared';
 import { createDynamoAdminStore } from '../../adapters/dynamodb/dynamodb-admin-store.ts';
 import { createDynamoMfaChallengeStore } from '../../adapters/dynamodb/dynamodb-mfa-challenge-store.ts';
 import { createDynamoAuditStore } from '../../adapters/dynamodb/dynamodb-audit-store.ts';
@@ -75,6 +75,8 @@ export function buildAppDeps(opts: {
   panelUrl: string;
   /** MAIL_FROM: the sender unless Settings override it. */
   mailFrom: string;
+  /** How `mailer` delivers (shown in Settings → Notifications); default SES. */
+  mailDelivery?: MailDelivery;
   /** DNS_TIER_BATCH: PurelyMail rechecks per tier run at most. */
   dnsTierBatch: number;
 }) {
@@ -101,7 +103,7 @@ export function buildAppDeps(opts: {
   const settings = makeSettings({ store: settingsStore });
   const cache = createDynamoCacheStore(table);
   const refreshCache = makeRefreshCache({ purelymail: opts.purelymail, cache, clock, audit });
-  const mailSettings = makeMailSettings({ store: createDynamoNotificationSettingsStore(table), defaultFrom: opts.mailFrom });
+  const mailSettings = makeMailSettings({ store: createDynamoNotificationSettingsStore(table), defaultFrom: opts.mailFrom, delivery: opts.mailDelivery });
   const notify = makeNotifier({
     mailer: opts.mailer,
     sends: createDynamoNotificationSendStore(table),

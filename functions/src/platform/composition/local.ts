@@ -6,7 +6,7 @@ import type { LocalConfig } from '../config.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { buildAppDeps } from './build-app-deps.ts';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { createLocalMailer } from '../../adapters/local-mailer/local-mailer.ts';
 
 /** The origins a browser on this machine may use to reach the panel. */
@@ -21,6 +21,7 @@ export function localOrigins(config: Pick<LocalConfig, 'HOST' | 'EXTRA_ORIGINS'>
  */
 export function composeLocal(opts: { config: LocalConfig; table: Table; purelymail: { baseUrl: string; token: string }; sandbox: boolean; port: number; logger: Logger; clock?: Clock; dnsServers: readonly string[] }) {
   const purelymail = new PurelyMailHttpClient({ baseUrl: opts.purelymail.baseUrl, token: opts.purelymail.token, timeoutMs: opts.config.PURELYMAIL_TIMEOUT_MS });
+  const outboxDir = resolve(opts.config.DATA_DIR, 'outbox');
   return buildAppDeps({
     table: opts.table,
     purelymail,
@@ -32,7 +33,8 @@ export function composeLocal(opts: { config: LocalConfig; table: Table; purelyma
     dnsLookup: new NodeDnsLookup({ servers: opts.dnsServers }),
     ownershipCodeFallback: opts.config.PURELYMAIL_OWNERSHIP_TOKEN,
     // One .eml per email under DATA_DIR/outbox/ (a person or a browser test opens it), plus SMTP when set.
-    mailer: createLocalMailer({ outboxDir: join(opts.config.DATA_DIR, 'outbox'), smtpUrl: opts.config.SMTP_URL }),
+    mailer: createLocalMailer({ outboxDir, smtpUrl: opts.config.SMTP_URL }),
+    mailDelivery: { via: 'outbox', outboxDir, smtp: Boolean(opts.config.SMTP_URL) },
     panelUrl: localOrigins(opts.config, opts.port)[0]!,
     mailFrom: opts.config.MAIL_FROM,
     dnsTierBatch: opts.config.DNS_TIER_BATCH,

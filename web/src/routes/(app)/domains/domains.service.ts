@@ -1,4 +1,4 @@
-import { Domain, DomainDetail, DomainList, OwnershipCode, QueuedDeletion, type UpdateDomainSettingsInput } from '@app/shared';
+import { DnsHealthList, Domain, DomainDetail, DomainList, OwnershipCode, QueuedDeletion, type UpdateDomainSettingsInput } from '@app/shared';
 import { api } from '$lib/api/client.ts';
 
 const path = (name: string) => `/api/domains/${encodeURIComponent(name)}`;
@@ -12,6 +12,8 @@ export const domainsService = {
   updateSettings: (name: string, input: UpdateDomainSettingsInput) => api.put(`${path(name)}/settings`, input, Domain),
   recheckDns: (name: string) => api.post(`${path(name)}/recheck-dns`, undefined, DomainDetail),
   requestDeletion: (name: string) => api.del(path(name), QueuedDeletion),
+  /** The automatic (tiered) rechecks' stored state per domain; reading it never calls PurelyMail. */
+  dnsHealth: () => api.get('/api/dns-health', DnsHealthList),
 };
 
 /** "@" for the apex, else the part an admin types in most DNS panels ("purelymail1._domainkey"). */
