@@ -10,6 +10,7 @@ import type { PendingActions } from '../modules/pending-actions/pending-actions.
 import type { DnsHealth } from '../modules/dns-health/dns-health.ts';
 import type { MailSettingsModule } from '../modules/notifications/mail-settings.ts';
 import type { Notifier } from '../modules/notifications/notifier.ts';
+import type { MigrationsApi } from '../modules/migrations/migrations-api.ts';
 import type { AppContext } from './app-env.ts';
 
 /** What the Hono app needs; each composition root (AWS, local, tests) builds one. */
@@ -40,4 +41,6 @@ export interface AppDeps {
   mailSettings: MailSettingsModule;
   /** Tiered DNS rechecks: the stored per-domain health (pages read it; only tier runs call PurelyMail). */
   dnsHealth: DnsHealth;
+  /** IMAP servers, jobs, runs, logs and the concurrency setting (seal-only: the API never opens credentials). */
+  migrations: MigrationsApi;
 }

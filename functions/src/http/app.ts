@@ -19,6 +19,8 @@ import { routingRoutes } from './routes/routing.ts';
 import { healthRoutes } from './routes/health.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { settingsRoutes } from './routes/settings.ts';
+import { migrationRoutes } from './routes/migrations.ts';
+import { serverRoutes } from './routes/servers.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import { dnsHealthRoutes } from './routes/dns-health.ts';
 import { setupRoutes } from './routes/setup.ts';
@@ -52,6 +54,8 @@ export function createApp(deps: AppDeps) {
   priv.route('/admins', adminRoutes(deps));
   priv.route('/audit', auditRoutes(deps));
   priv.route('/settings', settingsRoutes(deps));
+  priv.route('/migrations/servers', serverRoutes(deps));
+  priv.route('/migrations', migrationRoutes(deps));
   priv.route('/notifications', notificationRoutes(deps));
   priv.route('/dns-health', dnsHealthRoutes(deps));
   priv.route('/domains', domainRoutes(deps));

@@ -6,6 +6,8 @@ import { startLocalDynamo } from '../adapters/dynamodb/local-dynalite.ts';
 import { createApp } from '../http/app.ts';
 import type { LocalConfig } from '../platform/config.ts';
 import { composeLocal } from '../platform/composition/local.ts';
+import { composeLocalMigrations, type LocalMigrations } from '../platform/composition/local-migrations.ts';
+import { systemClock } from '../platform/clock.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { startDnsServer } from './dns-server/dns-server.ts';
@@ -24,6 +26,8 @@ export interface LocalRuntime {
   /** The built-in PurelyMail sandbox, when no token is set (tests drive its DNS and read its request log). */
   sandbox: Sandbox | undefined;
   deps: ReturnType<typeof composeLocal>['deps'];
+  /** The migration engine's local parts (queue, child-process runner, stores), for tests and `close`. */
+  migrations: LocalMigrations;
   /** Settles when the start-up sweep of overdue pending actions is over. */
   pendingSwept: Promise<void>;
   close(): Promise<void>;
@@ -33,7 +37,7 @@ export interface LocalRuntime {
  * Starts everything `npm start` runs, in this process: dynalite on disk, the PurelyMail sandbox when no
  * token is set, and the Hono app serving the SPA and /api. Used by `npm start` and by the browser tests.
  */
-export async function startLocal(config: LocalConfig, opts: { logger: Logger; clock?: Clock }): Promise<LocalRuntime> {
+export async function startLocal(config: LocalConfig, opts: { logger: Logger; clock?: Clock; migratorEnv?: Record<string, string> }): Promise<LocalRuntime> {
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch(() => {});
@@ -72,7 +76,10 @@ export async function startLocal(config: LocalConfig, opts: { logger: Logger; cl
     });
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const port = (server.address() as AddressInfo).port;
-    const { deps, localScheduler, background } = composeLocal({ config, table: dynamo.table, purelymail, sandbox: !config.PURELYMAIL_API_TOKEN, port, logger: opts.logger, clock: opts.clock, dnsServers });
+    // Migrations: in-process queue → dispatcher → worker child processes; closed before the store goes away.
+    const migrations = composeLocalMigrations({ config, table: dynamo.table, dynamoEndpoint: dynamo.endpoint, logger: opts.logger, clock: opts.clock ?? systemClock, workerEnv: opts.migratorEnv });
+    closers.push(() => migrations.close());
+    const { deps, localScheduler, background } = composeLocal({ config, table: dynamo.table, purelymail, sandbox: !config.PURELYMAIL_API_TOKEN, port, logger: opts.logger, clock: opts.clock, dnsServers, migrations: migrations.api });
     // Pending deletions run in this process: timers re-armed from the store, overdue ones swept now and every minute.
     const pendingRunner = startPendingRunner({ scheduler: localScheduler, pendingActions: deps.pendingActions, logger: opts.logger });
     // The periodic refresh also checks credit against the thresholds (one email per crossing).
@@ -104,6 +111,7 @@ export async function startLocal(config: LocalConfig, opts: { logger: Logger; cl
       sandboxUrl,
       sandbox: sandboxHandle,
       deps,
+      migrations,
       pendingSwept: pendingRunner.ready,
       close: closeAll,
     };

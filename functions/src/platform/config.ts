@@ -27,6 +27,14 @@ const Common = {
   MAIL_FROM: z.string().min(3).default('purelymanage@localhost'),
   /** At most this many PurelyMail DNS rechecks per tier run (each costs one call, plus one listDomains per run). */
   DNS_TIER_BATCH: z.coerce.number().int().min(1).max(100).default(10),
+  /** Migrations: the concurrency limit's default until an admin saves one (the setting lives in the store). */
+  MIGRATION_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(4),
+  /** Runs in one retry chain, counting the first: interruptions are retried automatically up to this. */
+  MIGRATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** When every slot is busy, a queued run is offered again after this many seconds. */
+  MIGRATION_RETRY_DELAY_SECONDS: z.coerce.number().min(0).max(900).default(15),
+  /** Worker heartbeat; a running run silent for 6 heartbeats is treated as interrupted. */
+  MIGRATION_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(300).default(15),
 };
 
 export const LocalConfig = z.object({
@@ -48,6 +56,14 @@ export const LocalConfig = z.object({
   DNS_TIER_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(10),
   WEB_BUILD_DIR: z.string().default('web/build'),
   BUILD_WEB: bool.default(true),
+  /** The imapsync executable the local worker runs. */
+  IMAPSYNC_COMMAND: z.string().min(1).default('imapsync'),
+  /** Let IMAP servers live on private/loopback addresses and any port (a lab with dovecot on loopback). */
+  ALLOW_PRIVATE_IMAP_HOSTS: bool.default(true),
+  /** AES-256-GCM master key for sealed credentials, created 0600 on first use; default DATA_DIR/master.key. */
+  MASTER_KEY_FILE: z.string().min(1).optional(),
+  /** The worker entry point the local task runner starts with `node --import tsx`. */
+  MIGRATOR_ENTRY: z.string().min(1).default('migrator-container/src/main.ts'),
 });
 export type LocalConfig = z.infer<typeof LocalConfig>;
 
@@ -65,6 +81,10 @@ export const AwsConfig = z.object({
   SCHEDULED_FUNCTION_ARN: z.string().min(1).optional(),
   SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
   SCHEDULER_DLQ_ARN: z.string().min(1).optional(),
+  /** Migrations: KMS key sealing credentials (the API may only GenerateDataKey), the SQS queue of run ids. */
+  MIGRATION_KMS_KEY_ID: z.string().min(1).optional(),
+  MIGRATION_QUEUE_URL: z.string().min(1).optional(),
+  ALLOW_PRIVATE_IMAP_HOSTS: bool.default(false),
   DNS_SERVERS: csv.default([]),
 });
 export type AwsConfig = z.infer<typeof AwsConfig>;

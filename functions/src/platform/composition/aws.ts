@@ -8,6 +8,7 @@ import { parseConfig, AwsConfig } from '../config.ts';
 import { systemClock } from '../clock.ts';
 import { createJsonLogger } from '../logger.ts';
 import { buildAppDeps } from './build-app-deps.ts';
+import { composeAwsMigrationsApi } from './aws-migrations.ts';
 import { createEventBridgeScheduler } from '../../adapters/scheduler/eventbridge-scheduler.ts';
 import { createSesMailer } from '../../adapters/ses/ses-mailer.ts';
 
@@ -41,12 +42,14 @@ export function composeAws(env: Record<string, string | undefined> = process.env
     if (viewer && originSecretValue && c.req.header('x-origin-verify') === originSecretValue) return viewer.replace(/:\d+$/, '');
     return (event?.requestContext as { http?: { sourceIp?: string } } | undefined)?.http?.sourceIp ?? 'unknown';
   };
+  const table = createTable(config.TABLE_NAME);
+  const logger = createJsonLogger({ level: config.LOG_LEVEL });
   return buildAppDeps({
-    table: createTable(config.TABLE_NAME),
+    table,
     purelymail: new PurelyMailHttpClient({ baseUrl: config.PURELYMAIL_BASE_URL, token: cachedSecret(secrets, config.PURELYMAIL_TOKEN_SECRET_ARN), timeoutMs: config.PURELYMAIL_TIMEOUT_MS }),
     config,
     clock: systemClock,
-    logger: createJsonLogger({ level: config.LOG_LEVEL }),
+    logger,
     sandbox: false,
     allowedOrigins: [config.APP_ORIGIN],
     clientIp,
@@ -57,6 +60,7 @@ export function composeAws(env: Record<string, string | undefined> = process.env
     panelUrl: config.APP_ORIGIN,
     mailFrom: config.MAIL_FROM,
     dnsTierBatch: config.DNS_TIER_BATCH,
+    migrations: composeAwsMigrationsApi(config, table, logger),
   });
 }
 

@@ -36,6 +36,7 @@ import { makeCheckCredit } from '../../modules/notifications/check-credit.ts';
 import { makeMailSettings } from '../../modules/notifications/mail-settings.ts';
 import { makeNotifier } from '../../modules/notifications/notifier.ts';
 import type { Mailer } from '../../modules/notifications/ports.ts';
+import { buildReadOnlyMigrationsApi } from './build-migrations.ts';
 
 export interface RuntimeConfig {
   SESSION_IDLE_MINUTES: number;
@@ -79,6 +80,8 @@ export function buildAppDeps(opts: {
   mailDelivery?: MailDelivery;
   /** DNS_TIER_BATCH: PurelyMail rechecks per tier run at most. */
   dnsTierBatch: number;
+  /** Built by each root from its own queue, sealer and log store (see build-migrations.ts); read-only when absent. */
+  migrations?: AppDeps['migrations'];
 }) {
   const { table, config, clock } = opts;
   const admins = createDynamoAdminStore(table);
@@ -179,6 +182,7 @@ export function buildAppDeps(opts: {
     notify,
     mailSettings,
     dnsHealth,
+    migrations: opts.migrations ?? buildReadOnlyMigrationsApi(table, clock, opts.logger),
   };
   // What the scheduled entry point (AWS) and the local timers run.
   const background = { pendingActions, runDnsTier: dnsHealth.runTier, refreshCache, checkCredit, retryOutbox: notify.retryOutbox };

@@ -6,6 +6,7 @@ import type { LocalConfig } from '../config.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { buildAppDeps } from './build-app-deps.ts';
+import type { AppDeps } from '../../http/app-deps.ts';
 import { resolve } from 'node:path';
 import { createLocalMailer } from '../../adapters/local-mailer/local-mailer.ts';
 
@@ -19,7 +20,7 @@ export function localOrigins(config: Pick<LocalConfig, 'HOST' | 'EXTRA_ORIGINS'>
  * The local composition root: dynalite for the store, PurelyMail over HTTP (the sandbox or the real API),
  * the client IP from the socket (nothing sits in front of the local server, so headers are not trusted).
  */
-export function composeLocal(opts: { config: LocalConfig; table: Table; purelymail: { baseUrl: string; token: string }; sandbox: boolean; port: number; logger: Logger; clock?: Clock; dnsServers: readonly string[] }) {
+export function composeLocal(opts: { config: LocalConfig; table: Table; purelymail: { baseUrl: string; token: string }; sandbox: boolean; port: number; logger: Logger; clock?: Clock; dnsServers: readonly string[]; migrations: AppDeps['migrations'] }) {
   const purelymail = new PurelyMailHttpClient({ baseUrl: opts.purelymail.baseUrl, token: opts.purelymail.token, timeoutMs: opts.config.PURELYMAIL_TIMEOUT_MS });
   const outboxDir = resolve(opts.config.DATA_DIR, 'outbox');
   return buildAppDeps({
@@ -38,6 +39,7 @@ export function composeLocal(opts: { config: LocalConfig; table: Table; purelyma
     panelUrl: localOrigins(opts.config, opts.port)[0]!,
     mailFrom: opts.config.MAIL_FROM,
     dnsTierBatch: opts.config.DNS_TIER_BATCH,
+    migrations: opts.migrations,
     clientIp: (c) => {
       try {
         return getConnInfo(c).remote.address ?? 'unknown';

@@ -1,0 +1,86 @@
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { JobRecord, JobStore } from '../../modules/migrations/ports.ts';
+import { GSI1 } from './table-definition.ts';
+import { queryAll } from './query-all.ts';
+import { isConditionalCheckFailed, type Table } from './table.ts';
+
+const key = (id: string) => ({ pk: `MIGJOB#${id}`, sk: 'JOB' });
+
+function toJob(item: Record<string, unknown>): JobRecord {
+  const j = item as unknown as JobRecord;
+  return {
+    id: j.id,
+    name: j.name,
+    source: j.source,
+    dest: j.dest,
+    options: j.options,
+    createdAt: j.createdAt,
+    createdBy: j.createdBy,
+    updatedAt: j.updatedAt,
+    version: j.version,
+    latestRunId: j.latestRunId ?? null,
+    activeRunId: j.activeRunId ?? null,
+  };
+}
+
+// "Held by nobody" is an absent attribute, so conditions read the same whether a run never existed or ended.
+const heldBy = (runId: string | null) =>
+  runId === null ? { expr: 'attribute_not_exists(activeRunId)', values: {} } : { expr: 'activeRunId = :held', values: { ':held': runId } };
+
+/** Jobs: one item each (sealed passwords inside), listed newest first through gsi1 (MIGJOBS). */
+export function createDynamoMigrationJobStore(table: Table): JobStore {
+  const { doc, name: TableName } = table;
+  const item = (j: JobRecord) => {
+    const { activeRunId, latestRunId, ...rest } = j;
+    return { ...key(j.id), gsi1pk: 'MIGJOBS', gsi1sk: `${j.createdAt}#${j.id}`, ...rest, ...(activeRunId ? { activeRunId } : {}), ...(latestRunId ? { latestRunId } : {}) };
+  };
+  const conditional = async (send: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await send();
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
+      throw err;
+    }
+  };
+  return {
+    async list() {
+      const items = await queryAll(doc, { TableName, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': 'MIGJOBS' }, ScanIndexForward: false });
+      return items.map(toJob);
+    },
+    async get(id) {
+      const { Item } = await doc.send(new GetCommand({ TableName, Key: key(id), ConsistentRead: true }));
+      return Item ? toJob(Item) : undefined;
+    },
+    async create(j) {
+      await doc.send(new PutCommand({ TableName, Item: item(j), ConditionExpression: 'attribute_not_exists(pk)' }));
+    },
+    replace(j, expected) {
+      const held = heldBy(expected.activeRunId);
+      return conditional(() =>
+        doc.send(new PutCommand({ TableName, Item: item(j), ConditionExpression: `#v = :v AND ${held.expr}`, ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expected.version, ...held.values } })),
+      );
+    },
+    claim(jobId, runId, staleRunId) {
+      const held = heldBy(staleRunId);
+      return conditional(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: key(jobId),
+            UpdateExpression: 'SET activeRunId = :r, latestRunId = :r',
+            ConditionExpression: `attribute_exists(pk) AND ${held.expr}`,
+            ExpressionAttributeValues: { ':r': runId, ...held.values },
+          }),
+        ),
+      );
+    },
+    async release(jobId, runId) {
+      await conditional(() => doc.send(new UpdateCommand({ TableName, Key: key(jobId), UpdateExpression: 'REMOVE activeRunId', ConditionExpression: 'activeRunId = :r', ExpressionAttributeValues: { ':r': runId } })));
+    },
+    delete(jobId, expectedActiveRunId) {
+      const held = heldBy(expectedActiveRunId);
+      return conditional(() => doc.send(new DeleteCommand({ TableName, Key: key(jobId), ConditionExpression: held.expr, ...(expectedActiveRunId ? { ExpressionAttributeValues: held.values } : {}) })));
+    },
+  };
+}

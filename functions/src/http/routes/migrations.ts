@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { CreateJobInput, StartRunInput, UpdateJobCredentialsInput, UpdateMigrationSettingsInput } from '@app/shared';
+import { Hono } from 'hono';
+import * as z from 'zod';
+import { NotFoundError } from '../../modules/errors.ts';
+import { ID_PATTERN } from '../../modules/migrations/ids.ts';
+import { toRunView } from '../../modules/migrations/views.ts';
+import type { AppDeps } from '../app-deps.ts';
+import type { AppContext, AppEnv } from '../app-env.ts';
+import { audited } from '../middleware/audited.ts';
+import { readJson, readParam, readQuery } from '../read-input.ts';
+
+const Id = z.string().regex(ID_PATTERN, 'is not a valid id');
+const TailQuery = z.strictObject({ tail: z.coerce.number().int().min(1).max(1000).default(200) });
+
+/** JSON with a strong ETag; a matching If-None-Match gets 304 and no body, so polling an unchanged job is cheap. */
+function jsonWithEtag(c: AppContext, value: unknown) {
+  const body = JSON.stringify(value);
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  c.header('ETag', etag);
+  c.header('Cache-Control', 'no-cache');
+  const inm = c.req.header('if-none-match');
+  if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return c.body(null, 304);
+  c.header('Content-Type', 'application/json');
+  return c.body(body);
+}
+
+/** Jobs, runs, logs and the concurrency setting. Responses never carry a password, sealed or not. */
+export const migrationRoutes = (deps: AppDeps) =>
+  new Hono<AppEnv>()
+    .get('/jobs', async (c) => jsonWithEtag(c, { jobs: await deps.migrations.jobs.list() }))
+    .post('/jobs', audited(deps, 'migration.job.create'), async (c) => {
+      const input = await readJson(c, CreateJobInput);
+      c.set('auditTarget', `${input.name}: ${input.source.user} → ${input.dest.user}`);
+      const detail = await deps.migrations.jobs.create(input, c.get('admin').email);
+      c.set('auditTarget', `${detail.job.id} ${input.name}: ${input.source.user} → ${input.dest.user}`);
+      if (input.start !== 'none') c.set('auditDetails', `first run: ${input.start}`);
+      return c.json(detail, 201);
+    })
+    .get('/jobs/:id', async (c) => jsonWithEtag(c, await deps.migrations.jobs.detail(readParam(c, 'id', Id))))
+    .put('/jobs/:id/credentials', audited(deps, 'migration.job.credentials'), async (c) => {
+      const id = readParam(c, 'id', Id);
+      const input = await readJson(c, UpdateJobCredentialsInput);
+      c.set('auditDetails', ['source', 'dest'].filter((s) => input[s as 'source' | 'dest']).join(', ') + ' changed');
+      return c.json(await deps.migrations.jobs.updateCredentials(id, input));
+    })
+    .delete('/jobs/:id', audited(deps, 'migration.job.delete'), async (c) => {
+      const job = await deps.migrations.jobs.delete(readParam(c, 'id', Id));
+      c.set('auditTarget', `${job.id} ${job.name}`);
+      return c.body(null, 204);
+    })
+    .post('/jobs/:id/runs', audited(deps, 'migration.run.start'), async (c) => {
+      const id = readParam(c, 'id', Id);
+      const { kind } = await readJson(c, StartRunInput);
+      const run = await deps.migrations.jobs.start(id, kind, c.get('admin').email);
+      c.set('auditTarget', `${id} run ${run.id} (${kind})`);
+      return c.json(run, 202);
+    })
+    .get('/runs/:id', async (c) => jsonWithEtag(c, await deps.migrations.getRun(readParam(c, 'id', Id))))
+    .post('/runs/:id/cancel', audited(deps, 'migration.run.cancel'), async (c) => {
+      const run = await deps.migrations.cancelRun(readParam(c, 'id', Id));
+      return c.json(toRunView(run), 202);
+    })
+    .post('/runs/:id/retry', audited(deps, 'migration.run.retry'), async (c) => {
+      const id = readParam(c, 'id', Id);
+      const run = await deps.migrations.jobs.retry(id, c.get('admin').email);
+      c.set('auditTarget', `${id} → ${run.id}`);
+      return c.json(run, 202);
+    })
+    .get('/runs/:id/log', async (c) => {
+      const id = readParam(c, 'id', Id);
+      return jsonWithEtag(c, await deps.migrations.runLog(id, readQuery(c, TailQuery).tail));
+    })
+    .get('/runs/:id/log/download', async (c) => {
+      const id = readParam(c, 'id', Id);
+      const log = await deps.migrations.fullLog(id);
+      if (log === undefined) throw new NotFoundError('The full log of this run is not kept here (on AWS it is in CloudWatch Logs, stream migrator/<run id>).');
+      c.header('Content-Type', 'text/plain; charset=utf-8');
+      c.header('Content-Disposition', `attachment; filename="${id}.log"`);
+      c.header('X-Content-Type-Options', 'nosniff');
+      return c.body(log);
+    })
+    .get('/settings', async (c) => c.json(await deps.migrations.settings.get()))
+    .put('/settings', audited(deps, 'migration.settings.update', () => 'migration settings'), async (c) => {
+      const input = await readJson(c, UpdateMigrationSettingsInput);
+      c.set('auditDetails', `concurrency ${input.concurrency}`);
+      return c.json(await deps.migrations.settings.update(input));
+    });

@@ -1,0 +1,128 @@
+import type { JobOptions, MigrationSettings, Run, RunOutcome, RunState, ServerProfile, TestLoginResult, TlsMode } from '@app/shared';
+import type { RunProgress } from '@app/shared/schemas/imapsync';
+import type { SealedSecret } from '../secrets/ports.ts';
+
+/** One side of a job as stored: the password only ever as a sealed blob bound to (kind, job id). */
+export interface JobEndpointRecord {
+  serverId: string;
+  user: string;
+  sealedPassword: SealedSecret;
+}
+
+export interface JobRecord {
+  id: string;
+  name: string;
+  source: JobEndpointRecord;
+  dest: JobEndpointRecord;
+  options: JobOptions;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  version: number;
+  latestRunId: string | null;
+  /** The run that holds the job (one run at a time); stale once that run is terminal. */
+  activeRunId: string | null;
+}
+
+/** A run as stored: the API's Run plus what only the engine needs. */
+export interface RunRecord extends Run {
+  /** ECS task ARN or local pid; never contains a secret. */
+  taskRef: string | null;
+  /** The last lines of output, refreshed with progress and at the end. */
+  logTail: string[];
+  dispatchAttempts: number;
+}
+
+export const SEALED_KIND = { source: 'migration-job-source', dest: 'migration-job-dest' } as const;
+
+export interface ServerStore {
+  list(): Promise<ServerProfile[]>;
+  get(id: string): Promise<ServerProfile | undefined>;
+  create(server: ServerProfile): Promise<void>;
+  /** Conditional on the stored version; ConflictError when stale. */
+  update(server: ServerProfile, expectedVersion: number): Promise<void>;
+  delete(id: string): Promise<void>;
+}
+
+export interface JobStore {
+  list(): Promise<JobRecord[]>;
+  get(id: string): Promise<JobRecord | undefined>;
+  create(job: JobRecord): Promise<void>;
+  /** Conditional on version and on the job still being held by `activeRunId` (or nobody); false when not. */
+  replace(job: JobRecord, expected: { version: number; activeRunId: string | null }): Promise<boolean>;
+  /** Points the job at a new run, if nobody holds it or the holder is `staleRunId`; false otherwise. */
+  claim(jobId: string, runId: string, staleRunId: string | null): Promise<boolean>;
+  /** Lets go of the job if `runId` still holds it (idempotent). */
+  release(jobId: string, runId: string): Promise<void>;
+  /** Deletes unless another run took the job meanwhile; false when refused. */
+  delete(jobId: string, expectedActiveRunId: string | null): Promise<boolean>;
+}
+
+export type RunPatch = Partial<Pick<RunRecord, 'startedAt' | 'endedAt' | 'heartbeatAt' | 'progress' | 'outcome' | 'failureReason' | 'taskRef' | 'logTail' | 'dispatchAttempts' | 'cancelRequested'>>;
+
+export interface RunStore {
+  get(id: string): Promise<RunRecord | undefined>;
+  listForJob(jobId: string): Promise<RunRecord[]>;
+  /** Fails (false) when the id exists: a deterministic id makes a retried create a no-op. */
+  create(run: RunRecord): Promise<boolean>;
+  /**
+   * The one conditional write of a state transition: applies when the state is one of `from`;
+   * returns the new record, or undefined when the run was elsewhere.
+   */
+  transition(id: string, from: readonly RunState[], to: RunState, patch?: RunPatch): Promise<RunRecord | undefined>;
+  /** Writes fields without changing the state, if the state is one of `inStates`; returns the new record. */
+  patch(id: string, inStates: readonly RunState[], patch: RunPatch): Promise<RunRecord | undefined>;
+  /** Sets retriedBy once (conditional on it being unset). */
+  markRetried(id: string, retryRunId: string): Promise<boolean>;
+  deleteForJob(jobId: string): Promise<void>;
+}
+
+export type SlotTake = 'taken' | 'held' | 'full';
+
+/** The concurrency limiter: one item with a holder map and a count, each change one conditional write. */
+export interface SlotStore {
+  take(runId: string, limit: number, at: Date): Promise<SlotTake>;
+  /** Idempotent: releasing a slot not held does nothing. */
+  release(runId: string): Promise<void>;
+  holders(): Promise<{ runId: string; takenAt: string }[]>;
+}
+
+export interface MigrationSettingsStore {
+  get(): Promise<{ concurrency: number; version: number } | undefined>;
+  save(value: { concurrency: number; version: number }, expectedVersion: number): Promise<void>;
+}
+
+/** The queue between the API and the dispatcher. Messages carry the run id only. */
+export interface JobQueue {
+  enqueue(runId: string, delaySeconds?: number): Promise<void>;
+}
+
+/** Starts and stops one worker per run (ECS task, or a local child process). */
+export interface TaskRunner {
+  /** Idempotent per run id (ECS clientToken). Returns a reference to the task. */
+  start(runId: string): Promise<{ taskRef: string }>;
+  stop(taskRef: string, reason: string): Promise<void>;
+}
+
+export interface ImapTarget {
+  host: string;
+  port: number;
+  tls: TlsMode;
+  verifyCert: boolean;
+}
+
+export interface ImapLoginTester {
+  testLogin(target: ImapTarget & { user: string; password: string }): Promise<TestLoginResult>;
+}
+
+/** The private-address rule at save time: resolves and refuses private targets (DNS failure is allowed then). */
+export interface ImapTargetGuard {
+  check(host: string, port: number): Promise<{ ok: true } | { ok: false; message: string }>;
+}
+
+/** The full log of a run (a file locally; CloudWatch on AWS, where this returns undefined). */
+export interface RunLogReader {
+  read(runId: string): Promise<string | undefined>;
+}
+
+export type { MigrationSettings, RunOutcome, RunProgress };

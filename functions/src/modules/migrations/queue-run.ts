@@ -1,0 +1,68 @@
+import { isTerminalRunState, type RunKind } from '@app/shared';
+import type { Clock } from '../../platform/clock.ts';
+import { ConflictError } from '../errors.ts';
+import { newId } from './ids.ts';
+import type { JobQueue, JobRecord, JobStore, RunRecord, RunStore } from './ports.ts';
+
+export interface QueueRunOptions {
+  createdBy: string;
+  /** The run this one retries (attempt + 1). */
+  retryOf?: RunRecord;
+  /** A deterministic id (automatic retries), so a repeated attempt cannot create a second run. */
+  id?: string;
+}
+
+/**
+ * Queues a new run of a job.
+ * 1. Refuse while another run of the job is not finished (one run per job at a time)
+ * 2. Claim the job for the new run (conditional on who held it)  3. Write the run as queued
+ * 4. Send its id to the queue; if that fails, the run fails at once and the job is released.
+ */
+export function makeQueueRun(deps: { jobs: JobStore; runs: RunStore; queue: JobQueue; clock: Clock }) {
+  return async (job: JobRecord, kind: RunKind, opts: QueueRunOptions): Promise<RunRecord> => {
+    if (job.activeRunId) {
+      const active = await deps.runs.get(job.activeRunId);
+      if (active && !isTerminalRunState(active.state)) throw new ConflictError('This job already has a run in progress; cancel it or wait for it to end.', 'job_running');
+    }
+    const now = deps.clock.now();
+    const id = opts.id ?? newId('run', now);
+    if (!(await deps.jobs.claim(job.id, id, job.activeRunId))) {
+      throw new ConflictError('This job was started or changed meanwhile. Reload and try again.', 'job_running');
+    }
+    const run: RunRecord = {
+      id,
+      jobId: job.id,
+      kind,
+      state: 'queued',
+      attempt: opts.retryOf ? opts.retryOf.attempt + 1 : 1,
+      retryOf: opts.retryOf?.id ?? null,
+      retriedBy: null,
+      cancelRequested: false,
+      createdAt: now.toISOString(),
+      createdBy: opts.createdBy,
+      startedAt: null,
+      endedAt: null,
+      heartbeatAt: null,
+      progress: null,
+      outcome: null,
+      failureReason: null,
+      version: 1,
+      taskRef: null,
+      logTail: [],
+      dispatchAttempts: 0,
+    };
+    if (!(await deps.runs.create(run))) {
+      await deps.jobs.release(job.id, id);
+      throw new ConflictError('This run was already queued.', 'duplicate_run');
+    }
+    try {
+      await deps.queue.enqueue(id);
+    } catch (err) {
+      await deps.runs.transition(id, ['queued'], 'failed', { endedAt: deps.clock.now().toISOString(), failureReason: 'The job queue could not be reached; nothing was started.' });
+      await deps.jobs.release(job.id, id);
+      throw new ConflictError('The job queue could not be reached; nothing was started. Try again in a minute.', 'queue_unavailable', { cause: err });
+    }
+    return run;
+  };
+}
+export type QueueRun = ReturnType<typeof makeQueueRun>;

@@ -1,0 +1,72 @@
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import * as z from 'zod';
+import { createTable, type Table } from '../../adapters/dynamodb/table.ts';
+import { createEcsTaskRunner } from '../../adapters/ecs/ecs-task-runner.ts';
+import { createKmsSecretSealer } from '../../adapters/kms/kms-secret-sealer.ts';
+import { createSqsJobQueue } from '../../adapters/sqs/sqs-job-queue.ts';
+import type { MigrationsApi } from '../../modules/migrations/migrations-api.ts';
+import type { JobQueue, TaskRunner } from '../../modules/migrations/ports.ts';
+import type { SecretSealer } from '../../modules/secrets/ports.ts';
+import { systemClock } from '../clock.ts';
+import { parseConfig, type AwsConfig } from '../config.ts';
+import { createJsonLogger, type Logger } from '../logger.ts';
+import { buildMigrationEngine, buildMigrationsApi, buildMigrationStores } from './build-migrations.ts';
+
+const notConfigured = (what: string) => () => Promise.reject(new Error(`${what} is not configured for this deployment.`));
+
+// The API never starts or stops tasks itself: that is the dispatch Lambda's job.
+const noRunner: TaskRunner = { start: notConfigured('Starting workers from the API'), stop: notConfigured('Stopping workers from the API') };
+
+/** The API Lambda's migrations: KMS seal-only (GenerateDataKey), SQS for run ids, logs in CloudWatch (not served). */
+export function composeAwsMigrationsApi(config: AwsConfig, table: Table, logger: Logger): MigrationsApi {
+  const sealer: SecretSealer = config.MIGRATION_KMS_KEY_ID ? createKmsSecretSealer(new KMSClient({}), config.MIGRATION_KMS_KEY_ID) : { seal: notConfigured('MIGRATION_KMS_KEY_ID') };
+  const queue: JobQueue = config.MIGRATION_QUEUE_URL ? createSqsJobQueue(new SQSClient({}), config.MIGRATION_QUEUE_URL) : { enqueue: notConfigured('MIGRATION_QUEUE_URL') };
+  const engine = buildMigrationEngine({ stores: buildMigrationStores(table), queue, runner: noRunner, config, clock: systemClock, logger });
+  return buildMigrationsApi({
+    stores: buildMigrationStores(table),
+    engine,
+    sealer,
+    logReader: { read: async () => undefined },
+    allowPrivateImapHosts: config.ALLOW_PRIVATE_IMAP_HOSTS,
+    clock: systemClock,
+  });
+}
+
+const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+/** The dispatch Lambda's environment (set by the migrator stack). */
+export const DispatchConfig = z.object({
+  TABLE_NAME: z.string().min(3),
+  MIGRATION_QUEUE_URL: z.string().min(1),
+  ECS_CLUSTER_ARN: z.string().min(1),
+  MIGRATOR_TASK_DEFINITION_ARN: z.string().min(1),
+  MIGRATOR_CONTAINER_NAME: z.string().min(1).default('migrator'),
+  MIGRATOR_SUBNET_IDS: csv,
+  MIGRATOR_SECURITY_GROUP_IDS: csv,
+  MIGRATOR_CAPACITY_PROVIDER: z.string().min(1).optional(),
+  MIGRATION_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(4),
+  MIGRATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  MIGRATION_RETRY_DELAY_SECONDS: z.coerce.number().min(0).max(900).default(30),
+  MIGRATION_HEARTBEAT_SECONDS: z.coerce.number().min(1).max(300).default(15),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+export type DispatchConfig = z.infer<typeof DispatchConfig>;
+
+/** The dispatch Lambda's engine: SQS (for delayed re-offers and retries) and ECS RunTask/StopTask. */
+export function composeAwsDispatcher(env: Record<string, string | undefined> = process.env) {
+  const config = parseConfig(DispatchConfig, env);
+  const logger = createJsonLogger({ level: config.LOG_LEVEL });
+  const queue = createSqsJobQueue(new SQSClient({}), config.MIGRATION_QUEUE_URL);
+  const runner = createEcsTaskRunner(new ECSClient({}), {
+    cluster: config.ECS_CLUSTER_ARN,
+    taskDefinition: config.MIGRATOR_TASK_DEFINITION_ARN,
+    containerName: config.MIGRATOR_CONTAINER_NAME,
+    subnets: config.MIGRATOR_SUBNET_IDS,
+    securityGroups: config.MIGRATOR_SECURITY_GROUP_IDS,
+    capacityProvider: config.MIGRATOR_CAPACITY_PROVIDER,
+  });
+  const engine = buildMigrationEngine({ stores: buildMigrationStores(createTable(config.TABLE_NAME)), queue, runner, config: { ...config, ALLOW_PRIVATE_IMAP_HOSTS: false }, clock: systemClock, logger });
+  return { engine, queue, logger, config };
+}

@@ -1,0 +1,116 @@
+import { createDynamoMigrationJobStore } from '../../adapters/dynamodb/dynamodb-migration-job-store.ts';
+import { createDynamoMigrationRunStore } from '../../adapters/dynamodb/dynamodb-migration-run-store.ts';
+import { createDynamoMigrationServerStore } from '../../adapters/dynamodb/dynamodb-migration-server-store.ts';
+import { createDynamoMigrationSettingsStore } from '../../adapters/dynamodb/dynamodb-migration-settings-store.ts';
+import { createDynamoMigrationSlotStore } from '../../adapters/dynamodb/dynamodb-migration-slot-store.ts';
+import type { Table } from '../../adapters/dynamodb/table.ts';
+import { createImapflowLoginTester } from '../../adapters/imap/imapflow-login-tester.ts';
+import { resolveImapTarget, STANDARD_IMAP_PORTS, type ImapTargetPolicy } from '../../adapters/imap/ssrf-guard.ts';
+import { makeCancelRun } from '../../modules/migrations/cancel-run.ts';
+import { makeDispatchRun } from '../../modules/migrations/dispatch-run.ts';
+import { makeFinishRun } from '../../modules/migrations/finish-run.ts';
+import { makeHandleWorkerGone } from '../../modules/migrations/handle-worker-gone.ts';
+import { makeManageJobs } from '../../modules/migrations/manage-jobs.ts';
+import { makeManageServers } from '../../modules/migrations/manage-servers.ts';
+import { makeMigrationSettings } from '../../modules/migrations/migration-settings.ts';
+import { makeRunReads, type MigrationsApi } from '../../modules/migrations/migrations-api.ts';
+import type { ImapTargetGuard, JobQueue, RunLogReader, RunRecord, TaskRunner } from '../../modules/migrations/ports.ts';
+import { makeQueueRun } from '../../modules/migrations/queue-run.ts';
+import { makeReconcileSlots } from '../../modules/migrations/reconcile-slots.ts';
+import { makeTestLogin } from '../../modules/migrations/test-login.ts';
+import type { SecretSealer } from '../../modules/secrets/ports.ts';
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../logger.ts';
+
+export interface MigrationConfig {
+  MIGRATION_CONCURRENCY: number;
+  MIGRATION_MAX_ATTEMPTS: number;
+  MIGRATION_RETRY_DELAY_SECONDS: number;
+  MIGRATION_HEARTBEAT_SECONDS: number;
+  ALLOW_PRIVATE_IMAP_HOSTS: boolean;
+}
+
+export const imapPolicy = (allowPrivate: boolean): ImapTargetPolicy => ({ allowPrivate, allowedPorts: allowPrivate ? 'any' : STANDARD_IMAP_PORTS });
+
+export function buildMigrationStores(table: Table) {
+  return {
+    servers: createDynamoMigrationServerStore(table),
+    jobs: createDynamoMigrationJobStore(table),
+    runs: createDynamoMigrationRunStore(table),
+    slots: createDynamoMigrationSlotStore(table),
+    settings: createDynamoMigrationSettingsStore(table),
+  };
+}
+export type MigrationStores = ReturnType<typeof buildMigrationStores>;
+
+/** At save time only the address rule applies; a name that does not resolve yet is allowed. */
+function saveTimeGuard(policy: ImapTargetPolicy): ImapTargetGuard {
+  return {
+    async check(host, port) {
+      const r = await resolveImapTarget(host, port, policy);
+      return r.ok || r.reason === 'dns' ? { ok: true } : { ok: false, message: r.message };
+    },
+  };
+}
+
+/** The engine: queue → dispatcher → runner, and what happens when a worker goes away. Used by the API side too (queueRun). */
+export function buildMigrationEngine(opts: { stores: MigrationStores; queue: JobQueue; runner: TaskRunner; config: MigrationConfig; clock: Clock; logger: Logger }) {
+  const { stores, clock, config } = opts;
+  const finishRun = makeFinishRun({ runs: stores.runs, jobs: stores.jobs, slots: stores.slots, clock });
+  const queueRun = makeQueueRun({ jobs: stores.jobs, runs: stores.runs, queue: opts.queue, clock });
+  const handleWorkerGone = makeHandleWorkerGone({ runs: stores.runs, jobs: stores.jobs, slots: stores.slots, finishRun, queueRun, maxAttempts: config.MIGRATION_MAX_ATTEMPTS, logger: opts.logger });
+  const settings = makeMigrationSettings({ store: stores.settings, slots: stores.slots, defaultConcurrency: config.MIGRATION_CONCURRENCY });
+  const heartbeatMs = config.MIGRATION_HEARTBEAT_SECONDS * 1000;
+  const reconcile = makeReconcileSlots({
+    slots: stores.slots,
+    runs: stores.runs,
+    runner: opts.runner,
+    handleWorkerGone,
+    clock,
+    policy: { heartbeatStaleMs: heartbeatMs * 6, startTimeoutMs: Math.max(heartbeatMs * 20, 10 * 60_000), queuedHoldMs: 5 * 60_000 },
+  });
+  const dispatch = makeDispatchRun({ runs: stores.runs, slots: stores.slots, runner: opts.runner, finishRun, concurrency: settings.concurrency, reconcile, clock, logger: opts.logger, retryDelaySeconds: config.MIGRATION_RETRY_DELAY_SECONDS });
+  return { finishRun, queueRun, handleWorkerGone, settings, reconcile, dispatch };
+}
+export type MigrationEngine = ReturnType<typeof buildMigrationEngine>;
+
+/** The API's migrations facade: it can seal (never open), queue runs and ask workers to stop. */
+export function buildMigrationsApi(opts: {
+  stores: MigrationStores;
+  engine: Pick<MigrationEngine, 'finishRun' | 'queueRun' | 'settings'>;
+  sealer: SecretSealer;
+  logReader: RunLogReader;
+  allowPrivateImapHosts: boolean;
+  clock: Clock;
+  signalWorker?: (run: RunRecord) => Promise<void>;
+}): MigrationsApi {
+  const { stores, clock } = opts;
+  const policy = imapPolicy(opts.allowPrivateImapHosts);
+  const reads = makeRunReads({ runs: stores.runs, logReader: opts.logReader });
+  return {
+    servers: makeManageServers({ servers: stores.servers, jobs: stores.jobs, guard: saveTimeGuard(policy), clock }),
+    testLogin: makeTestLogin({ servers: stores.servers, tester: createImapflowLoginTester({ policy }) }),
+    jobs: makeManageJobs({ jobs: stores.jobs, runs: stores.runs, servers: stores.servers, sealer: opts.sealer, queueRun: opts.engine.queueRun, clock }),
+    cancelRun: makeCancelRun({ runs: stores.runs, finishRun: opts.engine.finishRun, clock, signalWorker: opts.signalWorker }),
+    ...reads,
+    settings: opts.engine.settings,
+  };
+}
+
+/**
+ * For roots that do not run migrations (e.g. the scheduled Lambda): reads work, anything that would seal,
+ * queue or start refuses with a clear error.
+ */
+export function buildReadOnlyMigrationsApi(table: Table, clock: Clock, logger: Logger): MigrationsApi {
+  const refuse = () => Promise.reject(new Error('Migrations are not configured in this runtime.'));
+  const stores = buildMigrationStores(table);
+  const engine = buildMigrationEngine({
+    stores,
+    queue: { enqueue: refuse },
+    runner: { start: refuse, stop: refuse },
+    config: { MIGRATION_CONCURRENCY: 4, MIGRATION_MAX_ATTEMPTS: 3, MIGRATION_RETRY_DELAY_SECONDS: 15, MIGRATION_HEARTBEAT_SECONDS: 15, ALLOW_PRIVATE_IMAP_HOSTS: false },
+    clock,
+    logger,
+  });
+  return buildMigrationsApi({ stores, engine, sealer: { seal: refuse }, logReader: { read: async () => undefined }, allowPrivateImapHosts: false, clock });
+}

@@ -1,0 +1,78 @@
+import { join, resolve } from 'node:path';
+import type { Table } from '../../adapters/dynamodb/table.ts';
+import { createLocalJobQueue } from '../../adapters/local-queue/local-job-queue.ts';
+import { createLocalSecretSealer } from '../../adapters/local-secret-box/local-secret-box.ts';
+import { createLocalRunLogReader } from '../../adapters/local-task-runner/local-run-log-reader.ts';
+import { createLocalTaskRunner } from '../../adapters/local-task-runner/local-task-runner.ts';
+import type { LocalConfig } from '../config.ts';
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../logger.ts';
+import { buildMigrationEngine, buildMigrationsApi, buildMigrationStores } from './build-migrations.ts';
+
+// functions/src/platform/composition → the repository root, where `tsx` and the worker entry live.
+const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..', '..');
+
+/**
+ * Migrations on one machine: the in-process queue feeds the dispatcher, which starts the worker as a child
+ * process against the same dynalite; credentials are sealed under DATA_DIR/master.key (the worker opens them).
+ */
+export function composeLocalMigrations(opts: { config: LocalConfig; table: Table; dynamoEndpoint: string; logger: Logger; clock: Clock; workerEnv?: Record<string, string> }) {
+  const { config } = opts;
+  const dataDir = resolve(config.DATA_DIR);
+  const masterKeyFile = resolve(config.MASTER_KEY_FILE ?? join(dataDir, 'master.key'));
+  const logDir = join(dataDir, 'logs');
+  const stores = buildMigrationStores(opts.table);
+  const queue = createLocalJobQueue({ logger: opts.logger });
+  let onExit: (runId: string, exit: { code: number | null; signal: string | null }) => void = () => {};
+  const runner = createLocalTaskRunner({
+    entry: resolve(REPO_ROOT, config.MIGRATOR_ENTRY),
+    cwd: REPO_ROOT,
+    logger: opts.logger,
+    onExit: (runId, exit) => onExit(runId, exit),
+    env: {
+      TABLE_NAME: opts.table.name,
+      DYNAMODB_ENDPOINT: opts.dynamoEndpoint,
+      MASTER_KEY_FILE: masterKeyFile,
+      LOG_DIR: logDir,
+      WORK_DIR: join(dataDir, 'work'),
+      IMAPSYNC_COMMAND: config.IMAPSYNC_COMMAND,
+      ALLOW_PRIVATE_IMAP_HOSTS: String(config.ALLOW_PRIVATE_IMAP_HOSTS),
+      MIGRATION_HEARTBEAT_SECONDS: String(config.MIGRATION_HEARTBEAT_SECONDS),
+      LOG_LEVEL: config.LOG_LEVEL,
+      ...opts.workerEnv,
+    },
+  });
+  const engine = buildMigrationEngine({ stores, queue, runner, config, clock: opts.clock, logger: opts.logger });
+  onExit = (runId, exit) => {
+    void engine.handleWorkerGone(runId, `The worker process exited (${exit.signal ?? `code ${exit.code}`}) before recording an end.`).catch((err: unknown) => opts.logger.error('worker exit not handled', { runId, error: err }));
+  };
+  queue.consume(async (runId) => {
+    const out = await engine.dispatch(runId);
+    if (out.action !== 'started') opts.logger.debug('migration dispatch', { runId, ...out });
+    return out.action === 'retry' ? { retryAfterSeconds: out.delaySeconds } : undefined;
+  });
+  const api = buildMigrationsApi({
+    stores,
+    engine,
+    sealer: createLocalSecretSealer(masterKeyFile),
+    logReader: createLocalRunLogReader(logDir),
+    allowPrivateImapHosts: config.ALLOW_PRIVATE_IMAP_HOSTS,
+    clock: opts.clock,
+    // Locally the cancel also reaches the worker at once (SIGTERM → graceful imapsync stop); it then sees cancelRequested.
+    signalWorker: async (run) => {
+      if (run.taskRef) await runner.stop(run.taskRef, 'cancel requested');
+    },
+  });
+  return {
+    api,
+    engine,
+    stores,
+    queue,
+    runner,
+    async close() {
+      await queue.close();
+      await runner.close();
+    },
+  };
+}
+export type LocalMigrations = ReturnType<typeof composeLocalMigrations>;

@@ -1,0 +1,164 @@
+import { isTerminalRunState } from '@app/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Table } from '../../src/adapters/dynamodb/table.ts';
+import type { JobQueue, TaskRunner } from '../../src/modules/migrations/ports.ts';
+import type { MigrationEngine, MigrationStores } from '../../src/platform/composition/build-migrations.ts';
+import { dispatcher, makeJob, sleep, startStore, waitFor } from './engine-fixture.ts';
+
+/**
+ * A fake TaskRunner whose "workers" follow the real protocol against the real store: starting → running by
+ * conditional write, a short random run, then the end through finishRun, then "process exit" → handleWorkerGone.
+ * It records how many workers are alive at once. Some workers crash (exit without recording an end).
+ */
+class FakeFleet implements TaskRunner {
+  alive = new Set<string>();
+  maxAlive = 0;
+  starts = new Map<string, number>();
+  failNextStarts = 0;
+  crash = new Set<string>();
+  work = new Set<Promise<void>>();
+  constructor(
+    private stores: MigrationStores,
+    private engine: () => MigrationEngine,
+  ) {}
+  async start(runId: string) {
+    if (this.failNextStarts > 0) {
+      this.failNextStarts--;
+      throw new Error('Capacity is unavailable at this time');
+    }
+    this.starts.set(runId, (this.starts.get(runId) ?? 0) + 1);
+    if (this.alive.has(runId)) return { taskRef: `fake:${runId}` }; // clientToken: same task
+    this.alive.add(runId);
+    this.maxAlive = Math.max(this.maxAlive, this.alive.size);
+    const w = this.simulate(runId);
+    this.work.add(w);
+    void w.finally(() => this.work.delete(w));
+    return { taskRef: `fake:${runId}` };
+  }
+  async stop() {}
+  private async simulate(runId: string) {
+    await sleep(5 + Math.random() * 20);
+    const run = await this.stores.runs.transition(runId, ['starting'], 'running', { heartbeatAt: new Date().toISOString() });
+    await sleep(80 + Math.random() * 60);
+    // A worker counts as running until it records its end; the slot is given back only after that write
+    // (a crashed worker: until the engine learns it is gone).
+    if (run && !this.crash.has(runId.replace(/-a\d+$/, ''))) {
+      const outcome = Math.random() < 0.8 ? 'succeeded' : 'failed';
+      this.alive.delete(runId);
+      await this.engine().finishRun(run, outcome, ['running'], { failureReason: outcome === 'failed' ? 'simulated failure' : null });
+    }
+    this.alive.delete(runId);
+    await this.engine().handleWorkerGone(runId, 'The worker process exited before recording an end.');
+  }
+}
+
+describe('dispatcher (QM-1, concurrency limit)', () => {
+  let store: Awaited<ReturnType<typeof startStore>>;
+  beforeAll(async () => {
+    store = await startStore();
+  });
+  afterAll(() => store.close());
+
+  it('20 runs, limit 3, duplicate deliveries to two dispatchers, crashed workers: never more than 3 alive, all end, no slot leaked', async () => {
+    const { stores, table } = store;
+    await stores.settings.save({ concurrency: 3, version: 1 }, 0);
+    const box: { engine?: MigrationEngine } = {};
+    const fleet = new FakeFleet(stores, () => box.engine!);
+    // Every enqueue is delivered twice: once to each dispatcher.
+    const queues: JobQueue[] = [];
+    const both: JobQueue = { enqueue: async (id, d) => void (await Promise.all(queues.map((q) => q.enqueue(id, d)))) };
+    const a = dispatcher(table as Table, fleet, (q) => (queues.push(q), both));
+    const b = dispatcher(table as Table, fleet, (q) => (queues.push(q), both));
+    box.engine = a.engine;
+
+    const jobs = await Promise.all(Array.from({ length: 20 }, () => makeJob(stores)));
+    fleet.failNextStarts = 2;
+    const firstRuns = [];
+    for (const [i, job] of jobs.entries()) {
+      const run = await a.engine.queueRun(job, i % 4 === 0 ? 'dry' : 'full', { createdBy: 'test' });
+      if (i === 3 || i === 11) fleet.crash.add(run.id);
+      firstRuns.push(run);
+    }
+
+    const ended = await waitFor(
+      'every job to come to rest',
+      async () => {
+        const all = await Promise.all(jobs.map(async (j) => stores.runs.listForJob(j.id)));
+        // Every run ended, and every retry that was promised exists (and so has ended too).
+        const done = all.every((runs) => runs.length > 0 && runs.every((r) => isTerminalRunState(r.state) && (r.state !== 'interrupted' || r.attempt >= 3 || r.retriedBy) && (!r.retriedBy || runs.some((x) => x.id === r.retriedBy))));
+        return done && all;
+      },
+      30_000,
+    );
+    await Promise.all([a.queue.idle(), b.queue.idle(), ...fleet.work]);
+
+    expect(fleet.maxAlive).toBeLessThanOrEqual(3);
+    // The limit was actually contested, not just respected by luck: some deliveries found every slot busy.
+    expect([...a.outcomes, ...b.outcomes].filter((o) => o.includes('slots are busy')).length).toBeGreaterThan(0);
+    expect(await stores.slots.holders()).toEqual([]);
+    // Each first run reached an end; crashed ones were interrupted and retried automatically.
+    for (const first of firstRuns) {
+      const r = (await stores.runs.get(first.id))!;
+      expect(isTerminalRunState(r.state)).toBe(true);
+      if (fleet.crash.has(first.id)) {
+        expect(r.state).toBe('interrupted');
+        expect(r.retriedBy).toBe(`${first.id}-a2`);
+      }
+    }
+    // Duplicate deliveries never started a worker twice for one run.
+    const total = ended.flat();
+    for (const r of total) if (r.state !== 'queued') expect(fleet.starts.get(r.id) ?? 0).toBeLessThanOrEqual(1);
+    // No job is left holding a finished run.
+    for (const j of jobs) expect((await stores.jobs.get(j.id))!.activeRunId).toBeNull();
+    await Promise.all([a.queue.close(), b.queue.close()]);
+  });
+
+  it('a lower limit applies at the next dispatch, without a restart', async () => {
+    const { stores, table } = store;
+    const current = (await stores.settings.get())!;
+    await stores.settings.save({ concurrency: 1, version: current.version + 1 }, current.version);
+    const box: { engine?: MigrationEngine } = {};
+    const fleet = new FakeFleet(stores, () => box.engine!);
+    const d = dispatcher(table as Table, fleet);
+    box.engine = d.engine;
+    const jobs = await Promise.all(Array.from({ length: 5 }, () => makeJob(stores)));
+    const runs = await Promise.all(jobs.map((j) => d.engine.queueRun(j, 'full', { createdBy: 'test' })));
+    await waitFor('all five to end', async () => (await Promise.all(runs.map((r) => stores.runs.get(r.id)))).every((r) => r && isTerminalRunState(r.state)));
+    await Promise.all([d.queue.idle(), ...fleet.work]);
+    expect(fleet.maxAlive).toBe(1);
+    expect(await stores.slots.holders()).toEqual([]);
+    await d.queue.close();
+  });
+
+  it('gives back a slot leaked by a dead worker when all slots look busy (reconciler)', async () => {
+    const { stores, table } = store;
+    const current = (await stores.settings.get())!;
+    await stores.settings.save({ concurrency: 1, version: current.version + 1 }, current.version);
+    // A run that "started" long ago and never sent a heartbeat, holding the only slot.
+    const job = await makeJob(stores);
+    const box: { engine?: MigrationEngine } = {};
+    const fleet = new FakeFleet(stores, () => box.engine!);
+    // Dispatch is driven by hand here: the queue only records.
+    const sent: string[] = [];
+    const d = dispatcher(table as Table, fleet, () => ({ enqueue: async (id) => void sent.push(id) }));
+    box.engine = d.engine;
+    const stale = await d.engine.queueRun(job, 'full', { createdBy: 'test' });
+    expect(await stores.slots.take(stale.id, 1, new Date())).toBe('taken');
+    const old = new Date(Date.now() - 3600_000).toISOString();
+    await stores.runs.transition(stale.id, ['queued'], 'running', { startedAt: old, heartbeatAt: old });
+
+    const other = await d.engine.queueRun(await makeJob(stores), 'full', { createdBy: 'test' });
+    const out = await d.engine.dispatch(other.id);
+    expect(out.action).toBe('started');
+    const gone = (await stores.runs.get(stale.id))!;
+    expect(gone.state).toBe('interrupted');
+    expect(gone.failureReason).toMatch(/heartbeat/);
+    // …and it was retried automatically (attempt 2), queued behind the limit.
+    expect(gone.retriedBy).toBe(`${stale.id}-a2`);
+    expect((await stores.runs.get(`${stale.id}-a2`))!.state).toBe('queued');
+    expect(sent).toContain(`${stale.id}-a2`);
+    await waitFor('the started run to end', async () => (await stores.slots.holders()).length === 0);
+    await Promise.all([...fleet.work]);
+    await d.queue.close();
+  });
+});

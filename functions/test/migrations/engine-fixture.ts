@@ -1,0 +1,62 @@
+import { startLocalDynamo } from '../../src/adapters/dynamodb/local-dynalite.ts';
+import type { Table } from '../../src/adapters/dynamodb/table.ts';
+import { createLocalJobQueue, type LocalJobQueue } from '../../src/adapters/local-queue/local-job-queue.ts';
+import type { JobQueue, JobRecord, TaskRunner } from '../../src/modules/migrations/ports.ts';
+import { systemClock } from '../../src/platform/clock.ts';
+import { buildMigrationEngine, buildMigrationStores, type MigrationEngine, type MigrationStores } from '../../src/platform/composition/build-migrations.ts';
+import { createJsonLogger } from '../../src/platform/logger.ts';
+
+export const quietLogger = createJsonLogger({ level: 'silent' });
+
+export const testConfig = { MIGRATION_CONCURRENCY: 3, MIGRATION_MAX_ATTEMPTS: 3, MIGRATION_RETRY_DELAY_SECONDS: 0.02, MIGRATION_HEARTBEAT_SECONDS: 15, ALLOW_PRIVATE_IMAP_HOSTS: true };
+
+export async function startStore() {
+  const dynamo = await startLocalDynamo({ tableName: 'migrations-test' });
+  return { ...dynamo, stores: buildMigrationStores(dynamo.table) };
+}
+
+/** A dispatcher of its own (queue + engine) over a shared table, as a second Lambda would be. */
+export function dispatcher(table: Table, runner: TaskRunner, queueFor: (q: LocalJobQueue) => JobQueue = (q) => q): { engine: MigrationEngine; queue: LocalJobQueue; outcomes: string[] } {
+  const queue = createLocalJobQueue({ logger: quietLogger, consumers: 2, redeliverAfterMs: 20 });
+  const engine = buildMigrationEngine({ stores: buildMigrationStores(table), queue: queueFor(queue), runner, config: testConfig, clock: systemClock, logger: quietLogger });
+  const outcomes: string[] = [];
+  queue.consume(async (runId) => {
+    const out = await engine.dispatch(runId);
+    outcomes.push(`${out.action}: ${'why' in out ? out.why : ''}`);
+    return out.action === 'retry' ? { retryAfterSeconds: out.delaySeconds } : undefined;
+  });
+  return { engine, queue, outcomes };
+}
+
+let n = 0;
+/** A job record with placeholder sealed blobs (the engine never opens them). */
+export async function makeJob(stores: MigrationStores, name = `job ${++n}`): Promise<JobRecord> {
+  const now = new Date().toISOString();
+  const job: JobRecord = {
+    id: `job_${Date.now().toString(36)}${(++n).toString().padStart(8, '0')}`,
+    name,
+    source: { serverId: 'srv_x', user: 'a', sealedPassword: 'v1:local:x:y' },
+    dest: { serverId: 'srv_y', user: 'b', sealedPassword: 'v1:local:x:y' },
+    options: { includeFolders: [], excludeFolders: [], maxSizeBytes: null },
+    createdAt: now,
+    createdBy: 'test',
+    updatedAt: now,
+    version: 1,
+    latestRunId: null,
+    activeRunId: null,
+  };
+  await stores.jobs.create(job);
+  return job;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
