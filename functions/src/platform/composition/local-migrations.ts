@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Table } from '../../adapters/dynamodb/table.ts';
 import { createLocalJobQueue } from '../../adapters/local-queue/local-job-queue.ts';
@@ -21,6 +22,7 @@ export function composeLocalMigrations(opts: { config: LocalConfig; table: Table
   const dataDir = resolve(config.DATA_DIR);
   const masterKeyFile = resolve(config.MASTER_KEY_FILE ?? join(dataDir, 'master.key'));
   const logDir = join(dataDir, 'logs');
+  const workDir = join(dataDir, 'work');
   const stores = buildMigrationStores(opts.table);
   const queue = createLocalJobQueue({ logger: opts.logger });
   let onExit: (runId: string, exit: { code: number | null; signal: string | null }) => void = () => {};
@@ -34,7 +36,7 @@ export function composeLocalMigrations(opts: { config: LocalConfig; table: Table
       DYNAMODB_ENDPOINT: opts.dynamoEndpoint,
       MASTER_KEY_FILE: masterKeyFile,
       LOG_DIR: logDir,
-      WORK_DIR: join(dataDir, 'work'),
+      WORK_DIR: workDir,
       IMAPSYNC_COMMAND: config.IMAPSYNC_COMMAND,
       ALLOW_PRIVATE_IMAP_HOSTS: String(config.ALLOW_PRIVATE_IMAP_HOSTS),
       MIGRATION_HEARTBEAT_SECONDS: String(config.MIGRATION_HEARTBEAT_SECONDS),
@@ -44,6 +46,8 @@ export function composeLocalMigrations(opts: { config: LocalConfig; table: Table
   });
   const engine = buildMigrationEngine({ stores, queue, runner, config, clock: opts.clock, logger: opts.logger });
   onExit = (runId, exit) => {
+    // A killed worker could not remove its passfiles; nothing of the run's private directory may outlive it.
+    rmSync(join(workDir, runId), { recursive: true, force: true });
     void engine.handleWorkerGone(runId, `The worker process exited (${exit.signal ?? `code ${exit.code}`}) before recording an end.`).catch((err: unknown) => opts.logger.error('worker exit not handled', { runId, error: err }));
   };
   queue.consume(async (runId) => {
@@ -67,6 +71,9 @@ export function composeLocalMigrations(opts: { config: LocalConfig; table: Table
     api,
     engine,
     stores,
+    table: opts.table,
+    workDir,
+    logDir,
     queue,
     runner,
     async close() {
