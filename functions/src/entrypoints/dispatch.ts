@@ -1,0 +1,82 @@
+import * as z from 'zod';
+import type { DispatchOutcome } from '../modules/migrations/dispatch-run.ts';
+import { ID_PATTERN } from '../modules/migrations/ids.ts';
+import type { JobQueue } from '../modules/migrations/ports.ts';
+import type { Logger } from '../platform/logger.ts';
+
+/** An SQS batch from the migration-jobs queue: each body is a run id and nothing else. */
+const SqsEvent = z.object({ Records: z.array(z.object({ messageId: z.string(), body: z.string() })) });
+
+/** EventBridge "ECS Task State Change" for our worker tasks; only STOPPED matters here. */
+const TaskStateChange = z.object({
+  'detail-type': z.literal('ECS Task State Change'),
+  detail: z.object({
+    lastStatus: z.string(),
+    taskArn: z.string().optional(),
+    stopCode: z.string().optional(),
+    stoppedReason: z.string().optional(),
+    overrides: z.object({ containerOverrides: z.array(z.object({ environment: z.array(z.object({ name: z.string(), value: z.string() })).optional() })).optional() }).optional(),
+  }),
+});
+
+export interface DispatchDeps {
+  dispatch: (runId: string) => Promise<DispatchOutcome>;
+  handleWorkerGone: (runId: string, reason: string) => Promise<unknown>;
+  queue: JobQueue;
+  logger: Logger;
+}
+
+/**
+ * The "dispatch" Lambda, fed by two sources:
+ * - SQS: each message is one dispatch attempt. "All slots busy" sends the id back with a delay and acks the
+ *   message (so waiting never counts towards the DLQ); an error reports only that message as failed
+ *   (ReportBatchItemFailures); a body that is not a run id is logged and dropped.
+ * - ECS task stopped: the run's slot comes back, and a run whose worker never recorded an end becomes
+ *   interrupted (and is retried automatically within the limit).
+ */
+export function makeDispatchHandler(deps: DispatchDeps) {
+  return async (event: unknown): Promise<{ batchItemFailures: { itemIdentifier: string }[] } | { handled: string }> => {
+    const sqs = SqsEvent.safeParse(event);
+    if (sqs.success) {
+      const batchItemFailures: { itemIdentifier: string }[] = [];
+      for (const record of sqs.data.Records) {
+        const runId = record.body.trim();
+        if (!ID_PATTERN.test(runId) || !runId.startsWith('run_')) {
+          deps.logger.warn('migration message dropped: not a run id', { messageId: record.messageId });
+          continue;
+        }
+        try {
+          const out = await deps.dispatch(runId);
+          if (out.action === 'retry') await deps.queue.enqueue(runId, out.delaySeconds);
+          deps.logger.info('migration dispatch', { runId, ...out });
+        } catch (err) {
+          deps.logger.error('migration dispatch failed', { runId, error: err });
+          batchItemFailures.push({ itemIdentifier: record.messageId });
+        }
+      }
+      return { batchItemFailures };
+    }
+    const stopped = TaskStateChange.safeParse(event);
+    if (stopped.success && stopped.data.detail.lastStatus === 'STOPPED') {
+      const d = stopped.data.detail;
+      const runId = d.overrides?.containerOverrides?.flatMap((o) => o.environment ?? []).find((e) => e.name === 'RUN_ID')?.value;
+      if (!runId || !ID_PATTERN.test(runId)) return { handled: 'not a migration task' };
+      await deps.handleWorkerGone(runId, `The worker task stopped (${d.stopCode ?? 'unknown'}: ${(d.stoppedReason ?? 'no reason given').slice(0, 200)}).`);
+      return { handled: `task of ${runId} stopped` };
+    }
+    deps.logger.warn('dispatch event ignored: not one we know');
+    return { handled: 'ignored' };
+  };
+}
+
+let handle: ReturnType<typeof makeDispatchHandler> | undefined;
+
+/** Lambda entry (SQS event source and the EventBridge "task stopped" rule); composed once per cold start. */
+export const handler = async (event: unknown) => {
+  if (!handle) {
+    const { composeAwsDispatcher } = await import('../platform/composition/aws-migrations.ts');
+    const { engine, queue, logger } = composeAwsDispatcher();
+    handle = makeDispatchHandler({ dispatch: engine.dispatch, handleWorkerGone: engine.handleWorkerGone, queue, logger });
+  }
+  return handle(event);
+};
