@@ -143,7 +143,7 @@ describe('migrations through the HTTP API, the local runner and the real worker'
     expect(interrupted.failureReason).toMatch(/worker process exited/);
     // The killed run's private directory (passfiles included) is gone.
     expect(existsSync(join(t.runtime.migrations.workDir, first.id))).toBe(false);
-    const retryId = await waitFor('the automatic retry', async () => (await run(first.id)).retriedBy);
+    const retryId = await waitFor('the automatic retry', async () => (await run(first.id)).retriedBy ?? undefined);
     const retry = await untilEnded(retryId);
     expect(retry).toMatchObject({ state: 'succeeded', attempt: 2, retryOf: first.id, createdBy: 'automatic retry' });
     expect(retry.outcome!.stats!.skipped).toBeGreaterThanOrEqual(copiedBefore);
