@@ -25,6 +25,14 @@
  * - pending action by id ......... GetItem  pk=PACTIONID#<id>         sk=ID   (→ kind, target)
  * - pending/executing actions .... Query    gsi1 gsi1pk=PENDING       gsi1sk <= <executeAt>#<id> (due ones)
  * - finished actions, newest ..... Query    gsi1 gsi1pk=PENDING#DONE  (gsi1sk=<finishedAt>#<id>)
+ * - IMAP server profile .......... GetItem  pk=MIGSERVER#<id>         sk=SERVER
+ * - all server profiles .......... Query    gsi1 gsi1pk=MIGSERVERS    (gsi1sk=<name>#<id>)
+ * - migration job (sealed creds) . GetItem  pk=MIGJOB#<id>            sk=JOB   (activeRunId: the run holding it)
+ * - all jobs, newest first ....... Query    gsi1 gsi1pk=MIGJOBS       (gsi1sk=<createdAt>#<id>)
+ * - migration run ................ GetItem  pk=MIGRUN#<id>            sk=RUN   (state transitions: conditional on state)
+ * - runs of a job, newest first .. Query    gsi1 gsi1pk=MIGJOBRUNS#<jobId> (gsi1sk=<createdAt>#<runId>)
+ * - concurrency slots ............ GetItem  pk=MIGSLOTS               sk=SLOTS (count + holders map, one conditional update per take/release)
+ * - migration settings ........... GetItem  pk=SETTINGS               sk=MIGRATIONS
  */
 export const tableDefinition = {
   partitionKey: 'pk',
