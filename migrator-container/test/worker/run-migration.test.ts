@@ -1,0 +1,139 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalDynamo } from '@app/functions/adapters/dynamodb/local-dynalite';
+import { resolveImapTarget } from '@app/functions/adapters/imap/ssrf-guard';
+import { createLocalSecretOpener, createLocalSecretSealer } from '@app/functions/adapters/local-secret-box/local-secret-box';
+import { makeFinishRun } from '@app/functions/modules/migrations/finish-run';
+import { makeHandleWorkerGone } from '@app/functions/modules/migrations/handle-worker-gone';
+import { SEALED_KIND, type JobRecord, type RunRecord } from '@app/functions/modules/migrations/ports';
+import { makeQueueRun } from '@app/functions/modules/migrations/queue-run';
+import { systemClock } from '@app/functions/platform/clock';
+import { buildMigrationStores } from '@app/functions/platform/composition/build-migrations';
+import { createJsonLogger } from '@app/functions/platform/logger';
+import type { LogSink } from '../../src/adapters/file-log-sink.ts';
+import { runImapsync } from '../../src/imapsync/run-imapsync.ts';
+import { makeRunMigration } from '../../src/run-migration.ts';
+import { STAND_IN } from '../stand-in-path.ts';
+
+const logger = createJsonLogger({ level: 'silent' });
+let seq = 0;
+
+describe('worker: makeRunMigration against dynalite and the imapsync stand-in', () => {
+  let dynamo: Awaited<ReturnType<typeof startLocalDynamo>>;
+  let stores: ReturnType<typeof buildMigrationStores>;
+  let dir: string;
+  let keyFile: string;
+  const lines: string[] = [];
+  const log: LogSink = { line: (l) => void lines.push(l), close: () => {} };
+
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo({ tableName: 'worker-test' });
+    stores = buildMigrationStores(dynamo.table);
+    dir = mkdtempSync(join(tmpdir(), 'worker-test-'));
+    keyFile = join(dir, 'master.key');
+    const now = new Date().toISOString();
+    for (const id of ['srv_source0001', 'srv_dest000001']) await stores.servers.create({ id, name: id, host: '127.0.0.1', port: 1143, tls: 'none', verifyCert: false, notes: '', createdAt: now, updatedAt: now, version: 1 });
+  });
+  afterAll(async () => {
+    await dynamo.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const finishRun = () => makeFinishRun({ ...stores, clock: systemClock });
+  const worker = (env: Record<string, string>) =>
+    makeRunMigration({
+      ...stores,
+      opener: createLocalSecretOpener(keyFile),
+      finishRun: finishRun(),
+      resolveTarget: (h, p) => resolveImapTarget(h, p, { allowPrivate: true, allowedPorts: 'any' }),
+      runImapsync,
+      imapsyncCommand: STAND_IN,
+      imapsyncEnv: { IMAPSYNC_STANDIN_ARGV_LOG: join(dir, `argv-${seq}.json`), ...env },
+      workDir: join(dir, 'work', String(++seq)),
+      log,
+      logger,
+      now: () => new Date(),
+      heartbeatMs: 200,
+      progressIntervalMs: 100,
+      graceMs: 2000,
+    });
+
+  /** A job with sealed passwords, and a run in `starting` holding a slot, as the dispatcher leaves it. */
+  async function prepared(): Promise<{ job: JobRecord; run: RunRecord }> {
+    const id = `job_worker${String(++seq).padStart(8, '0')}`;
+    const sealer = createLocalSecretSealer(keyFile);
+    const now = new Date().toISOString();
+    const job: JobRecord = {
+      id,
+      name: id,
+      source: { serverId: 'srv_source0001', user: 'alice', sealedPassword: await sealer.seal('src-secret', { kind: SEALED_KIND.source, id }) },
+      dest: { serverId: 'srv_dest000001', user: 'alice', sealedPassword: await sealer.seal('dst-secret', { kind: SEALED_KIND.dest, id }) },
+      options: { includeFolders: [], excludeFolders: [], maxSizeBytes: null },
+      createdAt: now,
+      createdBy: 'test',
+      updatedAt: now,
+      version: 1,
+      latestRunId: null,
+      activeRunId: null,
+    };
+    await stores.jobs.create(job);
+    const queued = await makeQueueRun({ ...stores, queue: { enqueue: async () => {} }, clock: systemClock })(job, 'full', { createdBy: 'test' });
+    expect(await stores.slots.take(queued.id, 10, new Date())).toBe('taken');
+    const run = (await stores.runs.transition(queued.id, ['queued'], 'starting', { startedAt: now }))!;
+    return { job, run };
+  }
+
+  it('SIGTERM mid-run (Spot, StopTask): imapsync stops gracefully, the run is interrupted, slot and job released', async () => {
+    const { job, run } = await prepared();
+    const terminate = new AbortController();
+    const done = worker({ IMAPSYNC_STANDIN_FIXTURE: '01-success', IMAPSYNC_STANDIN_SPEED: '0.3' })(run.id, terminate.signal);
+    await expect.poll(async () => (await stores.runs.get(run.id))?.progress?.messagesDone ?? 0, { timeout: 20_000 }).toBeGreaterThan(0);
+    terminate.abort();
+    const { run: ended, progressWrites } = await done;
+    expect(ended).toMatchObject({ state: 'interrupted', outcome: { exitClass: 'cancelled', exitCode: 7 } });
+    expect(progressWrites).toBeGreaterThan(0);
+    expect(ended!.logTail.join('\n')).toMatch(/Exiting with return value 7/);
+    expect(await stores.slots.holders()).toEqual([]);
+    expect((await stores.jobs.get(job.id))!.activeRunId).toBeNull();
+  });
+
+  it('a cancel seen on the heartbeat ends the run as cancelled', async () => {
+    const { run } = await prepared();
+    const done = worker({ IMAPSYNC_STANDIN_FIXTURE: '01-success', IMAPSYNC_STANDIN_SPEED: '0.3' })(run.id, new AbortController().signal);
+    await expect.poll(async () => (await stores.runs.get(run.id))?.state, { timeout: 20_000 }).toBe('running');
+    await stores.runs.patch(run.id, ['running'], { cancelRequested: true });
+    expect((await done).run).toMatchObject({ state: 'cancelled', outcome: { exitClass: 'cancelled' } });
+  });
+
+  it('an authentication failure ends as failed and is never retried automatically', async () => {
+    const { run } = await prepared();
+    const { run: ended } = await worker({ IMAPSYNC_STANDIN_FIXTURE: '03-wrong-source-password', IMAPSYNC_STANDIN_SPEED: '0' })(run.id, new AbortController().signal);
+    expect(ended).toMatchObject({ state: 'failed', outcome: { exitClass: 'auth_source', exitCode: 161 } });
+    expect(ended!.failureReason).toMatch(/^Source login failed/);
+    const gone = makeHandleWorkerGone({ ...stores, finishRun: finishRun(), queueRun: makeQueueRun({ ...stores, queue: { enqueue: async () => {} }, clock: systemClock }), maxAttempts: 3, logger });
+    expect((await gone(run.id, 'exited'))!.retriedBy).toBeNull();
+  });
+
+  it('CS-2: a sealed password copied from another job does not open; the run fails closed and imapsync never starts', async () => {
+    const a = await prepared();
+    const b = await prepared();
+    await stores.jobs.replace({ ...b.job, source: { ...b.job.source, sealedPassword: a.job.source.sealedPassword } }, { version: b.job.version, activeRunId: b.run.id });
+    const argvLog = join(dir, `argv-${seq}.json`);
+    const { run: ended } = await worker({ IMAPSYNC_STANDIN_FIXTURE: '01-success', IMAPSYNC_STANDIN_SPEED: '0' })(b.run.id, new AbortController().signal);
+    expect(ended).toMatchObject({ state: 'failed', failureReason: expect.stringMatching(/could not be opened/) });
+    expect(existsSync(argvLog)).toBe(false);
+    // a's run was never started here: it is still waiting for its worker.
+    expect((await stores.runs.get(a.run.id))!.state).toBe('starting');
+    expect(lines.join('\n')).not.toContain('src-secret');
+    expect(readFileSync(keyFile).length).toBeGreaterThan(0);
+  });
+
+  it('a run that is not starting (duplicate worker, or already ended) is left alone', async () => {
+    const { run } = await prepared();
+    await stores.runs.transition(run.id, ['starting'], 'running', {});
+    const out = await worker({ IMAPSYNC_STANDIN_FIXTURE: '01-success' })(run.id, new AbortController().signal);
+    expect(out).toMatchObject({ run: { state: 'running' }, progressWrites: 0 });
+  });
+});
