@@ -15,3 +15,6 @@ export * from './schemas/user.ts';
 export * from './schemas/notification.ts';
 export * from './schemas/dns-health.ts';
 export * from './schemas/migration.ts';
+export * from './schemas/batch.ts';
+export * from './schemas/bulk-import.ts';
+export * from './schemas/campaign.ts';

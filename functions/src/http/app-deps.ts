@@ -11,6 +11,8 @@ import type { DnsHealth } from '../modules/dns-health/dns-health.ts';
 import type { MailSettingsModule } from '../modules/notifications/mail-settings.ts';
 import type { Notifier } from '../modules/notifications/notifier.ts';
 import type { MigrationsApi } from '../modules/migrations/migrations-api.ts';
+import type { Batches } from '../modules/batches/batches.ts';
+import type { Campaigns } from '../modules/campaigns/campaigns.ts';
 import type { AppContext } from './app-env.ts';
 
 /** What the Hono app needs; each composition root (AWS, local, tests) builds one. */
@@ -43,4 +45,8 @@ export interface AppDeps {
   dnsHealth: DnsHealth;
   /** IMAP servers, jobs, runs, logs and the concurrency setting (seal-only: the API never opens credentials). */
   migrations: MigrationsApi;
+  /** Batches of jobs (CSV imports, campaign launches): `create({name, origin, createdBy, rows, start})`, detail, actions, report, summary email. */
+  batches: Batches;
+  /** Credential-gathering campaigns: admin side, the public form (`public.info/submit`) and the purge sweep. */
+  campaigns: Campaigns;
 }

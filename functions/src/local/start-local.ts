@@ -79,7 +79,9 @@ export async function startLocal(config: LocalConfig, opts: { logger: Logger; cl
     // Migrations: in-process queue → dispatcher → worker child processes; closed before the store goes away.
     const migrations = composeLocalMigrations({ config, table: dynamo.table, dynamoEndpoint: dynamo.endpoint, logger: opts.logger, clock: opts.clock ?? systemClock, workerEnv: opts.migratorEnv });
     closers.push(() => migrations.close());
-    const { deps, localScheduler, background } = composeLocal({ config, table: dynamo.table, purelymail, sandbox: !config.PURELYMAIL_API_TOKEN, port, logger: opts.logger, clock: opts.clock, dnsServers, migrations: migrations.api });
+    const { deps, localScheduler, background } = composeLocal({ config, table: dynamo.table, purelymail, sandbox: !config.PURELYMAIL_API_TOKEN, port, logger: opts.logger, clock: opts.clock, dnsServers, migrations: migrations.api, campaignSealer: migrations.sealer });
+    // Batch summaries and single-job emails: the engine tells the batches module about every run end.
+    migrations.engine.onRunEnded(deps.batches.onRunEnded);
     // Pending deletions run in this process: timers re-armed from the store, overdue ones swept now and every minute.
     const pendingRunner = startPendingRunner({ scheduler: localScheduler, pendingActions: deps.pendingActions, logger: opts.logger });
     // The periodic refresh also checks credit against the thresholds (one email per crossing).

@@ -163,6 +163,8 @@ export const Job = z.object({
   version: z.number().int(),
   /** The newest run (with its progress) or null before the first start. */
   latestRun: Run.nullable(),
+  /** The batch (CSV import or campaign) the job was created in; absent for a single job. */
+  batchId: z.string().optional(),
 });
 export type Job = z.infer<typeof Job>;
 

@@ -37,8 +37,13 @@ import { makeMailSettings } from '../../modules/notifications/mail-settings.ts';
 import { makeNotifier } from '../../modules/notifications/notifier.ts';
 import type { Mailer } from '../../modules/notifications/ports.ts';
 import { buildReadOnlyMigrationsApi } from './build-migrations.ts';
+import { buildCampaigns, type CampaignConfig } from './build-campaigns.ts';
+import type { SecretSealer } from '../../modules/secrets/ports.ts';
+import { createDynamoBatchJobReader } from '../../adapters/dynamodb/dynamodb-batch-job-reader.ts';
+import { createDynamoBatchStore } from '../../adapters/dynamodb/dynamodb-batch-store.ts';
+import { makeBatches } from '../../modules/batches/batches.ts';
 
-export interface RuntimeConfig {
+export interface RuntimeConfig extends CampaignConfig {
   SESSION_IDLE_MINUTES: number;
   SESSION_ABSOLUTE_HOURS: number;
   LOGIN_ACCOUNT_FAILURES_BEFORE_BACKOFF: number;
@@ -82,6 +87,10 @@ export function buildAppDeps(opts: {
   dnsTierBatch: number;
   /** Built by each root from its own queue, sealer and log store (see build-migrations.ts); read-only when absent. */
   migrations?: AppDeps['migrations'];
+  /** Seals campaign submissions (the same sealer as the migrations'); campaigns refuse to accept passwords without it. */
+  campaignSealer?: SecretSealer;
+  /** MIGRATION_MAX_ATTEMPTS (an interrupted run below it is retried, so its batch is not finished yet); default 3. */
+  migrationMaxAttempts?: number;
 }) {
   const { table, config, clock } = opts;
   const admins = createDynamoAdminStore(table);
@@ -183,8 +192,35 @@ export function buildAppDeps(opts: {
     mailSettings,
     dnsHealth,
     migrations: opts.migrations ?? buildReadOnlyMigrationsApi(table, clock, opts.logger),
+    batches: undefined as unknown as AppDeps['batches'],
+    campaigns: undefined as unknown as AppDeps['campaigns'],
   };
+  deps.batches = makeBatches({
+    store: createDynamoBatchStore(table),
+    reader: createDynamoBatchJobReader(table),
+    jobs: deps.migrations.jobs,
+    cancelRun: deps.migrations.cancelRun,
+    notify,
+    mailSettings,
+    clock,
+    logger: opts.logger,
+    panelUrl: opts.panelUrl,
+    maxAttempts: opts.migrationMaxAttempts ?? 3,
+  });
+  deps.campaigns = buildCampaigns({
+    table,
+    config,
+    sealer: opts.campaignSealer ?? { seal: () => Promise.reject(new Error('Sealing is not configured in this runtime.')) },
+    migrations: deps.migrations,
+    users,
+    cache,
+    refreshCache,
+    audit,
+    clock,
+    logger: opts.logger,
+    panelUrl: opts.panelUrl,
+  });
   // What the scheduled entry point (AWS) and the local timers run.
-  const background = { pendingActions, runDnsTier: dnsHealth.runTier, refreshCache, checkCredit, retryOutbox: notify.retryOutbox };
+  const background = { pendingActions, runDnsTier: dnsHealth.runTier, refreshCache, checkCredit, retryOutbox: notify.retryOutbox, purgeCampaigns: deps.campaigns.purge };
   return { deps, stores: { admins, sessions, cache, settings: settingsStore }, purelymail: opts.purelymail, dnsLookup: opts.dnsLookup, localScheduler, background };
 }

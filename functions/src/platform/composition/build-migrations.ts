@@ -56,9 +56,26 @@ function saveTimeGuard(policy: ImapTargetPolicy): ImapTargetGuard {
 /** The engine: queue → dispatcher → runner, and what happens when a worker goes away. Used by the API side too (queueRun). */
 export function buildMigrationEngine(opts: { stores: MigrationStores; queue: JobQueue; runner: TaskRunner; config: MigrationConfig; clock: Clock; logger: Logger }) {
   const { stores, clock, config } = opts;
-  const finishRun = makeFinishRun({ runs: stores.runs, jobs: stores.jobs, slots: stores.slots, clock });
+  // Run-end observers (batch summaries, single-job emails), registered by the root once notifications exist.
+  // Called after every end and again after a worker is gone (the worker ends its runs in its own process);
+  // observers are idempotent and never throw.
+  const runEndedObservers: ((runId: string) => Promise<void>)[] = [];
+  const runEnded = async (runId: string) => {
+    for (const observe of runEndedObservers) await observe(runId).catch((err: unknown) => opts.logger.error('run-end observer failed', { runId, error: (err as Error).message }));
+  };
+  const innerFinishRun = makeFinishRun({ runs: stores.runs, jobs: stores.jobs, slots: stores.slots, clock });
+  const finishRun: typeof innerFinishRun = async (run, to, from, patch) => {
+    const ended = await innerFinishRun(run, to, from, patch);
+    await runEnded(run.id);
+    return ended;
+  };
   const queueRun = makeQueueRun({ jobs: stores.jobs, runs: stores.runs, queue: opts.queue, clock });
-  const handleWorkerGone = makeHandleWorkerGone({ runs: stores.runs, jobs: stores.jobs, slots: stores.slots, finishRun, queueRun, maxAttempts: config.MIGRATION_MAX_ATTEMPTS, logger: opts.logger });
+  const innerHandleWorkerGone = makeHandleWorkerGone({ runs: stores.runs, jobs: stores.jobs, slots: stores.slots, finishRun, queueRun, maxAttempts: config.MIGRATION_MAX_ATTEMPTS, logger: opts.logger });
+  const handleWorkerGone: typeof innerHandleWorkerGone = async (runId, reason) => {
+    const final = await innerHandleWorkerGone(runId, reason);
+    await runEnded(runId);
+    return final;
+  };
   const settings = makeMigrationSettings({ store: stores.settings, slots: stores.slots, defaultConcurrency: config.MIGRATION_CONCURRENCY });
   const heartbeatMs = config.MIGRATION_HEARTBEAT_SECONDS * 1000;
   const reconcile = makeReconcileSlots({
@@ -70,7 +87,8 @@ export function buildMigrationEngine(opts: { stores: MigrationStores; queue: Job
     policy: { heartbeatStaleMs: heartbeatMs * 6, startTimeoutMs: Math.max(heartbeatMs * 20, 10 * 60_000), queuedHoldMs: 5 * 60_000 },
   });
   const dispatch = makeDispatchRun({ runs: stores.runs, slots: stores.slots, runner: opts.runner, finishRun, concurrency: settings.concurrency, reconcile, clock, logger: opts.logger, retryDelaySeconds: config.MIGRATION_RETRY_DELAY_SECONDS });
-  return { finishRun, queueRun, handleWorkerGone, settings, reconcile, dispatch };
+  const onRunEnded = (observe: (runId: string) => Promise<void>) => void runEndedObservers.push(observe);
+  return { finishRun, queueRun, handleWorkerGone, settings, reconcile, dispatch, onRunEnded };
 }
 export type MigrationEngine = ReturnType<typeof buildMigrationEngine>;
 

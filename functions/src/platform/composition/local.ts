@@ -9,6 +9,7 @@ import { buildAppDeps } from './build-app-deps.ts';
 import type { AppDeps } from '../../http/app-deps.ts';
 import { resolve } from 'node:path';
 import { createLocalMailer } from '../../adapters/local-mailer/local-mailer.ts';
+import type { SecretSealer } from '../../modules/secrets/ports.ts';
 
 /** The origins a browser on this machine may use to reach the panel. */
 export function localOrigins(config: Pick<LocalConfig, 'HOST' | 'EXTRA_ORIGINS'>, port: number): string[] {
@@ -20,7 +21,7 @@ export function localOrigins(config: Pick<LocalConfig, 'HOST' | 'EXTRA_ORIGINS'>
  * The local composition root: dynalite for the store, PurelyMail over HTTP (the sandbox or the real API),
  * the client IP from the socket (nothing sits in front of the local server, so headers are not trusted).
  */
-export function composeLocal(opts: { config: LocalConfig; table: Table; purelymail: { baseUrl: string; token: string }; sandbox: boolean; port: number; logger: Logger; clock?: Clock; dnsServers: readonly string[]; migrations: AppDeps['migrations'] }) {
+export function composeLocal(opts: { config: LocalConfig; table: Table; purelymail: { baseUrl: string; token: string }; sandbox: boolean; port: number; logger: Logger; clock?: Clock; dnsServers: readonly string[]; migrations: AppDeps['migrations']; campaignSealer?: SecretSealer }) {
   const purelymail = new PurelyMailHttpClient({ baseUrl: opts.purelymail.baseUrl, token: opts.purelymail.token, timeoutMs: opts.config.PURELYMAIL_TIMEOUT_MS });
   const outboxDir = resolve(opts.config.DATA_DIR, 'outbox');
   return buildAppDeps({
@@ -40,6 +41,8 @@ export function composeLocal(opts: { config: LocalConfig; table: Table; purelyma
     mailFrom: opts.config.MAIL_FROM,
     dnsTierBatch: opts.config.DNS_TIER_BATCH,
     migrations: opts.migrations,
+    campaignSealer: opts.campaignSealer,
+    migrationMaxAttempts: opts.config.MIGRATION_MAX_ATTEMPTS,
     clientIp: (c) => {
       try {
         return getConnInfo(c).remote.address ?? 'unknown';

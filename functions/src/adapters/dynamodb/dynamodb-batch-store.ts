@@ -1,0 +1,106 @@
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand, type BatchWriteCommandInput, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { BatchRecord, BatchStore } from '../../modules/batches/ports.ts';
+import { GSI1 } from './table-definition.ts';
+import { queryAll } from './query-all.ts';
+import { isConditionalCheckFailed, type Table } from './table.ts';
+
+const key = (id: string) => ({ pk: `MIGBATCH#${id}`, sk: 'BATCH' });
+const memberKey = (jobId: string) => ({ pk: `MIGBATCHJOB#${jobId}`, sk: 'MEMBER' });
+const KEYS = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk']);
+const toBatch = (item: Record<string, unknown>) => Object.fromEntries(Object.entries(item).filter(([k]) => !KEYS.has(k))) as unknown as BatchRecord;
+const chunks = <T>(xs: readonly T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+
+/**
+ * Batches: one item each (listed newest first through gsi1 MIGBATCHES), plus one member item per job
+ * (pk MIGBATCHJOB#<jobId>: "which batch is this job in", gsi1 BATCH#<batchId>: "the jobs of a batch").
+ */
+export function createDynamoBatchStore(table: Table): BatchStore {
+  const { doc, name: TableName } = table;
+  // BatchWrite may hand back unprocessed items under load; send them again with a short backoff.
+  const writeAll = async (requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string]) => {
+    for (const chunk of chunks(requests, 25)) {
+      let pending: typeof requests | undefined = chunk;
+      for (let attempt = 0; pending?.length; attempt++) {
+        if (attempt > 8) throw new Error('DynamoDB kept items unprocessed in a batch write.');
+        if (attempt) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+        const out: BatchWriteCommandOutput = await doc.send(new BatchWriteCommand({ RequestItems: { [TableName]: pending } }));
+        pending = out.UnprocessedItems?.[TableName];
+      }
+    }
+  };
+  const conditional = async (send: () => Promise<unknown>) => {
+    try {
+      await send();
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
+      throw err;
+    }
+  };
+  const store: BatchStore = {
+    async create(b) {
+      await doc.send(new PutCommand({ TableName, Item: { ...key(b.id), gsi1pk: 'MIGBATCHES', gsi1sk: `${b.createdAt}#${b.id}`, ...b }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    },
+    async get(id) {
+      const { Item } = await doc.send(new GetCommand({ TableName, Key: key(id), ConsistentRead: true }));
+      return Item ? toBatch(Item) : undefined;
+    },
+    async list() {
+      const items = await queryAll(doc, { TableName, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': 'MIGBATCHES' }, ScanIndexForward: false });
+      return items.map(toBatch);
+    },
+    finish(id, round, at) {
+      return conditional(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: key(id),
+            UpdateExpression: 'SET #st = :fin, finishedAt = :at, #v = #v + :one',
+            ConditionExpression: '#st = :open AND #round = :round',
+            ExpressionAttributeNames: { '#st': 'state', '#round': 'round', '#v': 'version' },
+            ExpressionAttributeValues: { ':fin': 'finished', ':open': 'open', ':round': round, ':at': at, ':one': 1 },
+          }),
+        ),
+      );
+    },
+    async reopen(id) {
+      try {
+        const out = await doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: key(id),
+            UpdateExpression: 'SET #st = :open, finishedAt = :null, #round = #round + :one, #v = #v + :one',
+            ConditionExpression: '#st = :fin',
+            ExpressionAttributeNames: { '#st': 'state', '#round': 'round', '#v': 'version' },
+            ExpressionAttributeValues: { ':fin': 'finished', ':open': 'open', ':null': null, ':one': 1 },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return (out.Attributes as BatchRecord | undefined)?.round;
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return undefined;
+        throw err;
+      }
+    },
+    async addMembers(batchId, jobIds) {
+      await writeAll(jobIds.map((jobId) => ({ PutRequest: { Item: { ...memberKey(jobId), gsi1pk: `BATCH#${batchId}`, gsi1sk: jobId, batchId, jobId } } })));
+    },
+    async batchOfJob(jobId) {
+      const { Item } = await doc.send(new GetCommand({ TableName, Key: memberKey(jobId), ConsistentRead: true }));
+      return Item ? String(Item.batchId) : undefined;
+    },
+    async memberIds(batchId) {
+      const items = await queryAll(doc, { TableName, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': `BATCH#${batchId}` }, ProjectionExpression: 'jobId' }, 200);
+      return items.map((i) => String(i.jobId));
+    },
+    async removeMember(jobId) {
+      await doc.send(new DeleteCommand({ TableName, Key: memberKey(jobId) }));
+    },
+    async delete(batchId) {
+      const ids = await store.memberIds(batchId);
+      await writeAll(ids.map((jobId) => ({ DeleteRequest: { Key: memberKey(jobId) } })));
+      await doc.send(new DeleteCommand({ TableName, Key: key(batchId) }));
+    },
+  };
+  return store;
+}

@@ -1,0 +1,71 @@
+import type { BatchDetail, BatchList, Job } from '@app/shared';
+import type { Clock } from '../../platform/clock.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { NotFoundError } from '../errors.ts';
+import type { ManageJobs } from '../migrations/manage-jobs.ts';
+import type { MailSettingsModule } from '../notifications/mail-settings.ts';
+import type { Notifier } from '../notifications/notifier.ts';
+import { makeBatchAction } from './batch-actions.ts';
+import { makeBatchFinish } from './batch-finish.ts';
+import { batchReportCsv } from './batch-report-csv.ts';
+import { countJobs, reportRow, sumProgress, toBatchView, toJob } from './batch-views.ts';
+import { makeCreateBatch } from './create-batch.ts';
+import type { BatchJobReader, BatchStore } from './ports.ts';
+
+export interface BatchesDeps {
+  store: BatchStore;
+  reader: BatchJobReader;
+  /** The jobs use cases (sealing on create, one run at a time, conditional deletes). */
+  jobs: Pick<ManageJobs, 'create' | 'start' | 'retry' | 'delete'>;
+  cancelRun: (runId: string) => Promise<unknown>;
+  notify: Pick<Notifier, 'send'>;
+  mailSettings: Pick<MailSettingsModule, 'get'>;
+  clock: Clock;
+  logger: Logger;
+  panelUrl: string;
+  maxAttempts: number;
+}
+
+/**
+ * Batches of migration jobs (CSV imports and campaign launches): create, view, act on many jobs at once,
+ * report, and one summary email when all of a batch's jobs have ended.
+ *
+ * @example
+ * const { batch, jobs } = await deps.batches.create({
+ *   name: 'Acme mailboxes', origin: 'campaign', campaignId: 'cmp_…', createdBy: 'admin@example.com',
+ *   rows: [{ source: { serverId, user: 'ann@old.example', password }, dest: { serverId: pmId, user: 'ann@example.com', password: pw2 } }],
+ *   start: 'dry',
+ * });
+ */
+export function makeBatches(deps: BatchesDeps) {
+  const load = async (batchId: string) => {
+    const batch = await deps.store.get(batchId);
+    if (!batch) throw new NotFoundError('There is no such batch.');
+    const snapshots = await deps.reader.jobs(await deps.store.memberIds(batchId));
+    const runs = new Map((await deps.reader.runs(snapshots.flatMap((j) => j.latestRunId ?? []))).map((r) => [r.id, r]));
+    const jobs: Job[] = snapshots.map((j) => toJob(batchId, j, j.latestRunId ? runs.get(j.latestRunId) : undefined)).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    return { batch, jobs };
+  };
+  const finish = makeBatchFinish({ ...deps, load });
+  return {
+    /** Seals every row's passwords, writes the jobs and their batch, and queues first runs if asked. */
+    create: makeCreateBatch(deps),
+    async list(): Promise<BatchList> {
+      return { batches: (await deps.store.list()).map(toBatchView) };
+    },
+    async detail(batchId: string): Promise<BatchDetail> {
+      const { batch, jobs } = await load(batchId);
+      return { batch: toBatchView(batch), counts: countJobs(jobs), progress: sumProgress(jobs), jobs };
+    },
+    act: makeBatchAction({ store: deps.store, load, jobs: deps.jobs, cancelRun: deps.cancelRun, checkFinished: finish.checkFinished }),
+    async reportCsv(batchId: string): Promise<{ name: string; csv: string }> {
+      const { batch, jobs } = await load(batchId);
+      return { name: batch.name, csv: batchReportCsv(toBatchView(batch), jobs.map(reportRow)) };
+    },
+    /** The engine calls this after every run end (idempotent, never throws). */
+    onRunEnded: finish.onRunEnded,
+    checkFinished: finish.checkFinished,
+  };
+}
+export type Batches = ReturnType<typeof makeBatches>;
+export type { CreateBatchInput } from './create-batch.ts';
