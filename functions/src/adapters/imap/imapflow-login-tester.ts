@@ -1,8 +1,9 @@
 import type { LoginFailureReason, TestLoginResult, TlsMode } from '@app/shared';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { isIP } from 'node:net';
 import type { ImapLoginTester } from '../../modules/migrations/ports.ts';
 import { resolveImapTarget, type ImapTargetPolicy, type LookupAll } from './ssrf-guard.ts';
+import { once } from '../../platform/once.ts';
 
 type ImapError = Error & { code?: string; authenticationFailed?: boolean; tlsFailed?: boolean; responseStatus?: string };
 
@@ -32,6 +33,13 @@ export function classifyLoginError(err: ImapError, tls: TlsMode): LoginFailureRe
 }
 
 /**
+ * imapflow (with iconv-lite, encoding-japanese and libmime: about 860 kB of the API bundle) is loaded on the
+ * first test login, not at cold start: the bundler wraps a module that is only imported dynamically in a lazy
+ * initialiser, so no request other than a test login pays for evaluating it.
+ */
+const loadImapflow = once(() => import('imapflow'));
+
+/**
  * "Test login": one real IMAP LOGIN with imapflow against the pinned, checked address, then logout.
  * The credentials live only for this call.
  */
@@ -42,6 +50,7 @@ export function createImapflowLoginTester(opts: { policy: ImapTargetPolicy; time
       const target = await resolveImapTarget(t.host, t.port, opts.policy, opts.lookup);
       if (!target.ok) return { ok: false, reason: target.reason, message: target.message };
       const host = t.host.replace(/^\[|\]$/g, '');
+      const { ImapFlow } = await loadImapflow();
       const client = new ImapFlow({
         host: target.address,
         port: t.port,

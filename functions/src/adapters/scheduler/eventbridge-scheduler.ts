@@ -1,6 +1,7 @@
-import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Scheduler } from '../../modules/pending-actions/ports.ts';
 import { ScheduledEvent, ScheduleName } from './scheduled-event.ts';
+import { once } from '../../platform/once.ts';
 
 export interface EventBridgeSchedulerOptions {
   client?: SchedulerClient;
@@ -26,11 +27,21 @@ export const atExpression = (at: Date): string => `at(${new Date(Math.ceil(at.ge
  * invokes the "scheduled" Lambda once at `at` and then deletes itself.
  */
 export function createEventBridgeScheduler(opts: EventBridgeSchedulerOptions): Scheduler {
-  const client = opts.client ?? new SchedulerClient({});
+  // The Scheduler SDK is loaded and its client built on the first schedule or cancel, not at every cold start.
+  const load = once(() =>
+    import('@aws-sdk/client-scheduler').then(({ SchedulerClient, ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException }) => ({
+      client: opts.client ?? new SchedulerClient({}),
+      ConflictException,
+      CreateScheduleCommand,
+      DeleteScheduleCommand,
+      ResourceNotFoundException,
+    })),
+  );
   const retry = opts.retry ?? { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 };
   return {
     async schedule(actionId, at) {
       const name = ScheduleName.parse(actionId);
+      const { client, ConflictException, CreateScheduleCommand } = await load();
       try {
         await client.send(
           new CreateScheduleCommand({
@@ -58,8 +69,10 @@ export function createEventBridgeScheduler(opts: EventBridgeSchedulerOptions): S
       }
     },
     async cancel(actionId) {
+      const name = ScheduleName.parse(actionId);
+      const { client, DeleteScheduleCommand, ResourceNotFoundException } = await load();
       try {
-        await client.send(new DeleteScheduleCommand({ Name: ScheduleName.parse(actionId), GroupName: opts.groupName }));
+        await client.send(new DeleteScheduleCommand({ Name: name, GroupName: opts.groupName }));
       } catch (err) {
         // Already fired (ActionAfterCompletion: DELETE) or cancelled before: the wanted outcome.
         if (!named(err, 'ResourceNotFoundException', ResourceNotFoundException)) throw err;
