@@ -1,5 +1,4 @@
 import type { LoginFailureReason, TestLoginResult, TlsMode } from '@app/shared';
-import type { ImapFlow } from 'imapflow';
 import { isIP } from 'node:net';
 import type { ImapLoginTester } from '../../modules/migrations/ports.ts';
 import { resolveImapTarget, type ImapTargetPolicy, type LookupAll } from './ssrf-guard.ts';
