@@ -35,7 +35,7 @@ describe('foundation in a browser', () => {
 
     // First-run setup through the printed one-time link.
     await page.goto(server.setupUrl!);
-    await expect.poll(() => page.getByLabel('Name').isVisible()).toBe(true);
+    await expect.poll(() => page.getByLabel('Name').isVisible(), { timeout: 15_000 }).toBe(true);
     await page.getByLabel('Name').fill('Olive Owner');
     await page.getByLabel('Email').fill(EMAIL);
     await page.getByLabel(/^Password/).fill(PASSWORD);
