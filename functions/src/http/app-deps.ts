@@ -12,6 +12,7 @@ import type { MailSettingsModule } from '../modules/notifications/mail-settings.
 import type { Notifier } from '../modules/notifications/notifier.ts';
 import type { MigrationsApi } from '../modules/migrations/migrations-api.ts';
 import type { Batches } from '../modules/batches/batches.ts';
+import type { BulkImport } from '../modules/bulk-import/bulk-import.ts';
 import type { Campaigns } from '../modules/campaigns/campaigns.ts';
 import type { AppContext } from './app-env.ts';
 
@@ -47,6 +48,8 @@ export interface AppDeps {
   migrations: MigrationsApi;
   /** Batches of jobs (CSV imports, campaign launches): `create({name, origin, createdBy, rows, start})`, detail, actions, report, summary email. */
   batches: Batches;
+  /** CSV import: template, per-line preview, all-or-nothing import into one batch. */
+  bulkImport: BulkImport;
   /** Credential-gathering campaigns: admin side, the public form (`public.info/submit`) and the purge sweep. */
   campaigns: Campaigns;
 }

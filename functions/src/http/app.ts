@@ -20,6 +20,8 @@ import { healthRoutes } from './routes/health.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { migrationRoutes } from './routes/migrations.ts';
+import { batchRoutes } from './routes/batches.ts';
+import { bulkImportRoutes, LARGE_BODY_PATHS } from './routes/bulk-import.ts';
 import { serverRoutes } from './routes/servers.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import { dnsHealthRoutes } from './routes/dns-health.ts';
@@ -39,7 +41,9 @@ export const PUBLIC_ROUTES = ['GET /api/health', 'GET /api/setup/status', 'POST 
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   app.use('/api/*', requestId(), securityHeaders(API_SECURITY_HEADERS));
-  app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: { code: 'too_large', message: 'The request is too large.' } }, 413) }));
+  const smallBodies = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: { code: 'too_large', message: 'The request is too large.' } }, 413) });
+  // The CSV import routes set their own, larger limit; everything else keeps the small one.
+  app.use('/api/*', (c, next) => (LARGE_BODY_PATHS.includes(c.req.path.replace(/\/$/, '')) ? next() : smallBodies(c, next)));
   app.use('/api/*', csrf(deps.allowedOrigins));
 
   app.route('/api/health', healthRoutes(deps));
@@ -55,6 +59,8 @@ export function createApp(deps: AppDeps) {
   priv.route('/audit', auditRoutes(deps));
   priv.route('/settings', settingsRoutes(deps));
   priv.route('/migrations/servers', serverRoutes(deps));
+  priv.route('/migrations/import', bulkImportRoutes(deps));
+  priv.route('/migrations/batches', batchRoutes(deps));
   priv.route('/migrations', migrationRoutes(deps));
   priv.route('/notifications', notificationRoutes(deps));
   priv.route('/dns-health', dnsHealthRoutes(deps));

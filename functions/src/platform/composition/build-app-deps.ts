@@ -42,6 +42,7 @@ import type { SecretSealer } from '../../modules/secrets/ports.ts';
 import { createDynamoBatchJobReader } from '../../adapters/dynamodb/dynamodb-batch-job-reader.ts';
 import { createDynamoBatchStore } from '../../adapters/dynamodb/dynamodb-batch-store.ts';
 import { makeBatches } from '../../modules/batches/batches.ts';
+import { makeBulkImport } from '../../modules/bulk-import/bulk-import.ts';
 
 export interface RuntimeConfig extends CampaignConfig {
   SESSION_IDLE_MINUTES: number;
@@ -193,6 +194,7 @@ export function buildAppDeps(opts: {
     dnsHealth,
     migrations: opts.migrations ?? buildReadOnlyMigrationsApi(table, clock, opts.logger),
     batches: undefined as unknown as AppDeps['batches'],
+    bulkImport: undefined as unknown as AppDeps['bulkImport'],
     campaigns: undefined as unknown as AppDeps['campaigns'],
   };
   deps.batches = makeBatches({
@@ -207,6 +209,7 @@ export function buildAppDeps(opts: {
     panelUrl: opts.panelUrl,
     maxAttempts: opts.migrationMaxAttempts ?? 3,
   });
+  deps.bulkImport = makeBulkImport({ servers: deps.migrations.servers, batches: deps.batches });
   deps.campaigns = buildCampaigns({
     table,
     config,

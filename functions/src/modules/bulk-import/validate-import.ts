@@ -1,0 +1,91 @@
+import { ImapPassword, ImapUser, type ImportPreview, type ImportRowPreview, type ServerProfile } from '@app/shared';
+import type { BatchRowInput } from '../batches/create-batch.ts';
+import type { ParsedCsv } from './parse-import-csv.ts';
+
+const EMAIL = /^[^\s@",;<>]+@[^\s@",;<>]+\.[^\s@",;<>]+$/;
+const MAX_ERRORS_PER_FILE = 1000;
+
+export interface ValidatedImport {
+  preview: ImportPreview;
+  /** Only when the preview is ok: what to create, passwords included (never leaves the server). */
+  rows: BatchRowInput[];
+}
+
+/**
+ * Checks every row and resolves server overrides by name.
+ * 1. The default servers exist  2. Per row: both emails valid, both passwords present and usable, overrides
+ *    name exactly one saved server  3. The same source mailbox twice is a duplicate (reported on the later line)
+ * A preview row carries user names only when they are valid emails (a password in the wrong column is never
+ * echoed) and `hasPassword` flags, never a password.
+ */
+export function validateImport(parsed: ParsedCsv, servers: readonly ServerProfile[], defaults: { sourceServerId: string; destServerId: string }): ValidatedImport {
+  const fileErrors = [...parsed.fileErrors];
+  const byId = new Map(servers.map((s) => [s.id, s]));
+  const byName = new Map<string, ServerProfile[]>();
+  for (const s of servers) byName.set(s.name.trim().toLowerCase(), [...(byName.get(s.name.trim().toLowerCase()) ?? []), s]);
+  const defaultSource = byId.get(defaults.sourceServerId);
+  const defaultDest = byId.get(defaults.destServerId);
+  if (!defaultSource) fileErrors.push({ line: null, message: 'Choose the source server: the one given is not a saved server.' });
+  if (!defaultDest) fileErrors.push({ line: null, message: 'Choose the destination server: the one given is not a saved server.' });
+
+  const resolve = (column: string, name: string | undefined, fallback: ServerProfile | undefined, errors: string[]) => {
+    const wanted = name?.trim() ?? '';
+    if (!wanted) return fallback;
+    const found = byName.get(wanted.toLowerCase()) ?? [];
+    if (found.length === 1) return found[0];
+    const shown = wanted.length > 60 ? `${wanted.slice(0, 60)}…` : wanted;
+    errors.push(found.length ? `${column} "${shown}" matches ${found.length} saved servers; rename one of them.` : `${column} "${shown}" is not a saved server.`);
+    return undefined;
+  };
+
+  const seen = new Map<string, number>();
+  const rows: BatchRowInput[] = [];
+  const previews = parsed.rows.map((r): ImportRowPreview => {
+    const errors: string[] = [];
+    if (r.fieldCountError) errors.push(`This line ${r.fieldCountError}`);
+    const c = r.cells;
+    const sourceUser = (c.source_email ?? '').trim();
+    const destUser = (c.dest_email ?? '').trim();
+    const sourcePassword = c.source_password ?? '';
+    const destPassword = c.dest_password ?? '';
+    if (!r.fieldCountError) {
+      for (const [column, v] of [['source_email', sourceUser], ['dest_email', destUser]] as const) {
+        if (!v) errors.push(`${column} is empty.`);
+        else if (!EMAIL.test(v) || !ImapUser.safeParse(v).success) errors.push(`${column} is not an email address.`);
+      }
+      for (const [column, v] of [['source_password', sourcePassword], ['dest_password', destPassword]] as const) {
+        if (!v) errors.push(`${column} is empty.`);
+        else if (!ImapPassword.safeParse(v).success) errors.push(`${column} is too long (over 1,024 characters).`);
+      }
+    }
+    const sourceServer = r.fieldCountError ? undefined : resolve('source_server', c.source_server, defaultSource, errors);
+    const destServer = r.fieldCountError ? undefined : resolve('dest_server', c.dest_server, defaultDest, errors);
+    const validSource = EMAIL.test(sourceUser) && ImapUser.safeParse(sourceUser).success;
+    const validDest = EMAIL.test(destUser) && ImapUser.safeParse(destUser).success;
+    if (validSource && sourceServer) {
+      const key = `${sourceServer.id}\n${sourceUser.toLowerCase()}`;
+      const first = seen.get(key);
+      if (first !== undefined) errors.push(`Duplicate: the source mailbox ${sourceUser} is already on line ${first}.`);
+      else seen.set(key, r.line);
+    }
+    if (errors.length === 0 && sourceServer && destServer) {
+      rows.push({ source: { serverId: sourceServer.id, user: sourceUser, password: sourcePassword }, dest: { serverId: destServer.id, user: destUser, password: destPassword } });
+    }
+    return {
+      line: r.line,
+      sourceUser: validSource ? sourceUser : '',
+      destUser: validDest ? destUser : '',
+      sourceServer: sourceServer ? { id: sourceServer.id, name: sourceServer.name } : null,
+      destServer: destServer ? { id: destServer.id, name: destServer.name } : null,
+      hasSourcePassword: sourcePassword.length > 0,
+      hasDestPassword: destPassword.length > 0,
+      errors,
+    };
+  });
+  const invalidRows = previews.filter((p) => p.errors.length).length;
+  const ok = fileErrors.length === 0 && previews.length > 0 && invalidRows === 0;
+  return {
+    preview: { ok, fileErrors: fileErrors.slice(0, MAX_ERRORS_PER_FILE), rows: previews, totalRows: previews.length, invalidRows },
+    rows: ok ? rows : [],
+  };
+}
