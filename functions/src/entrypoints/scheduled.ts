@@ -10,6 +10,8 @@ export interface ScheduledDeps {
   refreshCache(): Promise<{ credit: { credit: string } | null }>;
   checkCredit(credit: string): Promise<unknown>;
   retryOutbox(): Promise<unknown>;
+  /** Campaign credentials due for purge (optional: roots without campaigns skip it). */
+  purgeCampaigns?(): Promise<unknown>;
   logger: Logger;
 }
 
@@ -49,9 +51,13 @@ async function run(deps: ScheduledDeps, e: ScheduledEvent): Promise<unknown> {
     }
     case 'sweep': {
       // Independent jobs: a failing outbox must not stop overdue deletions, nor the reverse.
-      const [ran, outbox] = await Promise.allSettled([deps.pendingActions.sweep(), deps.retryOutbox()]);
-      for (const r of [ran, outbox]) if (r.status === 'rejected') throw r.reason;
-      return { pendingRan: (ran as PromiseFulfilledResult<unknown>).value, outbox: (outbox as PromiseFulfilledResult<unknown>).value };
+      const [ran, outbox, purge] = await Promise.allSettled([deps.pendingActions.sweep(), deps.retryOutbox(), deps.purgeCampaigns?.()]);
+      for (const r of [ran, outbox, purge]) if (r.status === 'rejected') throw r.reason;
+      return {
+        pendingRan: (ran as PromiseFulfilledResult<unknown>).value,
+        outbox: (outbox as PromiseFulfilledResult<unknown>).value,
+        ...(deps.purgeCampaigns ? { campaignsPurged: (purge as PromiseFulfilledResult<unknown>).value } : {}),
+      };
     }
   }
 }

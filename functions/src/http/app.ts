@@ -28,11 +28,13 @@ import { dnsHealthRoutes } from './routes/dns-health.ts';
 import { setupRoutes } from './routes/setup.ts';
 import { userRoutes } from './routes/users.ts';
 import { pendingActionRoutes } from './routes/pending-actions.ts';
+import { campaignRoutes } from './routes/campaigns.ts';
+import { publicCampaignRoutes } from './routes/public-campaign.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** Routes that answer without a session. Everything else fails closed with 401 (a test enforces it). */
-export const PUBLIC_ROUTES = ['GET /api/health', 'GET /api/setup/status', 'POST /api/setup', 'POST /api/auth/login', 'POST /api/auth/login/mfa'] as const;
+export const PUBLIC_ROUTES = ['GET /api/health', 'GET /api/setup/status', 'POST /api/setup', 'POST /api/auth/login', 'POST /api/auth/login/mfa', 'POST /api/public/campaigns/info', 'POST /api/public/campaigns/submit'] as const;
 
 /**
  * The one Hono app behind API Gateway (Lambda) and the local server.
@@ -49,6 +51,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/health', healthRoutes(deps));
   app.route('/api/setup', setupRoutes(deps));
   app.route('/api/auth', authRoutes(deps));
+  app.route('/api/public/campaigns', publicCampaignRoutes(deps));
 
   const priv = new Hono<AppEnv>();
   priv.use('*', requireSession(deps.auth));
@@ -59,6 +62,7 @@ export function createApp(deps: AppDeps) {
   priv.route('/audit', auditRoutes(deps));
   priv.route('/settings', settingsRoutes(deps));
   priv.route('/migrations/servers', serverRoutes(deps));
+  priv.route('/migrations/campaigns', campaignRoutes(deps));
   priv.route('/migrations/import', bulkImportRoutes(deps));
   priv.route('/migrations/batches', batchRoutes(deps));
   priv.route('/migrations', migrationRoutes(deps));

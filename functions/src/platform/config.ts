@@ -35,6 +35,12 @@ const Common = {
   MIGRATION_RETRY_DELAY_SECONDS: z.coerce.number().min(0).max(900).default(15),
   /** Worker heartbeat; a running run silent for 6 heartbeats is treated as interrupted. */
   MIGRATION_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(300).default(15),
+  /** Campaign form: submissions per client IP per 15 minutes (page views may be 4 times as many). */
+  CAMPAIGN_PER_IP_PER_15_MIN: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** Campaign form: submissions per link per hour. */
+  CAMPAIGN_PER_TOKEN_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(200),
+  /** Campaign form: wrong passwords per submitted address per hour; then refused without contacting the server. */
+  CAMPAIGN_FAILURES_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).max(100).default(5),
 };
 
 export const LocalConfig = z.object({

@@ -2,10 +2,14 @@ import type { Logger } from '../../platform/logger.ts';
 
 /** How often the local outbox is retried (failed notification emails). */
 export const OUTBOX_EVERY_MS = 60_000;
+/** How often ended campaigns are checked for credentials due for purge. */
+export const PURGE_EVERY_MS = 3_600_000;
 
 export interface BackgroundJobs {
   runDnsTier(): Promise<unknown>;
   retryOutbox(): Promise<unknown>;
+  /** Deletes campaign credentials due for purge (hourly). */
+  purgeCampaigns?(): Promise<unknown>;
 }
 
 /**
@@ -33,6 +37,7 @@ export function startBackgroundTimers(deps: BackgroundJobs & { logger: Logger; d
     return timer;
   };
   const timers = deps.dnsEveryMs > 0 ? [every('dns tier run', deps.dnsEveryMs, deps.runDnsTier), every('outbox retry', deps.outboxEveryMs ?? OUTBOX_EVERY_MS, deps.retryOutbox)] : [];
+  if (deps.purgeCampaigns) timers.push(every('campaign purge', PURGE_EVERY_MS, deps.purgeCampaigns));
   return {
     async stop() {
       for (const t of timers) clearInterval(t);

@@ -20,8 +20,12 @@ const notConfigured = (what: string) => () => Promise.reject(new Error(`${what} 
 const noRunner: TaskRunner = { start: notConfigured('Starting workers from the API'), stop: notConfigured('Stopping workers from the API') };
 
 /** The API Lambda's migrations: KMS seal-only (GenerateDataKey), SQS for run ids, logs in CloudWatch (not served). */
+/** KMS seal-only (GenerateDataKey under the migration key): jobs and campaign submissions share it. */
+export const awsSealer = (config: AwsConfig): SecretSealer =>
+  config.MIGRATION_KMS_KEY_ID ? createKmsSecretSealer(new KMSClient({}), config.MIGRATION_KMS_KEY_ID) : { seal: notConfigured('MIGRATION_KMS_KEY_ID') };
+
 export function composeAwsMigrationsApi(config: AwsConfig, table: Table, logger: Logger): MigrationsApi {
-  const sealer: SecretSealer = config.MIGRATION_KMS_KEY_ID ? createKmsSecretSealer(new KMSClient({}), config.MIGRATION_KMS_KEY_ID) : { seal: notConfigured('MIGRATION_KMS_KEY_ID') };
+  const sealer = awsSealer(config);
   const queue: JobQueue = config.MIGRATION_QUEUE_URL ? createSqsJobQueue(new SQSClient({}), config.MIGRATION_QUEUE_URL) : { enqueue: notConfigured('MIGRATION_QUEUE_URL') };
   const engine = buildMigrationEngine({ stores: buildMigrationStores(table), queue, runner: noRunner, config, clock: systemClock, logger });
   return buildMigrationsApi({

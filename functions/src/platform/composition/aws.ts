@@ -8,7 +8,7 @@ import { parseConfig, AwsConfig } from '../config.ts';
 import { systemClock } from '../clock.ts';
 import { createJsonLogger } from '../logger.ts';
 import { buildAppDeps } from './build-app-deps.ts';
-import { composeAwsMigrationsApi } from './aws-migrations.ts';
+import { awsSealer, composeAwsMigrationsApi } from './aws-migrations.ts';
 import { createEventBridgeScheduler } from '../../adapters/scheduler/eventbridge-scheduler.ts';
 import { createSesMailer } from '../../adapters/ses/ses-mailer.ts';
 
@@ -61,6 +61,7 @@ export function composeAws(env: Record<string, string | undefined> = process.env
     mailFrom: config.MAIL_FROM,
     dnsTierBatch: config.DNS_TIER_BATCH,
     migrations: composeAwsMigrationsApi(config, table, logger),
+    campaignSealer: awsSealer(config),
   });
 }
 

@@ -44,7 +44,7 @@ import { createDynamoBatchStore } from '../../adapters/dynamodb/dynamodb-batch-s
 import { makeBatches } from '../../modules/batches/batches.ts';
 import { makeBulkImport } from '../../modules/bulk-import/bulk-import.ts';
 
-export interface RuntimeConfig extends CampaignConfig {
+export interface RuntimeConfig extends Partial<CampaignConfig> {
   SESSION_IDLE_MINUTES: number;
   SESSION_ABSOLUTE_HOURS: number;
   LOGIN_ACCOUNT_FAILURES_BEFORE_BACKOFF: number;

@@ -55,10 +55,11 @@ export function composeLocalMigrations(opts: { config: LocalConfig; table: Table
     if (out.action !== 'started') opts.logger.debug('migration dispatch', { runId, ...out });
     return out.action === 'retry' ? { retryAfterSeconds: out.delaySeconds } : undefined;
   });
+  const sealer = createLocalSecretSealer(masterKeyFile);
   const api = buildMigrationsApi({
     stores,
     engine,
-    sealer: createLocalSecretSealer(masterKeyFile),
+    sealer,
     logReader: createLocalRunLogReader(logDir),
     allowPrivateImapHosts: config.ALLOW_PRIVATE_IMAP_HOSTS,
     clock: opts.clock,
@@ -69,6 +70,8 @@ export function composeLocalMigrations(opts: { config: LocalConfig; table: Table
   });
   return {
     api,
+    /** Seal-only, for campaign submissions (same key and contexts as jobs: the worker opens them). */
+    sealer,
     engine,
     stores,
     table: opts.table,

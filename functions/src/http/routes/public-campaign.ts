@@ -1,0 +1,32 @@
+import { PublicInfoInput, PublicSubmitInput } from '@app/shared';
+import { Hono } from 'hono';
+import type { AppDeps } from '../app-deps.ts';
+import type { AppEnv } from '../app-env.ts';
+import { audited } from '../middleware/audited.ts';
+import { readJson } from '../read-input.ts';
+
+/**
+ * The public campaign form's API (no session). The token travels in the JSON body (the page reads it from
+ * the URL fragment), so no access log ever records it. Each call writes one audit entry with the actor
+ * `campaign:<id>` (or `anonymous` for a link that is not valid) and, for a submission, the submitted source
+ * address as target: never a password, never the token.
+ */
+export const publicCampaignRoutes = (deps: AppDeps) =>
+  new Hono<AppEnv>()
+    .use('*', async (c, next) => {
+      await next();
+      c.header('Cache-Control', 'no-store');
+      c.header('Referrer-Policy', 'no-referrer');
+    })
+    .post('/info', audited(deps, 'campaign.public.view', () => ''), async (c) => {
+      const { token } = await readJson(c, PublicInfoInput);
+      const info = await deps.campaigns.public.info(token, deps.clientIp(c), (id) => c.set('auditActor', `campaign:${id}`));
+      return c.json(info);
+    })
+    .post('/submit', audited(deps, 'campaign.public.submit', () => ''), async (c) => {
+      const input = await readJson(c, PublicSubmitInput);
+      c.set('auditTarget', input.sourceEmail);
+      const out = await deps.campaigns.public.submit(input, { ip: deps.clientIp(c), onCampaign: (id) => c.set('auditActor', `campaign:${id}`) });
+      if (out.dropped) c.set('auditDetails', 'dropped: the hidden honeypot field was filled');
+      return c.json({ status: out.status, sourceEmail: out.sourceEmail, submittedAt: out.submittedAt }, out.status === 'accepted' ? 201 : 200);
+    });

@@ -1,0 +1,117 @@
+import type { DestMode, JobOptions, Submission, VerificationResult } from '@app/shared';
+import type { SealedSecret } from '../secrets/ports.ts';
+
+/**
+ * A campaign as stored. The token exists only as its SHA-256 (`tokenHash`, also the key of a small lookup
+ * item); the link is shown once when made.
+ */
+export interface CampaignRecord {
+  id: string;
+  name: string;
+  requester: string;
+  message: string;
+  sourceServerId: string;
+  destServerId: string;
+  destPurelyMail: boolean;
+  destMode: DestMode;
+  destDomain: string;
+  tokenHash: string;
+  createdAt: string;
+  createdBy: string;
+  expiresAt: string;
+  deactivatedAt: string | null;
+  purgeAfterDays: number;
+  purgedAt: string | null;
+  submissionCount: number;
+  batchIds: string[];
+  version: number;
+}
+
+/**
+ * A submission as stored: one per source address per campaign (the id is derived from the address).
+ * Passwords only as sealed blobs bound to the job they will become: `{kind: migration-job-source|dest,
+ * id: jobId}`, so the job created at launch carries them unchanged and the API never needs to open them.
+ */
+export interface SubmissionRecord extends Omit<Submission, 'hasDestPassword' | 'purged' | 'jobId' | 'launchedAt'> {
+  /** Reserved at first submission; the id of the job created at launch (and the seal context). */
+  reservedJobId: string;
+  sealedSourcePassword: SealedSecret | null;
+  sealedDestPassword: SealedSecret | null;
+  launchedAt: string | null;
+}
+
+export interface CampaignStore {
+  list(): Promise<CampaignRecord[]>;
+  get(id: string): Promise<CampaignRecord | undefined>;
+  /** Writes the campaign and its token lookup item (TTL at the end of the purge window). */
+  create(campaign: CampaignRecord): Promise<void>;
+  /** The campaign id for a token hash, or undefined. */
+  findByTokenHash(tokenHash: string): Promise<string | undefined>;
+  /** Conditional on the version; false when stale. Writes a new token lookup item if the hash changed. */
+  replace(campaign: CampaignRecord, expectedVersion: number, oldTokenHash?: string): Promise<boolean>;
+  /** One atomic ADD on the campaign's submission count (a secondary write, no version check). */
+  countSubmission(id: string, delta: number): Promise<void>;
+  /** Campaigns that ended and are not purged (Query on an index keyed by purge due time ≤ now). */
+  listPurgeDue(now: Date): Promise<CampaignRecord[]>;
+}
+
+export interface SubmissionStore {
+  list(campaignId: string): Promise<SubmissionRecord[]>;
+  get(campaignId: string, id: string): Promise<SubmissionRecord | undefined>;
+  /** Fails (false) when it exists. */
+  create(s: SubmissionRecord): Promise<boolean>;
+  /** Conditional on the version; false when stale. */
+  replace(s: SubmissionRecord, expectedVersion: number): Promise<boolean>;
+  delete(campaignId: string, id: string, expectedVersion: number): Promise<boolean>;
+  /** Removes both sealed passwords (idempotent). */
+  purge(campaignId: string, id: string): Promise<void>;
+}
+
+/** Counters for the public form; each `hit` is one atomic update and returns the count in the window. */
+export interface RateCounter {
+  hit(key: string, now: number, windowMs: number): Promise<number>;
+  count(key: string, now: number, windowMs: number): Promise<number>;
+}
+
+export interface CampaignLimits {
+  /** Failed IMAP verifications per submitted address per hour before refusing without contacting the server. */
+  failuresPerAddressPerHour: number;
+  /** Submissions per client IP per 15 minutes. */
+  perIpPer15Min: number;
+  /** Submissions per token per hour. */
+  perTokenPerHour: number;
+}
+
+export const DEFAULT_CAMPAIGN_LIMITS: CampaignLimits = { failuresPerAddressPerHour: 5, perIpPer15Min: 30, perTokenPerHour: 200 };
+
+export interface CredentialVerifier {
+  /** One real IMAP LOGIN against a saved server; the password is not kept. */
+  verify(serverId: string, user: string, password: string): Promise<{ ok: true } | { ok: false; reason: string; message: string }>;
+}
+
+export interface MailboxDirectory {
+  /** Addresses on PurelyMail (from the cache), lower-case. */
+  addresses(): Promise<string[]>;
+  /** Creates a mailbox (PurelyMail) with this password and writes it through to the cache. */
+  create(address: string, password: string): Promise<void>;
+}
+
+type SealedEndpoint = { serverId: string; user: string; sealedPassword: SealedSecret };
+
+/**
+ * Creating a batch of jobs from submissions. The batch module's own `create` takes plaintext and seals;
+ * campaigns hold passwords already sealed under the job id (`jobId`), so their rows carry the blobs as they
+ * are and the job is written with that id: nothing is opened or re-sealed on the way.
+ */
+export interface BatchCreator {
+  create(input: {
+    name: string;
+    origin: 'campaign';
+    campaignId: string;
+    createdBy: string;
+    rows: { jobId: string; source: SealedEndpoint; dest: SealedEndpoint; options?: JobOptions }[];
+    start: 'none' | 'dry' | 'full';
+  }): Promise<{ batch: { id: string }; jobs: { id: string }[] }>;
+}
+
+export type { VerificationResult };
