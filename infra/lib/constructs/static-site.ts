@@ -30,7 +30,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledgeWildcard, nagRef } from '../nag.ts';
 import { CSRF_HEADER } from '../../../shared/src/api/api-error.ts';
-import { PAGE_SECURITY_HEADERS } from '../../../functions/src/http/middleware/security-headers.ts';
+import { API_SECURITY_HEADERS, PAGE_SECURITY_HEADERS } from '../../../functions/src/http/middleware/security-headers.ts';
 
 /** The header CloudFront adds to every API request, holding the origin-verify secret's value. */
 export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
@@ -97,6 +97,26 @@ export class StaticSite extends Construct {
         referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
       },
     });
+    // The same headers the Hono app sets on every API response (functions/src/http/middleware/security-headers.ts),
+    // also on answers API Gateway or CloudFront produce themselves (429 throttling, 502/504), which never pass
+    // through the app.
+    const apiHeaders = new ResponseHeadersPolicy(this, 'ApiSecurityHeaders', {
+      comment: 'PurelyManage API security headers',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: API_SECURITY_HEADERS['Content-Security-Policy']!, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+      },
+      customHeadersBehavior: {
+        customHeaders: [
+          // Not override: a response the app marked cacheable (none today) keeps its own policy.
+          { header: 'Cache-Control', value: API_SECURITY_HEADERS['Cache-Control']!, override: false },
+          { header: 'Cross-Origin-Resource-Policy', value: API_SECURITY_HEADERS['Cross-Origin-Resource-Policy']!, override: true },
+        ],
+      },
+    });
     const apiRequests = new OriginRequestPolicy(this, 'ApiRequests', {
       comment: 'PurelyManage API: what the Hono app reads, plus the viewer address for per-IP throttling',
       // Never Host: API Gateway routes on its own host name.
@@ -149,6 +169,7 @@ export class StaticSite extends Construct {
           allowedMethods: AllowedMethods.ALLOW_ALL,
           cachePolicy: CachePolicy.CACHING_DISABLED,
           originRequestPolicy: apiRequests,
+          responseHeadersPolicy: apiHeaders,
         },
       },
     });

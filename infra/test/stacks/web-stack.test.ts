@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PAGE_SECURITY_HEADERS } from '../../../functions/src/http/middleware/security-headers.ts';
+import { API_SECURITY_HEADERS, PAGE_SECURITY_HEADERS } from '../../../functions/src/http/middleware/security-headers.ts';
 import { ORIGIN_VERIFY_HEADER, SPA_ROUTING } from '../../lib/constructs/static-site.ts';
 import { buildTestApp } from '../support/synth-app.ts';
 
@@ -56,6 +56,25 @@ describe('web stack', () => {
     });
     expect(PAGE_SECURITY_HEADERS['Content-Security-Policy']).toContain("default-src 'self'; script-src 'self' 'unsafe-inline'");
     expect(PAGE_SECURITY_HEADERS['Content-Security-Policy']).toContain("frame-ancestors 'none'");
+  });
+
+  it('adds nosniff, HSTS, frame-ancestors/DENY and the API CSP to /api/* responses too (also API Gateway\'s own 429/5xx)', () => {
+    const dist = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0]!;
+    const api = (dist.Properties.DistributionConfig.CacheBehaviors as { PathPattern: string; ResponseHeadersPolicyId?: { Ref: string } }[]).find((b) => b.PathPattern === '/api/*')!;
+    const policyId = api.ResponseHeadersPolicyId!.Ref;
+    expect(policyId).toMatch(/ApiSecurityHeaders/);
+    const policy = template.findResources('AWS::CloudFront::ResponseHeadersPolicy')[policyId]!;
+    expect(policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig).toEqual({
+      ContentSecurityPolicy: { ContentSecurityPolicy: API_SECURITY_HEADERS['Content-Security-Policy'], Override: true },
+      StrictTransportSecurity: { AccessControlMaxAgeSec: 31_536_000, IncludeSubdomains: true, Override: true },
+      ContentTypeOptions: { Override: true },
+      FrameOptions: { FrameOption: 'DENY', Override: true },
+      ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+    });
+    expect(API_SECURITY_HEADERS['Content-Security-Policy']).toContain("frame-ancestors 'none'");
+    expect(policy.Properties.ResponseHeadersPolicyConfig.CustomHeadersConfig.Items).toEqual(
+      expect.arrayContaining([{ Header: 'Cache-Control', Value: 'no-store', Override: false }]),
+    );
   });
 
   it('rewrites client-side routes to /index.html and leaves files alone', () => {
