@@ -14,8 +14,7 @@ buildPurelyManage(app, {
   entries: {
     api: repoPaths.entry('http-api'),
     scheduled: repoPaths.entry('scheduled'),
-    // functions/src/entrypoints/dispatch.ts is not written yet: until it is, the job queue has no consumer
-    // and no task can be started. Add `dispatch: repoPaths.entry('dispatch')` when it exists.
+    dispatch: repoPaths.entry('dispatch'),
   },
   webBuildDir: repoPaths.webBuild,
 });

@@ -6,13 +6,11 @@ import { DataStack } from './stacks/data-stack.ts';
 import { MigratorStack } from './stacks/migrator-stack.ts';
 import { WebStack } from './stacks/web-stack.ts';
 
-/** The Lambda entry files to deploy. A missing optional entry leaves its function (and what needs it) out. */
+/** The Lambda entry files to deploy (functions/src/entrypoints/<name>.ts, each exporting `handler`). */
 export interface FunctionEntries {
   readonly api: string;
-  /** @default - no scheduled function, scheduler or recurring schedules */
-  readonly scheduled?: string;
-  /** @default - no dispatch function: the job queue has no consumer */
-  readonly dispatch?: string;
+  readonly scheduled: string;
+  readonly dispatch: string;
 }
 
 export interface PurelyManageAppProps {
@@ -51,8 +49,6 @@ export function buildPurelyManage(app: App, props: PurelyManageAppProps): Purely
     description: 'PurelyManage migrations: job queue, dispatch function, Fargate imapsync tasks',
     table: data.sharedTable,
     credentialsKey: data.credentialsKey,
-    senderIdentity: data.senderIdentity,
-    senderEmail: data.senderEmail,
     alarmTopic: data.alarmTopic,
     containerInsights: config.containerInsights,
     dispatchEntry: props.entries.dispatch,
@@ -77,6 +73,7 @@ export function buildPurelyManage(app: App, props: PurelyManageAppProps): Purely
     senderEmail: data.senderEmail,
     alarmTopic: data.alarmTopic,
     migrationQueue: migrator.jobs.queue,
+    deadLetterQueue: migrator.deadLetters,
     httpApi: web.frontDoor.httpApi,
     siteUrl: web.site.siteUrl,
     apiEntry: props.entries.api,

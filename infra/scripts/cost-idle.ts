@@ -24,7 +24,7 @@ function synthesize(): CfnTemplate[] {
   const webBuild = existsSync(join(repoPaths.webBuild, 'index.html')) ? repoPaths.webBuild : resolve(import.meta.dirname, '../test/fixtures/web-build');
   buildPurelyManage(app, {
     config: readStageConfig(app.node),
-    entries: { api: repoPaths.entry('http-api'), scheduled: repoPaths.entry('scheduled') },
+    entries: { api: repoPaths.entry('http-api'), scheduled: repoPaths.entry('scheduled'), dispatch: repoPaths.entry('dispatch') },
     webBuildDir: webBuild,
     nag: false,
   });

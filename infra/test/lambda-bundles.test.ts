@@ -42,20 +42,77 @@ for (const event of events) results.push(await handler(event, { awsRequestId: 'b
 process.stdout.write(JSON.stringify(results));
 `;
 
+/** A run id in the shape the api mints (run_ + lowercase alphanumerics) that no table holds. */
+const UNKNOWN_RUN = 'run_0000nosuchrun0000';
+
+/** An SQS batch as Lambda's event source mapping delivers it. */
+const sqsBatch = (bodies: string[]) => ({
+  Records: bodies.map((body, i) => ({
+    messageId: `msg-${i}`,
+    receiptHandle: `rh-${i}`,
+    body,
+    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1795000000000', SenderId: 'AIDAEXAMPLE', ApproximateFirstReceiveTimestamp: '1795000000001' },
+    messageAttributes: {},
+    md5OfBody: '0',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:jobs',
+    awsRegion: 'eu-west-1',
+  })),
+});
+
+/** EventBridge "ECS Task State Change" for a stopped task, with or without the RUN_ID override. */
+const taskStopped = (runId?: string) => ({
+  version: '0',
+  id: 'evt-1',
+  'detail-type': 'ECS Task State Change',
+  source: 'aws.ecs',
+  account: '123456789012',
+  time: '2026-11-21T06:00:00Z',
+  region: 'eu-west-1',
+  resources: ['arn:aws:ecs:eu-west-1:123456789012:task/migrator/abc'],
+  detail: {
+    clusterArn: 'arn:aws:ecs:eu-west-1:123456789012:cluster/migrator',
+    taskArn: 'arn:aws:ecs:eu-west-1:123456789012:task/migrator/abc',
+    lastStatus: 'STOPPED',
+    desiredStatus: 'STOPPED',
+    stopCode: 'EssentialContainerExited',
+    stoppedReason: 'Essential container in task exited',
+    overrides: { containerOverrides: [{ name: 'migrator', environment: runId ? [{ name: 'RUN_ID', value: runId }] : [] }] },
+  },
+});
+
+/** The function's environment from the template, CloudFormation tokens replaced by plausible values. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a template resource, as findResources types it
+function envOf(fn: { [key: string]: any }): Record<string, string> {
+  const render = (v: unknown): string => {
+    if (typeof v === 'string') return v;
+    const join = (v as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+    return join ? join[1].map(render).join(join[0]) : 'token0placeholder';
+  };
+  const vars = (fn.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, render(v)]));
+}
+
 describe('synthesized Lambda bundles run in plain Node', () => {
   let assetDir: (logicalIdPrefix: string) => string;
+  let templateEnv: (logicalIdPrefix: string) => Record<string, string>;
   let dynamo: Awaited<ReturnType<typeof startLocalDynamo>>;
   let runnerFile: string;
 
   beforeAll(async () => {
-    const { app, stacks, outdir } = buildTestApp({ bundle: true, nag: false, context: { 'aws:cdk:bundling-stacks': ['PurelyManage-prod-Api'] } });
+    const { app, stacks, outdir } = buildTestApp({
+      bundle: true,
+      nag: false,
+      context: { 'aws:cdk:bundling-stacks': ['PurelyManage-prod-Api', 'PurelyManage-prod-Migrator'] },
+    });
     app.synth();
-    const template = Template.fromStack(stacks.api);
-    const functions = template.findResources('AWS::Lambda::Function');
-    assetDir = (prefix) => {
-      const [, fn] = Object.entries(functions).find(([id]) => id.startsWith(prefix))!;
-      return join(outdir, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
-    };
+    const functions = Object.entries({
+      ...Template.fromStack(stacks.api).findResources('AWS::Lambda::Function'),
+      ...Template.fromStack(stacks.migrator).findResources('AWS::Lambda::Function'),
+    });
+    const find = (prefix: string) => functions.find(([id]) => id.startsWith(prefix))![1];
+    assetDir = (prefix) => join(outdir, `asset.${String(find(prefix).Properties.Code.S3Key).replace(/\.zip$/, '')}`);
+    templateEnv = (prefix) => envOf(find(prefix));
     runnerFile = join(outdir, 'run-bundle.mjs');
     writeFileSync(runnerFile, RUNNER);
     dynamo = await startLocalDynamo({ tableName: 'pm-bundle-test' });
@@ -65,10 +122,11 @@ describe('synthesized Lambda bundles run in plain Node', () => {
     await dynamo?.close();
   });
 
-  const invoke = async (bundle: string, events: unknown[]): Promise<unknown[]> => {
+  const invoke = async (bundle: string, events: unknown[], fnEnv: Record<string, string> = {}): Promise<unknown[]> => {
     const { stdout } = await run(process.execPath, [runnerFile, join(bundle, 'index.mjs'), JSON.stringify(events)], {
       timeout: 60_000,
       env: {
+        ...fnEnv,
         PATH: process.env.PATH,
         NODE_OPTIONS: '--enable-source-maps',
         TABLE_NAME: 'pm-bundle-test',
@@ -82,6 +140,10 @@ describe('synthesized Lambda bundles run in plain Node', () => {
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
         // Secrets Manager cannot run here: point it at a closed port so the token read fails fast.
         AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:9',
+        // Nor SQS, ECS or Scheduler: a call to them fails at once instead of reaching AWS.
+        AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9',
+        AWS_ENDPOINT_URL_ECS: 'http://127.0.0.1:9',
+        AWS_ENDPOINT_URL_SCHEDULER: 'http://127.0.0.1:9',
         AWS_MAX_ATTEMPTS: '1',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         LOG_LEVEL: 'silent',
@@ -103,8 +165,27 @@ describe('synthesized Lambda bundles run in plain Node', () => {
     expect(typeof (JSON.parse(health!.body) as { ok: unknown }).ok).toBe('boolean');
   });
 
-  it('the scheduled bundle loads, composes and ignores an event that is not one of ours', async () => {
-    const [outcome] = await invoke(assetDir('ScheduledFunction'), [{ kind: 'not-a-job' }]);
-    expect(outcome).toMatchObject({ kind: 'ignored' });
+  it('the scheduled bundle, with its template env, ignores a foreign event and skips a pending action that does not exist', async () => {
+    const [ignored, pending] = await invoke(assetDir('ScheduledFunction'), [{ kind: 'not-a-job' }, { kind: 'pending-action', actionId: 'act_nosuchaction' }], {
+      ...templateEnv('ScheduledFunction'),
+      TABLE_NAME: 'pm-bundle-test',
+    });
+    expect(ignored).toMatchObject({ kind: 'ignored' });
+    expect(pending).toEqual({ kind: 'pending-action', result: { actionId: 'act_nosuchaction', outcome: 'skipped' } });
+  });
+
+  it('the dispatch bundle, with its template env, takes an SQS batch and ECS task-stopped events without throwing', async () => {
+    const env: Record<string, string> = { ...templateEnv('DispatchFunction'), TABLE_NAME: 'pm-bundle-test' };
+    expect(env.MIGRATOR_SECURITY_GROUP_IDS).toBeDefined();
+    const [batch, foreignTask, unknownRunTask] = (await invoke(
+      assetDir('DispatchFunction'),
+      [sqsBatch([UNKNOWN_RUN, 'not a run id']), taskStopped(), taskStopped(UNKNOWN_RUN)],
+      env,
+    )) as [{ batchItemFailures: { itemIdentifier: string }[] }, { handled: string }, { handled: string }];
+    // The unknown run is acknowledged or reported failed (never the whole batch); the junk body is dropped.
+    expect(batch).toHaveProperty('batchItemFailures');
+    expect(batch.batchItemFailures.every((f) => f.itemIdentifier === 'msg-0')).toBe(true);
+    expect(foreignTask).toEqual({ handled: 'not a migration task' });
+    expect(unknownRunTask.handled).toContain(UNKNOWN_RUN);
   });
 });

@@ -1,9 +1,9 @@
-import { Aws, Duration, Validations } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /** One recurring invocation of the scheduled function. */
@@ -18,14 +18,13 @@ export interface RecurringJob {
 
 /**
  * The recurring work of the scheduled function (inputs match functions/src/adapters/scheduler/scheduled-event.ts):
- * DNS rechecks by tier (never-checked and failing domains every 5 minutes, healthy ones hourly; each run
- * only touches domains that are due, so an idle run costs no PurelyMail call), the PurelyMail cache refresh,
- * and the sweeper (overdue pending actions whose schedule was lost, and the notification outbox).
+ * the DNS recheck (one run every 5 minutes over every due domain, never-checked first, then the oldest due:
+ * failing domains come due again within minutes, healthy ones daily; a run with nothing due costs no
+ * PurelyMail call), the PurelyMail cache refresh, and the sweeper (overdue pending actions whose schedule
+ * was lost, and the notification outbox). One DNS schedule rather than one per tier: a third of the runs.
  */
 export const RECURRING_JOBS: readonly RecurringJob[] = [
-  { id: 'DnsNewTier', every: Duration.minutes(5), input: { kind: 'dns-tier', tier: 'new' }, description: 'DNS recheck: never-checked domains' },
-  { id: 'DnsFailingTier', every: Duration.minutes(5), input: { kind: 'dns-tier', tier: 'failing' }, description: 'DNS recheck: failing domains that are due again' },
-  { id: 'DnsHealthyTier', every: Duration.hours(1), input: { kind: 'dns-tier', tier: 'healthy' }, description: 'DNS recheck: healthy domains whose daily check is due' },
+  { id: 'DnsRecheck', every: Duration.minutes(5), input: { kind: 'dns-tier' }, description: 'DNS recheck: due domains, never-checked first, then the oldest due' },
   { id: 'CacheRefresh', every: Duration.minutes(15), input: { kind: 'cache-refresh' }, description: 'Refresh the PurelyMail cache and check the credit threshold' },
   { id: 'Sweep', every: Duration.minutes(5), input: { kind: 'sweep' }, description: 'Execute overdue pending actions whose schedule was lost; retry the mail outbox' },
 ];
@@ -35,6 +34,8 @@ export interface ActionSchedulerProps {
   readonly target: IFunction;
   /** Schedule group name, known in advance so IAM findings about it are stable. */
   readonly groupName: string;
+  /** Standard (not FIFO) queue for deliveries that exhaust their retries (the app's shared one). */
+  readonly deadLetterQueue: IQueue;
   /** @default RECURRING_JOBS */
   readonly recurring?: readonly RecurringJob[];
 }
@@ -42,12 +43,13 @@ export interface ActionSchedulerProps {
 /**
  * EventBridge Scheduler for the app: a schedule group for the one-time "execute pending action" schedules
  * the API creates, an execution role that can invoke the scheduled function and nothing else, a standard
- * SQS dead-letter queue for deliveries that exhaust their retries, and the recurring schedules.
+ * SQS dead-letter queue for deliveries that exhaust their retries (given: the app shares one), and the
+ * recurring schedules.
  */
 export class ActionScheduler extends Construct {
   readonly group: ScheduleGroup;
   readonly role: Role;
-  readonly deadLetterQueue: Queue;
+  readonly deadLetterQueue: IQueue;
 
   constructor(scope: Construct, id: string, props: ActionSchedulerProps) {
     super(scope, id);
@@ -58,17 +60,9 @@ export class ActionScheduler extends Construct {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
     });
     props.target.grantInvoke(this.role);
-    // Scheduler DLQs must be standard queues (FIFO is not supported).
-    this.deadLetterQueue = new Queue(this, 'Dlq', {
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
+    this.deadLetterQueue = props.deadLetterQueue;
+    // One-time schedules the api creates name this queue too (SCHEDULER_DLQ_ARN), so the role may always send.
     this.deadLetterQueue.grantSendMessages(this.role);
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the schedules and of the scheduled function\'s async invocations (nag only recognises DLQs referenced by a redrive policy).',
-    });
 
     for (const job of props.recurring ?? RECURRING_JOBS) {
       new Schedule(this, job.id, {

@@ -28,6 +28,8 @@ export interface AppFunctionProps {
   readonly onFailure?: IDestination;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
+  /** A fixed name, when the function's own ARN must be known before it exists (its own env). @default - generated */
+  readonly functionName?: string;
 }
 
 /**
@@ -53,6 +55,7 @@ export class AppFunction extends Construct {
     this.logGroup.grantWrite(this.role);
     this.fn = new NodejsFunction(this, 'Function', {
       role: this.role,
+      functionName: props.functionName,
       entry: props.entry,
       handler: 'handler',
       runtime: FUNCTION_RUNTIME,

@@ -12,8 +12,11 @@ export interface OpsAlarmsProps {
 }
 
 /**
- * The alarms that must reach a human. Kept to one metric each: CloudWatch bills per alarm metric
- * ($0.10/month beyond the 10 free), so a handful of precise alarms beats a dashboard nobody watches.
+ * The alarms that must reach a human. CloudWatch bills $0.10/month per metric an alarm reads (a metric-math
+ * alarm pays for every metric in it, a composite alarm $0.50 on top of its children), so the app watches
+ * two metrics: the one dead-letter queue every asynchronous path ends in, and the api function's errors.
+ * Errors, timeouts and throttles of the asynchronous functions (dispatch, scheduled) are retried and then
+ * land in that queue, so a separate alarm on each of them would only fire earlier for the same incident.
  */
 export class OpsAlarms extends Construct {
   private readonly action: SnsAction;
@@ -23,11 +26,11 @@ export class OpsAlarms extends Construct {
     this.action = new SnsAction(props.topic);
   }
 
-  /** Fires as soon as one message is visible in a dead-letter queue: each one is a lost job or action. */
+  /** Fires as soon as one message is visible in a dead-letter queue: each one is a lost job, event or action. */
   deadLetters(id: string, queue: IQueue, what: string): Alarm {
     return this.add(
       new Alarm(this, id, {
-        alarmDescription: `${what}: a message reached the dead-letter queue. Inspect it in the SQS console, fix the cause, then redrive or delete it.`,
+        alarmDescription: `${what}: a message reached the dead-letter queue. Inspect it in the SQS console (its attributes name the source), fix the cause, then redrive or delete it.`,
         metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
         threshold: 1,
         evaluationPeriods: 1,
@@ -37,30 +40,18 @@ export class OpsAlarms extends Construct {
     );
   }
 
-  /** Errors (uncaught exceptions, timeouts) and throttles of one function, each its own alarm. */
-  functionHealth(id: string, fn: IFunction, what: string): Alarm[] {
-    const common = {
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    };
-    return [
-      this.add(
-        new Alarm(this, `${id}Errors`, {
-          ...common,
-          alarmDescription: `${what}: the function failed (exception or timeout). Read its log group for the request id.`,
-          metric: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-        }),
-      ),
-      this.add(
-        new Alarm(this, `${id}Throttles`, {
-          ...common,
-          alarmDescription: `${what}: invocations were throttled (account concurrency exhausted?).`,
-          metric: fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
-        }),
-      ),
-    ];
+  /** Errors (uncaught exceptions, timeouts) of a synchronous function, whose failures no queue keeps. */
+  functionErrors(id: string, fn: IFunction, what: string): Alarm {
+    return this.add(
+      new Alarm(this, `${id}Errors`, {
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: `${what}: the function failed (exception or timeout). Read its log group for the request id.`,
+        metric: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      }),
+    );
   }
 
   private add(alarm: Alarm): Alarm {

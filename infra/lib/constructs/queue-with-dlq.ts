@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export interface QueueWithDlqProps {
@@ -9,6 +9,8 @@ export interface QueueWithDlqProps {
   readonly maxReceiveCount?: number;
   /** @default Duration.days(4) (the SQS default) */
   readonly retentionPeriod?: Duration;
+  /** An existing dead-letter queue (shared with other sources). @default - a new one, kept 14 days */
+  readonly deadLetterQueue?: IQueue;
 }
 
 /**
@@ -18,15 +20,17 @@ export interface QueueWithDlqProps {
  */
 export class QueueWithDlq extends Construct {
   readonly queue: Queue;
-  readonly deadLetterQueue: Queue;
+  readonly deadLetterQueue: IQueue;
 
   constructor(scope: Construct, id: string, props: QueueWithDlqProps) {
     super(scope, id);
-    this.deadLetterQueue = new Queue(this, 'Dlq', {
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
+    this.deadLetterQueue =
+      props.deadLetterQueue ??
+      new Queue(this, 'Dlq', {
+        retentionPeriod: Duration.days(14),
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+      });
     this.queue = new Queue(this, 'Queue', {
       visibilityTimeout: props.visibilityTimeout,
       retentionPeriod: props.retentionPeriod ?? Duration.days(4),

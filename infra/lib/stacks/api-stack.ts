@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { HttpMethod, HttpRoute, HttpRouteKey, type IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -26,18 +26,16 @@ export interface ApiStackProps extends StackProps {
   readonly senderEmail: string;
   readonly alarmTopic: ITopic;
   readonly migrationQueue: IQueue;
+  /** The app's shared dead-letter queue (migrator stack), already alarmed there. */
+  readonly deadLetterQueue: IQueue;
   /** The HTTP API (web stack) the api function is attached to. */
   readonly httpApi: IHttpApi;
   /** `https://…` of the site: the only Origin allowed to change state. */
   readonly siteUrl: string;
   /** functions/src/entrypoints/http-api.ts */
   readonly apiEntry: string;
-  /**
-   * functions/src/entrypoints/scheduled.ts. Without it there is no scheduled function and therefore no
-   * scheduler group, role, DLQ or recurring schedule.
-   * @default - no scheduled function
-   */
-  readonly scheduledEntry?: string;
+  /** functions/src/entrypoints/scheduled.ts */
+  readonly scheduledEntry: string;
 }
 
 /**
@@ -46,13 +44,14 @@ export interface ApiStackProps extends StackProps {
  */
 export class ApiStack extends Stack {
   readonly api: AppFunction;
-  readonly scheduled?: AppFunction;
-  readonly scheduler?: ActionScheduler;
+  readonly scheduled: AppFunction;
+  readonly scheduler: ActionScheduler;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const table = props.table.importInto(this);
     const alarms = new OpsAlarms(this, 'Alarms', { topic: props.alarmTopic });
+    // Both functions parse AwsConfig (functions/src/platform/config.ts); these are its required variables.
     const common = {
       TABLE_NAME: table.tableName,
       APP_ORIGIN: props.siteUrl,
@@ -60,30 +59,55 @@ export class ApiStack extends Stack {
       MAIL_FROM: props.senderEmail,
     };
 
-    if (props.scheduledEntry) {
-      const scheduled = new AppFunction(this, 'Scheduled', {
-        entry: props.scheduledEntry,
-        timeout: Duration.minutes(2),
-        memorySize: 512,
-        environment: common,
-      });
-      this.scheduled = scheduled;
-      this.scheduler = new ActionScheduler(this, 'Scheduler', { target: scheduled.fn, groupName: `${props.namePrefix}-actions` });
+    // A fixed name: the function re-arms schedules that target itself, so its env holds its own ARN.
+    const scheduledName = `${props.namePrefix}-scheduled`;
+    const scheduledArn = this.formatArn({ service: 'lambda', resource: 'function', resourceName: scheduledName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const scheduled = new AppFunction(this, 'Scheduled', {
+      entry: props.scheduledEntry,
+      functionName: scheduledName,
+      timeout: Duration.minutes(2),
+      // I/O-bound (DynamoDB, PurelyMail, DNS) and warm between 5-minute ticks: it runs ~20k times a month at
+      // rest, so memory is most of the idle compute bill.
+      memorySize: 256,
+      environment: common,
+    });
+    this.scheduled = scheduled;
+    this.scheduler = new ActionScheduler(this, 'Scheduler', {
+      target: scheduled.fn,
+      groupName: `${props.namePrefix}-actions`,
+      deadLetterQueue: props.deadLetterQueue,
+    });
+    acknowledgeWildcard(
+      this.scheduler.role,
+      `Resource::${nagRef(scheduled.fn, 'Arn')}:*`,
+      'lambda:InvokeFunction granted by the L2 grantInvoke covers the function and its versions/aliases (<arn>:*); it is still this one function.',
+    );
+    // Errors inside the function (after Lambda's two async retries) land in the same DLQ as failed deliveries.
+    scheduled.fn.configureAsyncInvoke({ onFailure: new SqsDestination(props.deadLetterQueue), retryAttempts: 2, maxEventAge: Duration.hours(6) });
+    table.grantReadWriteData(scheduled.fn);
+    props.table.acknowledgeIndexGrant(scheduled.role, 'the scheduled function');
+    props.purelymailTokenSecret.grantRead(scheduled.fn);
+    props.senderIdentity.grantSendEmail(scheduled.fn);
+    // EventBridge Scheduler for pending actions (AwsConfig SCHEDULER_*): the api arms and cancels one-time
+    // schedules, the scheduled function re-arms one that fired early. Both may pass the scheduler role.
+    const scheduling = {
+      SCHEDULER_GROUP_NAME: this.scheduler.group.scheduleGroupName,
+      SCHEDULER_ROLE_ARN: this.scheduler.role.roleArn,
+      SCHEDULER_DLQ_ARN: props.deadLetterQueue.queueArn,
+      SCHEDULED_FUNCTION_ARN: scheduledArn,
+    };
+    const allowScheduling = (fn: AppFunction, who: string) => {
+      for (const [k, v] of Object.entries(scheduling)) fn.fn.addEnvironment(k, v);
+      this.scheduler.group.grantWriteSchedules(fn.fn);
+      this.scheduler.group.grantDeleteSchedules(fn.fn);
+      this.scheduler.role.grantPassRole(fn.fn.grantPrincipal);
       acknowledgeWildcard(
-        this.scheduler.role,
-        `Resource::${nagRef(scheduled.fn, 'Arn')}:*`,
-        'lambda:InvokeFunction granted by the L2 grantInvoke covers the function and its versions/aliases (<arn>:*); it is still this one function.',
+        fn.role,
+        `Resource::${nagArn('scheduler', `schedule/${this.scheduler.group.scheduleGroupName}/*`)}`,
+        `One-time schedules are named after pending-action ids created at run time; ${who} may only touch schedules in the app's own group.`,
       );
-      // Errors inside the function (after Lambda's two async retries) land in the same DLQ as failed deliveries.
-      scheduled.fn.configureAsyncInvoke({ onFailure: new SqsDestination(this.scheduler.deadLetterQueue), retryAttempts: 2, maxEventAge: Duration.hours(6) });
-      table.grantReadWriteData(scheduled.fn);
-      props.table.acknowledgeIndexGrant(scheduled.role, 'the scheduled function');
-      props.purelymailTokenSecret.grantRead(scheduled.fn);
-      props.senderIdentity.grantSendEmail(scheduled.fn);
-      props.migrationQueue.grantSendMessages(scheduled.fn);
-      alarms.deadLetters('SchedulerDlq', this.scheduler.deadLetterQueue, 'Scheduler');
-      alarms.functionHealth('Scheduled', scheduled.fn, 'Scheduled function');
-    }
+    };
+    allowScheduling(scheduled, 'the scheduled function');
 
     this.api = new AppFunction(this, 'Api', {
       entry: props.apiEntry,
@@ -96,14 +120,6 @@ export class ApiStack extends Stack {
         ORIGIN_VERIFY_SECRET_ARN: props.originVerifySecret.secretArn,
         MIGRATION_QUEUE_URL: props.migrationQueue.queueUrl,
         MIGRATION_KMS_KEY_ID: props.credentialsKey.keyArn,
-        ...(this.scheduler && this.scheduled
-          ? {
-              SCHEDULER_GROUP_NAME: this.scheduler.group.scheduleGroupName,
-              SCHEDULER_ROLE_ARN: this.scheduler.role.roleArn,
-              SCHEDULER_DLQ_ARN: this.scheduler.deadLetterQueue.queueArn,
-              SCHEDULED_FUNCTION_ARN: this.scheduled.fn.functionArn,
-            }
-          : {}),
       },
     });
     const apiFn = this.api.fn;
@@ -115,17 +131,9 @@ export class ApiStack extends Stack {
     props.migrationQueue.grantSendMessages(apiFn);
     // Seal only: GenerateDataKey returns the plaintext data key for encrypting; never Decrypt (CS-3).
     grantWithCredentialsContext(props.credentialsKey, apiFn, 'kms:GenerateDataKey');
-    if (this.scheduler) {
-      this.scheduler.group.grantWriteSchedules(apiFn);
-      this.scheduler.group.grantDeleteSchedules(apiFn);
-      this.scheduler.role.grantPassRole(apiFn.grantPrincipal);
-      acknowledgeWildcard(
-        this.api.role,
-        `Resource::${nagArn('scheduler', `schedule/${this.scheduler.group.scheduleGroupName}/*`)}`,
-        'One-time schedules are named after pending-action ids created at run time; the grant is limited to schedules in the app\'s own group.',
-      );
-    }
-    alarms.functionHealth('Api', apiFn, 'API function');
+    allowScheduling(this.api, 'the api function');
+    // The api is the one synchronous function: its failures reach no queue (the others end in the DLQ).
+    alarms.functionErrors('Api', apiFn, 'API function');
 
     const route = new HttpRoute(this, 'ApiRoute', {
       httpApi: props.httpApi,

@@ -9,7 +9,6 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -23,20 +22,21 @@ import type { SharedTable } from './data-stack.ts';
 /** The dispatch function's timeout; the job queue's visibility timeout is six times this (QM-3). */
 export const DISPATCH_TIMEOUT = Duration.seconds(60);
 
+/** What ends up in the shared dead-letter queue, named in its alarm. */
+export const DEAD_LETTER_SOURCES = [
+  'migration jobs after 5 failed dispatches',
+  'task-stopped events the rule or the dispatch function could not handle',
+  'scheduler deliveries and scheduled-function failures',
+] as const;
+
 export interface MigratorStackProps extends StackProps {
   readonly table: SharedTable;
   readonly credentialsKey: IKey;
-  readonly senderIdentity: IEmailIdentity;
-  readonly senderEmail: string;
   readonly alarmTopic: ITopic;
   /** @default false (see StageConfig.containerInsights) */
   readonly containerInsights?: boolean;
-  /**
-   * Entry file of the dispatch function (functions/src/entrypoints/dispatch.ts). Without it the queue and
-   * the task definition exist but nothing consumes the queue or reacts to stopped tasks.
-   * @default - no dispatch function
-   */
-  readonly dispatchEntry?: string;
+  /** Entry file of the dispatch function (functions/src/entrypoints/dispatch.ts). */
+  readonly dispatchEntry: string;
 }
 
 /**
@@ -44,13 +44,19 @@ export interface MigratorStackProps extends StackProps {
  * (and releases the slot when the task stops), and where those tasks run. Dispatch lives here, next to the
  * task definition, because the task definition's ARN changes with every image build and a cross-stack
  * export of it could not be updated while in use.
+ *
+ * It also owns the app's one dead-letter queue (the API stack's scheduler uses it too): one queue, one
+ * alarm metric, instead of one of each per source.
  */
 export class MigratorStack extends Stack {
   readonly jobs: QueueWithDlq;
+  /** Where every asynchronous path of the app ends after its retries (see {@link DEAD_LETTER_SOURCES}). */
+  readonly deadLetters: Queue;
   readonly cluster: Cluster;
   readonly task: MigratorTask;
-  /** Undefined when the stack was built without a dispatch entry. */
-  readonly dispatch?: AppFunction;
+  readonly dispatch: AppFunction;
+  readonly taskSecurityGroup: SecurityGroup;
+  readonly vpc: Vpc;
 
   constructor(scope: Construct, id: string, props: MigratorStackProps) {
     super(scope, id, props);
@@ -62,12 +68,13 @@ export class MigratorStack extends Stack {
       natGateways: 0,
       subnetConfiguration: [{ name: 'public', subnetType: SubnetType.PUBLIC, cidrMask: 24 }],
     });
+    this.vpc = vpc;
     // Rejected traffic only: it is what shows probing of the tasks' public IPs, and it costs nothing when idle.
     vpc.addFlowLog('RejectedFlows', {
       trafficType: FlowLogTrafficType.REJECT,
       destination: FlowLogDestination.toCloudWatchLogs(new LogGroup(this, 'FlowLogs', { retention: RetentionDays.ONE_MONTH })),
     });
-    const securityGroup = new SecurityGroup(this, 'TaskSecurityGroup', {
+    this.taskSecurityGroup = new SecurityGroup(this, 'TaskSecurityGroup', {
       vpc,
       description: 'Migration tasks: no inbound; outbound to IMAP servers on any port a server profile names',
       allowAllOutbound: true,
@@ -85,14 +92,15 @@ export class MigratorStack extends Stack {
       });
     }
 
+    // Exactly what the worker reads (migrator-container/src/main.ts WorkerConfig); RUN_ID comes per task
+    // as a RunTask override, the work directory from the image (WORK_DIR=/work).
     this.task = new MigratorTask(this, 'Migrator', {
       credentialsKey: props.credentialsKey,
-      environment: { TABLE_NAME: table.tableName, MAIL_FROM: props.senderEmail, MIGRATION_KMS_KEY_ID: props.credentialsKey.keyArn },
+      environment: { TABLE_NAME: table.tableName, MIGRATION_KMS_KEY_ID: props.credentialsKey.keyArn },
     });
     const taskRole = this.task.taskDefinition.taskRole;
     table.grantReadWriteData(taskRole);
     props.table.acknowledgeIndexGrant(taskRole, 'the migration worker');
-    props.senderIdentity.grantSendEmail(taskRole);
     acknowledgeWildcard(
       this.task.taskDefinition.obtainExecutionRole(),
       'Resource::*',
@@ -100,41 +108,37 @@ export class MigratorStack extends Stack {
     );
     Validations.of(this.task.taskDefinition).acknowledge({
       id: 'AwsSolutions::AwsSolutions-ECS2',
-      reason: 'The environment holds only resource names (table, key ARN, sender address); per-run ids come as RunTask overrides and credentials are decrypted inside the task, never passed in env.',
+      reason: 'The environment holds only resource names (table name, key ARN); per-run ids come as RunTask overrides and credentials are decrypted inside the task, never passed in env.',
     });
 
-    this.jobs = new QueueWithDlq(this, 'Jobs', { visibilityTimeout: Duration.seconds(DISPATCH_TIMEOUT.toSeconds() * 6) });
-    const alarms = new OpsAlarms(this, 'Alarms', { topic: props.alarmTopic });
-    alarms.deadLetters('JobsDlq', this.jobs.deadLetterQueue, 'Migration jobs');
-    if (props.dispatchEntry) this.dispatch = this.addDispatch(props, table, props.dispatchEntry, vpc, securityGroup, alarms);
-  }
-
-  /** The dispatch function: queue consumer, the only principal that may run or stop migration tasks. */
-  private addDispatch(props: MigratorStackProps, table: ITable, entry: string, vpc: Vpc, securityGroup: SecurityGroup, alarms: OpsAlarms): AppFunction {
-    // Task-stopped events that could not be delivered or processed: each one may be a leaked slot.
-    const taskEventsDlq = new Queue(this, 'TaskEventsDlq', {
+    this.deadLetters = new Queue(this, 'DeadLetters', {
       retentionPeriod: Duration.days(14),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
-    Validations.of(taskEventsDlq).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SQS3',
-      reason: 'This queue is itself a dead-letter queue: the EventBridge rule target and the dispatch function send failed task-stopped events to it (nag only recognises DLQs referenced by a redrive policy).',
-    });
+    this.jobs = new QueueWithDlq(this, 'Jobs', { visibilityTimeout: Duration.seconds(DISPATCH_TIMEOUT.toSeconds() * 6), deadLetterQueue: this.deadLetters });
+    const alarms = new OpsAlarms(this, 'Alarms', { topic: props.alarmTopic });
+    alarms.deadLetters('DeadLettersVisible', this.deadLetters, `PurelyManage (${DEAD_LETTER_SOURCES.join('; ')})`);
+    this.dispatch = this.addDispatch(props, table, props.dispatchEntry);
+  }
 
+  /** The dispatch function: queue consumer, the only principal that may run or stop migration tasks. */
+  private addDispatch(props: MigratorStackProps, table: ITable, entry: string): AppFunction {
     const dispatch = new AppFunction(this, 'Dispatch', {
       entry,
       timeout: DISPATCH_TIMEOUT,
       memorySize: 256,
-      onFailure: new SqsDestination(taskEventsDlq),
+      // Task-stopped events the function failed on (after Lambda's async retries): each may be a leaked slot.
+      onFailure: new SqsDestination(this.deadLetters),
+      // Exactly what DispatchConfig (functions/src/platform/composition/aws-migrations.ts) reads.
       environment: {
         TABLE_NAME: table.tableName,
         MIGRATION_QUEUE_URL: this.jobs.queue.queueUrl,
         ECS_CLUSTER_ARN: this.cluster.clusterArn,
         MIGRATOR_TASK_DEFINITION_ARN: this.task.taskDefinition.taskDefinitionArn,
         MIGRATOR_CONTAINER_NAME,
-        MIGRATOR_SUBNET_IDS: vpc.publicSubnets.map((s) => s.subnetId).join(','),
-        MIGRATOR_SECURITY_GROUP_ID: securityGroup.securityGroupId,
+        MIGRATOR_SUBNET_IDS: this.vpc.publicSubnets.map((s) => s.subnetId).join(','),
+        MIGRATOR_SECURITY_GROUP_IDS: this.taskSecurityGroup.securityGroupId,
       },
     });
     const dispatchFn = dispatch.fn;
@@ -160,11 +164,8 @@ export class MigratorStack extends Stack {
         detailType: ['ECS Task State Change'],
         detail: { clusterArn: [this.cluster.clusterArn], lastStatus: ['STOPPED'] },
       },
-      targets: [new LambdaFunction(dispatchFn, { deadLetterQueue: taskEventsDlq, retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+      targets: [new LambdaFunction(dispatchFn, { deadLetterQueue: this.deadLetters, retryAttempts: 8, maxEventAge: Duration.hours(6) })],
     });
-
-    alarms.deadLetters('TaskEventsDlq', taskEventsDlq, 'Migration task-stopped events');
-    alarms.functionHealth('Dispatch', dispatchFn, 'Dispatch function');
     return dispatch;
   }
 }

@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ScheduledEvent } from '../../../functions/src/adapters/scheduler/scheduled-event.ts';
 import { RECURRING_JOBS } from '../../lib/constructs/action-scheduler.ts';
 import { CREDENTIALS_CONTEXT } from '../../lib/constructs/migrator-task.ts';
 import { attachedStatements, statementsOfRole } from '../support/iam.ts';
@@ -59,22 +60,23 @@ describe('api stack', () => {
     for (const r of invoke.flatMap((s) => s.resources)) expect(JSON.stringify(r)).toMatch(/"ScheduledFunction[0-9A-F]+","Arn"/);
     const other = statements.filter((s) => !invoke.includes(s));
     expect(other.flatMap((s) => s.actions).every((a) => a.startsWith('sqs:'))).toBe(true);
-    for (const r of other.flatMap((s) => s.resources)) expect(JSON.stringify(r)).toMatch(/SchedulerDlq/);
+    // The app's shared DLQ, imported from the migrator stack.
+    for (const r of other.flatMap((s) => s.resources)) expect(JSON.stringify(r)).toMatch(/Fn::ImportValue.*DeadLetters/);
   });
 
-  it('has the schedule group, a standard encrypted DLQ, and the recurring jobs with their inputs', () => {
+  it('has the schedule group, the shared DLQ, and the recurring jobs with inputs the scheduled function accepts', () => {
     template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'purelymanage-prod-actions' });
-    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600, FifoQueue: Match.absent() });
+    template.resourceCountIs('AWS::SQS::Queue', 0);
     const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule'));
-    expect(schedules.map((s) => [s.Properties.ScheduleExpression, JSON.parse(s.Properties.Target.Input)]).sort()).toEqual(
+    const inputs = schedules.map((s) => [s.Properties.ScheduleExpression, JSON.parse(s.Properties.Target.Input)] as [string, unknown]);
+    expect(inputs.sort()).toEqual(
       [
-        ['rate(5 minutes)', { kind: 'dns-tier', tier: 'new' }],
-        ['rate(5 minutes)', { kind: 'dns-tier', tier: 'failing' }],
-        ['rate(1 hour)', { kind: 'dns-tier', tier: 'healthy' }],
+        ['rate(5 minutes)', { kind: 'dns-tier' }],
         ['rate(15 minutes)', { kind: 'cache-refresh' }],
         ['rate(5 minutes)', { kind: 'sweep' }],
       ].sort(),
     );
+    for (const [, input] of inputs) expect(ScheduledEvent.safeParse(input).success, JSON.stringify(input)).toBe(true);
     expect(schedules).toHaveLength(RECURRING_JOBS.length);
     template.allResourcesProperties('AWS::Scheduler::Schedule', {
       GroupName: Match.anyValue(),
@@ -84,12 +86,12 @@ describe('api stack', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: Match.anyValue() } });
   });
 
-  it('lets the api create and delete schedules in its group only, and pass the scheduler role', () => {
-    const api = statementsOfRole(template, 'ApiRole');
-    const sched = api.filter((s) => s.actions.some((a) => a.startsWith('scheduler:')));
+  it.each(['ApiRole', 'ScheduledRole'])('lets %s create and delete schedules in its group only, and pass the scheduler role', (role) => {
+    const statements = statementsOfRole(template, role);
+    const sched = statements.filter((s) => s.actions.some((a) => a.startsWith('scheduler:')));
     expect(sched.flatMap((s) => s.actions).sort()).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:UpdateSchedule']);
     for (const r of sched.flatMap((s) => s.resources)) expect(JSON.stringify(r)).toContain(':schedule/purelymanage-prod-actions/*');
-    const pass = api.filter((s) => s.actions.includes('iam:PassRole'));
+    const pass = statements.filter((s) => s.actions.includes('iam:PassRole'));
     expect(pass.flatMap((s) => s.resources)).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^SchedulerExecutionRole/), 'Arn'] }]);
   });
 
@@ -108,8 +110,14 @@ describe('api stack', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
   });
 
-  it('alarms on the scheduler DLQ and on both functions', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
-    template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [Match.anyValue()], OKActions: [Match.anyValue()] });
+  it('alarms on api errors only (the scheduled function\'s failures reach the shared DLQ, alarmed in the migrator stack)', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^ApiFunction') } }],
+      AlarmActions: [Match.anyValue()],
+      OKActions: [Match.anyValue()],
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { DestinationConfig: { OnFailure: { Destination: { 'Fn::ImportValue': Match.stringLikeRegexp('DeadLetters') } } } });
   });
 });

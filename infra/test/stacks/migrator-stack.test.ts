@@ -65,7 +65,7 @@ describe('migrator stack', () => {
     expect(CREDENTIALS_CONTEXT.key).toBe('kms:EncryptionContext:purpose');
   });
 
-  it('has the job queue and its DLQ: visibility ≥ 6× the dispatch timeout, 5 receives, 14-day DLQ, SSE, TLS only', () => {
+  it('has the job queue and the shared DLQ: visibility ≥ 6× the dispatch timeout, 5 receives, 14-day DLQ, SSE, TLS only', () => {
     const visibility = DISPATCH_TIMEOUT.toSeconds() * 6;
     template.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: visibility,
@@ -80,12 +80,41 @@ describe('migrator stack', () => {
     expect(tlsOnly.flatMap((p) => p.Properties.Queues).length).toBe(queues.length);
     const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { MIGRATOR_CONTAINER_NAME } } } }));
     expect(fn!.Properties.Timeout * 6).toBeLessThanOrEqual(visibility);
+    template.resourceCountIs('AWS::SQS::Queue', 2);
+  });
+
+  it('sends every failure of the pipeline to the one DLQ: job redrive, the rule target, the function\'s async failures', () => {
+    const dlq = Object.keys(template.findResources('AWS::SQS::Queue', { Properties: { MessageRetentionPeriod: 1_209_600 } }));
+    expect(dlq).toHaveLength(1);
+    const arn = { 'Fn::GetAtt': [dlq[0], 'Arn'] };
+    template.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: { deadLetterTargetArn: arn, maxReceiveCount: 5 } });
+    template.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ DeadLetterConfig: { Arn: arn } })] });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { DestinationConfig: { OnFailure: { Destination: arn } } });
+    // EventBridge may send to it (queue policy), scoped to the rule.
+    const policies = JSON.stringify(template.findResources('AWS::SQS::QueuePolicy'));
+    expect(policies).toContain('events.amazonaws.com');
+  });
+
+  it('gives the worker exactly TABLE_NAME and MIGRATION_KMS_KEY_ID, and its role no mail or queue rights', () => {
+    const [task] = Object.values(template.findResources('AWS::ECS::TaskDefinition'));
+    const env = (task!.Properties.ContainerDefinitions[0].Environment as { Name: string }[]).map((e) => e.Name).sort();
+    expect(env).toEqual(['MIGRATION_KMS_KEY_ID', 'TABLE_NAME']);
+    const actions = statementsOfRole(template, 'MigratorTaskDefinitionTaskRole').flatMap((s) => s.actions);
+    expect(actions.filter((a) => /^(ses|sqs|ecs|iam):/.test(a))).toEqual([]);
   });
 
   it('wires dispatch: SQS event source with partial batch failures and a concurrency cap; ECS STOPPED events with a DLQ', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^JobsQueue'), 'Arn'] },
+      FunctionName: { Ref: Match.stringLikeRegexp('^DispatchFunction') },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TaskStopped'), 'Arn'] },
     });
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
@@ -109,8 +138,14 @@ describe('migrator stack', () => {
     expect(passRole.condition).toEqual({ StringLike: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
   });
 
-  it('alarms on both DLQs and on dispatch errors and throttles', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
-    template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [Match.anyValue()], Threshold: 1 });
+  it('alarms once, on the shared DLQ (dispatch failures are retried into it)', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeadLetters'), 'QueueName'] } }],
+      AlarmActions: [Match.anyValue()],
+      OKActions: [Match.anyValue()],
+      Threshold: 1,
+    });
   });
 });

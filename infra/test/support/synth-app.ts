@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -7,15 +7,10 @@ import { readStageConfig } from '../../lib/config/stage-config.ts';
 import { buildPurelyManage, type FunctionEntries, type PurelyManageStacks } from '../../lib/purely-manage-app.ts';
 
 const fixtures = resolve(import.meta.dirname, '../fixtures');
-const stub = join(fixtures, 'stub-handler.ts');
 
-/**
- * The real entries where they exist; the stub handler for the ones other workspaces have not written yet,
- * so every function's wiring is asserted either way.
- */
-export function testEntries(): Required<FunctionEntries> {
-  const pick = (name: Parameters<typeof repoPaths.entry>[0]) => (existsSync(repoPaths.entry(name)) ? repoPaths.entry(name) : stub);
-  return { api: repoPaths.entry('http-api'), scheduled: pick('scheduled'), dispatch: pick('dispatch') };
+/** The real entry files, as bin/app.ts deploys them. */
+export function testEntries(): FunctionEntries {
+  return { api: repoPaths.entry('http-api'), scheduled: repoPaths.entry('scheduled'), dispatch: repoPaths.entry('dispatch') };
 }
 
 export interface TestAppOptions {
