@@ -6,13 +6,21 @@ import type { Table } from './table.ts';
 const chunks = <T>(xs: readonly T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
 // Only these attributes are read: the sealed passwords (source.sealedPassword, dest.sealedPassword) never leave the table here.
-const JOB_FIELDS = ['id', 'name', 'source.serverId', 'source.#user', 'dest.serverId', 'dest.#user', 'options', 'createdAt', 'createdBy', 'updatedAt', '#version', 'latestRunId', 'activeRunId'];
-const RUN_FIELDS = ['id', 'jobId', 'kind', '#state', 'attempt', 'retryOf', 'retriedBy', 'cancelRequested', 'createdAt', 'createdBy', 'startedAt', 'endedAt', 'heartbeatAt', 'progress', 'outcome', 'failureReason', '#version'];
+const JOB_FIELDS = ['id', 'name', 'source.serverId', 'source.user', 'dest.serverId', 'dest.user', 'options', 'createdAt', 'createdBy', 'updatedAt', 'version', 'latestRunId', 'activeRunId'];
+const RUN_FIELDS = ['id', 'jobId', 'kind', 'state', 'attempt', 'retryOf', 'retriedBy', 'cancelRequested', 'createdAt', 'createdBy', 'startedAt', 'endedAt', 'heartbeatAt', 'progress', 'outcome', 'failureReason', 'version'];
+
+/** Every path segment as a placeholder (#name, #state, #user … are reserved words). */
+function projection(fields: readonly string[]) {
+  const names: Record<string, string> = {};
+  const expr = fields.map((f) => f.split('.').map((seg) => ((names[`#${seg}`] = seg), `#${seg}`)).join('.')).join(', ');
+  return { expr, names };
+}
 
 /** Jobs and runs by id for batch views: BatchGetItem, 100 keys per call, unprocessed keys asked again. */
 export function createDynamoBatchJobReader(table: Table): BatchJobReader {
   const { doc, name: TableName } = table;
-  const getAll = async (keys: Record<string, string>[], fields: string[], names: Record<string, string>) => {
+  const getAll = async (keys: Record<string, string>[], fields: readonly string[]) => {
+    const { expr, names } = projection(fields);
     const out: Record<string, unknown>[] = [];
     await Promise.all(
       chunks(keys, 100).map(async (chunk) => {
@@ -20,7 +28,7 @@ export function createDynamoBatchJobReader(table: Table): BatchJobReader {
         for (let attempt = 0; pending?.length; attempt++) {
           if (attempt > 8) throw new Error('DynamoDB kept keys unprocessed in a batch read.');
           if (attempt) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-          const res: BatchGetCommandOutput = await doc.send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys: pending, ProjectionExpression: fields.join(', '), ExpressionAttributeNames: names, ConsistentRead: true } } }));
+          const res: BatchGetCommandOutput = await doc.send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys: pending, ProjectionExpression: expr, ExpressionAttributeNames: names, ConsistentRead: true } } }));
           out.push(...(res.Responses?.[TableName] ?? []));
           pending = res.UnprocessedKeys?.[TableName]?.Keys;
         }
@@ -35,7 +43,7 @@ export function createDynamoBatchJobReader(table: Table): BatchJobReader {
   return {
     async jobs(ids) {
       const unique = [...new Set(ids)];
-      const items = await getAll(unique.map((id) => ({ pk: `MIGJOB#${id}`, sk: 'JOB' })), JOB_FIELDS, { '#user': 'user', '#version': 'version' });
+      const items = await getAll(unique.map((id) => ({ pk: `MIGJOB#${id}`, sk: 'JOB' })), JOB_FIELDS);
       const jobs = items.map((i): JobSnapshot => {
         const j = i as unknown as JobSnapshot;
         return {
@@ -56,7 +64,7 @@ export function createDynamoBatchJobReader(table: Table): BatchJobReader {
     },
     async runs(ids) {
       const unique = [...new Set(ids)];
-      const items = await getAll(unique.map((id) => ({ pk: `MIGRUN#${id}`, sk: 'RUN' })), RUN_FIELDS, { '#state': 'state', '#version': 'version' });
+      const items = await getAll(unique.map((id) => ({ pk: `MIGRUN#${id}`, sk: 'RUN' })), RUN_FIELDS);
       return ordered(unique, items as unknown as RunRecord[]);
     },
   };

@@ -21,7 +21,7 @@ export function batchFinishedEmail(batch: Batch, counts: BatchCounts, progress: 
   const what = batch.origin === 'campaign' ? 'Campaign' : 'Batch';
   const listed = failures.slice(0, MAX_FAILURES_LISTED);
   return renderEmail({
-    subject: `${what} finished: ${batch.name} — ${counts.succeeded} succeeded, ${failures.length} did not`,
+    subject: `${what} finished: ${batch.name} - ${counts.succeeded} succeeded, ${failures.length} did not`,
     intro: `All ${counts.total} mailbox migrations of the ${what.toLowerCase()} "${batch.name}" have ended${batch.round > 1 ? ` (pass ${batch.round})` : ''}.`,
     facts: [
       ['Succeeded', String(counts.succeeded)],
@@ -42,7 +42,7 @@ export function singleRunEmail(job: Pick<Job, 'id' | 'name' | 'source' | 'dest'>
   const ok = run.state === 'succeeded';
   const cls = run.outcome?.exitClass;
   return renderEmail({
-    subject: `${ok ? 'Migration finished' : 'Migration failed'}: ${job.source.user} → ${job.dest.user}`,
+    subject: `${ok ? 'Migration finished' : 'Migration failed'}: ${job.source.user} -> ${job.dest.user}`,
     intro: ok ? `The ${run.kind === 'dry' ? 'dry run' : 'migration'} "${job.name}" finished.` : `The ${run.kind === 'dry' ? 'dry run' : 'migration'} "${job.name}" failed.`,
     facts: [
       ['Source', job.source.user],

@@ -55,7 +55,7 @@ export function validateImport(parsed: ParsedCsv, servers: readonly ServerProfil
       }
       for (const [column, v] of [['source_password', sourcePassword], ['dest_password', destPassword]] as const) {
         if (!v) errors.push(`${column} is empty.`);
-        else if (!ImapPassword.safeParse(v).success) errors.push(`${column} is too long (over 1,024 characters).`);
+        else if (!ImapPassword.safeParse(v).success) errors.push(v.length > 1024 ? `${column} is too long (over 1,024 characters).` : `${column} contains a line break.`);
       }
     }
     const sourceServer = r.fieldCountError ? undefined : resolve('source_server', c.source_server, defaultSource, errors);
