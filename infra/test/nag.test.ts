@@ -76,7 +76,6 @@ describe('cdk-nag AwsSolutions on the whole app', () => {
         'AwsSolutions-S1',
         'AwsSolutions-SMG4',
         'AwsSolutions-SNS2',
-        'AwsSolutions-SQS3',
       ].sort(),
     );
     // IAM4 and L1 only for the deployment helper that aws-cdk-lib generates, never for our functions.
@@ -89,10 +88,12 @@ describe('cdk-nag AwsSolutions on the whole app', () => {
     for (const g of groups) expect(g.Properties?.RetentionInDays).toBeGreaterThan(0);
   });
 
-  it('estimates the idle cost from these templates at about $2/month after the always-free tier', () => {
+  it('estimates the idle cost from these templates: ≤ $2/month after the free tier, ≤ $2.40 at list with the origin-verify secret', () => {
     const cost = estimateCost(templates);
     expect(cost.idleTotal.afterFreeTier).toBeLessThanOrEqual(2);
-    expect(cost.idleTotal.list).toBeLessThan(3.5);
+    // $0.40 of this is the origin-verify secret, which needs a functions change to leave Secrets Manager.
+    expect(cost.idleTotal.list).toBeLessThanOrEqual(2.4);
+    expect(cost.idle.find((l) => l.item === 'AWS::CloudWatch::Alarm')!.quantity).toBe('2 alarm metric(s)');
     expect(cost.idle.find((l) => l.item === 'AWS::EC2::NatGateway')!.list).toBe(0);
     expect(cost.idle.find((l) => l.item === 'AWS::KMS::Key')!.list).toBe(1);
     expect(cost.per100Total.list).toBeGreaterThan(0);
