@@ -1,8 +1,10 @@
 import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CacheSnapshot, CacheStore } from '../../modules/cache/ports.ts';
+import type { CachePart, CacheSnapshot, CacheStore } from '../../modules/cache/ports.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
 const key = (part: string) => ({ pk: 'CACHE', sk: part });
+const ALL_PARTS: readonly CachePart[] = ['users', 'domains', 'rules', 'credit'];
+const SORT_KEYS: Record<CachePart, string> = { users: 'USERS', domains: 'DOMAINS', rules: 'RULES', credit: 'CREDIT' };
 
 /**
  * The PurelyMail cache: one item per list. listUser caps at 1,000 names (~40 kB), far under DynamoDB's
@@ -12,10 +14,9 @@ export function createDynamoCacheStore(table: Table): CacheStore {
   const { doc, name: TableName } = table;
   const put = (part: string, data: Record<string, unknown>) => doc.send(new PutCommand({ TableName, Item: { ...key(part), ...data } }));
   const store: CacheStore = {
-    async read() {
-      const out = await doc.send(
-        new BatchGetCommand({ RequestItems: { [TableName]: { Keys: ['USERS', 'DOMAINS', 'RULES', 'CREDIT'].map(key), ConsistentRead: true } } }),
-      );
+    async read(parts = ALL_PARTS) {
+      // Only the lists asked for: the users page needs neither the rules nor the credit.
+      const out = await doc.send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys: parts.map((p) => key(SORT_KEYS[p])), ConsistentRead: true } } }));
       const items = new Map((out.Responses?.[TableName] ?? []).map((i) => [i.sk as string, i]));
       const u = items.get('USERS');
       const d = items.get('DOMAINS');

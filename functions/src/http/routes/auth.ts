@@ -6,7 +6,7 @@ import { hashToken, SESSION_COOKIE } from '../../modules/auth/session-token.ts';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppContext, AppEnv } from '../app-env.ts';
 import { audited } from '../middleware/audited.ts';
-import { needsMfaEnrolment } from '../middleware/require-mfa-enrolment.ts';
+import { needsMfaEnrolment, requestSettings } from '../middleware/require-mfa-enrolment.ts';
 import { requireSession } from '../middleware/require-session.ts';
 import { readJson } from '../read-input.ts';
 import { clearSessionCookie, setSessionCookie } from '../session-cookie.ts';
@@ -42,8 +42,8 @@ export const authRoutes = (deps: AppDeps) => {
       setSessionCookie(c, token, deps.sessionCookieMaxAgeSeconds);
       return c.json(meOf(toAdmin(admin), session, deps));
     })
-    .get('/me', requireSession(deps.auth), async (c) =>
-      c.json(meOf(toAdmin(c.get('admin')), c.get('session'), deps, await needsMfaEnrolment(deps.settings, c.get('admin')))),
+    .get('/me', requireSession(deps.auth, deps.settings), async (c) =>
+      c.json(meOf(toAdmin(c.get('admin')), c.get('session'), deps, await needsMfaEnrolment(requestSettings(c, deps.settings), c.get('admin')))),
     )
     .post('/logout', requireSession(deps.auth), audited(deps, 'auth.logout', (c) => c.get('admin').email), async (c) => {
       await deps.auth.logOut(c.get('session').id);

@@ -8,8 +8,11 @@ export interface CacheSnapshot {
   credit: { credit: string; syncedAt: string } | null;
 }
 
+export type CachePart = keyof CacheSnapshot;
+
 export interface CacheStore {
-  read(): Promise<CacheSnapshot>;
+  /** Reads the given lists (default: all four); a list not asked for comes back as null, like one never synced. */
+  read(parts?: readonly CachePart[]): Promise<CacheSnapshot>;
   putUsers(addresses: string[], syncedAt: string): Promise<void>;
   putDomains(domains: ApiDomainInfo[], syncedAt: string): Promise<void>;
   putRules(rules: RoutingRule[], syncedAt: string): Promise<void>;

@@ -1,22 +1,27 @@
 import { PURELYMAIL_USER_CAP, type UserList } from '@app/shared';
+import type { CachePart } from '../cache/ports.ts';
 import type { UsersDeps } from './users-deps.ts';
+
+const USERS_PAGE: readonly CachePart[] = ['users', 'domains'];
 
 /**
  * The users page, from the cache.
  * 1. Refresh first when asked, or when users were never synced (a first visit shows real data).
- * 2. Read the cache: addresses, when synced, and whether PurelyMail's 1,000 cap was hit.
- * 3. Add the domains (for the filter and the create form) and pending deletions (for row badges).
+ * 2. Read the cache (addresses, when synced, whether PurelyMail's 1,000 cap was hit; the domains, for the
+ *    filter and the create form) together with the pending deletions (for row badges).
  */
 export const makeListUsers =
   (deps: UsersDeps) =>
   async (opts: { refresh?: boolean } = {}): Promise<UserList> => {
-    let snapshot = await deps.cache.read();
-    if (opts.refresh || !snapshot.users) {
+    if (opts.refresh) await deps.refreshCache();
+    // The cache and the pending deletions are independent: one round trip for both.
+    const [cached, pending] = await Promise.all([deps.cache.read(USERS_PAGE), deps.pendingActions.listPending()]);
+    let snapshot = cached;
+    if (!snapshot.users && !opts.refresh) {
       await deps.refreshCache();
-      snapshot = await deps.cache.read();
+      snapshot = await deps.cache.read(USERS_PAGE);
     }
     const addresses = [...(snapshot.users?.addresses ?? [])].sort((a, b) => a.localeCompare(b));
-    const pending = await deps.pendingActions.listPending();
     return {
       users: addresses,
       syncedAt: snapshot.users?.syncedAt ?? null,
