@@ -1,0 +1,98 @@
+import type { BatchDetail, CampaignDetail, CampaignLink, LaunchResult, Run } from '@app/shared';
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiClient } from '../support/api-client.ts';
+import { startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
+import { startDovecot, type Dovecot } from '../migrations/dovecot.ts';
+import { waitFor } from '../migrations/engine-fixture.ts';
+
+const STAND_IN = join(import.meta.dirname, '..', '..', '..', 'migrator-container', 'test', 'stand-in', 'imapsync');
+const ZED = `Zed-${randomUUID()}`;
+const ALICE_DEST = `AliceNew-${randomUUID()}`;
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+// The API seals a submission under the id of the job it will become; the real worker opens it at run time.
+describe('campaign launch: mailboxes created, one job per submission in a batch, run by the real worker', () => {
+  let t: TestRuntime;
+  let owner: ApiClient;
+  let dovecot: Dovecot;
+  let campaign: CampaignLink['campaign'];
+  let argvDir: string;
+
+  beforeAll(async () => {
+    process.env.IMAPSYNC_STANDIN_FIXTURE = '01-success';
+    process.env.IMAPSYNC_STANDIN_SPEED = '0';
+    dovecot = await startDovecot({ 'zed@old.example': ZED, 'alice@old.example': 'alice-old-password' });
+    t = await startTestRuntime({ IMAPSYNC_COMMAND: STAND_IN, MIGRATION_HEARTBEAT_SECONDS: '1' });
+    argvDir = join(t.runtime.migrations.logDir, '..');
+    process.env.IMAPSYNC_STANDIN_ARGV_LOG = join(argvDir, 'argv.json');
+    owner = await t.setupOwner();
+    const source = await owner.json<{ id: string }>(owner.post('/api/migrations/servers', { name: 'Old', host: '127.0.0.1', port: dovecot.port, tls: 'none', verifyCert: false }));
+    const dest = await owner.json<{ id: string }>(owner.post('/api/migrations/servers', { name: 'PurelyMail', host: '127.0.0.1', port: dovecot.port, tls: 'none' }));
+    const created = await owner.json<CampaignLink>(owner.post('/api/migrations/campaigns', { name: 'Old Co', requester: 'IT', sourceServerId: source.id, destServerId: dest.id, destDomain: 'northwind.example' }));
+    campaign = created.campaign;
+    const token = new URL(created.link).hash.slice(3);
+    expect((await t.anonymous().post('/api/public/campaigns/submit', { token, name: 'Zed', sourceEmail: 'zed@old.example', sourcePassword: ZED })).status).toBe(201);
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+    await dovecot?.stop();
+  });
+
+  it('shows "will be created", refuses rows that need a password, maps by hand, launches once and runs the jobs with the sealed passwords', async () => {
+    // A row added by the admin, mapped to an existing PurelyMail mailbox (its password typed by the admin).
+    const add = await owner.post(`/api/migrations/campaigns/${campaign.id}/submissions`, { name: 'Alice', sourceEmail: 'alice@old.example', sourcePassword: 'alice-old-password' });
+    expect(add.status).toBe(201);
+    let detail = await owner.json<CampaignDetail>(owner.get(`/api/migrations/campaigns/${campaign.id}`));
+    expect(detail.knownAddresses).toContain('alice@northwind.example');
+    const zed = detail.submissions.find((s) => s.sourceEmail === 'zed@old.example')!;
+    const alice = detail.submissions.find((s) => s.sourceEmail === 'alice@old.example')!;
+    expect(zed).toMatchObject({ destEmail: 'zed@northwind.example', willBeCreated: true });
+    expect(alice).toMatchObject({ destEmail: 'alice@northwind.example', willBeCreated: false, hasDestPassword: false, via: 'admin' });
+
+    // Without the existing mailbox's password, alice is skipped (and not claimed) — checked on a dry launch of her alone.
+    const refused = await owner.json<LaunchResult>(owner.post(`/api/migrations/campaigns/${campaign.id}/launch`, { start: 'none', submissionIds: [alice.id] }));
+    expect(refused).toMatchObject({ batchId: null, jobIds: [], skipped: [{ sourceEmail: 'alice@old.example', reason: expect.stringMatching(/already exists: give its password/) }] });
+
+    const mapped = await owner.put(`/api/migrations/campaigns/${campaign.id}/submissions/${alice.id}`, { destEmail: 'alice@northwind.example', destPassword: ALICE_DEST, version: alice.version });
+    expect(mapped.status).toBe(200);
+    expect(await mapped.text()).not.toContain(ALICE_DEST);
+
+    const res = await owner.post(`/api/migrations/campaigns/${campaign.id}/launch`, { start: 'full' });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const launched = (await res.json()) as LaunchResult;
+    expect(launched.skipped).toEqual([]);
+    expect(launched.jobIds).toHaveLength(2);
+    expect(launched.createdMailboxes).toEqual([{ address: 'zed@northwind.example', password: expect.stringMatching(/^[A-Za-z2-9]{20}$/) }]);
+    const generated = launched.createdMailboxes[0]!.password;
+    expect(Object.keys(t.runtime.sandbox!.state.users)).toContain('zed@northwind.example');
+
+    // A second click finds nothing left to launch.
+    expect(await owner.json<LaunchResult>(owner.post(`/api/migrations/campaigns/${campaign.id}/launch`, { start: 'full' }))).toMatchObject({ batchId: null, jobIds: [] });
+
+    const batch = await owner.json<BatchDetail>(owner.get(`/api/migrations/batches/${launched.batchId}`));
+    expect(batch.batch).toMatchObject({ origin: 'campaign', campaignId: campaign.id, jobCount: 2 });
+    for (const jobId of launched.jobIds) {
+      const run = await waitFor(`job ${jobId}`, async () => {
+        const d = await owner.json<{ job: { latestRun: Run | null } }>(owner.get(`/api/migrations/jobs/${jobId}`));
+        const r = d.job.latestRun;
+        return r && ['succeeded', 'failed', 'cancelled', 'interrupted'].includes(r.state) && r;
+      }, 60_000);
+      expect(run.state).toBe('succeeded');
+    }
+    // The worker opened the submission's sealed blobs: imapsync got exactly these passwords (the last run's passfiles).
+    const argv = JSON.parse(readFileSync(join(argvDir, 'argv.json'), 'utf8')) as { passfiles: Record<string, { firstLineSha256: string }> };
+    const pair = [argv.passfiles['1']!.firstLineSha256, argv.passfiles['2']!.firstLineSha256];
+    expect([[sha(ZED), sha(generated)], [sha('alice-old-password'), sha(ALICE_DEST)]]).toContainEqual(pair);
+
+    detail = await owner.json<CampaignDetail>(owner.get(`/api/migrations/campaigns/${campaign.id}`));
+    expect(detail.batchIds).toEqual([launched.batchId]);
+    expect(detail.submissions.every((s) => s.jobId && launched.jobIds.includes(s.jobId))).toBe(true);
+    const audit = await t.runtime.deps.audit.query({ action: 'campaign.launch', limit: 10 });
+    expect(JSON.stringify(audit)).not.toContain(generated);
+    expect(t.logs.join('\n')).not.toContain(generated);
+  }, 120_000);
+});
