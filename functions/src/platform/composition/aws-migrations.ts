@@ -1,17 +1,14 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import { createTable, type Table } from '../../adapters/dynamodb/table.ts';
 import { createEcsTaskRunner } from '../../adapters/ecs/ecs-task-runner.ts';
-import { createKmsSecretSealer } from '../../adapters/kms/kms-secret-sealer.ts';
-import { createSqsJobQueue } from '../../adapters/sqs/sqs-job-queue.ts';
 import type { MigrationsApi } from '../../modules/migrations/migrations-api.ts';
 import type { JobQueue, TaskRunner } from '../../modules/migrations/ports.ts';
 import type { SecretSealer } from '../../modules/secrets/ports.ts';
 import { systemClock } from '../clock.ts';
 import { parseConfig, type AwsConfig } from '../config.ts';
 import { createJsonLogger, type Logger } from '../logger.ts';
+import { once } from '../once.ts';
 import { buildMigrationEngine, buildMigrationsApi, buildMigrationStores } from './build-migrations.ts';
 
 const notConfigured = (what: string) => () => Promise.reject(new Error(`${what} is not configured for this deployment.`));
@@ -22,11 +19,28 @@ const noRunner: TaskRunner = { start: notConfigured('Starting workers from the A
 /** The API Lambda's migrations: KMS seal-only (GenerateDataKey), SQS for run ids, logs in CloudWatch (not served). */
 /** KMS seal-only (GenerateDataKey under the migration key): jobs and campaign submissions share it. */
 export const awsSealer = (config: AwsConfig): SecretSealer =>
-  config.MIGRATION_KMS_KEY_ID ? createKmsSecretSealer(new KMSClient({}), config.MIGRATION_KMS_KEY_ID) : { seal: notConfigured('MIGRATION_KMS_KEY_ID') };
+  config.MIGRATION_KMS_KEY_ID ? lazyKmsSealer(config.MIGRATION_KMS_KEY_ID) : { seal: notConfigured('MIGRATION_KMS_KEY_ID') };
+
+// The KMS and SQS SDKs are loaded, and their clients built, on first use (saving a password, starting a run):
+// esbuild keeps modules that are only imported dynamically out of the cold start.
+function lazyKmsSealer(keyId: string): SecretSealer {
+  const load = once(async () => {
+    const [{ KMSClient }, { createKmsSecretSealer }] = await Promise.all([import('@aws-sdk/client-kms'), import('../../adapters/kms/kms-secret-sealer.ts')]);
+    return createKmsSecretSealer(new KMSClient({}), keyId);
+  });
+  return { seal: async (plaintext, context) => (await load()).seal(plaintext, context) };
+}
+function lazySqsJobQueue(queueUrl: string): JobQueue {
+  const load = once(async () => {
+    const [{ SQSClient }, { createSqsJobQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../../adapters/sqs/sqs-job-queue.ts')]);
+    return createSqsJobQueue(new SQSClient({}), queueUrl);
+  });
+  return { enqueue: async (runId, delaySeconds) => (await load()).enqueue(runId, delaySeconds) };
+}
 
 export function composeAwsMigrationsApi(config: AwsConfig, table: Table, logger: Logger): MigrationsApi {
   const sealer = awsSealer(config);
-  const queue: JobQueue = config.MIGRATION_QUEUE_URL ? createSqsJobQueue(new SQSClient({}), config.MIGRATION_QUEUE_URL) : { enqueue: notConfigured('MIGRATION_QUEUE_URL') };
+  const queue: JobQueue = config.MIGRATION_QUEUE_URL ? lazySqsJobQueue(config.MIGRATION_QUEUE_URL) : { enqueue: notConfigured('MIGRATION_QUEUE_URL') };
   const engine = buildMigrationEngine({ stores: buildMigrationStores(table), queue, runner: noRunner, config, clock: systemClock, logger });
   return buildMigrationsApi({
     stores: buildMigrationStores(table),
@@ -62,7 +76,7 @@ export type DispatchConfig = z.infer<typeof DispatchConfig>;
 export function composeAwsDispatcher(env: Record<string, string | undefined> = process.env) {
   const config = parseConfig(DispatchConfig, env);
   const logger = createJsonLogger({ level: config.LOG_LEVEL });
-  const queue = createSqsJobQueue(new SQSClient({}), config.MIGRATION_QUEUE_URL);
+  const queue = lazySqsJobQueue(config.MIGRATION_QUEUE_URL);
   const runner = createEcsTaskRunner(new ECSClient({}), {
     cluster: config.ECS_CLUSTER_ARN,
     taskDefinition: config.MIGRATOR_TASK_DEFINITION_ARN,
