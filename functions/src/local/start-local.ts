@@ -79,7 +79,7 @@ export async function startLocal(config: LocalConfig, opts: { logger: Logger; cl
     // Migrations: in-process queue → dispatcher → worker child processes; closed before the store goes away.
     const migrations = composeLocalMigrations({ config, table: dynamo.table, dynamoEndpoint: dynamo.endpoint, logger: opts.logger, clock: opts.clock ?? systemClock, workerEnv: opts.migratorEnv });
     closers.push(() => migrations.close());
-    const { deps, localScheduler, background } = composeLocal({ config, table: dynamo.table, purelymail, sandbox: !config.PURELYMAIL_API_TOKEN, port, logger: opts.logger, clock: opts.clock, dnsServers, migrations: migrations.api, campaignSealer: migrations.sealer });
+    const { deps, localScheduler, background } = composeLocal({ config, table: dynamo.table, purelymail, sandbox: !config.PURELYMAIL_API_TOKEN, port, logger: opts.logger, clock: opts.clock, dnsServers, migrations: migrations.api, campaignSealer: migrations.sealer, migrationQueue: migrations.queue });
     // Batch summaries and single-job emails: the engine tells the batches module about every run end.
     migrations.engine.onRunEnded(deps.batches.onRunEnded);
     // Pending deletions run in this process: timers re-armed from the store, overdue ones swept now and every minute.

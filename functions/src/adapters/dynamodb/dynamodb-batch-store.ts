@@ -83,7 +83,8 @@ export function createDynamoBatchStore(table: Table): BatchStore {
       }
     },
     async addMembers(batchId, jobIds) {
-      await writeAll(jobIds.map((jobId) => ({ PutRequest: { Item: { ...memberKey(jobId), gsi1pk: `BATCH#${batchId}`, gsi1sk: jobId, batchId, jobId } } })));
+      // gsi1sk keeps the order of the rows (the CSV's), so the batch lists its jobs as they were given.
+      await writeAll(jobIds.map((jobId, i) => ({ PutRequest: { Item: { ...memberKey(jobId), gsi1pk: `BATCH#${batchId}`, gsi1sk: `${String(i).padStart(5, '0')}#${jobId}`, batchId, jobId } } })));
     },
     async batchOfJob(jobId) {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: memberKey(jobId), ConsistentRead: true }));

@@ -10,13 +10,18 @@ import { makeBatchFinish } from './batch-finish.ts';
 import { batchReportCsv } from './batch-report-csv.ts';
 import { countJobs, reportRow, sumProgress, toBatchView, toJob } from './batch-views.ts';
 import { makeCreateBatch } from './create-batch.ts';
-import type { BatchJobReader, BatchStore } from './ports.ts';
+import type { JobQueue } from '../migrations/ports.ts';
+import type { BatchJobReader, BatchStore, BulkJobWriter } from './ports.ts';
 
 export interface BatchesDeps {
   store: BatchStore;
   reader: BatchJobReader;
   /** The jobs use cases (sealing on create, one run at a time, conditional deletes). */
-  jobs: Pick<ManageJobs, 'create' | 'start' | 'retry' | 'delete'>;
+  jobs: Pick<ManageJobs, 'prepareMany' | 'start' | 'retry' | 'delete' | 'create'>;
+  /** Bulk writes of a new batch's jobs and first runs. */
+  writer: BulkJobWriter;
+  /** The run queue (local root); without it first runs are queued one by one. */
+  queue?: JobQueue;
   cancelRun: (runId: string) => Promise<unknown>;
   notify: Pick<Notifier, 'send'>;
   mailSettings: Pick<MailSettingsModule, 'get'>;
@@ -43,7 +48,7 @@ export function makeBatches(deps: BatchesDeps) {
     if (!batch) throw new NotFoundError('There is no such batch.');
     const snapshots = await deps.reader.jobs(await deps.store.memberIds(batchId));
     const runs = new Map((await deps.reader.runs(snapshots.flatMap((j) => j.latestRunId ?? []))).map((r) => [r.id, r]));
-    const jobs: Job[] = snapshots.map((j) => toJob(batchId, j, j.latestRunId ? runs.get(j.latestRunId) : undefined)).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    const jobs: Job[] = snapshots.map((j) => toJob(batchId, j, j.latestRunId ? runs.get(j.latestRunId) : undefined));
     return { batch, jobs };
   };
   const finish = makeBatchFinish({ ...deps, load });

@@ -1,5 +1,5 @@
 import type { Batch, Job } from '@app/shared';
-import type { RunRecord } from '../migrations/ports.ts';
+import type { JobRecord, RunRecord } from '../migrations/ports.ts';
 
 /** A batch as stored: one small item; its jobs are separate member items (1,000 jobs never share one item). */
 export type BatchRecord = Batch & { version: number };
@@ -18,7 +18,7 @@ export interface BatchStore {
   addMembers(batchId: string, jobIds: readonly string[]): Promise<void>;
   /** The batch a job belongs to, if any (GetItem on the member item). */
   batchOfJob(jobId: string): Promise<string | undefined>;
-  /** Job ids of a batch (gsi1 query BATCH#<id>). */
+  /** Job ids of a batch in the order they were added (gsi1 query BATCH#<id>). */
   memberIds(batchId: string): Promise<string[]>;
   removeMember(jobId: string): Promise<void>;
   /** Removes the batch item and whatever members remain. */
@@ -32,4 +32,10 @@ export type JobSnapshot = Omit<Job, 'latestRun' | 'batchId'> & { latestRunId: st
 export interface BatchJobReader {
   jobs(ids: readonly string[]): Promise<JobSnapshot[]>;
   runs(ids: readonly string[]): Promise<RunRecord[]>;
+}
+
+/** Writes many new jobs and first runs at once (25 items per call): a batch's records, all with fresh ids. */
+export interface BulkJobWriter {
+  writeJobs(jobs: readonly JobRecord[]): Promise<void>;
+  writeRuns(runs: readonly RunRecord[]): Promise<void>;
 }

@@ -37,6 +37,35 @@ export function makeManageJobs(deps: { jobs: JobStore; runs: RunStore; servers: 
       const runs = await deps.runs.listForJob(id);
       return { job: toJobView(job, runs.find((r) => r.id === job.latestRunId)), runs: runs.map(toRunView) };
     },
+    /**
+     * For bulk creation (batches): the job records of many inputs, each password sealed bound to its job id,
+     * each distinct server checked once. Nothing is written: the caller writes them in bulk, before any run.
+     */
+    async prepareMany(inputs: readonly Omit<CreateJobInput, 'start'>[], actor: string): Promise<JobRecord[]> {
+      const serverIds = new Set(inputs.flatMap((i) => [i.source.serverId, i.dest.serverId]));
+      for (const serverId of serverIds) {
+        if (!(await deps.servers.get(serverId))) throw new ValidationError('A server of this batch does not exist.', [{ path: 'serverId', message: `${serverId} is not a saved server` }]);
+      }
+      const now = deps.clock.now();
+      return Promise.all(
+        inputs.map(async (input): Promise<JobRecord> => {
+          const id = newId('job', now);
+          return {
+            id,
+            name: input.name,
+            source: { serverId: input.source.serverId, user: input.source.user, sealedPassword: await seal('source', id, input.source.password) },
+            dest: { serverId: input.dest.serverId, user: input.dest.user, sealedPassword: await seal('dest', id, input.dest.password) },
+            options: input.options,
+            createdAt: now.toISOString(),
+            createdBy: actor,
+            updatedAt: now.toISOString(),
+            version: 1,
+            latestRunId: null,
+            activeRunId: null,
+          };
+        }),
+      );
+    },
     async create(input: CreateJobInput, actor: string): Promise<JobDetail> {
       for (const side of ['source', 'dest'] as const) {
         if (!(await deps.servers.get(input[side].serverId))) throw new ValidationError(`The ${side} server does not exist.`, [{ path: `${side}.serverId`, message: 'is not a saved server' }]);

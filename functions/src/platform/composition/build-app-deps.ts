@@ -42,6 +42,8 @@ import type { SecretSealer } from '../../modules/secrets/ports.ts';
 import { createDynamoBatchJobReader } from '../../adapters/dynamodb/dynamodb-batch-job-reader.ts';
 import { createDynamoBatchStore } from '../../adapters/dynamodb/dynamodb-batch-store.ts';
 import { makeBatches } from '../../modules/batches/batches.ts';
+import { createDynamoBatchJobWriter } from '../../adapters/dynamodb/dynamodb-batch-job-writer.ts';
+import type { JobQueue } from '../../modules/migrations/ports.ts';
 import { makeBulkImport } from '../../modules/bulk-import/bulk-import.ts';
 
 export interface RuntimeConfig extends Partial<CampaignConfig> {
@@ -92,6 +94,8 @@ export function buildAppDeps(opts: {
   campaignSealer?: SecretSealer;
   /** MIGRATION_MAX_ATTEMPTS (an interrupted run below it is retried, so its batch is not finished yet); default 3. */
   migrationMaxAttempts?: number;
+  /** The run queue, so a batch queues its first runs in bulk (local root); without it they are queued one by one. */
+  migrationQueue?: JobQueue;
 }) {
   const { table, config, clock } = opts;
   const admins = createDynamoAdminStore(table);
@@ -208,6 +212,8 @@ export function buildAppDeps(opts: {
     logger: opts.logger,
     panelUrl: opts.panelUrl,
     maxAttempts: opts.migrationMaxAttempts ?? 3,
+    writer: createDynamoBatchJobWriter(table),
+    queue: opts.migrationQueue,
   });
   deps.bulkImport = makeBulkImport({ servers: deps.migrations.servers, batches: deps.batches });
   deps.campaigns = buildCampaigns({

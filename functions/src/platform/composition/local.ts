@@ -1,4 +1,5 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
+import type { JobQueue } from '../../modules/migrations/ports.ts';
 import type { Table } from '../../adapters/dynamodb/table.ts';
 import { NodeDnsLookup } from '../../adapters/dns/node-dns-lookup.ts';
 import { PurelyMailHttpClient } from '../../adapters/purelymail/purelymail-http-client.ts';
@@ -21,7 +22,7 @@ export function localOrigins(config: Pick<LocalConfig, 'HOST' | 'EXTRA_ORIGINS'>
  * The local composition root: dynalite for the store, PurelyMail over HTTP (the sandbox or the real API),
  * the client IP from the socket (nothing sits in front of the local server, so headers are not trusted).
  */
-export function composeLocal(opts: { config: LocalConfig; table: Table; purelymail: { baseUrl: string; token: string }; sandbox: boolean; port: number; logger: Logger; clock?: Clock; dnsServers: readonly string[]; migrations: AppDeps['migrations']; campaignSealer?: SecretSealer }) {
+export function composeLocal(opts: { config: LocalConfig; table: Table; purelymail: { baseUrl: string; token: string }; sandbox: boolean; port: number; logger: Logger; clock?: Clock; dnsServers: readonly string[]; migrations: AppDeps['migrations']; campaignSealer?: SecretSealer; migrationQueue?: JobQueue }) {
   const purelymail = new PurelyMailHttpClient({ baseUrl: opts.purelymail.baseUrl, token: opts.purelymail.token, timeoutMs: opts.config.PURELYMAIL_TIMEOUT_MS });
   const outboxDir = resolve(opts.config.DATA_DIR, 'outbox');
   return buildAppDeps({
@@ -43,6 +44,7 @@ export function composeLocal(opts: { config: LocalConfig; table: Table; purelyma
     migrations: opts.migrations,
     campaignSealer: opts.campaignSealer,
     migrationMaxAttempts: opts.config.MIGRATION_MAX_ATTEMPTS,
+    migrationQueue: opts.migrationQueue,
     clientIp: (c) => {
       try {
         return getConnInfo(c).remote.address ?? 'unknown';
