@@ -1,0 +1,155 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CSRF_HEADER } from '@app/shared';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDovecot, type Dovecot } from '../../functions/test/migrations/dovecot.ts';
+import { launchChromium, shot, watchErrors } from './support/browser.ts';
+import { startLocalServer } from './support/local-server.ts';
+import { setupOwner } from './support/setup-owner.ts';
+
+const STAND_IN = resolve(import.meta.dirname, '../../migrator-container/test/stand-in/imapsync');
+const STAND_IN_ENV = { IMAPSYNC_STANDIN_FIXTURE: '01-success', IMAPSYNC_STANDIN_SPEED: '0' };
+const ZOE_PASSWORD = 'zoe-old-mailbox-password-2026';
+
+/** A JSON call from the admin's page, as the SPA makes it (session cookie, CSRF header, same origin). */
+async function apiCall<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
+  return page.evaluate(
+    async ({ method, path, body, header }) => {
+      const res = await fetch(path, { method, headers: { 'content-type': 'application/json', [header]: '1' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return (await res.json()) as T;
+    },
+    { method, path, body, header: CSRF_HEADER },
+  );
+}
+
+// Issue 6 as two people: an admin creates a campaign and launches the jobs; a person on a phone submits a
+// wrong then the right password through the link; the jobs run (stand-in imapsync) and the batch reports.
+describe('credential-gathering campaign in a browser', () => {
+  let dovecot: Dovecot;
+  let server: Awaited<ReturnType<typeof startLocalServer>>;
+  let browser: Browser;
+  let adminCtx: BrowserContext;
+  let phoneCtx: BrowserContext;
+  let admin: Page;
+  let phone: Page;
+  const errors: string[] = [];
+  const saved: Record<string, string | undefined> = {};
+
+  beforeAll(async () => {
+    for (const [k, v] of Object.entries(STAND_IN_ENV)) {
+      saved[k] = process.env[k];
+      process.env[k] = v;
+    }
+    dovecot = await startDovecot({ 'zoe@old.example': ZOE_PASSWORD });
+    server = await startLocalServer({ IMAPSYNC_COMMAND: STAND_IN, MIGRATION_HEARTBEAT_SECONDS: '1', ...STAND_IN_ENV });
+    browser = await launchChromium();
+    adminCtx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    phoneCtx = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+    admin = await adminCtx.newPage();
+    phone = await phoneCtx.newPage();
+    errors.push(...watchErrors(admin));
+    const phoneErrors = watchErrors(phone);
+    // The refused wrong password (400) and the closed link (410) are answers the page shows, not errors.
+    phone.on('console', () => errors.push(...phoneErrors.splice(0).filter((e) => !/Failed to load resource: .*status of (400|410)/.test(e))));
+    await setupOwner(admin, server);
+    await apiCall(admin, 'POST', '/api/migrations/servers', { name: 'Old Co mail', host: '127.0.0.1', port: dovecot.port, tls: 'none', verifyCert: false });
+    await apiCall(admin, 'POST', '/api/migrations/servers', { name: 'PurelyMail', host: '127.0.0.1', port: dovecot.port, tls: 'none' });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await dovecot?.stop();
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+
+  it('runs from campaign to finished batch and summary email', async () => {
+    // The admin creates the campaign and copies the link (shown once).
+    await admin.goto(`${server.url}/migrations?tab=campaigns`);
+    await admin.getByRole('link', { name: 'New campaign' }).click();
+    await admin.getByLabel(/^Campaign name/).fill('Old Co to PurelyMail');
+    await admin.getByLabel(/^Who is asking/).fill('The IT team at Old Co');
+    await admin.getByLabel(/^Old mail server/).selectOption({ label: `Old Co mail (127.0.0.1)` });
+    await admin.getByLabel(/^Destination server/).selectOption({ label: `PurelyMail (127.0.0.1)` });
+    await admin.getByLabel(/^Destination domain/).fill('northwind.example');
+    await admin.getByRole('button', { name: 'Create campaign' }).click();
+    const link = (await admin.getByTestId('campaign-link').innerText({ timeout: 10_000 })).trim();
+    expect(link).toMatch(new RegExp(`^${server.url}/c/#t=[A-Za-z0-9_-]{43}$`));
+    await shot(admin, 'campaign-01-link');
+
+    // Someone else, on a phone, opens the link: who is asking, hints, the form.
+    await phone.goto(link);
+    await phone.getByRole('heading', { name: 'Old Co to PurelyMail' }).waitFor({ timeout: 10_000 });
+    await phone.getByText(/The IT team at Old Co/).first().waitFor();
+    await phone.getByText(/Gmail and Outlook need an app password/).waitFor();
+    expect(await phone.locator('meta[name="referrer"]').first().getAttribute('content')).toBe('no-referrer');
+    await shot(phone, 'campaign-02-phone-form');
+    const widths = await phone.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    expect(widths[0]).toBeLessThanOrEqual(widths[1]!);
+
+    await phone.getByLabel('Your name').fill('Zoe Old');
+    await phone.getByLabel(/^Your current email address/).fill('zoe@old.example');
+    await phone.getByLabel(/^Its password/).fill('not-the-password');
+    await phone.getByRole('button', { name: 'Check and send' }).click();
+    await phone.getByText(/did not accept this email address and password/).first().waitFor({ timeout: 20_000 });
+    expect(await phone.getByLabel(/^Its password/).inputValue()).toBe('');
+    await shot(phone, 'campaign-03-phone-wrong-password');
+
+    await phone.getByLabel(/^Its password/).fill(ZOE_PASSWORD);
+    await phone.getByRole('button', { name: 'Check and send' }).click();
+    await phone.getByRole('heading', { name: 'Thank you, you are done' }).waitFor({ timeout: 20_000 });
+    await shot(phone, 'campaign-04-phone-accepted');
+
+    // The admin reviews: verified, "will be created", maps to another address, and creates the jobs.
+    await admin.getByRole('link', { name: 'Open the campaign' }).click();
+    const row = admin.getByTestId('submission-row').filter({ hasText: 'zoe@old.example' });
+    await row.waitFor({ timeout: 10_000 });
+    await row.getByText('Signed in').waitFor();
+    await row.getByText('Will be created').waitFor();
+    const dest = row.getByLabel(/^Destination of zoe@old.example/);
+    expect(await dest.inputValue()).toBe('zoe@northwind.example');
+    await dest.fill('zoenew@northwind.example');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.getByRole('button', { name: 'Save' }).waitFor({ state: 'detached', timeout: 10_000 });
+    expect(await row.getByLabel(/^Destination of/).inputValue()).toBe('zoenew@northwind.example');
+    await row.getByText('Will be created').waitFor();
+    await shot(admin, 'campaign-05-review');
+
+    await admin.getByRole('button', { name: /Create jobs \(1\)/ }).click();
+    const result = admin.getByTestId('launch-result');
+    await result.getByText('Jobs created').waitFor({ timeout: 20_000 });
+    const generated = (await result.getByTestId('generated-password').innerText()).trim();
+    expect(generated).toMatch(/^[A-Za-z2-9]{20}$/);
+    await result.getByRole('button', { name: 'Download CSV' }).waitFor();
+    await shot(admin, 'campaign-06-launched');
+    expect(Object.keys(server.sandbox!.state.users)).toContain('zoenew@northwind.example');
+
+    // The job runs to the end; the batch reports it and the summary email lands in the outbox.
+    const batchId = (await admin.getByTestId('batch-id').innerText({ timeout: 10_000 })).trim();
+    await expect
+      .poll(async () => (await apiCall<{ counts: { succeeded: number } }>(admin, 'GET', `/api/migrations/batches/${batchId}`)).counts.succeeded, { timeout: 60_000, interval: 1000 })
+      .toBe(1);
+    await admin.reload();
+    await admin.getByTestId('submission-row').getByText('Job created').waitFor({ timeout: 10_000 });
+    const outbox = join(server.dataDir, 'outbox');
+    await expect
+      .poll(() => readdirSync(outbox).filter((f) => f.endsWith('.eml')).map((f) => readFileSync(join(outbox, f), 'utf8')).some((t) => t.includes('Old Co to PurelyMail')), { timeout: 30_000, interval: 1000 })
+      .toBe(true);
+    const emails = readdirSync(outbox).map((f) => readFileSync(join(outbox, f), 'utf8')).join('\n');
+    for (const secret of [ZOE_PASSWORD, generated]) expect(emails).not.toContain(secret);
+
+    // Deactivated: the link says so at once.
+    await admin.getByRole('button', { name: 'Deactivate' }).click();
+    await admin.getByRole('dialog').getByRole('button', { name: 'Deactivate' }).click();
+    await admin.getByText('Deactivated').first().waitFor({ timeout: 10_000 });
+    await phone.goto(`${server.url}/`);
+    await phone.goto(link);
+    await phone.getByRole('heading', { name: 'This link is closed' }).waitFor({ timeout: 10_000 });
+    await shot(phone, 'campaign-07-phone-closed');
+    expect(errors).toEqual([]);
+  }, 180_000);
+});
