@@ -1,4 +1,4 @@
-import { GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { gcmEncrypt } from '../../modules/secrets/aes-gcm.ts';
 import { encryptionContext, type SecretSealer } from '../../modules/secrets/ports.ts';
 
@@ -22,3 +22,6 @@ export function createKmsSecretSealer(kms: KMSClient, keyId: string): SecretSeal
     },
   };
 }
+
+/** The sealer with a default KMS client, for a composition root that loads this module on first use. */
+export const createDefaultKmsSecretSealer = (keyId: string): SecretSealer => createKmsSecretSealer(new KMSClient({}), keyId);

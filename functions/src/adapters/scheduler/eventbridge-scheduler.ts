@@ -29,7 +29,7 @@ export const atExpression = (at: Date): string => `at(${new Date(Math.ceil(at.ge
 export function createEventBridgeScheduler(opts: EventBridgeSchedulerOptions): Scheduler {
   // The Scheduler SDK is loaded and its client built on the first schedule or cancel, not at every cold start.
   const load = once(() =>
-    import('@aws-sdk/client-scheduler').then(({ SchedulerClient, ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException }) => ({
+    import('./scheduler-sdk.ts').then(({ SchedulerClient, ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException }) => ({
       client: opts.client ?? new SchedulerClient({}),
       ConflictException,
       CreateScheduleCommand,

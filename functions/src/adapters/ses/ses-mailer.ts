@@ -8,7 +8,7 @@ import { once } from '../../platform/once.ts';
  */
 export function createSesMailer(opts: { client?: SESv2Client; configurationSetName?: string } = {}): Mailer {
   // The SES SDK is loaded and its client built on the first email, not at every cold start of the API.
-  const load = once(() => import('@aws-sdk/client-sesv2').then(({ SESv2Client, SendEmailCommand }) => ({ client: opts.client ?? new SESv2Client({}), SendEmailCommand })));
+  const load = once(() => import('./ses-sdk.ts').then(({ SESv2Client, SendEmailCommand }) => ({ client: opts.client ?? new SESv2Client({}), SendEmailCommand })));
   return {
     async send(email: OutgoingEmail) {
       const { client, SendEmailCommand } = await load();

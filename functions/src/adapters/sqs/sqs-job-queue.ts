@@ -1,4 +1,4 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { JobQueue } from '../../modules/migrations/ports.ts';
 
 /** SQS as the JobQueue: the body is the run id and nothing else (no credentials, no job data). */
@@ -11,3 +11,6 @@ export function createSqsJobQueue(sqs: SQSClient, queueUrl: string): JobQueue {
     },
   };
 }
+
+/** The queue with a default SQS client, for a composition root that loads this module on first use. */
+export const createDefaultSqsJobQueue = (queueUrl: string): JobQueue => createSqsJobQueue(new SQSClient({}), queueUrl);

@@ -24,17 +24,11 @@ export const awsSealer = (config: AwsConfig): SecretSealer =>
 // The KMS and SQS SDKs are loaded, and their clients built, on first use (saving a password, starting a run):
 // esbuild keeps modules that are only imported dynamically out of the cold start.
 function lazyKmsSealer(keyId: string): SecretSealer {
-  const load = once(async () => {
-    const [{ KMSClient }, { createKmsSecretSealer }] = await Promise.all([import('@aws-sdk/client-kms'), import('../../adapters/kms/kms-secret-sealer.ts')]);
-    return createKmsSecretSealer(new KMSClient({}), keyId);
-  });
+  const load = once(async () => (await import('../../adapters/kms/kms-secret-sealer.ts')).createDefaultKmsSecretSealer(keyId));
   return { seal: async (plaintext, context) => (await load()).seal(plaintext, context) };
 }
 function lazySqsJobQueue(queueUrl: string): JobQueue {
-  const load = once(async () => {
-    const [{ SQSClient }, { createSqsJobQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../../adapters/sqs/sqs-job-queue.ts')]);
-    return createSqsJobQueue(new SQSClient({}), queueUrl);
-  });
+  const load = once(async () => (await import('../../adapters/sqs/sqs-job-queue.ts')).createDefaultSqsJobQueue(queueUrl));
   return { enqueue: async (runId, delaySeconds) => (await load()).enqueue(runId, delaySeconds) };
 }
 
