@@ -79,7 +79,7 @@ describe('campaign launch: mailboxes created, one job per submission in a batch,
       const run = await waitFor(`job ${jobId}`, async () => {
         const d = await owner.json<{ job: { latestRun: Run | null } }>(owner.get(`/api/migrations/jobs/${jobId}`));
         const r = d.job.latestRun;
-        return r && ['succeeded', 'failed', 'cancelled', 'interrupted'].includes(r.state) && r;
+        return r && ['succeeded', 'failed', 'cancelled', 'interrupted'].includes(r.state) ? r : undefined;
       }, 60_000);
       expect(run.state).toBe('succeeded');
     }
