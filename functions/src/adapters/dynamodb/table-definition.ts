@@ -33,6 +33,11 @@
  * - runs of a job, newest first .. Query    gsi1 gsi1pk=MIGJOBRUNS#<jobId> (gsi1sk=<createdAt>#<runId>)
  * - concurrency slots ............ GetItem  pk=MIGSLOTS               sk=SLOTS (count + holders map, one conditional update per take/release)
  * - migration settings ........... GetItem  pk=SETTINGS               sk=MIGRATIONS
+ * - campaign ..................... GetItem  pk=CAMPAIGN#<id>          sk=CAMPAIGN (version-conditional; submissionCount by ADD)
+ * - all campaigns, newest first .. Query    gsi1 gsi1pk=CAMPAIGNS     (gsi1sk=<createdAt>#<id>; also the purge sweep)
+ * - campaign by link token ....... GetItem  pk=CAMPTOKEN#<sha256>     sk=TOKEN (→ campaignId; TTL long after expiry)
+ * - submissions of a campaign .... Query    pk=CAMPAIGN#<id>          sk begins_with SUB# (one per source address, sealed creds)
+ * - campaign form buckets ........ GetItem  pk=THROTTLE#campaign-{ip,ipview,token,addr}#<hash> sk=THROTTLE
  */
 export const tableDefinition = {
   partitionKey: 'pk',
