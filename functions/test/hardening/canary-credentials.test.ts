@@ -22,6 +22,10 @@ const C = {
   jobSource: canary('job-source'),
   jobDest: canary('job-dest'),
   jobEdit: canary('job-edit'),
+  csvSource: canary('csv-source'),
+  csvDest: canary('csv-dest'),
+  campaignPublic: canary('campaign-public'),
+  campaignAdmin: canary('campaign-admin'),
 };
 
 /** Every file under `dir` (outbox .eml files, run logs, the sandbox's state file, dynalite's files). */
@@ -89,6 +93,21 @@ describe('canary passwords through every credential path', () => {
     const created = (await (await call(owner.post('/api/migrations/jobs', { name: 'Canary job', source: { serverId: server.id, user: 'alice', password: C.jobSource }, dest: { serverId: server.id, user: 'bob', password: C.jobDest }, start: 'none' }), 201)).json()) as { job: { id: string; version: number } };
     await call(owner.put(`/api/migrations/jobs/${created.job.id}/credentials`, { source: { password: C.jobEdit }, version: created.job.version }), 200);
     await call(owner.get(`/api/migrations/jobs/${created.job.id}`), 200);
+  });
+
+  it('bulk CSV import (preview and queue) and a campaign (public submission, admin-added submission)', async () => {
+    const servers = (await (await call(owner.get('/api/migrations/servers'), 200)).json()) as { servers: { id: string }[] };
+    const id = servers.servers[0]!.id;
+    const csv = `source_email,source_password,dest_email,dest_password\r\ncarol@old.example,${C.csvSource},carol@northwind.example,${C.csvDest}\r\n`;
+    await call(owner.post('/api/migrations/import/preview', { csv, sourceServerId: id, destServerId: id }), 200);
+    await call(owner.post('/api/migrations/import', { csv, sourceServerId: id, destServerId: id, batchName: 'Canary batch', mode: 'full', start: 'later' }), 201);
+    const created = (await (await call(owner.post('/api/migrations/campaigns', { name: 'Canary campaign', requester: 'IT', sourceServerId: id, destServerId: id, destPurelyMail: false }), 201)).json()) as { campaign: { id: string }; link: string };
+    const token = new URL(created.link).hash.replace('#t=', '');
+    // Both are checked against the source server before they are kept; it is unreachable here, so both are
+    // refused, and the refusal (the error path, where mailcow leaked passwords) must not carry them either.
+    await call(t.anonymous().post('/api/public/campaigns/submit', { token, name: 'Dan', sourceEmail: 'dan@old.example', sourcePassword: C.campaignPublic }), 409);
+    await call(owner.post(`/api/migrations/campaigns/${created.campaign.id}/submissions`, { name: 'Eve', sourceEmail: 'eve@old.example', sourcePassword: C.campaignAdmin, destEmail: 'eve@new.example', destPassword: C.campaignAdmin }), 400);
+    await call(owner.get(`/api/migrations/campaigns/${created.campaign.id}`));
   });
 
   it('no canary appears in a response, a log line, an audit entry, an email, a file or a DynamoDB item', async () => {
