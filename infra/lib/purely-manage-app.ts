@@ -57,7 +57,7 @@ export function buildPurelyManage(app: App, props: PurelyManageAppProps): Purely
   const web = new WebStack(app, name('Web'), {
     description: 'PurelyManage web: CloudFront, SPA bucket, HTTP API',
     webBuildDir: props.webBuildDir,
-    originVerifySecret: data.originVerifySecret,
+    appSecret: data.appSecret,
     domainName: config.domainName,
     certificateArn: config.certificateArn,
     tags,
@@ -67,8 +67,7 @@ export function buildPurelyManage(app: App, props: PurelyManageAppProps): Purely
     table: data.sharedTable,
     namePrefix: `purelymanage-${config.stage}`,
     credentialsKey: data.credentialsKey,
-    purelymailTokenSecret: data.purelymailTokenSecret,
-    originVerifySecret: data.originVerifySecret,
+    appSecret: data.appSecret,
     senderIdentity: data.senderIdentity,
     senderEmail: data.senderEmail,
     alarmTopic: data.alarmTopic,
@@ -90,9 +89,9 @@ export function buildPurelyManage(app: App, props: PurelyManageAppProps): Purely
     value: `npm run admin -- create --email you@example.com --table ${data.table.tableName}`,
     description: 'Run from the repository with AWS credentials for this account and region; reads the password from stdin',
   });
-  new CfnOutput(data, 'PurelyMailTokenSecret', {
-    value: data.purelymailTokenSecret.secretArn,
-    description: 'Put your PurelyMail API token here: aws secretsmanager put-secret-value --secret-id <this> --secret-string <token>',
+  new CfnOutput(data, 'AppSecretArn', {
+    value: data.appSecret.secretArn,
+    description: 'Set purelymailToken in this JSON secret, keeping originVerify (infra/README.md, "After the first deploy")',
   });
 
   if (props.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -42,7 +42,6 @@ const INTENTIONALLY_UNSET: Record<string, Record<string, string>> = {
     SES_CONFIGURATION_SET: 'no SES configuration set is deployed (bounce tracking is not in scope)',
   },
   scheduled: {
-    ORIGIN_VERIFY_SECRET_ARN: 'the scheduled function serves no HTTP request',
     MIGRATION_KMS_KEY_ID: 'scheduled jobs never seal migration credentials',
     MIGRATION_QUEUE_URL: 'scheduled jobs never enqueue migration runs',
   },
@@ -99,7 +98,7 @@ describe('every function and the worker get exactly the environment their config
   it('api: AwsConfig, with Secrets Manager, migrations (KMS seal, SQS) and EventBridge Scheduler configured', () => {
     check('ApiFunction', AwsConfig, INTENTIONALLY_UNSET.common!);
     expect(Object.keys(fn('ApiFunction').env)).toEqual(
-      expect.arrayContaining(['MIGRATION_KMS_KEY_ID', 'MIGRATION_QUEUE_URL', 'SCHEDULER_GROUP_NAME', 'SCHEDULED_FUNCTION_ARN', 'SCHEDULER_ROLE_ARN', 'SCHEDULER_DLQ_ARN', 'ORIGIN_VERIFY_SECRET_ARN']),
+      expect.arrayContaining(['MIGRATION_KMS_KEY_ID', 'MIGRATION_QUEUE_URL', 'SCHEDULER_GROUP_NAME', 'SCHEDULED_FUNCTION_ARN', 'SCHEDULER_ROLE_ARN', 'SCHEDULER_DLQ_ARN', 'APP_SECRET_ARN']),
     );
   });
 
@@ -107,6 +106,8 @@ describe('every function and the worker get exactly the environment their config
     check('ScheduledFunction', AwsConfig, { ...INTENTIONALLY_UNSET.common, ...INTENTIONALLY_UNSET.scheduled });
     // Its own ARN, built from its fixed name (a GetAtt of itself would be a circular reference).
     expect(render(fn('ScheduledFunction').env.SCHEDULED_FUNCTION_ARN)).toMatch(/:function:purelymanage-prod-scheduled$/);
+    // The same one app secret as the api (it needs the PurelyMail token).
+    expect(fn('ScheduledFunction').env.APP_SECRET_ARN).toEqual(fn('ApiFunction').env.APP_SECRET_ARN);
   });
 
   it('dispatch: DispatchConfig (cluster, task definition, container, subnets, security groups, queue)', () => {

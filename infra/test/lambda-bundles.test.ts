@@ -131,7 +131,7 @@ describe('synthesized Lambda bundles run in plain Node', () => {
         NODE_OPTIONS: '--enable-source-maps',
         TABLE_NAME: 'pm-bundle-test',
         APP_ORIGIN: 'https://admin.example.org',
-        PURELYMAIL_TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:pm-token-AbCdEf',
+        APP_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:pm-app-AbCdEf',
         MAIL_FROM: 'notify@example.org',
         AWS_REGION: 'eu-west-1',
         AWS_ACCESS_KEY_ID: 'test',

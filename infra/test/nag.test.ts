@@ -78,6 +78,8 @@ describe('cdk-nag AwsSolutions on the whole app', () => {
         'AwsSolutions-SNS2',
       ].sort(),
     );
+    // SMG4 (no automatic rotation) once, on the one app secret.
+    expect(acks.filter((a) => a.id === 'AwsSolutions-SMG4').map((a) => a.path)).toEqual([expect.stringMatching(/\/AppSecret$/)]);
     // IAM4 and L1 only for the deployment helper that aws-cdk-lib generates, never for our functions.
     for (const a of acks.filter((x) => /IAM4|L1/.test(x.id))) expect(a.path).toContain('CDKBucketDeployment');
   });
@@ -88,11 +90,11 @@ describe('cdk-nag AwsSolutions on the whole app', () => {
     for (const g of groups) expect(g.Properties?.RetentionInDays).toBeGreaterThan(0);
   });
 
-  it('estimates the idle cost from these templates: ≤ $2/month after the free tier, ≤ $2.40 at list with the origin-verify secret', () => {
+  it('estimates the idle cost from these templates: ≤ $2/month at list price, with one secret', () => {
     const cost = estimateCost(templates);
     expect(cost.idleTotal.afterFreeTier).toBeLessThanOrEqual(2);
-    // $0.40 of this is the origin-verify secret, which needs a functions change to leave Secrets Manager.
-    expect(cost.idleTotal.list).toBeLessThanOrEqual(2.4);
+    expect(cost.idleTotal.list).toBeLessThanOrEqual(2);
+    expect(cost.idle.find((l) => l.item === 'AWS::SecretsManager::Secret')!.quantity).toBe('1 secret(s)');
     expect(cost.idle.find((l) => l.item === 'AWS::CloudWatch::Alarm')!.quantity).toBe('2 alarm metric(s)');
     expect(cost.idle.find((l) => l.item === 'AWS::EC2::NatGateway')!.list).toBe(0);
     expect(cost.idle.find((l) => l.item === 'AWS::KMS::Key')!.list).toBe(1);

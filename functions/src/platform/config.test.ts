@@ -19,7 +19,7 @@ describe('configuration', () => {
   });
 
   it('requires the AWS variables on AWS and never echoes values', () => {
-    expect(() => parseConfig(AwsConfig, { PURELYMAIL_TOKEN_SECRET_ARN: 'arn:secret' })).toThrow(/TABLE_NAME.*APP_ORIGIN|APP_ORIGIN.*TABLE_NAME|TABLE_NAME/);
+    expect(() => parseConfig(AwsConfig, { APP_SECRET_ARN: 'arn:secret' })).toThrow(/TABLE_NAME.*APP_ORIGIN|APP_ORIGIN.*TABLE_NAME|TABLE_NAME/);
     try {
       parseConfig(LocalConfig, { PORT: 'hunter2-secret' });
     } catch (err) {

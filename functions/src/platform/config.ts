@@ -77,9 +77,11 @@ export const AwsConfig = z.object({
   ...Common,
   TABLE_NAME: z.string().min(3),
   APP_ORIGIN: z.url(),
-  PURELYMAIL_TOKEN_SECRET_ARN: z.string().min(1),
-  /** CloudFront adds this header with a secret value; requests without it did not come through CloudFront. */
-  ORIGIN_VERIFY_SECRET_ARN: z.string().min(1).optional(),
+  /**
+   * The app secret, JSON `{ "purelymailToken": "…", "originVerify": "…" }`: the PurelyMail API token (set by ops) and
+   * the value CloudFront sends as `x-origin-verify` (requests without it did not come through CloudFront).
+   */
+  APP_SECRET_ARN: z.string().min(1),
   /** SES v2 configuration set for notification emails (bounce and complaint tracking), optional. */
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   /** EventBridge Scheduler for pending actions: the group, the "scheduled" Lambda it invokes, the role it assumes, its DLQ. */

@@ -8,6 +8,8 @@ import { startSandbox, type Sandbox } from '../../src/local/purelymail-sandbox/s
 import { TEST_PASSWORD } from '../support/test-runtime.ts';
 
 const ORIGIN = 'https://panel.example.com';
+const APP_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:app';
+const ORIGIN_VERIFY = 'origin-verify-value-from-the-secret';
 
 /** An API Gateway HTTP API (payload v2) event, as the Lambda receives it. */
 function event(method: string, path: string, opts: { body?: unknown; base64?: boolean; cookies?: string[]; headers?: Record<string, string> } = {}): LambdaEvent {
@@ -55,11 +57,12 @@ describe('http-api Lambda entry point', () => {
   beforeAll(async () => {
     dynamo = await startLocalDynamo({ tableName: 'pm-lambda-test' });
     sandbox = await startSandbox({ token: 'lambda-sandbox-token' });
-    secrets.on(GetSecretValueCommand, { SecretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:pm-token' }).resolves({ SecretString: 'lambda-sandbox-token\n' });
+    // The app secret: the token ops set and CloudFront's origin-verify value, in one JSON string.
+    secrets.on(GetSecretValueCommand, { SecretId: APP_SECRET_ARN }).resolves({ SecretString: JSON.stringify({ purelymailToken: 'lambda-sandbox-token', originVerify: ORIGIN_VERIFY }) });
     Object.assign(process.env, {
       TABLE_NAME: 'pm-lambda-test',
       APP_ORIGIN: ORIGIN,
-      PURELYMAIL_TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:pm-token',
+      APP_SECRET_ARN,
       PURELYMAIL_BASE_URL: sandbox.url,
       PASSWORD_SCRYPT_LOG_N: '12',
       LOG_LEVEL: 'silent',
@@ -113,6 +116,22 @@ describe('http-api Lambda entry point', () => {
     expect(body.error.requestId).toBeTruthy();
     expect(down.body).not.toContain('lambda-sandbox-token');
     sandbox.clearFaults();
+  });
+
+  it("trusts CloudFront's viewer address only with the origin-verify value from the app secret", async () => {
+    const viaCloudFront = (verify: string) => ({ 'cloudfront-viewer-address': '203.0.113.9:51234', 'x-origin-verify': verify });
+    const ipAfterLogin = async (headers: Record<string, string>) => {
+      const login = await handler(event('POST', '/api/auth/login', { body: { email: 'ops@example.com', password: TEST_PASSWORD }, headers }));
+      const cookie = login.cookies![0]!.split(';')[0]!;
+      const { sessions } = JSON.parse((await handler(event('GET', '/api/sessions', { cookies: [cookie] }))).body) as { sessions: { ip: string; current?: boolean }[] };
+      return (sessions.find((x) => x.current) ?? sessions[0]!).ip;
+    };
+    expect(await ipAfterLogin(viaCloudFront(ORIGIN_VERIFY))).toBe('203.0.113.9');
+    expect(await ipAfterLogin(viaCloudFront('guessed-value'))).toBe('198.51.100.7');
+  });
+
+  it('read the app secret once for both the PurelyMail token and the origin-verify value', () => {
+    expect(secrets.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.SecretId)).toEqual([APP_SECRET_ARN]);
   });
 
   it('refuses a cross-origin state change', async () => {

@@ -9,7 +9,7 @@ import { startSandbox, type Sandbox } from '../../src/local/purelymail-sandbox/s
 import { composeAws } from '../../src/platform/composition/aws.ts';
 
 const ORIGIN = 'https://panel.example.com';
-const TOKEN_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:pm-token';
+const APP_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:app';
 const FUNCTION_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:scheduled';
 
 /**
@@ -27,13 +27,13 @@ describe('AWS composition: pending actions on EventBridge Scheduler and SES', ()
   beforeAll(async () => {
     dynamo = await startLocalDynamo({ tableName: 'pm-aws-composition' });
     sandbox = await startSandbox({ token: 'aws-composition-token', seed: true });
-    secrets.on(GetSecretValueCommand).resolves({ SecretString: 'aws-composition-token' });
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ purelymailToken: 'aws-composition-token', originVerify: 'ov' }) });
     scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
     env = {
       TABLE_NAME: 'pm-aws-composition',
       APP_ORIGIN: ORIGIN,
-      PURELYMAIL_TOKEN_SECRET_ARN: TOKEN_ARN,
+      APP_SECRET_ARN,
       PURELYMAIL_BASE_URL: sandbox.url,
       PASSWORD_SCRYPT_LOG_N: '12',
       LOG_LEVEL: 'silent',

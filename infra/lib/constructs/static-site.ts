@@ -52,8 +52,8 @@ export interface StaticSiteProps {
   readonly webBuildDir: string;
   /** The API that `/api/*` goes to. */
   readonly httpApi: IHttpApi;
-  /** Its value is sent to the API origin as {@link ORIGIN_VERIFY_HEADER}. */
-  readonly originVerifySecret: ISecret;
+  /** The app secret: its JSON field `originVerify` is sent to the API origin as {@link ORIGIN_VERIFY_HEADER}. */
+  readonly appSecret: ISecret;
   /** Custom domain. @default - the distribution's cloudfront.net domain */
   readonly domainName?: string;
   /** ACM certificate in us-east-1 for `domainName`. @default - CloudFront's default certificate */
@@ -163,7 +163,7 @@ export class StaticSite extends Construct {
           origin: new HttpOrigin(apiHost, {
             protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
             // A dynamic reference: CloudFormation resolves it at deploy time, the template holds no value.
-            customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originVerifySecret.secretValue.unsafeUnwrap() },
+            customHeaders: { [ORIGIN_VERIFY_HEADER]: props.appSecret.secretValueFromJson('originVerify').unsafeUnwrap() },
           }),
           viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: AllowedMethods.ALLOW_ALL,

@@ -20,8 +20,8 @@ export interface ApiStackProps extends StackProps {
   /** Prefix of physical names that must be known in advance (the schedule group). */
   readonly namePrefix: string;
   readonly credentialsKey: IKey;
-  readonly purelymailTokenSecret: ISecret;
-  readonly originVerifySecret: ISecret;
+  /** JSON `{ purelymailToken, originVerify }` (data stack): both functions need the token, the api also the origin-verify value. */
+  readonly appSecret: ISecret;
   readonly senderIdentity: IEmailIdentity;
   readonly senderEmail: string;
   readonly alarmTopic: ITopic;
@@ -55,7 +55,7 @@ export class ApiStack extends Stack {
     const common = {
       TABLE_NAME: table.tableName,
       APP_ORIGIN: props.siteUrl,
-      PURELYMAIL_TOKEN_SECRET_ARN: props.purelymailTokenSecret.secretArn,
+      APP_SECRET_ARN: props.appSecret.secretArn,
       MAIL_FROM: props.senderEmail,
     };
 
@@ -86,7 +86,7 @@ export class ApiStack extends Stack {
     scheduled.fn.configureAsyncInvoke({ onFailure: new SqsDestination(props.deadLetterQueue), retryAttempts: 2, maxEventAge: Duration.hours(6) });
     table.grantReadWriteData(scheduled.fn);
     props.table.acknowledgeIndexGrant(scheduled.role, 'the scheduled function');
-    props.purelymailTokenSecret.grantRead(scheduled.fn);
+    props.appSecret.grantRead(scheduled.fn);
     props.senderIdentity.grantSendEmail(scheduled.fn);
     // EventBridge Scheduler for pending actions (AwsConfig SCHEDULER_*): the api arms and cancels one-time
     // schedules, the scheduled function re-arms one that fired early. Both may pass the scheduler role.
@@ -117,7 +117,6 @@ export class ApiStack extends Stack {
       memorySize: 1024,
       environment: {
         ...common,
-        ORIGIN_VERIFY_SECRET_ARN: props.originVerifySecret.secretArn,
         MIGRATION_QUEUE_URL: props.migrationQueue.queueUrl,
         MIGRATION_KMS_KEY_ID: props.credentialsKey.keyArn,
       },
@@ -125,8 +124,7 @@ export class ApiStack extends Stack {
     const apiFn = this.api.fn;
     table.grantReadWriteData(apiFn);
     props.table.acknowledgeIndexGrant(this.api.role, 'the api function');
-    props.purelymailTokenSecret.grantRead(apiFn);
-    props.originVerifySecret.grantRead(apiFn);
+    props.appSecret.grantRead(apiFn);
     props.senderIdentity.grantSendEmail(apiFn);
     props.migrationQueue.grantSendMessages(apiFn);
     // Seal only: GenerateDataKey returns the plaintext data key for encrypting; never Decrypt (CS-3).

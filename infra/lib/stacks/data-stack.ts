@@ -42,7 +42,7 @@ export interface DataStackProps extends StackProps {
 
 /**
  * Everything that holds state or identity and must survive a redeploy of the rest: the table, the
- * credentials key, the secrets, the SES identity and the ops topic. Termination protection is on and the
+ * credentials key, the app secret, the SES identity and the ops topic. Termination protection is on and the
  * data-bearing resources are retained even when the stack is deleted.
  */
 export class DataStack extends Stack {
@@ -50,10 +50,12 @@ export class DataStack extends Stack {
   /** How the other stacks reference the table. */
   readonly sharedTable: SharedTable;
   readonly credentialsKey: Key;
-  /** The PurelyMail API token; created with a random placeholder that ops replace (see infra/README.md). */
-  readonly purelymailTokenSecret: Secret;
-  /** The value CloudFront sends as `x-origin-verify`, so the API can trust CloudFront-Viewer-Address. */
-  readonly originVerifySecret: Secret;
+  /**
+   * The one app secret (one secret is $0.40/month), JSON `{ purelymailToken, originVerify }`: the PurelyMail API
+   * token, created as `REPLACE_ME` for ops to set (see infra/README.md), and the generated value CloudFront sends
+   * as `x-origin-verify`, so the API can trust CloudFront-Viewer-Address.
+   */
+  readonly appSecret: Secret;
   readonly senderIdentity: EmailIdentity;
   readonly senderEmail: string;
   readonly alarmTopic: Topic;
@@ -96,22 +98,20 @@ export class DataStack extends Stack {
 
     // Secrets use the AWS-managed key on purpose: with our CMK every reader would need kms:Decrypt on the
     // key that also opens migration credentials, which the API must never have.
-    this.purelymailTokenSecret = new Secret(this, 'PurelyMailToken', {
-      description: 'PurelyManage: PurelyMail API token. Replace the generated placeholder: aws secretsmanager put-secret-value.',
-      generateSecretString: { passwordLength: 32, excludePunctuation: true },
+    this.appSecret = new Secret(this, 'AppSecret', {
+      description: 'PurelyManage: {"purelymailToken","originVerify"}. Set purelymailToken (placeholder REPLACE_ME) keeping originVerify: see infra/README.md.',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ purelymailToken: 'REPLACE_ME' }),
+        generateStringKey: 'originVerify',
+        excludePunctuation: true,
+        passwordLength: 48,
+      },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.originVerifySecret = new Secret(this, 'OriginVerify', {
-      description: 'PurelyManage: value CloudFront sends as x-origin-verify to the API origin',
-      generateSecretString: { passwordLength: 48, excludePunctuation: true },
-    });
-    Validations.of(this.purelymailTokenSecret).acknowledge({
+    Validations.of(this.appSecret).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SMG4',
-      reason: 'PurelyMail API tokens are issued in the PurelyMail dashboard and have no API to rotate them; infra/README.md documents the manual rotation (new token, put-secret-value, revoke the old one).',
-    });
-    Validations.of(this.originVerifySecret).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SMG4',
-      reason: 'The origin-verify value is baked into the CloudFront origin config at deploy time; rotating means a redeploy (documented in infra/README.md), which a rotation Lambda cannot do.',
+      reason:
+        'Neither field can rotate automatically: PurelyMail API tokens are issued in the PurelyMail dashboard with no API to rotate them, and the origin-verify value is baked into the CloudFront origin config at deploy time (a rotation Lambda cannot redeploy). infra/README.md documents both manual rotations.',
     });
 
     this.senderIdentity = new EmailIdentity(this, 'Sender', { identity: Identity.email(props.senderEmail) });

@@ -7,7 +7,8 @@ import { StaticSite } from '../constructs/static-site.ts';
 export interface WebStackProps extends StackProps {
   /** SvelteKit static build to upload (`npm run build:web` writes web/build). */
   readonly webBuildDir: string;
-  readonly originVerifySecret: ISecret;
+  /** The app secret (data stack); its `originVerify` field is CloudFront's header to the API origin. */
+  readonly appSecret: ISecret;
   /** @default - the CloudFront domain */
   readonly domainName?: string;
   /** @default - none */
@@ -29,7 +30,7 @@ export class WebStack extends Stack {
     this.site = new StaticSite(this, 'Site', {
       webBuildDir: props.webBuildDir,
       httpApi: this.frontDoor.httpApi,
-      originVerifySecret: props.originVerifySecret,
+      appSecret: props.appSecret,
       domainName: props.domainName,
       certificateArn: props.certificateArn,
     });

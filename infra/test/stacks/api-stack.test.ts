@@ -33,7 +33,7 @@ describe('api stack', () => {
   it('configures functions with names and ARNs only, never secret values', () => {
     const api = fnNamed('ApiFunction').Properties.Environment.Variables;
     expect(Object.keys(api)).toEqual(
-      expect.arrayContaining(['TABLE_NAME', 'APP_ORIGIN', 'PURELYMAIL_TOKEN_SECRET_ARN', 'ORIGIN_VERIFY_SECRET_ARN', 'MIGRATION_QUEUE_URL', 'MIGRATION_KMS_KEY_ID', 'MAIL_FROM', 'SCHEDULER_GROUP_NAME', 'SCHEDULER_ROLE_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULED_FUNCTION_ARN']),
+      expect.arrayContaining(['TABLE_NAME', 'APP_ORIGIN', 'APP_SECRET_ARN', 'MIGRATION_QUEUE_URL', 'MIGRATION_KMS_KEY_ID', 'MAIL_FROM', 'SCHEDULER_GROUP_NAME', 'SCHEDULER_ROLE_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULED_FUNCTION_ARN']),
     );
     expect(api.MAIL_FROM).toBe('notify@example.org');
     expect(JSON.stringify(api.APP_ORIGIN)).toContain('https://');

@@ -45,15 +45,19 @@ describe('data stack', () => {
     });
   });
 
-  it('has the PurelyMail token (retained, placeholder generated, no value in the template) and the origin-verify secret', () => {
-    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
-    const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret'));
-    for (const s of secrets) {
-      expect(s.Properties.SecretString).toBeUndefined();
-      expect(s.Properties.GenerateSecretString).toBeDefined();
-      expect(s.Properties.KmsKeyId, 'AWS-managed key: readers need no kms:Decrypt on the credentials key').toBeUndefined();
-    }
-    expect(secrets.filter((s) => s.DeletionPolicy === 'Retain')).toHaveLength(1);
+  it('has one app secret (retained): the PurelyMail token placeholder and a generated origin-verify value, no value in the template', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    const [secret] = Object.values(template.findResources('AWS::SecretsManager::Secret'));
+    expect(secret!.DeletionPolicy).toBe('Retain');
+    expect(secret!.Properties.SecretString).toBeUndefined();
+    expect(secret!.Properties.GenerateSecretString).toEqual({
+      SecretStringTemplate: JSON.stringify({ purelymailToken: 'REPLACE_ME' }),
+      GenerateStringKey: 'originVerify',
+      ExcludePunctuation: true,
+      PasswordLength: 48,
+    });
+    expect(secret!.Properties.KmsKeyId, 'AWS-managed key: readers need no kms:Decrypt on the credentials key').toBeUndefined();
+    template.hasOutput('AppSecretArn', { Value: { Ref: Object.keys(template.findResources('AWS::SecretsManager::Secret'))[0] } });
   });
 
   it('creates the SES identity of the sender address', () => {

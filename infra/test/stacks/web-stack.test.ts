@@ -110,6 +110,8 @@ describe('web stack', () => {
     });
     const [origin] = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig.Origins.filter((o: { OriginCustomHeaders?: unknown }) => o.OriginCustomHeaders);
     expect(JSON.stringify(origin.OriginCustomHeaders)).toContain('{{resolve:secretsmanager:');
+    // The originVerify field of the app secret's JSON, not the whole secret (which holds the PurelyMail token).
+    expect(JSON.stringify(origin.OriginCustomHeaders)).toContain(':SecretString:originVerify::');
     const [policy] = Object.values(template.findResources('AWS::CloudFront::OriginRequestPolicy'));
     const headers: string[] = policy!.Properties.OriginRequestPolicyConfig.HeadersConfig.Headers;
     expect(headers).toContain('CloudFront-Viewer-Address');

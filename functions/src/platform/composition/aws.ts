@@ -1,28 +1,93 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { LambdaEvent } from 'hono/aws-lambda';
 import { createTable } from '../../adapters/dynamodb/table.ts';
 import { NodeDnsLookup } from '../../adapters/dns/node-dns-lookup.ts';
 import { PurelyMailHttpClient } from '../../adapters/purelymail/purelymail-http-client.ts';
+import { PurelyMailUnavailableError } from '../../modules/purelymail/errors.ts';
 import type { AppContext } from '../../http/app-env.ts';
 import { parseConfig, AwsConfig } from '../config.ts';
 import { systemClock } from '../clock.ts';
 import { createJsonLogger } from '../logger.ts';
+import { once } from '../once.ts';
 import { buildAppDeps } from './build-app-deps.ts';
 import { awsSealer, composeAwsMigrationsApi } from './aws-migrations.ts';
 import { createEventBridgeScheduler } from '../../adapters/scheduler/eventbridge-scheduler.ts';
 import { createSesMailer } from '../../adapters/ses/ses-mailer.ts';
 
-/** Reads a secret once per cold start and keeps it for the life of the execution environment. */
-export function cachedSecret(client: SecretsManagerClient, secretId: string): () => Promise<string> {
-  let value: Promise<string> | undefined;
-  return () => {
-    value ??= client.send(new GetSecretValueCommand({ SecretId: secretId })).then((out) => {
-      if (!out.SecretString) throw new Error(`Secret ${secretId} has no value yet: set it with aws secretsmanager put-secret-value.`);
-      return out.SecretString.trim();
-    });
-    // A failed read must not poison the cache for the rest of the container's life.
-    value.catch(() => (value = undefined));
+export type SecretsManagerSdk = () => Promise<{ client: SecretsManagerClient; GetSecretValueCommand: typeof GetSecretValueCommand }>;
+
+/** The Secrets Manager SDK and one client, loaded on the first secret read instead of at every cold start. */
+const lazySecretsManager = (): SecretsManagerSdk =>
+  once(async () => {
+    const { SecretsManagerClient, GetSecretValueCommand } = await import('../../adapters/secrets-manager/secrets-manager-sdk.ts');
+    return { client: new SecretsManagerClient({}), GetSecretValueCommand };
+  });
+
+/** The app secret's JSON (infra/lib/stacks/data-stack.ts): the PurelyMail token ops set, the generated origin-verify value. */
+export interface AppSecret {
+  readonly purelymailToken?: string;
+  readonly originVerify?: string;
+}
+
+/** What the stack puts in `purelymailToken` until ops set the real token. */
+export const PURELYMAIL_TOKEN_PLACEHOLDER = 'REPLACE_ME';
+
+/** The app secret still holds no PurelyMail token: every PurelyMail call fails like an outage (503) until ops set it. */
+export class PurelyMailTokenNotSetError extends PurelyMailUnavailableError {
+  constructor(secretId: string) {
+    // The token is read before any operation is known; the operation and reason only satisfy the shape.
+    super('listUser', 'http');
+    this.message =
+      `PurelyMail token not set in ${secretId}: set the PurelyMail token: aws secretsmanager put-secret-value --secret-id ${secretId} ` +
+      `--secret-string "$(aws secretsmanager get-secret-value --secret-id ${secretId} --query SecretString --output text | jq -c --arg t '<token>' '.purelymailToken = $t')" (infra/README.md)`;
+  }
+}
+
+/** The secret's JSON, never echoing it: JSON.parse errors quote the input, so they are not passed on. */
+function parseAppSecret(secretId: string, text: string | undefined): AppSecret {
+  let parsed: unknown;
+  try {
+    parsed = text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`Secret ${secretId} is not a JSON object with purelymailToken and originVerify (infra/README.md).`);
+  const field = (key: keyof AppSecret) => {
+    const v = (parsed as Record<string, unknown>)[key];
+    return typeof v === 'string' && v.trim() ? v.trim() : undefined;
+  };
+  return { purelymailToken: field('purelymailToken'), originVerify: field('originVerify') };
+}
+
+/**
+ * Reads the app secret once per cold start and keeps it for the life of the execution environment; both fields
+ * come from that one read. A failed read is not cached, nor is a token still at the placeholder (so a token set
+ * since is picked up on the next call). Errors name the secret, never its value.
+ */
+export function cachedAppSecret(secrets: SecretsManagerSdk, secretId: string): { purelymailToken: () => Promise<string>; originVerify: () => Promise<string | undefined> } {
+  let value: Promise<AppSecret> | undefined;
+  const read = () => {
+    if (!value) {
+      const pending = secrets()
+        .then(({ client, GetSecretValueCommand }) => client.send(new GetSecretValueCommand({ SecretId: secretId })))
+        .then((out) => parseAppSecret(secretId, out.SecretString));
+      // A failed read must not poison the cache for the rest of the container's life.
+      pending.catch(() => {
+        if (value === pending) value = undefined;
+      });
+      value = pending;
+    }
     return value;
+  };
+  return {
+    purelymailToken: async () => {
+      const pending = read();
+      const { purelymailToken } = await pending;
+      if (purelymailToken && purelymailToken !== PURELYMAIL_TOKEN_PLACEHOLDER) return purelymailToken;
+      if (value === pending) value = undefined;
+      throw new PurelyMailTokenNotSetError(secretId);
+    },
+    originVerify: async () => (await read()).originVerify,
   };
 }
 
@@ -32,11 +97,14 @@ export function cachedSecret(client: SecretsManagerClient, secretId: string): ()
  */
 export function composeAws(env: Record<string, string | undefined> = process.env) {
   const config = parseConfig(AwsConfig, env);
-  const secrets = new SecretsManagerClient({});
-  const originSecret = config.ORIGIN_VERIFY_SECRET_ARN ? cachedSecret(secrets, config.ORIGIN_VERIFY_SECRET_ARN) : undefined;
+  const secrets = lazySecretsManager();
+  const appSecret = cachedAppSecret(secrets, config.APP_SECRET_ARN);
   let originSecretValue: string | undefined;
-  void originSecret?.().then((v) => (originSecretValue = v));
+  // Read at cold start, off the request path; until it arrives (or after a failed read) no request is trusted.
+  const loadOriginSecret = () => void appSecret.originVerify().then((v) => (originSecretValue = v), () => undefined);
+  loadOriginSecret();
   const clientIp = (c: AppContext): string => {
+    if (originSecretValue === undefined) loadOriginSecret();
     const event = (c.env as { event?: LambdaEvent } | undefined)?.event;
     const viewer = c.req.header('cloudfront-viewer-address');
     if (viewer && originSecretValue && c.req.header('x-origin-verify') === originSecretValue) return viewer.replace(/:\d+$/, '');
@@ -44,9 +112,15 @@ export function composeAws(env: Record<string, string | undefined> = process.env
   };
   const table = createTable(config.TABLE_NAME);
   const logger = createJsonLogger({ level: config.LOG_LEVEL });
+  const purelymailToken = () =>
+    appSecret.purelymailToken().catch((err: unknown) => {
+      // Its message is the fix (the command to run); it names the secret, never a value.
+      if (err instanceof PurelyMailTokenNotSetError) logger.error('PurelyMail token not set', { error: err.message });
+      throw err;
+    });
   return buildAppDeps({
     table,
-    purelymail: new PurelyMailHttpClient({ baseUrl: config.PURELYMAIL_BASE_URL, token: cachedSecret(secrets, config.PURELYMAIL_TOKEN_SECRET_ARN), timeoutMs: config.PURELYMAIL_TIMEOUT_MS }),
+    purelymail: new PurelyMailHttpClient({ baseUrl: config.PURELYMAIL_BASE_URL, token: purelymailToken, timeoutMs: config.PURELYMAIL_TIMEOUT_MS }),
     config,
     clock: systemClock,
     logger,
