@@ -33,6 +33,10 @@
  * - runs of a job, newest first .. Query    gsi1 gsi1pk=MIGJOBRUNS#<jobId> (gsi1sk=<createdAt>#<runId>)
  * - concurrency slots ............ GetItem  pk=MIGSLOTS               sk=SLOTS (count + holders map, one conditional update per take/release)
  * - migration settings ........... GetItem  pk=SETTINGS               sk=MIGRATIONS
+ * - batch (CSV import, campaign) . GetItem  pk=MIGBATCH#<id>          sk=BATCH (state open → finished: one conditional write per round)
+ * - all batches, newest first .... Query    gsi1 gsi1pk=MIGBATCHES    (gsi1sk=<createdAt>#<id>)
+ * - batch of a job ............... GetItem  pk=MIGBATCHJOB#<jobId>    sk=MEMBER
+ * - jobs of a batch, in row order  Query    gsi1 gsi1pk=BATCH#<batchId> (gsi1sk=<row index>#<jobId>; jobs and runs then BatchGetItem)
  * - campaign ..................... GetItem  pk=CAMPAIGN#<id>          sk=CAMPAIGN (version-conditional; submissionCount by ADD)
  * - all campaigns, newest first .. Query    gsi1 gsi1pk=CAMPAIGNS     (gsi1sk=<createdAt>#<id>; also the purge sweep)
  * - campaign by link token ....... GetItem  pk=CAMPTOKEN#<sha256>     sk=TOKEN (→ campaignId; TTL long after expiry)
