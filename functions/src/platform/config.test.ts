@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AwsConfig, ConfigError, LocalConfig, parseConfig } from './config.ts';
 
@@ -29,5 +31,12 @@ describe('configuration', () => {
 
   it('treats empty strings as unset, like .env files do', () => {
     expect(parseConfig(LocalConfig, { PURELYMAIL_API_TOKEN: '', PORT: '' }).PORT).toBe(8787);
+  });
+
+  it('.env.example documents every local variable, and its values parse', () => {
+    const text = readFileSync(resolve(import.meta.dirname, '../../../.env.example'), 'utf8');
+    const entries = Object.fromEntries([...text.matchAll(/^([A-Z][A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    expect(Object.keys(LocalConfig.shape).filter((k) => !(k in entries))).toEqual([]);
+    expect(() => parseConfig(LocalConfig, entries)).not.toThrow();
   });
 });
