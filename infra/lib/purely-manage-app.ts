@@ -45,6 +45,15 @@ export function buildPurelyManage(app: App, props: PurelyManageAppProps): Purely
     alarmEmail: config.alarmEmail,
     tags,
   });
+  // Web before the migrator: dispatch links to the site in its emails.
+  const web = new WebStack(app, name('Web'), {
+    description: 'PurelyManage web: CloudFront, SPA bucket, HTTP API',
+    webBuildDir: props.webBuildDir,
+    appSecret: data.appSecret,
+    domainName: config.domainName,
+    certificateArn: config.certificateArn,
+    tags,
+  });
   const migrator = new MigratorStack(app, name('Migrator'), {
     description: 'PurelyManage migrations: job queue, dispatch function, Fargate imapsync tasks',
     table: data.sharedTable,
@@ -52,14 +61,9 @@ export function buildPurelyManage(app: App, props: PurelyManageAppProps): Purely
     alarmTopic: data.alarmTopic,
     containerInsights: config.containerInsights,
     dispatchEntry: props.entries.dispatch,
-    tags,
-  });
-  const web = new WebStack(app, name('Web'), {
-    description: 'PurelyManage web: CloudFront, SPA bucket, HTTP API',
-    webBuildDir: props.webBuildDir,
-    appSecret: data.appSecret,
-    domainName: config.domainName,
-    certificateArn: config.certificateArn,
+    senderIdentity: data.senderIdentity,
+    senderEmail: data.senderEmail,
+    siteUrl: web.site.siteUrl,
     tags,
   });
   const api = new ApiStack(app, name('Api'), {

@@ -47,6 +47,7 @@ const INTENTIONALLY_UNSET: Record<string, Record<string, string>> = {
   },
   dispatch: {
     MIGRATOR_CAPACITY_PROVIDER: 'tasks run on the default Fargate (on-demand) launch type',
+    SES_CONFIGURATION_SET: 'no SES configuration set is deployed (bounce tracking is not in scope)',
   },
 };
 

@@ -8,6 +8,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -37,6 +38,11 @@ export interface MigratorStackProps extends StackProps {
   readonly containerInsights?: boolean;
   /** Entry file of the dispatch function (functions/src/entrypoints/dispatch.ts). */
   readonly dispatchEntry: string;
+  /** The verified sender (data stack): dispatch sends run-end emails (batch summaries, single-job results). */
+  readonly senderIdentity: IEmailIdentity;
+  readonly senderEmail: string;
+  /** `https://…` of the site, for links in those emails. */
+  readonly siteUrl: string;
 }
 
 /**
@@ -139,6 +145,8 @@ export class MigratorStack extends Stack {
         MIGRATOR_CONTAINER_NAME,
         MIGRATOR_SUBNET_IDS: this.vpc.publicSubnets.map((s) => s.subnetId).join(','),
         MIGRATOR_SECURITY_GROUP_IDS: this.taskSecurityGroup.securityGroupId,
+        MAIL_FROM: props.senderEmail,
+        APP_ORIGIN: props.siteUrl,
       },
     });
     const dispatchFn = dispatch.fn;
@@ -147,6 +155,8 @@ export class MigratorStack extends Stack {
     this.jobs.queue.grantSendMessages(dispatchFn);
     table.grantReadWriteData(dispatchFn);
     props.table.acknowledgeIndexGrant(dispatch.role, 'the dispatch function');
+    // Runs end in the worker; the task-stopped event that follows sends their emails (SES, this sender only).
+    props.senderIdentity.grantSendEmail(dispatchFn);
     // RunTask on this task definition and PassRole of its two roles (to ecs-tasks only): the dispatch role alone.
     this.task.taskDefinition.grantRun(dispatchFn);
     // No L2 grant exists for StopTask/DescribeTasks; scope them to this cluster's tasks.

@@ -138,6 +138,14 @@ describe('migrator stack', () => {
     expect(passRole.condition).toEqual({ StringLike: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
   });
 
+  it('lets dispatch send run-end emails only from the sender identity', () => {
+    const ses = statementsOfRole(template, 'DispatchRole').filter((s) => s.actions.some((a) => a.startsWith('ses:')));
+    expect(ses).toHaveLength(1);
+    expect(ses[0]!.actions.sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+    expect(JSON.stringify(ses[0]!.resources)).toContain(':identity/');
+    expect(ses[0]!.resources).not.toContain('*');
+  });
+
   it('alarms once, on the shared DLQ (dispatch failures are retried into it)', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {

@@ -5,7 +5,8 @@ import type { MailSettingsModule } from '../notifications/mail-settings.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 import { toRunView } from '../migrations/views.ts';
 import { batchFinishedEmail, singleRunEmail } from './batch-emails.ts';
-import { countJobs, sumProgress, toBatchView } from './batch-views.ts';
+import { NotFoundError } from '../errors.ts';
+import { countJobs, sumProgress, toBatchView, toJob } from './batch-views.ts';
 import type { BatchJobReader, BatchRecord, BatchStore } from './ports.ts';
 
 export interface FinishDeps {
@@ -19,6 +20,18 @@ export interface FinishDeps {
   panelUrl: string;
   /** MIGRATION_MAX_ATTEMPTS: an interrupted run below it is about to be retried automatically. */
   maxAttempts: number;
+}
+
+/** A batch and its jobs (each with its latest run), read in bulk; NotFoundError when the batch is gone. */
+export function makeLoadBatch(deps: { store: BatchStore; reader: BatchJobReader }) {
+  return async (batchId: string): Promise<{ batch: BatchRecord; jobs: Job[] }> => {
+    const batch = await deps.store.get(batchId);
+    if (!batch) throw new NotFoundError('There is no such batch.');
+    const snapshots = await deps.reader.jobs(await deps.store.memberIds(batchId));
+    const runs = new Map((await deps.reader.runs(snapshots.flatMap((j) => j.latestRunId ?? []))).map((r) => [r.id, r]));
+    const jobs: Job[] = snapshots.map((j) => toJob(batchId, j, j.latestRunId ? runs.get(j.latestRunId) : undefined));
+    return { batch, jobs };
+  };
 }
 
 /** Ended for good: terminal, and not an interruption the engine is about to retry. */

@@ -1,14 +1,13 @@
-import type { BatchDetail, BatchList, Job } from '@app/shared';
+import type { BatchDetail, BatchList } from '@app/shared';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { NotFoundError } from '../errors.ts';
 import type { ManageJobs } from '../migrations/manage-jobs.ts';
 import type { MailSettingsModule } from '../notifications/mail-settings.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 import { makeBatchAction } from './batch-actions.ts';
-import { makeBatchFinish } from './batch-finish.ts';
+import { makeBatchFinish, makeLoadBatch } from './batch-finish.ts';
 import { batchReportCsv } from './batch-report-csv.ts';
-import { countJobs, reportRow, sumProgress, toBatchView, toJob } from './batch-views.ts';
+import { countJobs, reportRow, sumProgress, toBatchView } from './batch-views.ts';
 import { makeCreateBatch } from './create-batch.ts';
 import type { JobQueue } from '../migrations/ports.ts';
 import type { BatchJobReader, BatchStore, BulkJobWriter } from './ports.ts';
@@ -43,14 +42,7 @@ export interface BatchesDeps {
  * });
  */
 export function makeBatches(deps: BatchesDeps) {
-  const load = async (batchId: string) => {
-    const batch = await deps.store.get(batchId);
-    if (!batch) throw new NotFoundError('There is no such batch.');
-    const snapshots = await deps.reader.jobs(await deps.store.memberIds(batchId));
-    const runs = new Map((await deps.reader.runs(snapshots.flatMap((j) => j.latestRunId ?? []))).map((r) => [r.id, r]));
-    const jobs: Job[] = snapshots.map((j) => toJob(batchId, j, j.latestRunId ? runs.get(j.latestRunId) : undefined));
-    return { batch, jobs };
-  };
+  const load = makeLoadBatch(deps);
   const finish = makeBatchFinish({ ...deps, load });
   return {
     /** Seals every row's passwords, writes the jobs and their batch, and queues first runs if asked. */

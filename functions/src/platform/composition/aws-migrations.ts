@@ -2,6 +2,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import * as z from 'zod';
 import { createTable, type Table } from '../../adapters/dynamodb/table.ts';
 import { createEcsTaskRunner } from '../../adapters/ecs/ecs-task-runner.ts';
+import { createSesMailer } from '../../adapters/ses/ses-mailer.ts';
 import type { MigrationsApi } from '../../modules/migrations/migrations-api.ts';
 import type { JobQueue, TaskRunner } from '../../modules/migrations/ports.ts';
 import type { SecretSealer } from '../../modules/secrets/ports.ts';
@@ -10,6 +11,7 @@ import { parseConfig, type AwsConfig } from '../config.ts';
 import { createJsonLogger, type Logger } from '../logger.ts';
 import { once } from '../once.ts';
 import { buildMigrationEngine, buildMigrationsApi, buildMigrationStores } from './build-migrations.ts';
+import { buildBatchesFinish, buildNotifier } from './build-notifier.ts';
 
 const notConfigured = (what: string) => () => Promise.reject(new Error(`${what} is not configured for this deployment.`));
 
@@ -62,11 +64,20 @@ export const DispatchConfig = z.object({
   MIGRATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   MIGRATION_RETRY_DELAY_SECONDS: z.coerce.number().min(0).max(900).default(30),
   MIGRATION_HEARTBEAT_SECONDS: z.coerce.number().min(1).max(300).default(15),
+  /** Run-end emails (batch summaries, single-job results): the sender unless Settings override it, the panel's URL for links. */
+  MAIL_FROM: z.string().min(3),
+  APP_ORIGIN: z.url(),
+  /** SES v2 configuration set for notification emails (bounce and complaint tracking), optional. */
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 export type DispatchConfig = z.infer<typeof DispatchConfig>;
 
-/** The dispatch Lambda's engine: SQS (for delayed re-offers and retries) and ECS RunTask/StopTask. */
+/**
+ * The dispatch Lambda's engine: SQS (for delayed re-offers and retries) and ECS RunTask/StopTask. Runs end in
+ * the worker, and the task-stopped event reaches handleWorkerGone here: the batch observer sends the run-end
+ * emails through SES (once per event and recipient, like the API's).
+ */
 export function composeAwsDispatcher(env: Record<string, string | undefined> = process.env) {
   const config = parseConfig(DispatchConfig, env);
   const logger = createJsonLogger({ level: config.LOG_LEVEL });
@@ -79,6 +90,10 @@ export function composeAwsDispatcher(env: Record<string, string | undefined> = p
     securityGroups: config.MIGRATOR_SECURITY_GROUP_IDS,
     capacityProvider: config.MIGRATOR_CAPACITY_PROVIDER,
   });
-  const engine = buildMigrationEngine({ stores: buildMigrationStores(createTable(config.TABLE_NAME)), queue, runner, config: { ...config, ALLOW_PRIVATE_IMAP_HOSTS: false }, clock: systemClock, logger });
+  const table = createTable(config.TABLE_NAME);
+  const engine = buildMigrationEngine({ stores: buildMigrationStores(table), queue, runner, config: { ...config, ALLOW_PRIVATE_IMAP_HOSTS: false }, clock: systemClock, logger });
+  const mail = { table, clock: systemClock, logger, panelUrl: config.APP_ORIGIN };
+  const { notify, mailSettings } = buildNotifier({ ...mail, mailer: createSesMailer({ configurationSetName: config.SES_CONFIGURATION_SET }), mailFrom: config.MAIL_FROM });
+  engine.onRunEnded(buildBatchesFinish({ ...mail, notify, mailSettings, maxAttempts: config.MIGRATION_MAX_ATTEMPTS }).onRunEnded);
   return { engine, queue, logger, config };
 }

@@ -28,15 +28,12 @@ import type { Scheduler } from '../../modules/pending-actions/ports.ts';
 import { makeUsers } from '../../modules/users/users.ts';
 import { createDynamoCreditAlertStore } from '../../adapters/dynamodb/dynamodb-notification-credit-alert-store.ts';
 import { createDynamoDnsHealthStore } from '../../adapters/dynamodb/dynamodb-dns-health-store.ts';
-import { createDynamoNotificationSendStore } from '../../adapters/dynamodb/dynamodb-notification-send-store.ts';
-import { createDynamoNotificationSettingsStore } from '../../adapters/dynamodb/dynamodb-notification-settings-store.ts';
 import { DEFAULT_DNS_HEALTH_POLICY } from '../../modules/dns-health/dns-health-policy.ts';
 import { makeDnsHealth } from '../../modules/dns-health/dns-health.ts';
 import { makeCheckCredit } from '../../modules/notifications/check-credit.ts';
-import { makeMailSettings } from '../../modules/notifications/mail-settings.ts';
-import { makeNotifier } from '../../modules/notifications/notifier.ts';
 import type { Mailer } from '../../modules/notifications/ports.ts';
 import { buildReadOnlyMigrationsApi } from './build-migrations.ts';
+import { buildNotifier } from './build-notifier.ts';
 import { buildCampaigns, type CampaignConfig } from './build-campaigns.ts';
 import type { SecretSealer } from '../../modules/secrets/ports.ts';
 import { createDynamoBatchJobReader } from '../../adapters/dynamodb/dynamodb-batch-job-reader.ts';
@@ -120,16 +117,7 @@ export function buildAppDeps(opts: {
   const settings = makeSettings({ store: settingsStore });
   const cache = createDynamoCacheStore(table);
   const refreshCache = makeRefreshCache({ purelymail: opts.purelymail, cache, clock, audit });
-  const mailSettings = makeMailSettings({ store: createDynamoNotificationSettingsStore(table), defaultFrom: opts.mailFrom, delivery: opts.mailDelivery });
-  const notify = makeNotifier({
-    mailer: opts.mailer,
-    sends: createDynamoNotificationSendStore(table),
-    admins: { emails: async () => (await admins.list()).map((a) => a.email) },
-    mailSettings,
-    clock,
-    logger: opts.logger,
-    panelUrl: opts.panelUrl,
-  });
+  const { notify, mailSettings } = buildNotifier({ table, mailer: opts.mailer, clock, logger: opts.logger, panelUrl: opts.panelUrl, mailFrom: opts.mailFrom, mailDelivery: opts.mailDelivery });
   const dnsHealth = makeDnsHealth({
     store: createDynamoDnsHealthStore(table),
     purelymail: opts.purelymail,
