@@ -24,6 +24,12 @@ describe('dashboard', () => {
     expect(synced.credit.amount).toBe(SEED_CREDIT);
     expect(synced.credit.display).toMatch(/^\$\d+\.\d\d$/);
     expect(synced.sandbox).toBe(true);
+    const dash = synced as unknown as { dns: { total: number; passing: number; failing: string[] }; migrations: { total: number } };
+    const state = t.runtime.sandbox!.state.domains as Record<string, { dnsSummary: Record<string, boolean> }>;
+    const failing = Object.entries(state).filter(([, d]) => Object.values(d.dnsSummary).includes(false)).map(([name]) => name).sort();
+    expect(failing.length).toBeGreaterThan(0);
+    expect(dash.dns).toEqual({ total: Object.keys(state).length, passing: Object.keys(state).length - failing.length, failing });
+    expect(dash.migrations.total).toBe(0);
 
     t.runtime.sandbox!.clearRequests();
     for (let i = 0; i < 3; i++) await owner.get('/api/dashboard');

@@ -19,6 +19,16 @@ export const Dashboard = z.object({
   sandbox: z.boolean(),
   usersByDomain: z.array(z.object({ domain: z.string(), users: z.number().int() })),
   pendingActions: z.number().int(),
+  /** PurelyMail's own verdict from the cached domain list: passing = MX, SPF, DKIM and DMARC all pass. */
+  dns: z.object({ total: z.number().int(), passing: z.number().int(), failing: z.array(z.string()) }),
+  /** Migration jobs by the state of their latest run. */
+  migrations: z.object({
+    total: z.number().int(),
+    running: z.number().int(),
+    queued: z.number().int(),
+    failed: z.number().int(),
+    succeeded: z.number().int(),
+  }),
 });
 export type Dashboard = z.infer<typeof Dashboard>;
 

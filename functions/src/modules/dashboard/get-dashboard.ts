@@ -10,7 +10,14 @@ export function creditLevel(credit: string, settings: Pick<Settings, 'creditAmbe
 }
 
 /** Builds the dashboard from the cache alone: a refresh costs no PurelyMail call. */
-export function buildDashboard(snapshot: CacheSnapshot, settings: Settings, extra: { sandbox: boolean; pendingActions: number }): Dashboard {
+export type MigrationSummary = Dashboard['migrations'];
+export const NO_MIGRATIONS: MigrationSummary = { total: 0, running: 0, queued: 0, failed: 0, succeeded: 0 };
+
+export function buildDashboard(
+  snapshot: CacheSnapshot,
+  settings: Settings,
+  extra: { sandbox: boolean; pendingActions: number; migrations?: MigrationSummary },
+): Dashboard {
   const addresses = snapshot.users?.addresses ?? [];
   const byDomain = new Map<string, number>();
   for (const a of addresses) {
@@ -31,12 +38,47 @@ export function buildDashboard(snapshot: CacheSnapshot, settings: Settings, extr
     sandbox: extra.sandbox,
     usersByDomain: [...byDomain].map(([domain, users]) => ({ domain, users })).sort((a, b) => b.users - a.users || a.domain.localeCompare(b.domain)),
     pendingActions: extra.pendingActions,
+    dns: dnsSummaryOf(snapshot),
+    migrations: extra.migrations ?? NO_MIGRATIONS,
   };
 }
 
+function dnsSummaryOf(snapshot: CacheSnapshot): Dashboard['dns'] {
+  const domains = snapshot.domains?.domains ?? [];
+  const failing = domains
+    .filter((d) => !(d.dnsSummary.passesMx && d.dnsSummary.passesSpf && d.dnsSummary.passesDkim && d.dnsSummary.passesDmarc))
+    .map((d) => d.name)
+    .sort();
+  return { total: domains.length, passing: domains.length - failing.length, failing };
+}
+
 export const makeGetDashboard =
-  (deps: { cache: CacheStore; settings: SettingsModule; sandbox: boolean; countPending: () => Promise<number> }) =>
+  (deps: {
+    cache: CacheStore;
+    settings: SettingsModule;
+    sandbox: boolean;
+    countPending: () => Promise<number>;
+    summarizeMigrations?: () => Promise<MigrationSummary>;
+  }) =>
   async (): Promise<Dashboard> => {
-    const [snapshot, settings, pendingActions] = await Promise.all([deps.cache.read(), deps.settings.get(), deps.countPending()]);
-    return buildDashboard(snapshot, settings, { sandbox: deps.sandbox, pendingActions });
+    const [snapshot, settings, pendingActions, migrations] = await Promise.all([
+      deps.cache.read(),
+      deps.settings.get(),
+      deps.countPending(),
+      deps.summarizeMigrations?.() ?? NO_MIGRATIONS,
+    ]);
+    return buildDashboard(snapshot, settings, { sandbox: deps.sandbox, pendingActions, migrations });
   };
+
+/** Counts jobs by the state of their latest run (queued and starting count as queued). */
+export function summarizeJobs(jobs: { latestRun: { state: string } | null }[]): MigrationSummary {
+  const summary = { ...NO_MIGRATIONS, total: jobs.length };
+  for (const { latestRun } of jobs) {
+    const state = latestRun?.state;
+    if (state === 'running') summary.running++;
+    else if (state === 'queued' || state === 'starting') summary.queued++;
+    else if (state === 'failed' || state === 'interrupted') summary.failed++;
+    else if (state === 'succeeded') summary.succeeded++;
+  }
+  return summary;
+}

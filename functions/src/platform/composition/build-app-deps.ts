@@ -13,7 +13,7 @@ import { makeAudit } from '../../modules/audit/audit.ts';
 import { makeAuth } from '../../modules/auth/auth.ts';
 import { createScryptPasswordHasher } from '../../modules/auth/scrypt-password-hasher.ts';
 import { makeRefreshCache } from '../../modules/cache/refresh-cache.ts';
-import { makeGetDashboard } from '../../modules/dashboard/get-dashboard.ts';
+import { makeGetDashboard, NO_MIGRATIONS, summarizeJobs } from '../../modules/dashboard/get-dashboard.ts';
 import { makeDomains } from '../../modules/domains/domains.ts';
 import { makeRouting } from '../../modules/routing/routing.ts';
 import type { DnsLookup } from '../../modules/dns/ports.ts';
@@ -144,7 +144,15 @@ export function buildAppDeps(opts: {
     logger: opts.logger,
   });
   const users = makeUsers({ purelymail: opts.purelymail, cache, refreshCache, pendingActions });
-  const getDashboard = makeGetDashboard({ cache, settings, sandbox: opts.sandbox, countPending: pendingActions.countPending });
+  const getDashboard = makeGetDashboard({
+    cache,
+    settings,
+    sandbox: opts.sandbox,
+    countPending: pendingActions.countPending,
+    // `deps` is complete by the time a dashboard is requested. A migrations read failure must not cost the
+    // whole dashboard.
+    summarizeMigrations: () => deps.migrations.jobs.list().then(summarizeJobs, () => NO_MIGRATIONS),
+  });
   const checkCredit = makeCheckCredit({ alerts: createDynamoCreditAlertStore(table), settings, notify, clock });
 
   let pmHealth: { at: number; value: string } | undefined;
