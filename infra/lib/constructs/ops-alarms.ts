@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -50,6 +51,47 @@ export class OpsAlarms extends Construct {
         treatMissingData: TreatMissingData.NOT_BREACHING,
         alarmDescription: `${what}: the function failed (exception or timeout). Read its log group for the request id.`,
         metric: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      }),
+    );
+  }
+
+  /**
+   * Lambda throttles anywhere in the account and region: one metric (no dimension) covers every function,
+   * so a throttled api, scheduled or dispatch function is seen for $0.10 instead of $0.10 per function.
+   */
+  lambdaThrottles(id: string): Alarm {
+    return this.add(
+      new Alarm(this, id, {
+        alarmDescription: 'Lambda throttled requests: a function hit its concurrency limit. Check the Throttles metric per function and raise reserved or account concurrency.',
+        metric: new Metric({ namespace: 'AWS/Lambda', metricName: 'Throttles', statistic: 'Sum', period: Duration.minutes(5) }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+
+  /**
+   * Failed migration runs, counted from the worker's "run finished" log line by a metric filter. The filter
+   * publishes only when a run fails, so an idle stack pays nothing for the custom metric.
+   */
+  failedRuns(id: string, logGroup: ILogGroup): Alarm {
+    const filter = new MetricFilter(this, `${id}Filter`, {
+      logGroup,
+      filterPattern: FilterPattern.all(FilterPattern.stringValue('$.message', '=', 'run finished'), FilterPattern.stringValue('$.state', '=', 'failed')),
+      metricNamespace: 'PurelyManage',
+      metricName: 'FailedMigrationRuns',
+      metricValue: '1',
+    });
+    return this.add(
+      new Alarm(this, id, {
+        alarmDescription: 'A migration run failed (not cancelled or interrupted). Open Migrations in the panel: the run shows its error class, cause and fix.',
+        metric: filter.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     );
   }

@@ -126,6 +126,8 @@ export class MigratorStack extends Stack {
     const alarms = new OpsAlarms(this, 'Alarms', { topic: props.alarmTopic });
     alarms.deadLetters('DeadLettersVisible', this.deadLetters, `PurelyManage (${DEAD_LETTER_SOURCES.join('; ')})`);
     this.dispatch = this.addDispatch(props, table, props.dispatchEntry);
+    alarms.failedRuns('FailedRuns', this.task.logGroup);
+    alarms.lambdaThrottles('LambdaThrottles');
   }
 
   /** The dispatch function: queue consumer, the only principal that may run or stop migration tasks. */

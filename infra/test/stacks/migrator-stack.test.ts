@@ -17,6 +17,15 @@ describe('migrator stack', () => {
     insightsOn = Template.fromStack(buildTestApp({ nag: false, context: { containerInsights: 'true' } }).stacks.migrator);
   });
 
+  it('alarms on failed migration runs (from the worker log) and on Lambda throttles account-wide', () => {
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ ($.message = "run finished") && ($.state = "failed") }',
+      MetricTransformations: [{ MetricNamespace: 'PurelyManage', MetricName: 'FailedMigrationRuns', MetricValue: '1' }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'FailedMigrationRuns', Namespace: 'PurelyManage', Threshold: 1 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Throttles', Namespace: 'AWS/Lambda', Threshold: 1 });
+  });
+
   it('runs tasks in two public subnets with no NAT gateway and no private subnet', () => {
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
     template.resourceCountIs('AWS::EC2::Subnet', 2);
@@ -146,8 +155,8 @@ describe('migrator stack', () => {
     expect(ses[0]!.resources).not.toContain('*');
   });
 
-  it('alarms once, on the shared DLQ (dispatch failures are retried into it)', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+  it('alarms on the shared DLQ (dispatch failures are retried into it), failed runs and throttles: three alarms', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeadLetters'), 'QueueName'] } }],
