@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createImapflowLoginTester } from '../../src/adapters/imap/imapflow-login-tester.ts';
+import { createImapLoginTester } from '../../src/adapters/imap/imap-login-tester.ts';
 import { isPrivateAddress, resolveImapTarget, STANDARD_IMAP_PORTS, type ImapTargetPolicy } from '../../src/adapters/imap/ssrf-guard.ts';
 import { startDovecot, type Dovecot } from './dovecot.ts';
 
@@ -64,7 +64,7 @@ describe('SSRF guard (BI-4)', () => {
 
 describe('test login against a real dovecot on loopback', () => {
   let dovecot: Dovecot;
-  const tester = createImapflowLoginTester({ policy: { allowPrivate: true, allowedPorts: 'any' }, timeoutMs: 5000 });
+  const tester = createImapLoginTester({ policy: { allowPrivate: true, allowedPorts: 'any' }, timeoutMs: 5000 });
   beforeAll(async () => {
     dovecot = await startDovecot({ alice: 'good-pass' });
   });
@@ -95,7 +95,7 @@ describe('test login against a real dovecot on loopback', () => {
   });
 
   it('refuses loopback when private hosts are not allowed (no connection is attempted)', async () => {
-    const strict = createImapflowLoginTester({ policy: STRICT });
+    const strict = createImapLoginTester({ policy: STRICT });
     expect(await strict.testLogin(target({ port: 143 }))).toMatchObject({ ok: false, reason: 'blocked' });
   });
 });

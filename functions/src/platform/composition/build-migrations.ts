@@ -4,7 +4,7 @@ import { createDynamoMigrationServerStore } from '../../adapters/dynamodb/dynamo
 import { createDynamoMigrationSettingsStore } from '../../adapters/dynamodb/dynamodb-migration-settings-store.ts';
 import { createDynamoMigrationSlotStore } from '../../adapters/dynamodb/dynamodb-migration-slot-store.ts';
 import type { Table } from '../../adapters/dynamodb/table.ts';
-import { createImapflowLoginTester } from '../../adapters/imap/imapflow-login-tester.ts';
+import { createImapLoginTester } from '../../adapters/imap/imap-login-tester.ts';
 import { resolveImapTarget, STANDARD_IMAP_PORTS, type ImapTargetPolicy } from '../../adapters/imap/ssrf-guard.ts';
 import { makeCancelRun } from '../../modules/migrations/cancel-run.ts';
 import { makeDispatchRun } from '../../modules/migrations/dispatch-run.ts';
@@ -107,7 +107,7 @@ export function buildMigrationsApi(opts: {
   const reads = makeRunReads({ runs: stores.runs, logReader: opts.logReader });
   return {
     servers: makeManageServers({ servers: stores.servers, jobs: stores.jobs, guard: saveTimeGuard(policy), clock }),
-    testLogin: makeTestLogin({ servers: stores.servers, tester: createImapflowLoginTester({ policy }) }),
+    testLogin: makeTestLogin({ servers: stores.servers, tester: createImapLoginTester({ policy }) }),
     jobs: makeManageJobs({ jobs: stores.jobs, runs: stores.runs, servers: stores.servers, sealer: opts.sealer, queueRun: opts.engine.queueRun, clock }),
     cancelRun: makeCancelRun({ runs: stores.runs, finishRun: opts.engine.finishRun, clock, signalWorker: opts.signalWorker }),
     ...reads,
