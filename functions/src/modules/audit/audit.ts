@@ -7,8 +7,13 @@ import { toCsv } from './audit-csv.ts';
 
 export type AuditInput = Omit<AuditEntry, 'id' | 'at'> & { id?: string; at?: string };
 
-/** Time-ordered unique id: sorts by creation time, random suffix against collisions. */
-export const newAuditId = (at: Date): string => `${at.getTime().toString(36).padStart(9, '0')}${randomBytes(6).toString('hex')}`;
+let sequence = 0;
+/**
+ * Time-ordered unique id: sorts by creation time, then (within one millisecond, in one process) by creation
+ * order, with a random suffix against collisions between processes.
+ */
+export const newAuditId = (at: Date): string =>
+  `${at.getTime().toString(36).padStart(9, '0')}${(sequence++ % 0x1000000).toString(16).padStart(6, '0')}${randomBytes(4).toString('hex')}`;
 
 const EXPORT_MAX_ROWS = 10_000;
 
