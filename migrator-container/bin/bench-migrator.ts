@@ -40,8 +40,8 @@ try {
   const result = await runImapsync({
     // The stand-in itself: it exits only once its stdout has drained, so every line arrives without a `| cat`.
     command: standIn,
-    source: { host: '127.0.0.1', port: 1143, user: 'bulk', tls: 'none', verifyCert: false },
-    dest: { host: '127.0.0.1', port: 2143, user: 'bulk', tls: 'none', verifyCert: false },
+    source: { host: '127.0.0.1', address: '127.0.0.1', port: 1143, user: 'bulk', tls: 'none', verifyCert: false },
+    dest: { host: '127.0.0.1', address: '127.0.0.1', port: 2143, user: 'bulk', tls: 'none', verifyCert: false },
     passwords: { source: 'bench-source', dest: 'bench-dest' },
     workDir: join(dir, 'work'),
     options: {},

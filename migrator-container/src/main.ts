@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { createTable } from '@app/functions/adapters/dynamodb/table';
 import { createKmsSecretOpener } from '@app/functions/adapters/kms/kms-secret-opener';
 import { createLocalSecretOpener } from '@app/functions/adapters/local-secret-box/local-secret-box';
-import { resolveImapTarget, STANDARD_IMAP_PORTS } from '@app/functions/adapters/imap/ssrf-guard';
+import { resolveImapTarget } from '@app/functions/adapters/imap/ssrf-guard';
 import { buildMigrationStores } from '@app/functions/platform/composition/build-migrations';
 import { makeFinishRun } from '@app/functions/modules/migrations/finish-run';
 import { systemClock } from '@app/functions/platform/clock';
@@ -15,6 +15,7 @@ import { createJsonLogger } from '@app/functions/platform/logger';
 import { createFileLogSink, createStdoutLogSink } from './adapters/file-log-sink.ts';
 import { runImapsync } from './imapsync/run-imapsync.ts';
 import { makeRunMigration } from './run-migration.ts';
+import { workerImapPolicy } from './imap-target-policy.ts';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -54,7 +55,7 @@ async function main(): Promise<number> {
   if (!opener) throw new Error('Set MASTER_KEY_FILE (local) or MIGRATION_KMS_KEY_ID (AWS): the worker cannot open credentials.');
   const stores = buildMigrationStores(table);
   const log = config.LOG_DIR ? createFileLogSink(join(resolve(config.LOG_DIR), `${config.RUN_ID}.log`)) : createStdoutLogSink();
-  const policy = { allowPrivate: config.ALLOW_PRIVATE_IMAP_HOSTS, allowedPorts: config.ALLOW_PRIVATE_IMAP_HOSTS ? ('any' as const) : STANDARD_IMAP_PORTS };
+  const policy = workerImapPolicy(config, process.env);
   // Test-only: the stand-in's knobs pass through to the child (never set in production images).
   const imapsyncEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('IMAPSYNC_STANDIN_'))) as Record<string, string>;
 

@@ -17,7 +17,10 @@ export interface RunMigrationDeps {
   servers: ServerStore;
   opener: SecretOpener;
   finishRun: FinishRun;
-  /** The private-address rule, applied again here: a server profile may have been edited, DNS may have changed. */
+  /**
+   * The private-address rule, applied again here (a server profile may have been edited, DNS may have changed);
+   * the address it returns is the one imapsync connects to.
+   */
   resolveTarget: (host: string, port: number) => Promise<ResolvedTarget>;
   runImapsync: (opts: RunImapsyncOptions) => Promise<RunImapsyncResult>;
   imapsyncCommand: string;
@@ -40,8 +43,8 @@ const clip = (lines: string[]) => lines.map((l) => (l.length > 500 ? `${l.slice(
 /**
  * Runs one migration run in this process (the worker), start to end.
  * 1. The run must be `starting` (else another worker has it, or it ended); one conditional write → running
- * 2. Load job and servers, open the two sealed passwords (bound to this job), re-check both hosts;
- *    any failure ends the run as failed without starting imapsync (fail closed)
+ * 2. Load job and servers, open the two sealed passwords (bound to this job), resolve and check both hosts
+ *    (every address); any failure ends the run as failed without starting imapsync (fail closed)
  * 3. Run imapsync: progress written at most every 2 s (only while still running), a heartbeat that also
  *    reads `cancelRequested`, SIGTERM → graceful stop
  * 4. One conditional write running → succeeded | failed | cancelled | interrupted, with the outcome and the
@@ -72,11 +75,20 @@ export function makeRunMigration(deps: RunMigrationDeps) {
       if (err instanceof SecretOpenError) return fail('The stored credentials could not be opened for this job; enter the passwords again.');
       throw err;
     }
-    for (const s of [source, dest]) {
+    // imapsync gets the checked address, never the name: resolving again would open a DNS rebinding window.
+    const address = { source: '', dest: '' };
+    for (const [side, s] of [['source', source], ['dest', dest]] as const) {
       const target = await deps.resolveTarget(s.host, s.port);
-      if (!target.ok && target.reason === 'blocked') return fail(target.message);
+      if (!target.ok) {
+        const exitClass = target.reason === 'blocked' ? 'blocked_address' : side === 'source' ? 'connect_source' : 'connect_dest';
+        deps.logger.warn('server address refused before imapsync', { runId, side, reason: target.reason });
+        const outcome: RunOutcome = { exitClass, exitCode: null, signal: null, verdictOk: false, stats: null, errors: [], mostFrequentError: null };
+        const failureReason = `${side === 'source' ? 'Source' : 'Destination'} server: ${target.message}`;
+        return { run: await deps.finishRun(run, 'failed', ['running'], { outcome, failureReason }), progressWrites: 0 };
+      }
+      address[side] = target.address;
     }
-    const endpoint = (s: typeof source, user: string): ImapEndpoint => ({ host: s.host, port: s.port, user, tls: s.tls, verifyCert: s.verifyCert });
+    const endpoint = (s: typeof source, user: string, at: string): ImapEndpoint => ({ host: s.host, address: at, port: s.port, user, tls: s.tls, verifyCert: s.verifyCert });
 
     const stop = new AbortController();
     let stopReason: StopReason | null = null;
@@ -105,8 +117,8 @@ export function makeRunMigration(deps: RunMigrationDeps) {
     try {
       result = await deps.runImapsync({
         command: deps.imapsyncCommand,
-        source: endpoint(source, job.source.user),
-        dest: endpoint(dest, job.dest.user),
+        source: endpoint(source, job.source.user, address.source),
+        dest: endpoint(dest, job.dest.user, address.dest),
         passwords,
         workDir: deps.workDir,
         options: { dry: run.kind === 'dry', includeFolders: job.options.includeFolders, excludeFolders: job.options.excludeFolders, ...(job.options.maxSizeBytes ? { maxSizeBytes: job.options.maxSizeBytes } : {}) },

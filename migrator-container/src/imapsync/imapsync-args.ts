@@ -1,7 +1,14 @@
+import { isIP } from 'node:net';
 import { ImapsyncArgumentError } from './imapsync-argument-error.ts';
 
 export type ImapEndpoint = {
+  /** The server's name as configured: used for the certificate check and SNI, never for a DNS lookup. */
   host: string;
+  /**
+   * The IP address the address policy checked (ssrf-guard's resolveImapTarget). imapsync connects here and
+   * nowhere else: given a name it would resolve it again, and a second DNS answer could point elsewhere.
+   */
+  address: string;
   port: number;
   user: string;
   tls: 'ssl' | 'starttls' | 'none';
@@ -43,6 +50,7 @@ function checkText(field: string, value: string): void {
 function checkEndpoint(side: 'source' | 'dest', e: ImapEndpoint): void {
   checkText(`${side}.host`, e.host);
   if (!HOST.test(e.host)) throw new ImapsyncArgumentError(`${side}.host`, 'is not a host name or IP address');
+  if (isIP(e.address) === 0) throw new ImapsyncArgumentError(`${side}.address`, 'must be the checked IP address');
   checkText(`${side}.user`, e.user);
   if (!Number.isInteger(e.port) || e.port < 1 || e.port > 65535) throw new ImapsyncArgumentError(`${side}.port`, 'must be 1-65535');
   if (!['ssl', 'starttls', 'none'].includes(e.tls)) throw new ImapsyncArgumentError(`${side}.tls`, 'must be ssl, starttls or none');
@@ -54,14 +62,30 @@ export function checkPassword(field: string, password: string): void {
   if (CONTROL.test(password)) throw new ImapsyncArgumentError(field, 'must not contain CR, LF or NUL');
 }
 
+/** The host as a bare IP when it is one (`[::1]` → `::1`), else undefined. */
+const literalIp = (host: string): string | undefined => {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  return isIP(bare) ? bare : undefined;
+};
+
 function sideArgs(n: 1 | 2, e: ImapEndpoint, passfile: string): string[] {
-  const args = [`--host${n}`, e.host, `--port${n}`, String(e.port), `--user${n}`, e.user, `--passfile${n}`, passfile];
+  const args = [`--host${n}`, e.address, `--port${n}`, String(e.port), `--user${n}`, e.user, `--passfile${n}`, passfile];
   // Always explicit: without a flag imapsync probes port 993 and upgrades to STARTTLS when offered.
   if (e.tls === 'ssl') args.push(`--ssl${n}`);
   else if (e.tls === 'starttls') args.push(`--tls${n}`);
   else args.push(`--nossl${n}`, `--notls${n}`);
-  // imapsync does not verify certificates unless told to.
-  if (e.tls !== 'none' && e.verifyCert) args.push(`--sslargs${n}`, 'SSL_verify_mode=1');
+  if (e.tls !== 'none') {
+    // --sslargsN is a Getopt hash option (`sslargs1=s%`): each repetition adds one IO::Socket::SSL argument.
+    // imapsync does not verify certificates unless told to.
+    if (e.verifyCert) args.push(`--sslargs${n}`, 'SSL_verify_mode=1');
+    // imapsync connects to the pinned address, so the name travels separately: SNI and the certificate's name.
+    // An IP literal needs neither (IO::Socket::SSL checks the address itself; SNI never carries an IP).
+    if (literalIp(e.host) === undefined) {
+      args.push(`--sslargs${n}`, `SSL_hostname=${e.host}`, `--sslargs${n}`, `SSL_verifycn_name=${e.host}`);
+      // An explicit scheme (IMAP's, RFC 2595) makes the name check certain rather than left to the default scheme.
+      if (e.verifyCert) args.push(`--sslargs${n}`, 'SSL_verifycn_scheme=imap');
+    }
+  }
   args.push(`--timeout${n}`, '60');
   return args;
 }

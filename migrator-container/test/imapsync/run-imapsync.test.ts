@@ -11,8 +11,9 @@ import { ImapsyncSpawnError } from '../../src/imapsync/imapsync-spawn-error.ts';
 import { runImapsync, type RunImapsyncOptions } from '../../src/imapsync/run-imapsync.ts';
 import { STAND_IN } from '../stand-in-path.ts';
 
-const SOURCE: ImapEndpoint = { host: 'imap.example.org', port: 993, user: 'alice@example.org', tls: 'ssl', verifyCert: true };
-const DEST: ImapEndpoint = { host: 'imap.purelymail.com', port: 143, user: 'alice@new.example', tls: 'starttls', verifyCert: false };
+// `address` is what the SSRF guard checked: imapsync connects there, the name is only for SNI and the certificate.
+const SOURCE: ImapEndpoint = { host: 'imap.example.org', address: '93.184.216.34', port: 993, user: 'alice@example.org', tls: 'ssl', verifyCert: true };
+const DEST: ImapEndpoint = { host: 'imap.purelymail.com', address: '2606:4700::6810:1', port: 143, user: 'alice@new.example', tls: 'starttls', verifyCert: false };
 // Spaces, quotes, shell and non-ASCII characters: must reach imapsync byte-exact through the passfile.
 const PASSWORDS = { source: 'sôurce pa$$ `w0rd` "x"', dest: "dést-'secret' ;|&" };
 
@@ -57,20 +58,43 @@ describe('buildImapsyncArgs', () => {
       options: { dry: true, includeFolders: ['INBOX', 'Old Stuff'], excludeFolders: ['Spam.2024 (old)'], maxSizeBytes: 50_000_000 },
     });
     expect(args).toEqual([
-      '--host1', 'imap.example.org', '--port1', '993', '--user1', 'alice@example.org', '--passfile1', '/w/source.pass',
-      '--ssl1', '--sslargs1', 'SSL_verify_mode=1', '--timeout1', '60',
-      '--host2', 'imap.purelymail.com', '--port2', '143', '--user2', 'alice@new.example', '--passfile2', '/w/dest.pass',
+      '--host1', '93.184.216.34', '--port1', '993', '--user1', 'alice@example.org', '--passfile1', '/w/source.pass',
+      '--ssl1', '--sslargs1', 'SSL_verify_mode=1',
+      '--sslargs1', 'SSL_hostname=imap.example.org', '--sslargs1', 'SSL_verifycn_name=imap.example.org', '--sslargs1', 'SSL_verifycn_scheme=imap',
+      '--timeout1', '60',
+      '--host2', '2606:4700::6810:1', '--port2', '143', '--user2', 'alice@new.example', '--passfile2', '/w/dest.pass',
       '--nossl2', '--notls2', '--timeout2', '60',
       '--nolog', '--pidfile', '/w/imapsync.pid', '--pidfilelocking', '--tmpdir', '/w/tmp', '--noreleasecheck', '--nodockercontext',
       '--dry', '--folder', 'INBOX', '--folder', 'Old Stuff', '--exclude', String.raw`^Spam\.2024\ \(old\)$`, '--maxsize', '50000000',
     ]);
   });
 
-  it('uses --tls with no certificate check when asked', () => {
+  it('uses --tls with no certificate check when asked, still sending the name for SNI', () => {
     const args = buildImapsyncArgs({ source: DEST, dest: DEST, passfile1: 'a', passfile2: 'b', pidfile: 'p', tmpdir: 't', options: { justLogin: true } });
-    expect(args).toContain('--tls1');
-    expect(args).not.toContain('--sslargs1');
+    expect(args.slice(0, 14)).toEqual([
+      '--host1', '2606:4700::6810:1', '--port1', '143', '--user1', 'alice@new.example', '--passfile1', 'a',
+      '--tls1', '--sslargs1', 'SSL_hostname=imap.purelymail.com', '--sslargs1', 'SSL_verifycn_name=imap.purelymail.com', '--timeout1',
+    ]);
+    expect(args).not.toContain('SSL_verify_mode=1');
     expect(args).toContain('--justlogin');
+  });
+
+  it('an IP-literal host: the address itself, no SNI or name arguments (the certificate is checked against the IP)', () => {
+    const ipHost: ImapEndpoint = { host: '[2606:4700::6810:1]', address: '2606:4700::6810:1', port: 993, user: 'u', tls: 'ssl', verifyCert: true };
+    const args = buildImapsyncArgs({ source: ipHost, dest: ipHost, passfile1: 'a', passfile2: 'b', pidfile: 'p', tmpdir: 't', options: {} });
+    expect(args.slice(0, 13)).toEqual(['--host1', '2606:4700::6810:1', '--port1', '993', '--user1', 'u', '--passfile1', 'a', '--ssl1', '--sslargs1', 'SSL_verify_mode=1', '--timeout1', '60']);
+  });
+
+  it('never passes a host name to imapsync: the address must be an IP', () => {
+    const err = (() => {
+      try {
+        return buildImapsyncArgs({ source: { ...SOURCE, address: 'imap.example.org' }, dest: DEST, passfile1: 'a', passfile2: 'b', pidfile: 'p', tmpdir: 't', options: {} });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(ImapsyncArgumentError);
+    expect((err as ImapsyncArgumentError).field).toBe('source.address');
   });
 
   it.each([

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalDynamo } from '@app/functions/adapters/dynamodb/local-dynalite';
-import { resolveImapTarget } from '@app/functions/adapters/imap/ssrf-guard';
+import { resolveImapTarget, type LookupAll, type ResolvedTarget } from '@app/functions/adapters/imap/ssrf-guard';
 import { createLocalSecretOpener, createLocalSecretSealer } from '@app/functions/adapters/local-secret-box/local-secret-box';
 import { makeFinishRun } from '@app/functions/modules/migrations/finish-run';
 import { makeHandleWorkerGone } from '@app/functions/modules/migrations/handle-worker-gone';
 import { SEALED_KIND, type JobRecord, type RunRecord } from '@app/functions/modules/migrations/ports';
 import { makeQueueRun } from '@app/functions/modules/migrations/queue-run';
 import { systemClock } from '@app/functions/platform/clock';
-import { buildMigrationStores } from '@app/functions/platform/composition/build-migrations';
+import { buildMigrationStores, imapPolicy } from '@app/functions/platform/composition/build-migrations';
 import { createJsonLogger } from '@app/functions/platform/logger';
 import type { LogSink } from '../../src/adapters/file-log-sink.ts';
 import { runImapsync } from '../../src/imapsync/run-imapsync.ts';
@@ -42,12 +42,13 @@ describe('worker: makeRunMigration against dynalite and the imapsync stand-in', 
   });
 
   const finishRun = () => makeFinishRun({ ...stores, clock: systemClock });
-  const worker = (env: Record<string, string>) =>
+  const localResolve = (h: string, p: number) => resolveImapTarget(h, p, { allowPrivate: true, allowedPorts: 'any' });
+  const worker = (env: Record<string, string>, resolveTarget: (h: string, p: number) => Promise<ResolvedTarget> = localResolve) =>
     makeRunMigration({
       ...stores,
       opener: createLocalSecretOpener(keyFile),
       finishRun: finishRun(),
-      resolveTarget: (h, p) => resolveImapTarget(h, p, { allowPrivate: true, allowedPorts: 'any' }),
+      resolveTarget,
       runImapsync,
       imapsyncCommand: STAND_IN,
       imapsyncEnv: { IMAPSYNC_STANDIN_ARGV_LOG: join(dir, `argv-${seq}.json`), ...env },
@@ -61,15 +62,15 @@ describe('worker: makeRunMigration against dynalite and the imapsync stand-in', 
     });
 
   /** A job with sealed passwords, and a run in `starting` holding a slot, as the dispatcher leaves it. */
-  async function prepared(): Promise<{ job: JobRecord; run: RunRecord }> {
+  async function prepared(servers: { source: string; dest: string } = { source: 'srv_source0001', dest: 'srv_dest000001' }): Promise<{ job: JobRecord; run: RunRecord }> {
     const id = `job_worker${String(++seq).padStart(8, '0')}`;
     const sealer = createLocalSecretSealer(keyFile);
     const now = new Date().toISOString();
     const job: JobRecord = {
       id,
       name: id,
-      source: { serverId: 'srv_source0001', user: 'alice', sealedPassword: await sealer.seal('src-secret', { kind: SEALED_KIND.source, id }) },
-      dest: { serverId: 'srv_dest000001', user: 'alice', sealedPassword: await sealer.seal('dst-secret', { kind: SEALED_KIND.dest, id }) },
+      source: { serverId: servers.source, user: 'alice', sealedPassword: await sealer.seal('src-secret', { kind: SEALED_KIND.source, id }) },
+      dest: { serverId: servers.dest, user: 'alice', sealedPassword: await sealer.seal('dst-secret', { kind: SEALED_KIND.dest, id }) },
       options: { includeFolders: [], excludeFolders: [], maxSizeBytes: null },
       createdAt: now,
       createdBy: 'test',
@@ -128,6 +129,52 @@ describe('worker: makeRunMigration against dynalite and the imapsync stand-in', 
     expect((await stores.runs.get(a.run.id))!.state).toBe('starting');
     expect(lines.join('\n')).not.toContain('src-secret');
     expect(readFileSync(keyFile).length).toBeGreaterThan(0);
+  });
+
+  /** A server profile with a DNS name (the worker resolves it through the test's lookup, never the system's). */
+  async function namedServer(id: string, host: string): Promise<string> {
+    const now = new Date().toISOString();
+    await stores.servers.create({ id, name: id, host, port: 993, tls: 'ssl', verifyCert: true, notes: '', createdAt: now, updatedAt: now, version: 1 });
+    return id;
+  }
+
+  it('BI-4: a name resolving to a private address fails the run before imapsync is spawned', async () => {
+    const { run } = await prepared({ source: await namedServer('srv_private001', 'imap.inside.test'), dest: 'srv_dest000001' });
+    const argvLog = join(dir, `argv-${seq}.json`);
+    // One public answer and one private one: every record is checked, so the private one refuses the host.
+    const lookup: LookupAll = async () => [{ address: '93.184.216.34', family: 4 }, { address: '10.1.2.3', family: 4 }];
+    const strict = (h: string, p: number) => resolveImapTarget(h, p, imapPolicy(false), lookup);
+    const { run: ended } = await worker({ IMAPSYNC_STANDIN_FIXTURE: '01-success', IMAPSYNC_STANDIN_SPEED: '0' }, strict)(run.id, new AbortController().signal);
+    expect(ended).toMatchObject({ state: 'failed', outcome: { exitClass: 'blocked_address', exitCode: null, stats: null } });
+    expect(ended!.failureReason).toBe('Source server: imap.inside.test points to a private, loopback, link-local or metadata address (10.1.2.3); connections there are not allowed.');
+    expect(existsSync(argvLog)).toBe(false);
+    expect(JSON.stringify(await stores.slots.holders())).not.toContain(run.id);
+  });
+
+  it('BI-4: a name that does not resolve fails as a connection problem, before imapsync', async () => {
+    const { run } = await prepared({ source: 'srv_source0001', dest: await namedServer('srv_nodns00001', 'imap.gone.test') });
+    const lookup: LookupAll = async () => Promise.reject(Object.assign(new Error('ENOTFOUND'), { code: 'ENOTFOUND' }));
+    const { run: ended } = await worker({ IMAPSYNC_STANDIN_FIXTURE: '01-success' }, (h, p) => resolveImapTarget(h, p, imapPolicy(true), lookup))(run.id, new AbortController().signal);
+    expect(ended).toMatchObject({ state: 'failed', failureReason: 'Destination server: The name imap.gone.test does not resolve.', outcome: { exitClass: 'connect_dest' } });
+  });
+
+  it('BI-4: imapsync connects to the address that was checked; the name only travels as SNI and the certificate name', async () => {
+    const { run } = await prepared({ source: await namedServer('srv_named00001', 'imap.source.test'), dest: 'srv_dest000001' });
+    const argvLog = join(dir, `argv-${seq}.json`);
+    // A rebinding resolver: the first answer is the one checked; any later lookup would point elsewhere.
+    let lookups = 0;
+    const lookup: LookupAll = async () => [{ address: lookups++ === 0 ? '127.0.0.1' : '169.254.169.254', family: 4 }];
+    const { run: ended } = await worker({ IMAPSYNC_STANDIN_FIXTURE: '01-success', IMAPSYNC_STANDIN_SPEED: '0' }, (h, p) => resolveImapTarget(h, p, imapPolicy(true), lookup))(run.id, new AbortController().signal);
+    expect(ended).toMatchObject({ state: 'succeeded' });
+    expect(lookups).toBe(1);
+    const { argv } = JSON.parse(readFileSync(argvLog, 'utf8')) as { argv: string[] };
+    expect(argv.slice(0, 23)).toEqual([
+      '--host1', '127.0.0.1', '--port1', '993', '--user1', 'alice', '--passfile1', expect.stringMatching(/source\.pass$/),
+      '--ssl1', '--sslargs1', 'SSL_verify_mode=1', '--sslargs1', 'SSL_hostname=imap.source.test', '--sslargs1', 'SSL_verifycn_name=imap.source.test',
+      '--sslargs1', 'SSL_verifycn_scheme=imap', '--timeout1', '60',
+      '--host2', '127.0.0.1', '--port2', '1143',
+    ]);
+    expect(argv).not.toContain('imap.source.test');
   });
 
   it('a run that is not starting (duplicate worker, or already ended) is left alone', async () => {

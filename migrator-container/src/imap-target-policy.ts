@@ -1,0 +1,26 @@
+import type { ImapTargetPolicy } from '@app/functions/adapters/imap/ssrf-guard';
+import { ConfigError } from '@app/functions/platform/config';
+import { imapPolicy } from '@app/functions/platform/composition/build-migrations';
+
+/** Set by ECS (Fargate included) or Lambda in every container: the worker is on AWS. */
+const AWS_MARKERS = ['ECS_CONTAINER_METADATA_URI_V4', 'ECS_CONTAINER_METADATA_URI', 'AWS_EXECUTION_ENV'] as const;
+
+export type WorkerPolicyConfig = { ALLOW_PRIVATE_IMAP_HOSTS: boolean; MASTER_KEY_FILE?: string; DYNAMODB_ENDPOINT?: string };
+
+/**
+ * The worker's address policy: the API's rule (`imapPolicy`, driven by the same ALLOW_PRIVATE_IMAP_HOSTS the
+ * local root passes down). Allowing private and loopback servers is for the local worker only (dovecot on
+ * 127.0.0.1): it needs the local key file and dynalite, and is refused outright inside an AWS container, so a
+ * stray variable can never open the VPC or the metadata endpoint to a migration.
+ * @example workerImapPolicy(config, process.env) // → { allowPrivate: false, allowedPorts: [143, 993] } on AWS
+ */
+export function workerImapPolicy(config: WorkerPolicyConfig, env: Record<string, string | undefined>): ImapTargetPolicy {
+  if (config.ALLOW_PRIVATE_IMAP_HOSTS) {
+    const marker = AWS_MARKERS.find((k) => env[k]);
+    if (marker) throw new ConfigError(`Invalid configuration: ALLOW_PRIVATE_IMAP_HOSTS: not allowed on AWS (${marker} is set).`);
+    if (!config.MASTER_KEY_FILE || !config.DYNAMODB_ENDPOINT) {
+      throw new ConfigError('Invalid configuration: ALLOW_PRIVATE_IMAP_HOSTS: only for the local worker (needs MASTER_KEY_FILE and DYNAMODB_ENDPOINT).');
+    }
+  }
+  return imapPolicy(config.ALLOW_PRIVATE_IMAP_HOSTS);
+}

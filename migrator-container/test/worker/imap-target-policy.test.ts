@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@app/functions/platform/config';
+import { workerImapPolicy } from '../../src/imap-target-policy.ts';
+
+const local = { ALLOW_PRIVATE_IMAP_HOSTS: true, MASTER_KEY_FILE: '/d/master.key', DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' };
+
+describe('workerImapPolicy: loopback and private servers only for the local worker', () => {
+  it('locally (key file + dynalite), ALLOW_PRIVATE_IMAP_HOSTS allows private addresses and any port', () => {
+    expect(workerImapPolicy(local, {})).toEqual({ allowPrivate: true, allowedPorts: 'any' });
+  });
+
+  it('off: public addresses on 143/993 only', () => {
+    expect(workerImapPolicy({ ALLOW_PRIVATE_IMAP_HOSTS: false }, { ECS_CONTAINER_METADATA_URI_V4: 'http://169.254.170.2/v4/x' })).toEqual({ allowPrivate: false, allowedPorts: [143, 993] });
+  });
+
+  it.each(['ECS_CONTAINER_METADATA_URI_V4', 'ECS_CONTAINER_METADATA_URI', 'AWS_EXECUTION_ENV'])('refuses to start on AWS (%s set), naming the variable', (marker) => {
+    expect(() => workerImapPolicy(local, { [marker]: 'x' })).toThrow(ConfigError);
+    expect(() => workerImapPolicy(local, { [marker]: 'x' })).toThrow(`ALLOW_PRIVATE_IMAP_HOSTS: not allowed on AWS (${marker} is set)`);
+  });
+
+  it('refuses without the local opener and dynalite (a KMS worker is an AWS worker)', () => {
+    expect(() => workerImapPolicy({ ALLOW_PRIVATE_IMAP_HOSTS: true, DYNAMODB_ENDPOINT: 'http://x' }, {})).toThrow(/only for the local worker/);
+    expect(() => workerImapPolicy({ ALLOW_PRIVATE_IMAP_HOSTS: true, MASTER_KEY_FILE: '/k' }, {})).toThrow(/only for the local worker/);
+  });
+});
