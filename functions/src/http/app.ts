@@ -54,7 +54,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/public/campaigns', publicCampaignRoutes(deps));
 
   const priv = new Hono<AppEnv>();
-  priv.use('*', requireSession(deps.auth, deps.settings));
+  priv.use('*', requireSession(deps.auth));
   priv.use('*', requireMfaEnrolment(deps.settings));
   priv.route('/sessions', sessionRoutes(deps));
   priv.route('/account', accountRoutes(deps));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, body } from '../support/api-client.ts';
 import { FakeClock, startTestRuntime, TEST_PASSWORD, type TestRuntime } from '../support/test-runtime.ts';
@@ -22,16 +23,45 @@ describe('admin auth and sessions', () => {
     const cookies = res.headers.getSetCookie();
     expect(cookies).toHaveLength(1);
     const cookie = cookies[0]!;
-    expect(cookie).toMatch(/^__Host-pm_sid=[A-Za-z0-9_-]{43};/);
+    // `<adminKey>.<token>`: base64url(email), then 32 random bytes in base64url.
+    const m = /^__Host-pm_sid=([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43});/.exec(cookie);
+    expect(m).not.toBeNull();
+    const [, adminKey, token] = m as unknown as [string, string, string];
+    expect(Buffer.from(adminKey, 'base64url').toString('utf8')).toBe('owner@example.com');
+    expect(Buffer.from(token, 'base64url')).toHaveLength(32);
+    expect(Buffer.byteLength(cookie.split(';')[0]!)).toBeLessThanOrEqual(4096);
     expect(cookie).toMatch(/; Secure/);
     expect(cookie).toMatch(/; HttpOnly/);
     expect(cookie).toMatch(/; SameSite=Strict/);
     expect(cookie).toMatch(/; Path=\//);
     expect(cookie).not.toMatch(/Domain=/i);
-    const token = cookie.split(';')[0]!.split('=')[1]!;
-    expect(Buffer.from(token, 'base64url')).toHaveLength(32);
+    const me = await c.json<{ sessionId: string }>(c.get('/api/auth/me'));
+    expect(me.sessionId).toBe(createHash('sha256').update(token).digest('hex'));
     const sessions = await t.runtime.deps.auth.listSessions('');
     expect(JSON.stringify(sessions)).not.toContain(token);
+  });
+
+  it('refuses old token-only cookies, malformed values and a cookie whose admin key names someone else', async () => {
+    const c = new ApiClient(t.runtime.url);
+    await c.post('/api/auth/login', { email: 'owner@example.com', password: TEST_PASSWORD });
+    const value = c.cookie!.slice('__Host-pm_sid='.length);
+    const token = value.split('.')[1]!;
+    const variants = [
+      token, // the format before the admin key
+      `${value}x`,
+      `.${token}`,
+      `${Buffer.from('someone@example.com').toString('base64url')}.${token}`,
+      `${Buffer.from('OWNER@example.com').toString('base64url')}.${token}`,
+      `${value.split('.')[0]}=.${token}`,
+    ];
+    for (const v of variants) {
+      const forged = new ApiClient(t.runtime.url);
+      forged.cookie = `__Host-pm_sid=${v}`;
+      const res = await forged.get('/api/auth/me');
+      expect(res.status, v).toBe(401);
+      expect((await body(res)).error.code).toBe('unauthorized');
+    }
+    expect((await c.get('/api/auth/me')).status).toBe(200); // a refused forgery does not end the real session
   });
 
   it('setup is one-time: the token dies once an admin exists', async () => {

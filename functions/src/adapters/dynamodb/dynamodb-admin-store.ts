@@ -5,11 +5,12 @@ import type { AdminMfa, AdminRecord, AdminStore } from '../../modules/auth/ports
 import { GSI1 } from './table-definition.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
-const key = (email: string) => ({ pk: `ADMIN#${email}`, sk: 'ADMIN' });
+export const adminKey = (email: string) => ({ pk: `ADMIN#${email}`, sk: 'ADMIN' });
+const key = adminKey;
 const OWNERS = { pk: 'META', sk: 'OWNERS' };
 const LAST_OWNER = 'The last owner cannot be removed. Make another admin an owner first.';
 
-const toRecord = (item: Record<string, unknown>): AdminRecord => ({
+export const toAdminRecord = (item: Record<string, unknown>): AdminRecord => ({
   email: item.email as string,
   name: item.name as string,
   role: item.role as AdminRole,
@@ -62,13 +63,13 @@ export function createDynamoAdminStore(table: Table): AdminStore {
   return {
     async get(email) {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: key(email), ConsistentRead: true }));
-      return Item ? toRecord(Item) : undefined;
+      return Item ? toAdminRecord(Item) : undefined;
     },
     async list() {
       const { Items = [] } = await doc.send(
         new QueryCommand({ TableName, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': 'ADMINS' } }),
       );
-      return Items.map(toRecord);
+      return Items.map(toAdminRecord);
     },
     async create(admin) {
       try {

@@ -1,5 +1,7 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SessionRecord, SessionStore } from '../../modules/auth/ports.ts';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { RequestAuthContext, SessionRecord, SessionStore } from '../../modules/auth/ports.ts';
+import { adminKey, toAdminRecord } from './dynamodb-admin-store.ts';
+import { SETTINGS_KEY, toSettings } from './dynamodb-settings-store.ts';
 import { queryAll } from './query-all.ts';
 import { GSI1 } from './table-definition.ts';
 import { ttlSeconds, type Table } from './table.ts';
@@ -14,7 +16,12 @@ const toRecord = (item: Record<string, unknown>): SessionRecord => ({
   createdAt: item.createdAt as string,
   lastSeenAt: item.lastSeenAt as string,
   absoluteExpiresAt: item.absoluteExpiresAt as string,
+  // Sessions from before step-up re-authentication have none: an empty value is never recent (fails closed).
+  authAt: (item.authAt as string | undefined) ?? '',
 });
+
+// BatchGetItem may hand back keys it could not read under throttling; they are asked again, a few times.
+const MAX_BATCH_ATTEMPTS = 5;
 
 /** Sessions keyed by the token's hash; listed per admin through gsi1 (`SESSIONS`, `<email>#<createdAt>`). */
 export function createDynamoSessionStore(table: Table): SessionStore {
@@ -39,6 +46,22 @@ export function createDynamoSessionStore(table: Table): SessionStore {
     async get(id) {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: key(id), ConsistentRead: true }));
       return Item ? toRecord(Item) : undefined;
+    },
+    async getForRequest(id, adminEmail) {
+      const out: RequestAuthContext = {};
+      let keys: Record<string, unknown>[] = [key(id), adminKey(adminEmail), SETTINGS_KEY];
+      for (let attempt = 1; keys.length > 0; attempt++) {
+        if (attempt > MAX_BATCH_ATTEMPTS) throw new Error('DynamoDB left keys unprocessed: the session could not be read.');
+        const res = await doc.send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys: keys, ConsistentRead: true } } }));
+        for (const item of res.Responses?.[TableName] ?? []) {
+          if (item.sk === 'SESSION') out.session = toRecord(item);
+          else if (item.sk === 'ADMIN') out.admin = toAdminRecord(item);
+          else if (item.pk === SETTINGS_KEY.pk && item.sk === SETTINGS_KEY.sk) out.settings = toSettings(item);
+        }
+        keys = res.UnprocessedKeys?.[TableName]?.Keys ?? [];
+        if (keys.length > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
+      }
+      return out;
     },
     async touch(id, lastSeenAt, idleExpiresAt) {
       await doc

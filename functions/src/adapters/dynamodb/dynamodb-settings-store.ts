@@ -4,15 +4,18 @@ import { ConflictError } from '../../modules/errors.ts';
 import type { SettingsStore } from '../../modules/settings/ports.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
-const KEY = { pk: 'SETTINGS', sk: 'GLOBAL' };
+export const SETTINGS_KEY = { pk: 'SETTINGS', sk: 'GLOBAL' };
+const KEY = SETTINGS_KEY;
+
+export const toSettings = (Item: Record<string, unknown>): Settings =>
+  ({ creditAmber: Item.creditAmber, creditRed: Item.creditRed, deletionDelayHours: Item.deletionDelayHours, requireAdminMfa: Item.requireAdminMfa === true, version: Item.version }) as Settings;
 
 export function createDynamoSettingsStore(table: Table): SettingsStore {
   const { doc, name: TableName } = table;
   return {
     async get() {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: KEY, ConsistentRead: true }));
-      if (!Item) return undefined;
-      return { creditAmber: Item.creditAmber, creditRed: Item.creditRed, deletionDelayHours: Item.deletionDelayHours, requireAdminMfa: Item.requireAdminMfa === true, version: Item.version } as Settings;
+      return Item ? toSettings(Item) : undefined;
     },
     async save(settings, expectedVersion) {
       try {

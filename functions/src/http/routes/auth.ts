@@ -2,7 +2,7 @@ import { LoginInput, LoginMfaInput, type MfaChallenge } from '@app/shared';
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { toAdmin } from '../../modules/auth/auth.ts';
-import { hashToken, SESSION_COOKIE } from '../../modules/auth/session-token.ts';
+import { parseSessionCookie, SESSION_COOKIE } from '../../modules/auth/session-token.ts';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppContext, AppEnv } from '../app-env.ts';
 import { audited } from '../middleware/audited.ts';
@@ -14,8 +14,8 @@ import { meOf } from './me.ts';
 
 /** The session the browser came with, to end at login (rotation). */
 const previousSession = (c: AppContext) => {
-  const previous = getCookie(c, SESSION_COOKIE);
-  return previous && previous.length < 100 ? { previousSessionId: hashToken(previous) } : {};
+  const previous = parseSessionCookie(getCookie(c, SESSION_COOKIE));
+  return previous ? { previousSessionId: previous.sessionId } : {};
 };
 
 /** Public login (password, then the 2FA code when the admin has it); logout and "me" need a session. */
@@ -30,19 +30,19 @@ export const authRoutes = (deps: AppDeps) => {
         c.set('auditDetails', 'password accepted; waiting for the 2FA code');
         return c.json({ mfaRequired: true, challenge: result.mfaChallenge } satisfies MfaChallenge);
       }
-      setSessionCookie(c, result.token, deps.sessionCookieMaxAgeSeconds);
+      setSessionCookie(c, result.cookie, deps.sessionCookieMaxAgeSeconds);
       return c.json(meOf(toAdmin(result.admin), result.session, deps, await needsMfaEnrolment(deps.settings, result.admin)));
     })
     .post('/login/mfa', audited(deps, 'auth.login.mfa', (c) => c.get('auditActor') ?? ''), async (c) => {
       const input = await readJson(c, LoginMfaInput);
       const email = await deps.auth.mfaChallengeOwner(input.challenge);
       if (email) c.set('auditActor', email);
-      const { token, session, admin, factor } = await deps.auth.completeMfaLogin({ ...input, ...previousSession(c) }, origin(c));
+      const { cookie, session, admin, factor } = await deps.auth.completeMfaLogin({ ...input, ...previousSession(c) }, origin(c));
       c.set('auditDetails', factor === 'totp' ? 'with an authenticator code' : `with a recovery code (${(admin.mfa?.recoveryCodeHashes.length ?? 1) - 1} left)`);
-      setSessionCookie(c, token, deps.sessionCookieMaxAgeSeconds);
+      setSessionCookie(c, cookie, deps.sessionCookieMaxAgeSeconds);
       return c.json(meOf(toAdmin(admin), session, deps));
     })
-    .get('/me', requireSession(deps.auth, deps.settings), async (c) =>
+    .get('/me', requireSession(deps.auth), async (c) =>
       c.json(meOf(toAdmin(c.get('admin')), c.get('session'), deps, await needsMfaEnrolment(requestSettings(c, deps.settings), c.get('admin')))),
     )
     .post('/logout', requireSession(deps.auth), audited(deps, 'auth.logout', (c) => c.get('admin').email), async (c) => {

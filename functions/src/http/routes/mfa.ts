@@ -25,15 +25,15 @@ export const mfaRoutes = (deps: AppDeps) => {
     })
     .post('/confirm', audited(deps, 'account.mfa.enable', self), async (c) => {
       const input = await readJson(c, ConfirmMfaInput);
-      const { recoveryCodes, token, endedSessions } = await deps.auth.confirmMfaEnrolment(c.get('admin'), c.get('session').id, input, origin(c));
-      setSessionCookie(c, token, deps.sessionCookieMaxAgeSeconds);
+      const { recoveryCodes, cookie, endedSessions } = await deps.auth.confirmMfaEnrolment(c.get('admin'), c.get('session').id, input, origin(c));
+      setSessionCookie(c, cookie, deps.sessionCookieMaxAgeSeconds);
       c.set('auditDetails', `ended ${endedSessions} other session(s); ${recoveryCodes.length} recovery codes issued`);
       return c.json({ recoveryCodes, endedSessions } satisfies MfaRecoveryCodes);
     })
     .post('/disable', audited(deps, 'account.mfa.disable', self), async (c) => {
       const input = await readJson(c, DisableMfaInput);
-      const { token, factor } = await deps.auth.disableMfa(c.get('admin'), c.get('session').id, input, origin(c));
-      setSessionCookie(c, token, deps.sessionCookieMaxAgeSeconds);
+      const { cookie, factor } = await deps.auth.disableMfa(c.get('admin'), c.get('session').id, input, origin(c));
+      setSessionCookie(c, cookie, deps.sessionCookieMaxAgeSeconds);
       c.set('auditDetails', `confirmed with ${factor === 'totp' ? 'an authenticator code' : 'a recovery code'}`);
       return c.body(null, 204);
     });

@@ -15,7 +15,7 @@ export const setupRoutes = (deps: AppDeps) =>
       const input = await readJson(c, SetupInput);
       c.set('auditActor', input.email);
       c.set('auditTarget', input.email);
-      const { token, session, admin } = await deps.auth.completeSetup(input, { ip: deps.clientIp(c), userAgent: c.req.header('user-agent') ?? '' });
-      setSessionCookie(c, token, deps.sessionCookieMaxAgeSeconds);
+      const { cookie, session, admin } = await deps.auth.completeSetup(input, { ip: deps.clientIp(c), userAgent: c.req.header('user-agent') ?? '' });
+      setSessionCookie(c, cookie, deps.sessionCookieMaxAgeSeconds);
       return c.json(meOf(toAdmin(admin), session, deps), 201);
     });

@@ -24,7 +24,7 @@ export function makeCompleteMfaLogin(deps: AuthDeps) {
   return async (
     input: { challenge: string; code: string; previousSessionId?: string },
     origin: RequestOrigin,
-  ): Promise<{ token: string; session: SessionRecord; admin: AdminRecord; factor: SecondFactor }> => {
+  ): Promise<{ cookie: string; session: SessionRecord; admin: AdminRecord; factor: SecondFactor }> => {
     const id = hashToken(input.challenge);
     const challenge = await deps.mfaChallenges.get(id);
     const now = deps.clock.now();
@@ -46,7 +46,7 @@ export function makeCompleteMfaLogin(deps: AuthDeps) {
     if (input.previousSessionId) await deps.sessions.delete(input.previousSessionId);
     const at = now.toISOString();
     await deps.admins.recordLogin(admin.email, at);
-    const { token, session } = await startSession(admin.email, origin);
-    return { token, session, admin: { ...admin, lastLoginAt: at }, factor };
+    const { cookie, session } = await startSession(admin.email, origin);
+    return { cookie, session, admin: { ...admin, lastLoginAt: at }, factor };
   };
 }

@@ -21,7 +21,7 @@ export const makeDisableMfa = (deps: AuthDeps) => {
     currentSessionId: string,
     input: DisableMfaInput,
     origin: RequestOrigin,
-  ): Promise<{ token: string; session: SessionRecord; factor: SecondFactor }> => {
+  ): Promise<{ cookie: string; session: SessionRecord; factor: SecondFactor }> => {
     await throttle.check(actor.email, origin.ip);
     if (!actor.mfa) throw new ConflictError('Two-factor authentication is already off.', 'mfa_already_off');
     const passwordOk = await deps.hasher.verify(input.password, actor.passwordHash);
@@ -33,7 +33,7 @@ export const makeDisableMfa = (deps: AuthDeps) => {
       throw new ValidationError(`Two-factor authentication is still on: the ${field.path} is not right.`, [field]);
     }
     await deps.admins.disableMfa(actor.email);
-    const { token, session } = await rotate(actor.email, currentSessionId, origin, false);
-    return { token, session, factor };
+    const { cookie, session } = await rotate(actor.email, currentSessionId, origin, false);
+    return { cookie, session, factor };
   };
 };

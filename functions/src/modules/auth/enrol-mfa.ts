@@ -39,7 +39,7 @@ export const makeConfirmMfaEnrolment = (deps: AuthDeps) => {
     currentSessionId: string,
     input: ConfirmMfaInput,
     origin: RequestOrigin,
-  ): Promise<{ recoveryCodes: string[]; token: string; session: SessionRecord; endedSessions: number }> => {
+  ): Promise<{ recoveryCodes: string[]; cookie: string; session: SessionRecord; endedSessions: number }> => {
     await throttle.check(actor.email, origin.ip);
     if (actor.mfa) throw new ConflictError(MFA_ALREADY_ON, 'mfa_already_on');
     const pending = actor.mfaPending;

@@ -9,7 +9,7 @@ export const WRONG_CREDENTIALS = 'Email or password is wrong.';
 
 /** A session, or (the admin has 2FA) a challenge to send back with the code: no session yet. */
 export type LogInResult =
-  | { token: string; session: SessionRecord; admin: AdminRecord; mfaChallenge?: undefined }
+  | { cookie: string; session: SessionRecord; admin: AdminRecord; mfaChallenge?: undefined }
   | { mfaChallenge: string; admin: AdminRecord };
 
 /**
@@ -48,7 +48,7 @@ export function makeLogIn(deps: AuthDeps) {
     if (input.previousSessionId) await deps.sessions.delete(input.previousSessionId);
     const now = deps.clock.now().toISOString();
     await deps.admins.recordLogin(admin.email, now);
-    const { token, session } = await startSession(admin.email, origin);
-    return { token, session, admin: { ...admin, lastLoginAt: now } };
+    const { cookie, session } = await startSession(admin.email, origin);
+    return { cookie, session, admin: { ...admin, lastLoginAt: now } };
   };
 }

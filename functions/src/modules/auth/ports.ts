@@ -1,4 +1,4 @@
-import type { AdminRole } from '@app/shared';
+import type { AdminRole, Settings } from '@app/shared';
 
 export interface AdminRecord {
   email: string;
@@ -76,11 +76,26 @@ export interface SessionRecord {
   lastSeenAt: string;
   /** When the session dies at the latest (absolute timeout). */
   absoluteExpiresAt: string;
+  /** When the admin last proved who they are with the password (and 2FA): setup, login, re-auth. */
+  authAt: string;
+}
+
+/** What every authenticated request reads, in one round trip. Nothing of it is cached across requests. */
+export interface RequestAuthContext {
+  session?: SessionRecord;
+  admin?: AdminRecord;
+  /** The stored panel settings (absent until first saved): the 2FA-enrolment check needs them on every request. */
+  settings?: Settings;
 }
 
 export interface SessionStore {
   create(session: SessionRecord): Promise<void>;
   get(id: string): Promise<SessionRecord | undefined>;
+  /**
+   * The session, the admin the cookie names and the panel settings, read together with strongly
+   * consistent reads (one BatchGetItem): the one store round trip of an authenticated request.
+   */
+  getForRequest(id: string, adminEmail: string): Promise<RequestAuthContext>;
   touch(id: string, lastSeenAt: string, idleExpiresAt: Date): Promise<void>;
   delete(id: string): Promise<void>;
   list(): Promise<SessionRecord[]>;

@@ -15,10 +15,10 @@ export const makeRotateSession = (deps: Pick<AuthDeps, 'sessions' | 'clock' | 's
     currentSessionId: string,
     origin: RequestOrigin,
     endOthers: boolean,
-  ): Promise<{ token: string; session: SessionRecord; endedSessions: number }> => {
+  ): Promise<{ cookie: string; session: SessionRecord; endedSessions: number }> => {
     await deps.sessions.delete(currentSessionId);
     const endedSessions = endOthers ? await endSessions(email, currentSessionId) : 0;
-    const { token, session } = await startSession(email, origin);
-    return { token, session, endedSessions };
+    const { cookie, session } = await startSession(email, origin);
+    return { cookie, session, endedSessions };
   };
 };

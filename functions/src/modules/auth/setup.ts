@@ -45,7 +45,7 @@ export const makeCompleteSetup = (deps: AuthDeps) => {
       lastLoginAt: now.toISOString(),
     };
     await deps.admins.create(admin);
-    const { token, session } = await startSession(admin.email, origin);
-    return { token, session, admin };
+    const { cookie, session } = await startSession(admin.email, origin);
+    return { cookie, session, admin };
   };
 };

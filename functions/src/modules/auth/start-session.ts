@@ -1,11 +1,15 @@
 import type { AuthDeps, RequestOrigin } from './deps.ts';
-import { newSessionToken } from './session-token.ts';
+import { newSessionToken, sessionCookieValue } from './session-token.ts';
 import type { SessionRecord } from './ports.ts';
 
-/** Creates a fresh session (a new token at every authentication: no fixation) and returns the cookie value. */
+/**
+ * Creates a fresh session (a new token at every authentication: no fixation) and returns the cookie value
+ * (`<adminKey>.<token>`). Every session starts right after the password (and 2FA) was checked, so that
+ * moment is its `authAt`.
+ */
 export const makeStartSession =
   (deps: Pick<AuthDeps, 'sessions' | 'clock' | 'sessionPolicy'>) =>
-  async (adminEmail: string, origin: RequestOrigin): Promise<{ token: string; session: SessionRecord }> => {
+  async (adminEmail: string, origin: RequestOrigin): Promise<{ cookie: string; session: SessionRecord }> => {
     const now = deps.clock.now();
     const { token, id } = newSessionToken();
     const session: SessionRecord = {
@@ -16,9 +20,10 @@ export const makeStartSession =
       createdAt: now.toISOString(),
       lastSeenAt: now.toISOString(),
       absoluteExpiresAt: new Date(now.getTime() + deps.sessionPolicy.absoluteHours * 3_600_000).toISOString(),
+      authAt: now.toISOString(),
     };
     await deps.sessions.create(session);
-    return { token, session };
+    return { cookie: sessionCookieValue(adminEmail, token), session };
   };
 
 /** When the session stops being valid: the earlier of the idle and the absolute deadline. */

@@ -5,9 +5,12 @@ import type { SettingsStore } from './ports.ts';
 
 export const DEFAULT_SETTINGS: Settings = { creditAmber: '5', creditRed: '2', deletionDelayHours: 24, requireAdminMfa: false, version: 0 };
 
+/** The settings in force: what was stored over the defaults (nothing is stored until first saved). */
+export const withDefaultSettings = (stored: Settings | undefined): Settings => ({ ...DEFAULT_SETTINGS, ...stored });
+
 /** Panel-wide settings with optimistic locking, so two admins never silently overwrite each other. */
 export function makeSettings(deps: { store: SettingsStore }) {
-  const get = async (): Promise<Settings> => ({ ...DEFAULT_SETTINGS, ...(await deps.store.get()) });
+  const get = async (): Promise<Settings> => withDefaultSettings(await deps.store.get());
   return {
     get,
     /** `actor` is who asks: only an owner who uses 2FA may change `requireAdminMfa` (so nobody locks themselves out). */
