@@ -110,12 +110,27 @@ export type Submission = z.infer<typeof Submission>;
 export const SubmissionRow = Submission.extend({ willBeCreated: z.boolean() });
 export type SubmissionRow = z.infer<typeof SubmissionRow>;
 
+/**
+ * What the public link has been through, for the admin: wrong passwords (each a real IMAP login the server
+ * refused), browser checks asked for, and solutions refused (missing pieces, wrong, expired, reused or from
+ * another link). `challengeRequired`: the link currently asks every submission for a browser check.
+ */
+export const CampaignAttempts = z.object({
+  failedPasswords: z.number().int(),
+  challengesAsked: z.number().int(),
+  challengesRefused: z.number().int(),
+  challengeRequired: z.boolean(),
+});
+export type CampaignAttempts = z.infer<typeof CampaignAttempts>;
+
 export const CampaignDetail = z.object({
   campaign: Campaign,
   submissions: z.array(SubmissionRow),
   /** PurelyMail addresses (from the cache) for the mapping autocomplete; empty when not a PurelyMail destination. */
   knownAddresses: z.array(z.string()),
+  /** Batches created by launches, oldest first (each opens at /migrations/batches/<id>). */
   batchIds: z.array(z.string()),
+  attempts: CampaignAttempts,
 });
 export type CampaignDetail = z.infer<typeof CampaignDetail>;
 
@@ -174,6 +189,28 @@ export const PublicCampaignInfo = z.object({
 });
 export type PublicCampaignInfo = z.infer<typeof PublicCampaignInfo>;
 
+/**
+ * The browser check (proof of work) a link asks for after repeated wrong passwords: find a `nonce` (decimal
+ * digits) such that SHA-256(UTF-8 of `prefix + nonce`) starts with `difficulty` zero bits. Single use, for
+ * one link, valid until `expiresAt` (60 s).
+ */
+export const PublicChallenge = z.object({
+  id: z.string(),
+  prefix: z.string(),
+  difficulty: z.number().int().min(1).max(32),
+  expiresAt: z.string(),
+});
+export type PublicChallenge = z.infer<typeof PublicChallenge>;
+
+export const PublicChallengeInput = z.strictObject({ token: CampaignToken });
+export type PublicChallengeInput = z.infer<typeof PublicChallengeInput>;
+
+export const ProofOfWork = z.strictObject({
+  id: z.string().max(80),
+  nonce: z.string().regex(/^[0-9]{1,16}$/, 'is not a number'),
+});
+export type ProofOfWork = z.infer<typeof ProofOfWork>;
+
 export const PublicSubmitInput = z.strictObject({
   token: CampaignToken,
   name: z.string().trim().min(1, 'is required').max(120),
@@ -185,6 +222,8 @@ export const PublicSubmitInput = z.strictObject({
   replace: z.boolean().default(false),
   /** Honeypot: a hidden field people never fill. */
   website: z.string().max(500).optional(),
+  /** A solved browser check, required after repeated wrong passwords on the link (answer `challenge_required`). */
+  pow: ProofOfWork.optional(),
 });
 export type PublicSubmitInput = z.input<typeof PublicSubmitInput>;
 

@@ -6,6 +6,9 @@ import { isConditionalCheckFailed, ttlSeconds, type Table } from './table.ts';
 
 const key = (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'CAMPAIGN' });
 const tokenKey = (hash: string) => ({ pk: `CAMPTOKEN#${hash}`, sk: 'TOKEN' });
+// Attempt counters: their own item under the campaign's partition, so ADDs never race the versioned item.
+const attemptsKey = (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'ATTEMPTS' });
+const ATTEMPT_KINDS = ['failedPasswords', 'challengesAsked', 'challengesRefused'] as const;
 // The lookup item outlives the link by far, so a closed campaign's link answers 410 (not 404) for months.
 const TOKEN_KEEP_MS = 180 * 86_400_000;
 
@@ -70,6 +73,13 @@ export function createDynamoCampaignStore(table: Table): CampaignStore {
       await doc.send(new UpdateCommand({ TableName, Key: key(id), UpdateExpression: 'ADD submissionCount :d', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':d': delta } })).catch((err: unknown) => {
         if (!isConditionalCheckFailed(err)) throw err;
       });
+    },
+    async countAttempt(id, kind) {
+      await doc.send(new UpdateCommand({ TableName, Key: attemptsKey(id), UpdateExpression: 'ADD #k :one', ExpressionAttributeNames: { '#k': kind }, ExpressionAttributeValues: { ':one': 1 } }));
+    },
+    async attempts(id) {
+      const { Item } = await doc.send(new GetCommand({ TableName, Key: attemptsKey(id), ConsistentRead: true }));
+      return Object.fromEntries(ATTEMPT_KINDS.map((k) => [k, typeof Item?.[k] === 'number' ? Item[k] : 0])) as Record<(typeof ATTEMPT_KINDS)[number], number>;
     },
     // A background sweep, not a request path: the campaigns list is small and bounded.
     async listPurgeDue(now) {

@@ -41,7 +41,9 @@
  * - all campaigns, newest first .. Query    gsi1 gsi1pk=CAMPAIGNS     (gsi1sk=<createdAt>#<id>; also the purge sweep)
  * - campaign by link token ....... GetItem  pk=CAMPTOKEN#<sha256>     sk=TOKEN (→ campaignId; TTL long after expiry)
  * - submissions of a campaign .... Query    pk=CAMPAIGN#<id>          sk begins_with SUB# (one per source address, sealed creds)
- * - campaign form buckets ........ GetItem  pk=THROTTLE#campaign-{ip,ipview,token,addr}#<hash> sk=THROTTLE
+ * - campaign form buckets ........ GetItem  pk=THROTTLE#campaign-{ip,ipview,token,addr,linkfail}#<hash|id> sk=THROTTLE
+ * - campaign attempt counters .... GetItem  pk=CAMPAIGN#<id>          sk=ATTEMPTS (wrong passwords, browser checks; by ADD)
+ * - campaign browser check ....... GetItem  pk=CAMPCHALLENGE#<id>     sk=CHALLENGE (taken by one conditional delete; validUntil checked in code)
  */
 export const tableDefinition = {
   partitionKey: 'pk',

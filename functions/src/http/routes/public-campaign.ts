@@ -1,4 +1,4 @@
-import { PublicInfoInput, PublicSubmitInput } from '@app/shared';
+import { PublicChallengeInput, PublicInfoInput, PublicSubmitInput } from '@app/shared';
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppEnv } from '../app-env.ts';
@@ -23,10 +23,20 @@ export const publicCampaignRoutes = (deps: AppDeps) =>
       const info = await deps.campaigns.public.info(token, deps.clientIp(c), (id) => c.set('auditActor', `campaign:${id}`));
       return c.json(info);
     })
+    // The browser check asked for after repeated wrong passwords (answer `challenge_required` to /submit).
+    .post('/challenge', audited(deps, 'campaign.public.challenge', () => ''), async (c) => {
+      const { token } = await readJson(c, PublicChallengeInput);
+      const challenge = await deps.campaigns.public.challenge(token, deps.clientIp(c), (id) => c.set('auditActor', `campaign:${id}`));
+      return c.json(challenge, 201);
+    })
     .post('/submit', audited(deps, 'campaign.public.submit', () => ''), async (c) => {
       const input = await readJson(c, PublicSubmitInput);
       c.set('auditTarget', input.sourceEmail);
-      const out = await deps.campaigns.public.submit(input, { ip: deps.clientIp(c), onCampaign: (id) => c.set('auditActor', `campaign:${id}`) });
+      const out = await deps.campaigns.public.submit(input, {
+        ip: deps.clientIp(c),
+        onCampaign: (id) => c.set('auditActor', `campaign:${id}`),
+        onStepUpRefused: (why) => c.set('auditDetails', `browser check ${why === 'missing' ? 'asked for (none sent)' : `refused: ${why}`}; the mail server was not contacted`),
+      });
       if (out.dropped) c.set('auditDetails', 'dropped: the hidden honeypot field was filled');
       return c.json({ status: out.status, sourceEmail: out.sourceEmail, submittedAt: out.submittedAt }, out.status === 'accepted' ? 201 : 200);
     });

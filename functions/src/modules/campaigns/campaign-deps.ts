@@ -2,12 +2,14 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Audit } from '../audit/audit.ts';
 import type { ServerStore } from '../migrations/ports.ts';
 import type { SecretSealer } from '../secrets/ports.ts';
-import type { BatchCreator, CampaignLimits, CampaignStore, CredentialVerifier, MailboxDirectory, RateCounter, SubmissionStore } from './ports.ts';
+import type { BatchCreator, CampaignLimits, CampaignStore, ChallengeStore, CredentialVerifier, MailboxDirectory, RateCounter, SubmissionStore } from './ports.ts';
 
 /** What the campaigns capability needs; wired once in the composition root. Seal-only: nothing here opens. */
 export interface CampaignDeps {
   campaigns: CampaignStore;
   submissions: SubmissionStore;
+  /** Proof-of-work challenges of the public form's step-up. */
+  challenges: ChallengeStore;
   servers: Pick<ServerStore, 'get'>;
   counter: RateCounter;
   limits: CampaignLimits;

@@ -4,6 +4,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { CampaignDeps } from './campaign-deps.ts';
 import { campaignLink, hashCampaignToken, newCampaignId, newCampaignToken } from './ids.ts';
 import type { CampaignRecord } from './ports.ts';
+import type { StepUp } from './step-up.ts';
 import { isOpen, toCampaignView, toSubmissionView } from './views.ts';
 
 type CreateInput = z.output<typeof CreateCampaignInput>;
@@ -15,7 +16,7 @@ type CreateInput = z.output<typeof CreateCampaignInput>;
  * New link: a fresh token replaces the old one, which is closed at once.
  * Deactivate: one conditional write; the link answers 410 from then on.
  */
-export function makeManageCampaigns(deps: CampaignDeps) {
+export function makeManageCampaigns(deps: CampaignDeps, stepUp: Pick<StepUp, 'required'>) {
   const load = async (id: string): Promise<CampaignRecord> => {
     const c = await deps.campaigns.get(id);
     if (!c) throw new NotFoundError('There is no such campaign.');
@@ -64,12 +65,17 @@ export function makeManageCampaigns(deps: CampaignDeps) {
     },
     async detail(id: string): Promise<CampaignDetail> {
       const c = await load(id);
-      const [subs, known] = await Promise.all([deps.submissions.list(id), c.destPurelyMail ? deps.mailboxes.addresses() : Promise.resolve([])]);
+      const [subs, known, counts, challengeRequired] = await Promise.all([
+        deps.submissions.list(id),
+        c.destPurelyMail ? deps.mailboxes.addresses() : Promise.resolve([]),
+        deps.campaigns.attempts(id),
+        stepUp.required(id),
+      ]);
       const knownSet = new Set(known);
       const submissions = subs
         .map((s) => ({ ...toSubmissionView(s), willBeCreated: c.destPurelyMail && s.destEmail !== null && !knownSet.has(s.destEmail) }))
         .sort((a, b) => a.submittedAt.localeCompare(b.submittedAt));
-      return { campaign: toCampaignView(c, deps.clock.now()), submissions, knownAddresses: known, batchIds: c.batchIds };
+      return { campaign: toCampaignView(c, deps.clock.now()), submissions, knownAddresses: known, batchIds: c.batchIds, attempts: { ...counts, challengeRequired } };
     },
     async newLink(id: string): Promise<CampaignLink> {
       const c = await load(id);

@@ -53,6 +53,34 @@ export interface CampaignStore {
   countSubmission(id: string, delta: number): Promise<void>;
   /** Campaigns that ended and are not purged (Query on an index keyed by purge due time ≤ now). */
   listPurgeDue(now: Date): Promise<CampaignRecord[]>;
+  /** One atomic ADD on the link's attempt counters (kept apart from the versioned campaign item). */
+  countAttempt(id: string, kind: AttemptKind): Promise<void>;
+  /** The link's attempt counters since the campaign was created (zeros when none). */
+  attempts(id: string): Promise<Record<AttemptKind, number>>;
+}
+
+/** What the admin sees of the public form's abuse defences: wrong passwords, browser checks asked and refused. */
+export type AttemptKind = 'failedPasswords' | 'challengesAsked' | 'challengesRefused';
+
+/**
+ * A proof-of-work challenge for one link: find a nonce with SHA-256(prefix + nonce) starting with
+ * `difficulty` zero bits, before `expiresAt`. Single use.
+ */
+export interface ChallengeRecord {
+  id: string;
+  campaignId: string;
+  prefix: string;
+  difficulty: number;
+  expiresAt: string;
+}
+
+export interface ChallengeStore {
+  create(c: ChallengeRecord): Promise<void>;
+  /**
+   * Takes the challenge out, in one conditional write (a delete that returns what it removed): a second
+   * call for the same id gets undefined, so a solution counts once. Expiry is the caller's to check.
+   */
+  take(id: string): Promise<ChallengeRecord | undefined>;
 }
 
 export interface SubmissionStore {
@@ -80,9 +108,13 @@ export interface CampaignLimits {
   perIpPer15Min: number;
   /** Submissions per token per hour. */
   perTokenPerHour: number;
+  /** Wrong passwords on one link within an hour after which every submission needs a solved browser check. */
+  challengeAfterLinkFailures: number;
+  /** Leading zero bits the browser check asks for (15: about 1 s on a phone, see step-up.ts). */
+  challengeDifficulty: number;
 }
 
-export const DEFAULT_CAMPAIGN_LIMITS: CampaignLimits = { failuresPerAddressPerHour: 5, perIpPer15Min: 30, perTokenPerHour: 200 };
+export const DEFAULT_CAMPAIGN_LIMITS: CampaignLimits = { failuresPerAddressPerHour: 5, perIpPer15Min: 30, perTokenPerHour: 200, challengeAfterLinkFailures: 3, challengeDifficulty: 15 };
 
 export interface CredentialVerifier {
   /** One real IMAP LOGIN against a saved server; the password is not kept. */

@@ -1,4 +1,4 @@
-import type { PublicCampaignInfo, PublicSubmitInput, PublicSubmitResult } from '@app/shared';
+import type { PublicCampaignInfo, PublicChallenge, PublicSubmitInput, PublicSubmitResult } from '@app/shared';
 import type * as z from 'zod';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { SEALED_KIND } from '../migrations/ports.ts';
@@ -8,18 +8,22 @@ import { submissionIdFor } from './ids.ts';
 import type { SubmissionRecord } from './ports.ts';
 import type { CampaignRateLimits } from './rate-limits.ts';
 import { resolveToken } from './resolve-token.ts';
+import type { StepUp, StepUpRefusal } from './step-up.ts';
 import { defaultDest } from './views.ts';
 
 type Input = z.output<typeof PublicSubmitInput>;
 const IDEMPOTENT_WINDOW_MS = 60_000;
 
-/** One verification; a rejected password counts against the address, anything else is a plain 409. */
-async function verifyOrThrow(deps: CampaignDeps, limits: CampaignRateLimits, serverId: string, user: string, password: string, field: 'sourcePassword' | 'destPassword') {
-  await limits.checkAddress(serverId, user);
+/**
+ * One verification (the address cap was checked before); a rejected password counts against the address and
+ * the link (towards the browser check), anything else is a plain 409.
+ */
+async function verifyOrThrow(deps: CampaignDeps, limits: CampaignRateLimits, stepUp: StepUp, campaignId: string, serverId: string, user: string, password: string, field: 'sourcePassword' | 'destPassword') {
   const r = await deps.verifier.verify(serverId, user, password);
   if (r.ok) return;
   if (r.reason === 'auth') {
     const left = await limits.failAddress(serverId, user);
+    await stepUp.recordFailure(campaignId);
     const which = field === 'sourcePassword' ? 'your mailbox' : 'the new mailbox';
     const tries = left > 0 ? ` You can try ${left} more time${left === 1 ? '' : 's'} this hour.` : ' Wait an hour before trying again.';
     throw new ValidationError(`The mail server did not accept this email address and password for ${which}. Check them and try again.${tries}`, [{ path: field, message: 'was not accepted by the mail server' }]);
@@ -32,11 +36,20 @@ async function verifyOrThrow(deps: CampaignDeps, limits: CampaignRateLimits, ser
  * Submit: 1. Honeypot filled → silent drop (no lookup, no IMAP)  2. Per-IP bucket  3. Token → open campaign
  * (404/410)  4. Per-token bucket  5. Same address already there: an identical re-send within 60 s returns the
  * original result; otherwise "already submitted" unless the person asked to replace  6. Per-address cap,
- * checked BEFORE contacting the server  7. Real IMAP LOGIN (source, and destination when a password was
- * given)  8. Seal under the job id reserved for this submission  9. One conditional write.
+ * checked BEFORE contacting the server  7. After repeated wrong passwords on the link, a solved browser check
+ * (proof of work), also before contacting the server  8. Real IMAP LOGIN (source, and destination when a
+ * password was given)  9. Seal under the job id reserved for this submission  10. One conditional write.
+ * Challenge: the same IP bucket as page views and the same token resolution (identical 404), then a challenge.
  */
-export function makePublicCampaign(deps: CampaignDeps, limits: CampaignRateLimits) {
+export function makePublicCampaign(deps: CampaignDeps, limits: CampaignRateLimits, stepUp: StepUp) {
   return {
+    async challenge(token: string, ip: string, onCampaign: (campaignId: string) => void = () => {}): Promise<PublicChallenge> {
+      await limits.hitIpView(ip);
+      const c = await resolveToken(deps, token);
+      onCampaign(c.id);
+      return stepUp.issue(c.id);
+    },
+
     async info(token: string, ip: string, onCampaign: (campaignId: string) => void = () => {}): Promise<PublicCampaignInfo> {
       await limits.hitIpView(ip);
       const c = await resolveToken(deps, token);
@@ -45,7 +58,7 @@ export function makePublicCampaign(deps: CampaignDeps, limits: CampaignRateLimit
       return { name: c.name, requester: c.requester, message: c.message, destMode: c.destMode, destDomain: c.destDomain, sourceHost: source?.host ?? '', hints: hintsFor(source?.host ?? ''), expiresAt: c.expiresAt };
     },
 
-    async submit(input: Input, ctx: { ip: string; onCampaign: (campaignId: string) => void }): Promise<PublicSubmitResult & { dropped?: true }> {
+    async submit(input: Input, ctx: { ip: string; onCampaign: (campaignId: string) => void; onStepUpRefused?: (why: StepUpRefusal) => void }): Promise<PublicSubmitResult & { dropped?: true }> {
       const now = deps.clock.now();
       if (input.website) return { status: 'accepted', sourceEmail: input.sourceEmail, submittedAt: now.toISOString(), dropped: true };
       await limits.hitIp(ctx.ip);
@@ -68,8 +81,11 @@ export function makePublicCampaign(deps: CampaignDeps, limits: CampaignRateLimit
       const dest = defaultDest(c, input.sourceEmail, typed);
       if (input.destPassword && !dest) throw new ValidationError('Give the address of the new mailbox with its password.', [{ path: 'destEmail', message: 'is required with a password' }]);
 
-      await verifyOrThrow(deps, limits, c.sourceServerId, input.sourceEmail, input.sourcePassword, 'sourcePassword');
-      if (input.destPassword && dest) await verifyOrThrow(deps, limits, c.destServerId, dest, input.destPassword, 'destPassword');
+      await limits.checkAddress(c.sourceServerId, input.sourceEmail);
+      if (input.destPassword && dest) await limits.checkAddress(c.destServerId, dest);
+      await stepUp.guard(c.id, input.pow, ctx.onStepUpRefused);
+      await verifyOrThrow(deps, limits, stepUp, c.id, c.sourceServerId, input.sourceEmail, input.sourcePassword, 'sourcePassword');
+      if (input.destPassword && dest) await verifyOrThrow(deps, limits, stepUp, c.id, c.destServerId, dest, input.destPassword, 'destPassword');
 
       const jobId = existing?.reservedJobId ?? deps.newJobId(now);
       const record: SubmissionRecord = {

@@ -1,5 +1,6 @@
 import { CreateUserInput } from '@app/shared';
 import { createDynamoBatchStore } from '../../adapters/dynamodb/dynamodb-batch-store.ts';
+import { createDynamoCampaignChallengeStore } from '../../adapters/dynamodb/dynamodb-campaign-challenge-store.ts';
 import { createDynamoCampaignStore } from '../../adapters/dynamodb/dynamodb-campaign-store.ts';
 import { createDynamoCampaignSubmissionStore } from '../../adapters/dynamodb/dynamodb-campaign-submission-store.ts';
 import { createDynamoThrottleStore } from '../../adapters/dynamodb/dynamodb-throttle-store.ts';
@@ -45,6 +46,7 @@ export function buildCampaigns(opts: {
   const { table, config, clock } = opts;
   const stores = buildMigrationStores(table);
   const limits: CampaignLimits = {
+    ...DEFAULT_CAMPAIGN_LIMITS,
     perIpPer15Min: config.CAMPAIGN_PER_IP_PER_15_MIN ?? DEFAULT_CAMPAIGN_LIMITS.perIpPer15Min,
     perTokenPerHour: config.CAMPAIGN_PER_TOKEN_PER_HOUR ?? DEFAULT_CAMPAIGN_LIMITS.perTokenPerHour,
     failuresPerAddressPerHour: config.CAMPAIGN_FAILURES_PER_ADDRESS_PER_HOUR ?? DEFAULT_CAMPAIGN_LIMITS.failuresPerAddressPerHour,
@@ -67,6 +69,7 @@ export function buildCampaigns(opts: {
   return makeCampaigns({
     campaigns: createDynamoCampaignStore(table),
     submissions: createDynamoCampaignSubmissionStore(table),
+    challenges: createDynamoCampaignChallengeStore(table),
     servers: stores.servers,
     counter: throttleRateCounter(createDynamoThrottleStore(table)),
     limits,
