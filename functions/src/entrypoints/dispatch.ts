@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { DispatchOutcome } from '../modules/migrations/dispatch-run.ts';
 import { ID_PATTERN } from '../modules/migrations/ids.ts';
 import type { JobQueue } from '../modules/migrations/ports.ts';
+import type { SweepResult } from '../modules/migrations/sweep-runs.ts';
 import type { Logger } from '../platform/logger.ts';
 
 /** An SQS batch from the migration-jobs queue: each body is a run id and nothing else. */
@@ -19,9 +20,14 @@ const TaskStateChange = z.object({
   }),
 });
 
+/** The watchdog's 5-minute EventBridge rule (constant input, see the migrator stack). */
+const SweepEvent = z.object({ kind: z.literal('migration-sweep') });
+
 export interface DispatchDeps {
   dispatch: (runId: string) => Promise<DispatchOutcome>;
   handleWorkerGone: (runId: string, reason: string) => Promise<unknown>;
+  /** The watchdog: time out hung or over-long runs and stop tasks no running run accounts for. */
+  sweep: () => Promise<SweepResult>;
   queue: JobQueue;
   logger: Logger;
 }
@@ -33,6 +39,8 @@ export interface DispatchDeps {
  *   (ReportBatchItemFailures); a body that is not a run id is logged and dropped.
  * - ECS task stopped: the run's slot comes back, and a run whose worker never recorded an end becomes
  *   interrupted (and is retried automatically within the limit).
+ * - the watchdog rule: one sweep (it must live here: this is the only role that may stop tasks). A failure
+ *   throws, so Lambda's async retries apply; every effect of a sweep is a conditional write or an idempotent stop.
  */
 export function makeDispatchHandler(deps: DispatchDeps) {
   return async (event: unknown): Promise<{ batchItemFailures: { itemIdentifier: string }[] } | { handled: string }> => {
@@ -56,6 +64,11 @@ export function makeDispatchHandler(deps: DispatchDeps) {
       }
       return { batchItemFailures };
     }
+    if (SweepEvent.safeParse(event).success) {
+      const result = await deps.sweep();
+      if (result.slotsFreed || result.zombiesStopped.length) deps.logger.warn('migration sweep acted', { ...result });
+      return { handled: `sweep: ${result.slotsFreed} slot(s) freed, ${result.zombiesStopped.length} task(s) stopped` };
+    }
     const stopped = TaskStateChange.safeParse(event);
     if (stopped.success && stopped.data.detail.lastStatus === 'STOPPED') {
       const d = stopped.data.detail;
@@ -76,7 +89,7 @@ export const handler = async (event: unknown) => {
   if (!handle) {
     const { composeAwsDispatcher } = await import('../platform/composition/aws-migrations.ts');
     const { engine, queue, logger } = composeAwsDispatcher();
-    handle = makeDispatchHandler({ dispatch: engine.dispatch, handleWorkerGone: engine.handleWorkerGone, queue, logger });
+    handle = makeDispatchHandler({ dispatch: engine.dispatch, handleWorkerGone: engine.handleWorkerGone, sweep: engine.sweep, queue, logger });
   }
   return handle(event);
 };

@@ -33,8 +33,12 @@ const Common = {
   MIGRATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   /** When every slot is busy, a queued run is offered again after this many seconds. */
   MIGRATION_RETRY_DELAY_SECONDS: z.coerce.number().min(0).max(900).default(15),
-  /** Worker heartbeat; a running run silent for 6 heartbeats is treated as interrupted. */
+  /** Worker heartbeat; each one renews the run's destination-mailbox lease (a dead holder's lease frees after two). */
   MIGRATION_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(300).default(15),
+  /** Watchdog: a run running longer than this many hours is stopped and fails as timed out. */
+  MIGRATION_MAX_RUN_HOURS: z.coerce.number().min(0.1).max(168).default(12),
+  /** Watchdog: a running run whose worker sent no heartbeat for this many minutes is stopped and fails as timed out. */
+  MIGRATION_HEARTBEAT_TIMEOUT_MINUTES: z.coerce.number().min(1).max(1440).default(10),
   /** Campaign form: submissions per client IP per 15 minutes (page views may be 4 times as many). */
   CAMPAIGN_PER_IP_PER_15_MIN: z.coerce.number().int().min(1).max(100_000).default(30),
   /** Campaign form: submissions per link per hour. */
@@ -92,6 +96,9 @@ export const AwsConfig = z.object({
   /** Migrations: KMS key sealing credentials (the API may only GenerateDataKey), the SQS queue of run ids. */
   MIGRATION_KMS_KEY_ID: z.string().min(1).optional(),
   MIGRATION_QUEUE_URL: z.string().min(1).optional(),
+  /** The migrator tasks' CloudWatch Logs group and awslogs stream prefix (`<prefix>/<container>`): full run logs. */
+  MIGRATOR_LOG_GROUP_NAME: z.string().min(1).optional(),
+  MIGRATOR_LOG_STREAM_PREFIX: z.string().min(1).default('run/migrator'),
   ALLOW_PRIVATE_IMAP_HOSTS: bool.default(false),
   DNS_SERVERS: csv.default([]),
 });

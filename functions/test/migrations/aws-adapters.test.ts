@@ -57,7 +57,7 @@ describe('dispatch Lambda entry (QM-2)', () => {
   const make = (dispatch: (id: string) => Promise<DispatchOutcome>) => {
     const sent: [string, number | undefined][] = [];
     const gone: [string, string][] = [];
-    const handler = makeDispatchHandler({ dispatch, handleWorkerGone: async (id, why) => void gone.push([id, why]), queue: { enqueue: async (id, d) => void sent.push([id, d]) }, logger: quietLogger });
+    const handler = makeDispatchHandler({ dispatch, handleWorkerGone: async (id, why) => void gone.push([id, why]), sweep: async () => ({ slotsFreed: 0, zombiesStopped: [] }), queue: { enqueue: async (id, d) => void sent.push([id, d]) }, logger: quietLogger });
     return { handler, sent, gone };
   };
 

@@ -41,7 +41,7 @@ describe('dispatch Lambda: run-end emails through SES', () => {
     dynamo = await startLocalDynamo({ tableName: TABLE });
     Object.assign(process.env, { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
     stores = buildMigrationStores(dynamo.table);
-    worker = buildMigrationEngine({ stores, queue: { enqueue: async () => undefined }, runner: { start: () => Promise.reject(new Error('no')), stop: async () => undefined }, config: testConfig, clock: systemClock, logger: quietLogger });
+    worker = buildMigrationEngine({ stores, queue: { enqueue: async () => undefined }, runner: { start: () => Promise.reject(new Error('no')), stop: async () => undefined, listRunning: async () => [] }, config: testConfig, clock: systemClock, logger: quietLogger });
     const admins = createDynamoAdminStore(dynamo.table);
     for (const email of ['ops@example.com', 'lead@example.com']) await admins.create({ email, name: email, role: 'owner', passwordHash: 'x', createdAt: new Date().toISOString(), lastLoginAt: null });
     await createDynamoNotificationSettingsStore(dynamo.table).save({ from: null, extraRecipients: ['extra@example.com'], version: 1 }, 0);
@@ -56,7 +56,7 @@ describe('dispatch Lambda: run-end emails through SES', () => {
       APP_ORIGIN: ORIGIN,
       LOG_LEVEL: 'silent',
     });
-    handle = makeDispatchHandler({ dispatch: engine.dispatch, handleWorkerGone: engine.handleWorkerGone, queue, logger });
+    handle = makeDispatchHandler({ dispatch: engine.dispatch, handleWorkerGone: engine.handleWorkerGone, sweep: engine.sweep, queue, logger });
   });
   beforeEach(() => {
     ses.reset();

@@ -36,6 +36,9 @@ class FakeFleet implements TaskRunner {
     return { taskRef: `fake:${runId}` };
   }
   async stop() {}
+  async listRunning() {
+    return [...this.alive].map((runId) => ({ runId, taskRef: `fake:${runId}` }));
+  }
   private async simulate(runId: string) {
     await sleep(5 + Math.random() * 20);
     const run = await this.stores.runs.transition(runId, ['starting'], 'running', { heartbeatAt: new Date().toISOString() });
@@ -130,11 +133,11 @@ describe('dispatcher (QM-1, concurrency limit)', () => {
     await d.queue.close();
   });
 
-  it('gives back a slot leaked by a dead worker when all slots look busy (reconciler)', async () => {
+  it('gives back a slot held by a hung run when all slots look busy: the run times out (watchdog), no automatic retry', async () => {
     const { stores, table } = store;
     const current = (await stores.settings.get())!;
     await stores.settings.save({ concurrency: 1, version: current.version + 1 }, current.version);
-    // A run that "started" long ago and never sent a heartbeat, holding the only slot.
+    // A run that "started" long ago and sent no heartbeat for an hour, holding the only slot.
     const job = await makeJob(stores);
     const box: { engine?: MigrationEngine } = {};
     const fleet = new FakeFleet(stores, () => box.engine!);
@@ -151,12 +154,13 @@ describe('dispatcher (QM-1, concurrency limit)', () => {
     const out = await d.engine.dispatch(other.id);
     expect(out.action).toBe('started');
     const gone = (await stores.runs.get(stale.id))!;
-    expect(gone.state).toBe('interrupted');
-    expect(gone.failureReason).toMatch(/heartbeat/);
-    // …and it was retried automatically (attempt 2), queued behind the limit.
-    expect(gone.retriedBy).toBe(`${stale.id}-a2`);
-    expect((await stores.runs.get(`${stale.id}-a2`))!.state).toBe('queued');
-    expect(sent).toContain(`${stale.id}-a2`);
+    expect(gone.state).toBe('failed');
+    expect(gone.outcome?.exitClass).toBe('timed_out');
+    expect(gone.failureReason).toMatch(/^Timed out: Its worker sent no heartbeat for 10 min\./);
+    // A hung run is not retried by itself (an admin decides); its job is free for that.
+    expect(gone.retriedBy).toBeNull();
+    expect(sent).not.toContain(`${stale.id}-a2`);
+    expect((await stores.jobs.get(job.id))!.activeRunId).toBeNull();
     await waitFor('the started run to end', async () => (await stores.slots.holders()).length === 0);
     await Promise.all([...fleet.work]);
     await d.queue.close();

@@ -23,6 +23,8 @@ export const ExitClass = z.enum([
   'unknown',
   /** The worker refused a server address (private, loopback, link-local, metadata) before starting imapsync. */
   'blocked_address',
+  /** The watchdog stopped the run: over the maximum run time, or no heartbeat from its worker for too long. */
+  'timed_out',
 ]);
 export type ExitClass = z.infer<typeof ExitClass>;
 
@@ -103,6 +105,7 @@ const INFO: Record<ExitClass, ExitClassInfo> = {
   config: { title: 'Worker configuration problem', cause: 'A password file or a program module was missing, or a folder option was wrong.', fix: 'Check the worker installation and the job settings.' },
   partial: { title: 'Finished with errors', cause: 'Some folders or messages could not be read or written.', fix: 'Check the error list, then run again.' },
   unknown: { title: 'Failed', cause: 'The copy process ended with an unexpected status.', fix: 'Check the log, then retry.' },
+  timed_out: { title: 'Timed out', cause: 'The run was stopped because it took too long or its worker stopped responding.', fix: 'Retry: messages already copied are skipped. For a very large mailbox, split it with folder filters or raise MIGRATION_MAX_RUN_HOURS.' },
   blocked_address: { title: 'Server address not allowed', cause: 'A server name points to a private, loopback, link-local or cloud metadata address, so nothing was copied.', fix: 'Check the server\'s host name and its DNS records; only public addresses are allowed.' },
 };
 

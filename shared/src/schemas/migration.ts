@@ -147,6 +147,8 @@ export const Run = z.object({
   outcome: RunOutcome.nullable(),
   /** A plain sentence when the run failed for a reason outside imapsync (credentials, worker lost, …). */
   failureReason: z.string().nullable(),
+  /** Why a queued run has not started yet (e.g. another migration into the same mailbox is running); null otherwise. */
+  waitingReason: z.string().nullable().optional(),
   version: z.number().int(),
 });
 export type Run = z.infer<typeof Run>;

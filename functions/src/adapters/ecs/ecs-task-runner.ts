@@ -1,4 +1,4 @@
-import { RunTaskCommand, StopTaskCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, ListTasksCommand, RunTaskCommand, StopTaskCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import type { TaskRunner } from '../../modules/migrations/ports.ts';
 
 export interface EcsRunnerConfig {
@@ -16,6 +16,9 @@ export class TaskStartError extends Error {
   override name = 'TaskStartError';
 }
 
+/** Every task the dispatcher starts carries this `startedBy`: the watchdog lists ours by it, and nothing else. */
+export const STARTED_BY = 'purelymanage-dispatch';
+
 /**
  * One Fargate task per run. The only override is RUN_ID (the worker loads everything else itself, credentials
  * included); `clientToken` = run id makes a duplicate dispatch return the same task instead of a second one.
@@ -29,7 +32,7 @@ export function createEcsTaskRunner(ecs: ECSClient, cfg: EcsRunnerConfig): TaskR
           taskDefinition: cfg.taskDefinition,
           count: 1,
           clientToken: runId,
-          startedBy: 'purelymanage-dispatch',
+          startedBy: STARTED_BY,
           ...(cfg.capacityProvider ? { capacityProviderStrategy: [{ capacityProvider: cfg.capacityProvider, weight: 1 }] } : { launchType: 'FARGATE' }),
           networkConfiguration: { awsvpcConfiguration: { subnets: [...cfg.subnets], securityGroups: [...cfg.securityGroups], assignPublicIp: 'ENABLED' } },
           overrides: { containerOverrides: [{ name: cfg.containerName, environment: [{ name: 'RUN_ID', value: runId }] }] },
@@ -42,6 +45,30 @@ export function createEcsTaskRunner(ecs: ECSClient, cfg: EcsRunnerConfig): TaskR
     },
     async stop(taskRef, reason) {
       await ecs.send(new StopTaskCommand({ cluster: cfg.cluster, task: taskRef, reason: reason.slice(0, 255) }));
+    },
+    /**
+     * Our tasks still meant to run: ListTasks (desiredStatus RUNNING, startedBy ours, every page), then
+     * DescribeTasks 100 at a time for the RUN_ID override each was started with. A task already told to stop
+     * is left out; one without a RUN_ID (started by hand) is not ours to judge.
+     */
+    async listRunning() {
+      const arns: string[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await ecs.send(new ListTasksCommand({ cluster: cfg.cluster, startedBy: STARTED_BY, desiredStatus: 'RUNNING', ...(nextToken ? { nextToken } : {}) }));
+        arns.push(...(page.taskArns ?? []));
+        nextToken = page.nextToken;
+      } while (nextToken);
+      const out: { runId: string; taskRef: string }[] = [];
+      for (let i = 0; i < arns.length; i += 100) {
+        const { tasks } = await ecs.send(new DescribeTasksCommand({ cluster: cfg.cluster, tasks: arns.slice(i, i + 100) }));
+        for (const t of tasks ?? []) {
+          if (!t.taskArn || t.desiredStatus === 'STOPPED') continue;
+          const runId = t.overrides?.containerOverrides?.find((o) => o.name === cfg.containerName)?.environment?.find((e) => e.name === 'RUN_ID')?.value;
+          if (runId) out.push({ runId, taskRef: t.taskArn });
+        }
+      }
+      return out;
     },
   };
 }

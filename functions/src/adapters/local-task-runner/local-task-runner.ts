@@ -74,6 +74,9 @@ export function createLocalTaskRunner(opts: {
       const child = children.get(runId);
       if (child) kill(child);
     },
+    async listRunning() {
+      return [...children.entries()].map(([runId, child]) => ({ runId, taskRef: `local:${runId}:${child.pid}` }));
+    },
     running: () => [...children.keys()],
     async close() {
       for (const child of children.values()) kill(child);

@@ -2,7 +2,8 @@ import { isTerminalRunState } from '@app/shared';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { FinishRun } from './finish-run.ts';
-import type { RunStore, SlotStore, TaskRunner } from './ports.ts';
+import { WAITING_FOR_MAILBOX, type DestinationOf } from './mailbox-lease.ts';
+import type { MailboxLeaseStore, RunStore, SlotStore, TaskRunner } from './ports.ts';
 
 export type DispatchOutcome = { action: 'started'; taskRef: string } | { action: 'skipped'; why: string } | { action: 'retry'; delaySeconds: number; why: string };
 
@@ -13,15 +14,25 @@ export const MAX_DISPATCH_ATTEMPTS = 5;
  * Handles one queue message (a run id). Safe under duplicate deliveries and concurrent dispatchers.
  * 1. Load the run; anything but `queued` means another delivery got there first: skip
  * 2. A cancel asked while queued ends the run here
- * 3. Take a slot under the limit read now (the setting applies without a restart); when full, give back
- *    leaked slots once and try again; still full → retry later with a delay
- * 4. One conditional write queued → starting decides which delivery starts the worker; the loser skips
- *    (and gives the slot back if the run ended meanwhile)
- * 5. Start the worker (idempotent per run id); if that fails, back to queued and the slot is given back.
+ * 3. One writer per destination mailbox: take its lease (held until the worker's first heartbeat can be
+ *    expected, then renewed by every heartbeat). Another live run holds it → stay queued with a visible reason
+ *    and come back when that lease would expire at the latest; a holder that already ended (its release was
+ *    lost) gives it up here
+ * 4. Take a slot under the limit read now (the setting applies without a restart); when full, give back
+ *    leaked slots once and try again; still full → give the lease back, retry later with a delay
+ * 5. One conditional write queued → starting decides which delivery starts the worker; the loser skips
+ *    (and gives the slot and lease back if the run ended meanwhile)
+ * 6. Start the worker (idempotent per run id); if that fails, back to queued, slot and lease given back.
  */
 export function makeDispatchRun(deps: {
   runs: RunStore;
   slots: SlotStore;
+  leases: MailboxLeaseStore;
+  destinationOf: DestinationOf;
+  /** How long a fresh lease holds before the worker's heartbeats take over (the start timeout). */
+  leaseHoldMs: number;
+  /** How far each heartbeat pushes the lease: two heartbeats, so a dead holder is replaced within two. */
+  leaseRenewMs: number;
   runner: TaskRunner;
   finishRun: FinishRun;
   concurrency: () => Promise<number>;
@@ -31,6 +42,18 @@ export function makeDispatchRun(deps: {
   retryDelaySeconds?: number;
 }) {
   const delay = deps.retryDelaySeconds ?? 15;
+  /** Takes the run's mailbox lease; returns the lease that keeps it waiting, if any. */
+  const takeLease = async (dest: { key: string; mailbox: string }, runId: string) => {
+    const at = deps.clock.now();
+    const first = await deps.leases.acquire(dest.key, runId, at, deps.leaseHoldMs, deps.leaseRenewMs, dest.mailbox);
+    if (first.ok) return undefined;
+    // A holder that already ended lost its release (a crash between writes): take the lease over from it.
+    const holder = first.lease.holder ? await deps.runs.get(first.lease.holder) : undefined;
+    if (first.lease.holder && holder && !isTerminalRunState(holder.state)) return first.lease;
+    if (first.lease.holder) await deps.leases.release(dest.key, first.lease.holder);
+    const again = await deps.leases.acquire(dest.key, runId, at, deps.leaseHoldMs, deps.leaseRenewMs, dest.mailbox);
+    return again.ok ? undefined : again.lease;
+  };
   return async (runId: string): Promise<DispatchOutcome> => {
     const run = await deps.runs.get(runId);
     if (!run) return { action: 'skipped', why: 'no such run' };
@@ -40,15 +63,35 @@ export function makeDispatchRun(deps: {
       return { action: 'skipped', why: 'cancelled while queued' };
     }
 
+    const dest = await deps.destinationOf(run);
+    if (dest) {
+      const busy = await takeLease(dest, runId);
+      if (busy) {
+        if (run.waitingReason !== WAITING_FOR_MAILBOX) await deps.runs.patch(runId, ['queued'], { waitingReason: WAITING_FOR_MAILBOX });
+        const untilExpiry = Math.max(1, Math.ceil((busy.until.getTime() - deps.clock.now().getTime()) / 1000));
+        return { action: 'retry', delaySeconds: Math.min(delay, untilExpiry), why: `waiting for another migration into the same mailbox (${busy.holder})` };
+      }
+    }
+    const giveLeaseBack = async () => {
+      if (dest) await deps.leases.release(dest.key, runId);
+    };
+
     const limit = await deps.concurrency();
     let take = await deps.slots.take(runId, limit, deps.clock.now());
     if (take === 'full' && (await deps.reconcile()) > 0) take = await deps.slots.take(runId, limit, deps.clock.now());
-    if (take === 'full') return { action: 'retry', delaySeconds: delay, why: `all ${limit} slots are busy` };
+    if (take === 'full') {
+      // Holding a mailbox while waiting for a slot would only make its other runs wait too.
+      await giveLeaseBack();
+      return { action: 'retry', delaySeconds: delay, why: `all ${limit} slots are busy` };
+    }
 
-    const starting = await deps.runs.transition(runId, ['queued'], 'starting', { startedAt: deps.clock.now().toISOString() });
+    const starting = await deps.runs.transition(runId, ['queued'], 'starting', { startedAt: deps.clock.now().toISOString(), mailboxLease: dest?.key ?? null, waitingReason: null });
     if (!starting) {
       const now = await deps.runs.get(runId);
-      if (!now || isTerminalRunState(now.state)) await deps.slots.release(runId);
+      if (!now || isTerminalRunState(now.state)) {
+        await deps.slots.release(runId);
+        await giveLeaseBack();
+      }
       return { action: 'skipped', why: `run moved to ${now?.state ?? 'nowhere'} meanwhile` };
     }
 
@@ -66,6 +109,7 @@ export function makeDispatchRun(deps: {
       // Free the slot first (no worker started), then back to queued: once queued, another delivery may take
       // a slot and start it, and a release after that would take away the slot it runs under.
       await deps.slots.release(runId);
+      await giveLeaseBack();
       await deps.runs.transition(runId, ['starting'], 'queued', { dispatchAttempts: attempts, startedAt: null });
       return { action: 'retry', delaySeconds: delay * attempts, why: 'worker start failed' };
     }

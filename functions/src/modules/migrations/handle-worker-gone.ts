@@ -1,6 +1,6 @@
 import type { Logger } from '../../platform/logger.ts';
 import type { FinishRun } from './finish-run.ts';
-import type { JobStore, RunRecord, RunStore, SlotStore } from './ports.ts';
+import type { JobStore, MailboxLeaseStore, RunRecord, RunStore, SlotStore } from './ports.ts';
 import type { QueueRun } from './queue-run.ts';
 
 /** Id of the automatic retry of a run: deterministic, so two reporters of one crash queue one retry. */
@@ -9,11 +9,11 @@ export const autoRetryId = (run: Pick<RunRecord, 'id' | 'attempt'>) => `${run.id
 /**
  * A run's worker is gone (the local child exited, ECS reported the task stopped, the heartbeat went stale).
  * 1. If the run had not recorded an end, it becomes interrupted (cancelled if a cancel was asked)
- * 2. Its slot and its job are released (idempotent)
+ * 2. Its slot, its mailbox lease and its job are released (idempotent)
  * 3. An interrupted run is retried automatically, once per run, up to `maxAttempts` in the chain;
  *    authentication and other failures are never retried automatically (they end as `failed`).
  */
-export function makeHandleWorkerGone(deps: { runs: RunStore; jobs: JobStore; slots: SlotStore; finishRun: FinishRun; queueRun: QueueRun; maxAttempts: number; logger: Logger }) {
+export function makeHandleWorkerGone(deps: { runs: RunStore; jobs: JobStore; slots: SlotStore; leases: MailboxLeaseStore; finishRun: FinishRun; queueRun: QueueRun; maxAttempts: number; logger: Logger }) {
   return async (runId: string, reason: string): Promise<RunRecord | undefined> => {
     const run = await deps.runs.get(runId);
     if (!run) return undefined;
@@ -25,6 +25,7 @@ export function makeHandleWorkerGone(deps: { runs: RunStore; jobs: JobStore; slo
       // Ended already (the worker recorded it): repeat its releases in case it died between the writes.
       // A queued run is left alone: a dispatcher may hold a slot for it right now.
       await deps.slots.release(runId);
+      if (run.mailboxLease) await deps.leases.release(run.mailboxLease, runId);
       await deps.jobs.release(run.jobId, runId);
     }
     if (!final || final.state !== 'interrupted' || final.retriedBy || final.attempt >= deps.maxAttempts) return final;

@@ -31,6 +31,8 @@ export interface RunRecord extends Run {
   /** The last lines of output, refreshed with progress and at the end. */
   logTail: string[];
   dispatchAttempts: number;
+  /** The destination-mailbox lease this run holds from dispatch to its end (see MailboxLeaseStore); absent before. */
+  mailboxLease?: string | null;
 }
 
 export const SEALED_KIND = { source: 'migration-job-source', dest: 'migration-job-dest' } as const;
@@ -58,7 +60,7 @@ export interface JobStore {
   delete(jobId: string, expectedActiveRunId: string | null): Promise<boolean>;
 }
 
-export type RunPatch = Partial<Pick<RunRecord, 'startedAt' | 'endedAt' | 'heartbeatAt' | 'progress' | 'outcome' | 'failureReason' | 'taskRef' | 'logTail' | 'dispatchAttempts' | 'cancelRequested'>>;
+export type RunPatch = Partial<Pick<RunRecord, 'startedAt' | 'endedAt' | 'heartbeatAt' | 'progress' | 'outcome' | 'failureReason' | 'taskRef' | 'logTail' | 'dispatchAttempts' | 'cancelRequested' | 'waitingReason' | 'mailboxLease'>>;
 
 export interface RunStore {
   get(id: string): Promise<RunRecord | undefined>;
@@ -87,6 +89,29 @@ export interface SlotStore {
   holders(): Promise<{ runId: string; takenAt: string }[]>;
 }
 
+/** Who holds a destination mailbox's lease, and until when (computed by us, never a DynamoDB TTL). */
+export interface MailboxLease {
+  key: string;
+  holder: string;
+  until: Date;
+  /** How far each renewal pushes `until` (two heartbeats), set by the dispatcher that took it. */
+  renewMs: number;
+}
+
+/**
+ * One writer per destination mailbox: one item per mailbox, each change one conditional write.
+ * A lease is free when absent, when its holder is the caller, or when `until` has passed.
+ */
+export interface MailboxLeaseStore {
+  /** Takes (or re-takes) the lease until `at + holdMs`; renewals then extend it by `renewMs`. Returns the holder when busy. */
+  acquire(key: string, runId: string, at: Date, holdMs: number, renewMs: number, mailbox: string): Promise<{ ok: true } | { ok: false; lease: MailboxLease }>;
+  /** Extends `until` to `at + renewMs` if `runId` still holds it; false when another run (or nobody) does. */
+  renew(key: string, runId: string, at: Date): Promise<boolean>;
+  /** Idempotent: only deletes the lease while `runId` holds it. */
+  release(key: string, runId: string): Promise<void>;
+  get(key: string): Promise<MailboxLease | undefined>;
+}
+
 export interface MigrationSettingsStore {
   get(): Promise<{ concurrency: number; version: number } | undefined>;
   save(value: { concurrency: number; version: number }, expectedVersion: number): Promise<void>;
@@ -102,6 +127,8 @@ export interface TaskRunner {
   /** Idempotent per run id (ECS clientToken). Returns a reference to the task. */
   start(runId: string): Promise<{ taskRef: string }>;
   stop(taskRef: string, reason: string): Promise<void>;
+  /** Workers alive now with the run each was started for (ECS ListTasks + DescribeTasks; the local child map). */
+  listRunning(): Promise<{ runId: string; taskRef: string }[]>;
 }
 
 export interface ImapTarget {

@@ -20,6 +20,7 @@ export function toRunView(r: RunRecord): Run {
     progress: r.progress ?? null,
     outcome: r.outcome ?? null,
     failureReason: r.failureReason ?? null,
+    waitingReason: r.state === 'queued' ? (r.waitingReason ?? null) : null,
     version: r.version,
   };
 }

@@ -16,7 +16,7 @@ import { buildBatchesFinish, buildNotifier } from './build-notifier.ts';
 const notConfigured = (what: string) => () => Promise.reject(new Error(`${what} is not configured for this deployment.`));
 
 // The API never starts or stops tasks itself: that is the dispatch Lambda's job.
-const noRunner: TaskRunner = { start: notConfigured('Starting workers from the API'), stop: notConfigured('Stopping workers from the API') };
+const noRunner: TaskRunner = { start: notConfigured('Starting workers from the API'), stop: notConfigured('Stopping workers from the API'), listRunning: notConfigured('Listing workers from the API') };
 
 /** The API Lambda's migrations: KMS seal-only (GenerateDataKey), SQS for run ids, logs in CloudWatch (not served). */
 /** KMS seal-only (GenerateDataKey under the migration key): jobs and campaign submissions share it. */
@@ -70,6 +70,9 @@ export const DispatchConfig = z.object({
   /** SES v2 configuration set for notification emails (bounce and complaint tracking), optional. */
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Watchdog (the periodic sweep): maximum run time, and how old a running run's heartbeat may get. */
+  MIGRATION_MAX_RUN_HOURS: z.coerce.number().min(0.1).max(168).default(12),
+  MIGRATION_HEARTBEAT_TIMEOUT_MINUTES: z.coerce.number().min(1).max(1440).default(10),
 });
 export type DispatchConfig = z.infer<typeof DispatchConfig>;
 

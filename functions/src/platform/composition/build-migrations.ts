@@ -1,4 +1,5 @@
 import { createDynamoMigrationJobStore } from '../../adapters/dynamodb/dynamodb-migration-job-store.ts';
+import { createDynamoMigrationLeaseStore } from '../../adapters/dynamodb/dynamodb-migration-lease-store.ts';
 import { createDynamoMigrationRunStore } from '../../adapters/dynamodb/dynamodb-migration-run-store.ts';
 import { createDynamoMigrationServerStore } from '../../adapters/dynamodb/dynamodb-migration-server-store.ts';
 import { createDynamoMigrationSettingsStore } from '../../adapters/dynamodb/dynamodb-migration-settings-store.ts';
@@ -10,6 +11,7 @@ import { makeCancelRun } from '../../modules/migrations/cancel-run.ts';
 import { makeDispatchRun } from '../../modules/migrations/dispatch-run.ts';
 import { makeFinishRun } from '../../modules/migrations/finish-run.ts';
 import { makeHandleWorkerGone } from '../../modules/migrations/handle-worker-gone.ts';
+import { makeDestinationOf, withLeaseRenewal } from '../../modules/migrations/mailbox-lease.ts';
 import { makeManageJobs } from '../../modules/migrations/manage-jobs.ts';
 import { makeManageServers } from '../../modules/migrations/manage-servers.ts';
 import { makeMigrationSettings } from '../../modules/migrations/migration-settings.ts';
@@ -17,9 +19,11 @@ import { makeRunReads, type MigrationsApi } from '../../modules/migrations/migra
 import type { ImapTargetGuard, JobQueue, RunLogReader, RunRecord, TaskRunner } from '../../modules/migrations/ports.ts';
 import { makeQueueRun } from '../../modules/migrations/queue-run.ts';
 import { makeReconcileSlots } from '../../modules/migrations/reconcile-slots.ts';
+import { makeStopZombieTasks } from '../../modules/migrations/stop-zombie-tasks.ts';
+import { makeSweepRuns } from '../../modules/migrations/sweep-runs.ts';
 import { makeTestLogin } from '../../modules/migrations/test-login.ts';
 import type { SecretSealer } from '../../modules/secrets/ports.ts';
-import type { Clock } from '../clock.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 
 export interface MigrationConfig {
@@ -27,17 +31,27 @@ export interface MigrationConfig {
   MIGRATION_MAX_ATTEMPTS: number;
   MIGRATION_RETRY_DELAY_SECONDS: number;
   MIGRATION_HEARTBEAT_SECONDS: number;
+  /** Watchdog: a run running longer than this is stopped and fails as timed out (default 12). */
+  MIGRATION_MAX_RUN_HOURS?: number;
+  /** Watchdog: a running run whose heartbeat is older than this is stopped and fails as timed out (default 10). */
+  MIGRATION_HEARTBEAT_TIMEOUT_MINUTES?: number;
   ALLOW_PRIVATE_IMAP_HOSTS: boolean;
 }
 
 export const imapPolicy = (allowPrivate: boolean): ImapTargetPolicy => ({ allowPrivate, allowedPorts: allowPrivate ? 'any' : STANDARD_IMAP_PORTS });
 
-export function buildMigrationStores(table: Table) {
+/**
+ * The migration stores. `runs` renews a run's mailbox lease with each worker heartbeat (see withLeaseRenewal):
+ * the worker builds its stores here too, so its heartbeat is the lease's renewal without knowing about leases.
+ */
+export function buildMigrationStores(table: Table, clock: Clock = systemClock) {
+  const leases = createDynamoMigrationLeaseStore(table);
   return {
     servers: createDynamoMigrationServerStore(table),
     jobs: createDynamoMigrationJobStore(table),
-    runs: createDynamoMigrationRunStore(table),
+    runs: withLeaseRenewal(createDynamoMigrationRunStore(table), leases, clock),
     slots: createDynamoMigrationSlotStore(table),
+    leases,
     settings: createDynamoMigrationSettingsStore(table),
   };
 }
@@ -63,14 +77,14 @@ export function buildMigrationEngine(opts: { stores: MigrationStores; queue: Job
   const runEnded = async (runId: string) => {
     for (const observe of runEndedObservers) await observe(runId).catch((err: unknown) => opts.logger.error('run-end observer failed', { runId, error: (err as Error).message }));
   };
-  const innerFinishRun = makeFinishRun({ runs: stores.runs, jobs: stores.jobs, slots: stores.slots, clock });
+  const innerFinishRun = makeFinishRun({ runs: stores.runs, jobs: stores.jobs, slots: stores.slots, leases: stores.leases, clock });
   const finishRun: typeof innerFinishRun = async (run, to, from, patch) => {
     const ended = await innerFinishRun(run, to, from, patch);
     await runEnded(run.id);
     return ended;
   };
   const queueRun = makeQueueRun({ jobs: stores.jobs, runs: stores.runs, queue: opts.queue, clock });
-  const innerHandleWorkerGone = makeHandleWorkerGone({ runs: stores.runs, jobs: stores.jobs, slots: stores.slots, finishRun, queueRun, maxAttempts: config.MIGRATION_MAX_ATTEMPTS, logger: opts.logger });
+  const innerHandleWorkerGone = makeHandleWorkerGone({ runs: stores.runs, jobs: stores.jobs, slots: stores.slots, leases: stores.leases, finishRun, queueRun, maxAttempts: config.MIGRATION_MAX_ATTEMPTS, logger: opts.logger });
   const handleWorkerGone: typeof innerHandleWorkerGone = async (runId, reason) => {
     const final = await innerHandleWorkerGone(runId, reason);
     await runEnded(runId);
@@ -78,17 +92,42 @@ export function buildMigrationEngine(opts: { stores: MigrationStores; queue: Job
   };
   const settings = makeMigrationSettings({ store: stores.settings, slots: stores.slots, defaultConcurrency: config.MIGRATION_CONCURRENCY });
   const heartbeatMs = config.MIGRATION_HEARTBEAT_SECONDS * 1000;
+  const startTimeoutMs = Math.max(heartbeatMs * 20, 10 * 60_000);
   const reconcile = makeReconcileSlots({
     slots: stores.slots,
     runs: stores.runs,
+    leases: stores.leases,
     runner: opts.runner,
+    finishRun,
     handleWorkerGone,
     clock,
-    policy: { heartbeatStaleMs: heartbeatMs * 6, startTimeoutMs: Math.max(heartbeatMs * 20, 10 * 60_000), queuedHoldMs: 5 * 60_000 },
+    logger: opts.logger,
+    policy: {
+      heartbeatStaleMs: (config.MIGRATION_HEARTBEAT_TIMEOUT_MINUTES ?? 10) * 60_000,
+      maxRunMs: (config.MIGRATION_MAX_RUN_HOURS ?? 12) * 3_600_000,
+      startTimeoutMs,
+      queuedHoldMs: 5 * 60_000,
+    },
   });
-  const dispatch = makeDispatchRun({ runs: stores.runs, slots: stores.slots, runner: opts.runner, finishRun, concurrency: settings.concurrency, reconcile, clock, logger: opts.logger, retryDelaySeconds: config.MIGRATION_RETRY_DELAY_SECONDS });
+  const dispatch = makeDispatchRun({
+    runs: stores.runs,
+    slots: stores.slots,
+    leases: stores.leases,
+    destinationOf: makeDestinationOf({ jobs: stores.jobs, servers: stores.servers }),
+    // Until the worker's first heartbeat a lease lasts as long as a start may take; then two heartbeats at a time.
+    leaseHoldMs: startTimeoutMs,
+    leaseRenewMs: heartbeatMs * 2,
+    runner: opts.runner,
+    finishRun,
+    concurrency: settings.concurrency,
+    reconcile,
+    clock,
+    logger: opts.logger,
+    retryDelaySeconds: config.MIGRATION_RETRY_DELAY_SECONDS,
+  });
+  const sweep = makeSweepRuns({ reconcile, stopZombies: makeStopZombieTasks({ runner: opts.runner, runs: stores.runs, clock, logger: opts.logger }) });
   const onRunEnded = (observe: (runId: string) => Promise<void>) => void runEndedObservers.push(observe);
-  return { finishRun, queueRun, handleWorkerGone, settings, reconcile, dispatch, onRunEnded };
+  return { finishRun, queueRun, handleWorkerGone, settings, reconcile, dispatch, sweep, onRunEnded };
 }
 export type MigrationEngine = ReturnType<typeof buildMigrationEngine>;
 
@@ -125,7 +164,7 @@ export function buildReadOnlyMigrationsApi(table: Table, clock: Clock, logger: L
   const engine = buildMigrationEngine({
     stores,
     queue: { enqueue: refuse },
-    runner: { start: refuse, stop: refuse },
+    runner: { start: refuse, stop: refuse, listRunning: refuse },
     config: { MIGRATION_CONCURRENCY: 4, MIGRATION_MAX_ATTEMPTS: 3, MIGRATION_RETRY_DELAY_SECONDS: 15, MIGRATION_HEARTBEAT_SECONDS: 15, ALLOW_PRIVATE_IMAP_HOSTS: false },
     clock,
     logger,

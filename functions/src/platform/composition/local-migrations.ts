@@ -10,6 +10,9 @@ import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { buildMigrationEngine, buildMigrationsApi, buildMigrationStores } from './build-migrations.ts';
 
+/** How often the local watchdog sweeps (the AWS rule runs every 5 minutes; a local process is cheap to check). */
+export const LOCAL_SWEEP_EVERY_MS = 60_000;
+
 // functions/src/platform/composition → the repository root, where `tsx` and the worker entry live.
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..', '..');
 
@@ -23,7 +26,7 @@ export function composeLocalMigrations(opts: { config: LocalConfig; table: Table
   const masterKeyFile = resolve(config.MASTER_KEY_FILE ?? join(dataDir, 'master.key'));
   const logDir = join(dataDir, 'logs');
   const workDir = join(dataDir, 'work');
-  const stores = buildMigrationStores(opts.table);
+  const stores = buildMigrationStores(opts.table, opts.clock);
   const queue = createLocalJobQueue({ logger: opts.logger });
   let onExit: (runId: string, exit: { code: number | null; signal: string | null }) => void = () => {};
   const runner = createLocalTaskRunner({
@@ -55,6 +58,17 @@ export function composeLocalMigrations(opts: { config: LocalConfig; table: Table
     if (out.action !== 'started') opts.logger.debug('migration dispatch', { runId, ...out });
     return out.action === 'retry' ? { retryAfterSeconds: out.delaySeconds } : undefined;
   });
+  // The watchdog, as the AWS rule runs it: hung or over-long runs time out (their child is killed), and a child
+  // no starting/running run accounts for is killed. Never overlaps itself; a failure waits for the next tick.
+  let sweeping: Promise<unknown> | undefined;
+  const sweepTimer = setInterval(() => {
+    sweeping ??= engine
+      .sweep()
+      .then((r) => (r.slotsFreed || r.zombiesStopped.length ? opts.logger.warn('migration sweep acted', { ...r }) : undefined))
+      .catch((err: unknown) => opts.logger.warn('migration sweep failed', { error: (err as Error).message }))
+      .finally(() => (sweeping = undefined));
+  }, LOCAL_SWEEP_EVERY_MS);
+  sweepTimer.unref();
   const sealer = createLocalSecretSealer(masterKeyFile);
   const api = buildMigrationsApi({
     stores,
@@ -80,6 +94,8 @@ export function composeLocalMigrations(opts: { config: LocalConfig; table: Table
     queue,
     runner,
     async close() {
+      clearInterval(sweepTimer);
+      await sweeping;
       await queue.close();
       await runner.close();
     },

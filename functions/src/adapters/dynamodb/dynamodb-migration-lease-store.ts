@@ -1,0 +1,69 @@
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { MailboxLease, MailboxLeaseStore } from '../../modules/migrations/ports.ts';
+import { isConditionalCheckFailed, type Table } from './table.ts';
+
+const key = (k: string) => ({ pk: `MIGLEASE#${k}`, sk: 'LEASE' });
+
+// `untilMs`, never `expiresAt`: that is the table's TTL attribute, and DynamoDB's TTL deletes whenever it likes
+// (up to days late); a lease must expire exactly when our code says, so the check lives in the conditions.
+function toLease(k: string, item: Record<string, unknown>): MailboxLease {
+  return { key: k, holder: item.holder as string, until: new Date(item.untilMs as number), renewMs: item.renewMs as number };
+}
+
+/**
+ * Destination-mailbox leases: one item per mailbox `{holder, untilMs, renewMs}`. Acquire is one conditional put
+ * (free, expired, or already ours), renew one conditional update (still ours), release one conditional delete
+ * (still ours): two dispatchers, a late worker and a sweeper can never both think they hold it.
+ */
+export function createDynamoMigrationLeaseStore(table: Table): MailboxLeaseStore {
+  const { doc, name: TableName } = table;
+  const get = async (k: string) => {
+    const { Item } = await doc.send(new GetCommand({ TableName, Key: key(k), ConsistentRead: true }));
+    return Item ? toLease(k, Item) : undefined;
+  };
+  return {
+    async acquire(k, runId, at, holdMs, renewMs, mailbox) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName,
+            Item: { ...key(k), holder: runId, untilMs: at.getTime() + holdMs, renewMs, mailbox, takenAt: at.toISOString() },
+            ConditionExpression: 'attribute_not_exists(pk) OR holder = :me OR untilMs < :now',
+            ExpressionAttributeValues: { ':me': runId, ':now': at.getTime() },
+          }),
+        );
+        return { ok: true };
+      } catch (err) {
+        if (!isConditionalCheckFailed(err)) throw err;
+      }
+      const lease = await get(k);
+      // Released between our put and the read: report it busy for an instant; the caller simply retries.
+      return { ok: false, lease: lease ?? { key: k, holder: '', until: at, renewMs } };
+    },
+    async renew(k, runId, at) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: key(k),
+            UpdateExpression: 'SET untilMs = :now + renewMs',
+            ConditionExpression: 'holder = :me',
+            ExpressionAttributeValues: { ':me': runId, ':now': at.getTime() },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return false;
+        throw err;
+      }
+    },
+    async release(k, runId) {
+      try {
+        await doc.send(new DeleteCommand({ TableName, Key: key(k), ConditionExpression: 'holder = :me', ExpressionAttributeValues: { ':me': runId } }));
+      } catch (err) {
+        if (!isConditionalCheckFailed(err)) throw err;
+      }
+    },
+    get,
+  };
+}
