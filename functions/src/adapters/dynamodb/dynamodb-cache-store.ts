@@ -1,81 +1,85 @@
-import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CachePart, CacheSnapshot, CacheStore } from '../../modules/cache/ports.ts';
+import { randomBytes } from 'node:crypto';
+import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { compareAddresses, type CachePart, type CacheSnapshot, type CacheStore, type TrackedPart } from '../../modules/cache/ports.ts';
+import type { ApiDomainInfo, RoutingRule } from '../../modules/purelymail/purelymail-types.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
-const key = (part: string) => ({ pk: 'CACHE', sk: part });
+const key = (sk: string) => ({ pk: 'CACHE', sk });
 const ALL_PARTS: readonly CachePart[] = ['users', 'domains', 'rules', 'credit'];
 const SORT_KEYS: Record<CachePart, string> = { users: 'USERS', domains: 'DOMAINS', rules: 'RULES', credit: 'CREDIT' };
+/** Attributes of the first format (native lists), still read until the next write replaces the item. */
+const LEGACY: Record<CachePart, string> = { users: 'addresses', domains: 'domains', rules: 'rules', credit: 'credit' };
+/** The page reads skip `seen` (the first-seen map): only pending deletions need it. */
+const READ_PROJECTION = {
+  ProjectionExpression: '#sk, #json, #syncedAt, #l0, #l1, #l2, #l3',
+  ExpressionAttributeNames: { '#sk': 'sk', '#json': 'json', '#syncedAt': 'syncedAt', '#l0': 'addresses', '#l1': 'domains', '#l2': 'rules', '#l3': 'credit' },
+};
+const RETRIES = 8;
+
+/** One cached list as stored: the value, when it was read from PurelyMail, and (users, domains) the first-seen map. */
+interface Stored<T> {
+  value: T;
+  syncedAt: string;
+  /** lower-cased address or domain name → first seen; undefined for an item written before tracking. */
+  seen: Record<string, string> | undefined;
+  rev: string | undefined;
+}
+
+const newRev = () => randomBytes(8).toString('hex');
+const lower = (s: string) => s.toLowerCase();
+
+function decode<T>(part: CachePart, item: Record<string, unknown>): Stored<T> {
+  const json = item.json;
+  let value = (typeof json === 'string' ? JSON.parse(json) : item[LEGACY[part]]) as T;
+  // The first format was in PurelyMail's order; this one is sorted when written.
+  if (part === 'users' && typeof json !== 'string') value = [...(value as string[])].sort(compareAddresses) as T;
+  return {
+    value,
+    syncedAt: item.syncedAt as string,
+    seen: typeof item.seen === 'string' ? (JSON.parse(item.seen) as Record<string, string>) : undefined,
+    rev: item.rev as string | undefined,
+  };
+}
 
 /**
- * The PurelyMail cache: one item per list. listUser caps at 1,000 names (~40 kB), far under DynamoDB's
- * 400 kB item limit, so the users page is a single read.
+ * The PurelyMail cache: one item per list (listUser caps at 1,000 names, ~40 kB, far under DynamoDB's 400 kB
+ * item limit), so the users page is a single read.
+ *
+ * Each list is one JSON string attribute (`json`), users sorted at write time: a native list of 1,000 {S}
+ * values cost the SDK and DynamoDB a marshalling step per element on every page load, and the page a sort.
+ * Users and domains also carry `seen`, their first-seen map (see CacheStore.firstSeen), left out of page reads.
+ * Every write is a read-modify-write conditional on the item's random `rev`, so two writers never lose each
+ * other's change (and the first-seen map survives a refresh). Items of the first format (native lists, no
+ * `rev`) are still read, and replaced by the first write.
  */
 export function createDynamoCacheStore(table: Table): CacheStore {
   const { doc, name: TableName } = table;
-  const put = (part: string, data: Record<string, unknown>) => doc.send(new PutCommand({ TableName, Item: { ...key(part), ...data } }));
-  const store: CacheStore = {
-    async read(parts = ALL_PARTS) {
-      // Only the lists asked for: the users page needs neither the rules nor the credit.
-      const out = await doc.send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys: parts.map((p) => key(SORT_KEYS[p])), ConsistentRead: true } } }));
-      const items = new Map((out.Responses?.[TableName] ?? []).map((i) => [i.sk as string, i]));
-      const u = items.get('USERS');
-      const d = items.get('DOMAINS');
-      const r = items.get('RULES');
-      const c = items.get('CREDIT');
-      const snapshot: CacheSnapshot = {
-        users: u ? { addresses: u.addresses, syncedAt: u.syncedAt } : null,
-        domains: d ? { domains: d.domains, syncedAt: d.syncedAt } : null,
-        rules: r ? { rules: r.rules, syncedAt: r.syncedAt } : null,
-        credit: c ? { credit: c.credit, syncedAt: c.syncedAt } : null,
-      };
-      return snapshot;
-    },
-    putUsers: async (addresses, syncedAt) => void (await put('USERS', { addresses, syncedAt })),
-    putDomains: async (domains, syncedAt) => void (await put('DOMAINS', { domains, syncedAt })),
-    putRules: async (rules, syncedAt) => void (await put('RULES', { rules, syncedAt })),
-    putCredit: async (credit, syncedAt) => void (await put('CREDIT', { credit, syncedAt })),
-    async addUser(address) {
-      try {
-        await doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: key('USERS'),
-            UpdateExpression: 'SET addresses = list_append(addresses, :one)',
-            ConditionExpression: 'attribute_exists(addresses) AND NOT contains(addresses, :a)',
-            ExpressionAttributeValues: { ':one': [address], ':a': address },
-          }),
-        );
-      } catch (err) {
-        if (!isConditionalCheckFailed(err)) throw err; // no cached list yet, or already listed
-      }
-    },
-    removeUser: (address) => removeWhere('USERS', 'addresses', undefined, address),
-    removeDomain: (name) => removeWhere('DOMAINS', 'domains', 'name', name),
-    removeRule: (id) => removeWhere('RULES', 'rules', 'id', id),
-  };
-  return store;
+
+  async function getStored<T>(part: CachePart): Promise<{ item: Record<string, unknown> | undefined; stored: Stored<T> | undefined }> {
+    const item = (await doc.send(new GetCommand({ TableName, Key: key(SORT_KEYS[part]), ConsistentRead: true }))).Item;
+    return { item, stored: item ? decode<T>(part, item) : undefined };
+  }
 
   /**
-   * Removes one element (or the map whose `field` equals `value`) from a cached list by index, conditional on
-   * that index still holding it, so a concurrent change to the list makes us re-read instead of removing
-   * the wrong element. Names go through placeholders: `rules` and `name` are DynamoDB reserved words.
+   * Read, compute, write back if nobody wrote in between (else read again). `change` returns undefined for
+   * "nothing to write".
    */
-  async function removeWhere(part: string, attr: string, field: string | undefined, value: unknown): Promise<void> {
-    const path = (n: number) => (field ? `#a[${n}].#f` : `#a[${n}]`);
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const out = await doc.send(new GetCommand({ TableName, Key: key(part), ConsistentRead: true }));
-      const list = out.Item?.[attr] as unknown[] | undefined;
-      const n = list?.findIndex((el) => (field ? (el as Record<string, unknown>)[field] : el) === value) ?? -1;
-      if (n < 0) return;
+  async function update<T>(part: CachePart, change: (current: Stored<T> | undefined) => Omit<Stored<T>, 'rev'> | undefined): Promise<void> {
+    for (let attempt = 0; attempt < RETRIES; attempt++) {
+      const { item, stored } = await getStored<T>(part);
+      const next = change(stored);
+      if (!next) return;
+      const condition = !item
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : stored?.rev
+          ? { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': stored.rev } }
+          : { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rev)' };
       try {
         await doc.send(
-          new UpdateCommand({
+          new PutCommand({
             TableName,
-            Key: key(part),
-            UpdateExpression: `REMOVE #a[${n}]`,
-            ConditionExpression: `${path(n)} = :v`,
-            ExpressionAttributeNames: { '#a': attr, ...(field ? { '#f': field } : {}) },
-            ExpressionAttributeValues: { ':v': value },
+            Item: { ...key(SORT_KEYS[part]), json: JSON.stringify(next.value), syncedAt: next.syncedAt, rev: newRev(), ...(next.seen ? { seen: JSON.stringify(next.seen) } : {}) },
+            ...condition,
           }),
         );
         return;
@@ -83,5 +87,70 @@ export function createDynamoCacheStore(table: Table): CacheStore {
         if (!isConditionalCheckFailed(err)) throw err;
       }
     }
+    throw new Error(`The cached ${part} list kept changing while being written; the next refresh will correct it.`);
+  }
+
+  /** Keeps the first-seen time of names still listed; a name new to the cache is first seen at `at`. */
+  const carrySeen = (names: string[], previous: Record<string, string> | undefined, at: string) =>
+    Object.fromEntries(names.map((n) => [lower(n), previous?.[lower(n)] ?? at]));
+
+  const store: CacheStore = {
+    async read(parts = ALL_PARTS) {
+      // Only the lists asked for: the users page needs neither the rules nor the credit.
+      const out = await doc.send(
+        new BatchGetCommand({ RequestItems: { [TableName]: { Keys: parts.map((p) => key(SORT_KEYS[p])), ConsistentRead: true, ...READ_PROJECTION } } }),
+      );
+      const items = new Map((out.Responses?.[TableName] ?? []).map((i) => [i.sk as string, i]));
+      const get = <T>(part: CachePart) => {
+        const item = items.get(SORT_KEYS[part]);
+        return item ? decode<T>(part, item) : undefined;
+      };
+      const u = get<string[]>('users');
+      const d = get<ApiDomainInfo[]>('domains');
+      const r = get<RoutingRule[]>('rules');
+      const c = get<string>('credit');
+      const snapshot: CacheSnapshot = {
+        users: u ? { addresses: u.value, syncedAt: u.syncedAt } : null,
+        domains: d ? { domains: d.value, syncedAt: d.syncedAt } : null,
+        rules: r ? { rules: r.value, syncedAt: r.syncedAt } : null,
+        credit: c ? { credit: c.value, syncedAt: c.syncedAt } : null,
+      };
+      return snapshot;
+    },
+    putUsers: (addresses, syncedAt) =>
+      update<string[]>('users', (cur) => ({ value: [...addresses].sort(compareAddresses), syncedAt, seen: carrySeen(addresses, cur?.seen, syncedAt) })),
+    putDomains: (domains, syncedAt) =>
+      update<ApiDomainInfo[]>('domains', (cur) => ({ value: domains, syncedAt, seen: carrySeen(domains.map((d) => d.name), cur?.seen, syncedAt) })),
+    putRules: (rules, syncedAt) => update<RoutingRule[]>('rules', () => ({ value: rules, syncedAt, seen: undefined })),
+    putCredit: (credit, syncedAt) => update<string>('credit', () => ({ value: credit, syncedAt, seen: undefined })),
+    addUser: (address, at = new Date().toISOString()) =>
+      update<string[]>('users', (cur) => {
+        if (!cur) return undefined; // no cached list yet: the first refresh lists it
+        const listed = cur.value.includes(address);
+        // Created through the panel: a new life even when the cache still lists an earlier one.
+        const seen = { ...(cur.seen ?? carrySeen(cur.value, undefined, cur.syncedAt)), [lower(address)]: at };
+        const value = listed ? cur.value : [...cur.value, address].sort(compareAddresses);
+        return { value, syncedAt: cur.syncedAt, seen };
+      }),
+    removeUser: (address) => removeWhere<string>('users', (a) => lower(a) === lower(address), address),
+    removeDomain: (name) => removeWhere<ApiDomainInfo>('domains', (d) => lower(d.name) === lower(name), name),
+    removeRule: (id) => removeWhere<RoutingRule>('rules', (r) => r.id === id, undefined),
+    async firstSeen(part: TrackedPart, name: string) {
+      const item = (
+        await doc.send(new GetCommand({ TableName, Key: key(SORT_KEYS[part]), ConsistentRead: true, ProjectionExpression: '#seen', ExpressionAttributeNames: { '#seen': 'seen' } }))
+      ).Item;
+      if (typeof item?.seen !== 'string') return undefined;
+      return (JSON.parse(item.seen) as Record<string, string>)[lower(name)] ?? null;
+    },
+  };
+  return store;
+
+  /** Drops the matching entries (and, for users and domains, their first-seen time); absent is a no-op. */
+  function removeWhere<T>(part: CachePart, matches: (el: T) => boolean, seenName: string | undefined): Promise<void> {
+    return update<T[]>(part, (cur) => {
+      if (!cur || !cur.value.some(matches)) return undefined;
+      const seen = cur.seen && seenName ? Object.fromEntries(Object.entries(cur.seen).filter(([n]) => n !== lower(seenName))) : cur.seen;
+      return { value: cur.value.filter((el) => !matches(el)), syncedAt: cur.syncedAt, seen };
+    });
   }
 }

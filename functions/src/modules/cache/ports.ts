@@ -1,6 +1,9 @@
 import type { ApiDomainInfo, RoutingRule } from '../purelymail/purelymail-types.ts';
 
-/** What we last read from PurelyMail, with when. PurelyMail stays the source of truth. */
+/**
+ * What we last read from PurelyMail, with when. PurelyMail stays the source of truth.
+ * `users.addresses` is always sorted by `compareAddresses` (the order the users page shows).
+ */
 export interface CacheSnapshot {
   users: { addresses: string[]; syncedAt: string } | null;
   domains: { domains: ApiDomainInfo[]; syncedAt: string } | null;
@@ -10,9 +13,19 @@ export interface CacheSnapshot {
 
 export type CachePart = keyof CacheSnapshot;
 
+/** The lists whose entries have no PurelyMail id: the cache tracks when each entry was first seen. */
+export type TrackedPart = 'users' | 'domains';
+
+/** The users page order: the one order every writer sorts by, so readers never sort 1,000 addresses. */
+export const compareAddresses = (a: string, b: string): number => a.localeCompare(b);
+
 export interface CacheStore {
   /** Reads the given lists (default: all four); a list not asked for comes back as null, like one never synced. */
   read(parts?: readonly CachePart[]): Promise<CacheSnapshot>;
+  /**
+   * Replace a list with a fresh PurelyMail listing. Users and domains keep each entry's first-seen time
+   * (`firstSeen`) when it was already cached; an entry new to the cache gets `syncedAt`.
+   */
   putUsers(addresses: string[], syncedAt: string): Promise<void>;
   putDomains(domains: ApiDomainInfo[], syncedAt: string): Promise<void>;
   putRules(rules: RoutingRule[], syncedAt: string): Promise<void>;
@@ -22,8 +35,16 @@ export interface CacheStore {
    * refresh does not report it as drift. Each is one atomic update of the cached list (two admins never
    * lose each other's change); a missing list or an entry already there (or already gone) is a no-op.
    */
-  addUser(address: string): Promise<void>;
+  /** A user the panel just created: listed, and its first-seen time reset to `at` (a new life, even if cached). */
+  addUser(address: string, at?: string): Promise<void>;
   removeUser(address: string): Promise<void>;
   removeDomain(name: string): Promise<void>;
   removeRule(id: number): Promise<void>;
+  /**
+   * When the cache first saw this user (lower-cased address) or domain in its current life: the identity a
+   * pending deletion records, since PurelyMail gives users and domains no id. `null`: not in the cached list
+   * (gone, or never seen); `undefined`: not tracked (never synced, or cached before tracking existed).
+   * Limit: a delete and re-create between two of our syncs, never seen by the panel, keeps the old time.
+   */
+  firstSeen(part: TrackedPart, name: string): Promise<string | null | undefined>;
 }

@@ -1,0 +1,113 @@
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDynamoCacheStore } from '../../src/adapters/dynamodb/dynamodb-cache-store.ts';
+import { startLocalDynamo } from '../../src/adapters/dynamodb/local-dynalite.ts';
+import type { CacheStore } from '../../src/modules/cache/ports.ts';
+import type { ApiDomainInfo } from '../../src/modules/purelymail/purelymail-types.ts';
+
+const domain = (name: string): ApiDomainInfo => ({
+  name,
+  allowAccountReset: true,
+  symbolicSubaddressing: true,
+  isShared: false,
+  dnsSummary: { passesMx: true, passesSpf: true, passesDkim: true, passesDmarc: true },
+});
+const T1 = '2026-01-01T00:00:00.000Z';
+const T2 = '2026-01-02T00:00:00.000Z';
+const T3 = '2026-01-03T00:00:00.000Z';
+
+describe('DynamoDB cache store', () => {
+  let dynamo: Awaited<ReturnType<typeof startLocalDynamo>>;
+  let cache: CacheStore;
+  const raw = async (sk: string) => (await dynamo.table.doc.send(new GetCommand({ TableName: dynamo.table.name, Key: { pk: 'CACHE', sk } }))).Item;
+  const putRaw = (item: Record<string, unknown>) => dynamo.table.doc.send(new PutCommand({ TableName: dynamo.table.name, Item: { pk: 'CACHE', ...item } }));
+
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo({ tableName: 'cache-store-test' });
+    cache = createDynamoCacheStore(dynamo.table);
+  });
+  afterAll(() => dynamo.close());
+  beforeEach(async () => {
+    // Each test starts from a first-format users list, as a deployment before this change left it.
+    await putRaw({ sk: 'USERS', addresses: ['zoe@b.example', 'Anna@a.example', 'bob@a.example'], syncedAt: T1 });
+    await putRaw({ sk: 'DOMAINS', domains: [domain('b.example'), domain('a.example')], syncedAt: T1 });
+  });
+
+  it('reads a first-format item (native list) sorted, and its first-seen times as untracked', async () => {
+    const snap = await cache.read(['users', 'domains']);
+    expect(snap.users).toEqual({ addresses: ['Anna@a.example', 'bob@a.example', 'zoe@b.example'], syncedAt: T1 });
+    expect(snap.domains?.domains.map((d) => d.name)).toEqual(['b.example', 'a.example']);
+    expect(snap.rules).toBeNull();
+    expect(await cache.firstSeen('users', 'bob@a.example')).toBeUndefined();
+  });
+
+  it('stores the users list as one JSON string sorted with localeCompare, the same order the page used to sort into', async () => {
+    const addresses = Array.from({ length: 1000 }, (_, i) => `user${(i * 7919) % 1000}@d${i % 7}.example`).concat(['Émile@x.example', 'eve@x.example']);
+    await cache.putUsers(addresses, T2);
+    const item = await raw('USERS');
+    expect(typeof item?.json).toBe('string');
+    expect(item?.addresses).toBeUndefined();
+    expect((await cache.read(['users'])).users).toEqual({ addresses: [...addresses].sort((a, b) => a.localeCompare(b)), syncedAt: T2 });
+  });
+
+  it('keeps the first-seen time of a user still listed, stamps new ones, and forgets one that disappeared', async () => {
+    await cache.putUsers(['bob@a.example', 'zoe@b.example'], T1);
+    await cache.putUsers(['bob@a.example', 'new@a.example'], T2);
+    expect(await cache.firstSeen('users', 'bob@a.example')).toBe(T1);
+    expect(await cache.firstSeen('users', 'new@a.example')).toBe(T2);
+    expect(await cache.firstSeen('users', 'zoe@b.example')).toBeNull();
+    // Back in a later sync: a new life.
+    await cache.putUsers(['bob@a.example', 'new@a.example', 'zoe@b.example'], T3);
+    expect(await cache.firstSeen('users', 'ZOE@b.example')).toBe(T3);
+  });
+
+  it('addUser lists a panel-created user in order and starts a new life even when it was still cached', async () => {
+    await cache.putUsers(['bob@a.example', 'zoe@b.example'], T1);
+    await cache.addUser('carl@a.example', T2);
+    await cache.addUser('bob@a.example', T3);
+    expect((await cache.read(['users'])).users?.addresses).toEqual(['bob@a.example', 'carl@a.example', 'zoe@b.example']);
+    expect(await cache.firstSeen('users', 'carl@a.example')).toBe(T2);
+    expect(await cache.firstSeen('users', 'bob@a.example')).toBe(T3);
+    expect(await cache.firstSeen('users', 'zoe@b.example')).toBe(T1);
+  });
+
+  it('removeUser and removeDomain drop the entry and its first-seen time; absent is a no-op', async () => {
+    await cache.putUsers(['bob@a.example', 'zoe@b.example'], T1);
+    await cache.putDomains([domain('a.example'), domain('b.example')], T1);
+    await cache.removeUser('BOB@a.example');
+    await cache.removeUser('nobody@a.example');
+    await cache.removeDomain('b.example');
+    const snap = await cache.read(['users', 'domains']);
+    expect(snap.users?.addresses).toEqual(['zoe@b.example']);
+    expect(snap.domains?.domains.map((d) => d.name)).toEqual(['a.example']);
+    expect(await cache.firstSeen('users', 'bob@a.example')).toBeNull();
+    expect(await cache.firstSeen('domains', 'b.example')).toBeNull();
+    expect(await cache.firstSeen('domains', 'a.example')).toBe(T1);
+  });
+
+  it('concurrent write-throughs never lose each other (each write is conditional on the revision it read)', async () => {
+    await cache.putUsers(['bob@a.example'], T1);
+    const added = Array.from({ length: 8 }, (_, i) => `u${i}@a.example`);
+    await Promise.all([...added.map((a) => cache.addUser(a, T2)), cache.removeUser('bob@a.example')]);
+    expect((await cache.read(['users'])).users?.addresses).toEqual([...added].sort((a, b) => a.localeCompare(b)));
+  });
+
+  it('addUser without a cached list is a no-op (the first refresh lists it)', async () => {
+    await dynamo.table.doc.send(new DeleteCommand({ TableName: dynamo.table.name, Key: { pk: 'CACHE', sk: 'USERS' } }));
+    await cache.addUser('x@a.example', T2);
+    expect((await cache.read(['users'])).users).toBeNull();
+    expect(await cache.firstSeen('users', 'x@a.example')).toBeUndefined();
+  });
+
+  it('rules and credit round-trip as before', async () => {
+    const rule = { id: 7, domainName: 'a.example', prefix: false, catchall: false, matchUser: 'info', targetAddresses: ['bob@a.example'] };
+    await cache.putRules([rule], T2);
+    await cache.putCredit('12.50', T2);
+    await cache.removeRule(8);
+    const snap = await cache.read();
+    expect(snap.rules).toEqual({ rules: [rule], syncedAt: T2 });
+    expect(snap.credit).toEqual({ credit: '12.50', syncedAt: T2 });
+    await cache.removeRule(7);
+    expect((await cache.read(['rules'])).rules?.rules).toEqual([]);
+  });
+});
