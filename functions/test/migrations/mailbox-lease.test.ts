@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Table } from '../../src/adapters/dynamodb/table.ts';
 import { mailboxLeaseKey, WAITING_FOR_MAILBOX } from '../../src/modules/migrations/mailbox-lease.ts';
-import type { JobRecord, TaskRunner } from '../../src/modules/migrations/ports.ts';
+import type { JobRecord, RunRecord, TaskRunner } from '../../src/modules/migrations/ports.ts';
 import { toRunView } from '../../src/modules/migrations/views.ts';
 import { buildMigrationEngine, buildMigrationStores, type MigrationEngine, type MigrationStores } from '../../src/platform/composition/build-migrations.ts';
 import { FakeClock } from '../support/test-runtime.ts';
@@ -150,7 +150,7 @@ describe('one writer per destination mailbox (QM-6)', () => {
     const b = dispatcher(table as Table, fleet, (q) => (queues.push(q), both));
     box.engine = a.engine;
 
-    const runs = [];
+    const runs: RunRecord[] = [];
     for (const j of [...same, ...elsewhere]) {
       const r = await a.engine.queueRun(j, 'full', { createdBy: 'test' });
       runJob.set(r.id, j.id);

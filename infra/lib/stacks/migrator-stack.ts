@@ -1,7 +1,7 @@
 import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { FlowLogDestination, FlowLogTrafficType, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Cluster, ContainerInsights } from 'aws-cdk-lib/aws-ecs';
-import { Rule } from 'aws-cdk-lib/aws-events';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -22,6 +22,9 @@ import type { SharedTable } from './data-stack.ts';
 
 /** The dispatch function's timeout; the job queue's visibility timeout is six times this (QM-3). */
 export const DISPATCH_TIMEOUT = Duration.seconds(60);
+
+/** How often the migration watchdog sweeps (hung and over-long runs time out, zombie tasks are stopped). */
+export const SWEEP_EVERY = Duration.minutes(5);
 
 /** What ends up in the shared dead-letter queue, named in its alarm. */
 export const DEAD_LETTER_SOURCES = [
@@ -168,6 +171,10 @@ export class MigratorStack extends Stack {
       `Resource::${nagArn('ecs', `task/${nagRef(this.cluster)}/*`)}`,
       'Task ids are random and only known after RunTask; the statement is limited to tasks of the migrator cluster.',
     );
+    // The watchdog lists the cluster's running tasks to find ones no running run accounts for. ListTasks acts on
+    // container-instance resources (none on Fargate), so it is scoped by the cluster condition instead.
+    dispatchFn.addToRolePolicy(new PolicyStatement({ actions: ['ecs:ListTasks'], resources: ['*'], conditions: { ArnEquals: { 'ecs:cluster': this.cluster.clusterArn } } }));
+    acknowledgeWildcard(dispatch.role, 'Resource::*', 'ecs:ListTasks has no task-level resource; the statement is limited to the migrator cluster by the ecs:cluster condition.');
 
     new Rule(this, 'TaskStopped', {
       description: 'Migration task stopped: release its slot and mark a crashed run interrupted',
@@ -177,6 +184,13 @@ export class MigratorStack extends Stack {
         detail: { clusterArn: [this.cluster.clusterArn], lastStatus: ['STOPPED'] },
       },
       targets: [new LambdaFunction(dispatchFn, { deadLetterQueue: this.deadLetters, retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+    });
+    // The watchdog runs here, not in the scheduled function: dispatch is the only role that may stop tasks, and it
+    // already sends the run-end emails. A missed tick is replaced by the next one.
+    new Rule(this, 'Sweep', {
+      description: 'Migration watchdog: time out hung or over-long runs, stop tasks with no running run',
+      schedule: Schedule.rate(SWEEP_EVERY),
+      targets: [new LambdaFunction(dispatchFn, { event: RuleTargetInput.fromObject({ kind: 'migration-sweep' }), deadLetterQueue: this.deadLetters, retryAttempts: 2, maxEventAge: Duration.minutes(10) })],
     });
     return dispatch;
   }

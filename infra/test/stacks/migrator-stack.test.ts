@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CREDENTIALS_CONTEXT, MIGRATOR_CONTAINER_NAME } from '../../lib/constructs/migrator-task.ts';
-import { DISPATCH_TIMEOUT } from '../../lib/stacks/migrator-stack.ts';
+import { DISPATCH_TIMEOUT, SWEEP_EVERY } from '../../lib/stacks/migrator-stack.ts';
 import { attachedStatements, statementsOfRole } from '../support/iam.ts';
 import { buildTestApp } from '../support/synth-app.ts';
 
@@ -145,6 +145,32 @@ describe('migrator stack', () => {
     expect(runTask.resources).toEqual([{ Ref: expect.stringMatching(/^MigratorTaskDefinition/) }]);
     const passRole = ecsControl.find((s) => s.actions.includes('iam:PassRole') && dispatchRoles.has(s.policy))!;
     expect(passRole.condition).toEqual({ StringLike: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+  });
+
+  it('runs the migration watchdog on dispatch every 5 minutes, with the ECS reads it needs scoped to the cluster (QM-6)', () => {
+    expect(SWEEP_EVERY.toMinutes()).toBe(5);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DispatchFunction'), 'Arn'] }, Input: JSON.stringify({ kind: 'migration-sweep' }), DeadLetterConfig: Match.anyValue() })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DispatchFunction'), 'Arn'] },
+      SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Sweep'), 'Arn'] },
+    });
+    const dispatch = statementsOfRole(template, 'DispatchRole');
+    const list = dispatch.filter((s) => s.actions.includes('ecs:ListTasks'));
+    expect(list).toHaveLength(1);
+    expect(list[0]!.actions).toEqual(['ecs:ListTasks']);
+    expect(list[0]!.resources).toEqual(['*']);
+    expect(list[0]!.condition).toEqual({ ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [expect.stringMatching(/^Cluster/), 'Arn'] } } });
+    const stopDescribe = dispatch.find((s) => s.actions.includes('ecs:StopTask'))!;
+    expect(stopDescribe.actions.sort()).toEqual(['ecs:DescribeTasks', 'ecs:StopTask']);
+    expect(JSON.stringify(stopDescribe.resources)).toContain(':task/');
+    // Nobody else may list or stop the tasks.
+    const elsewhere = [template, ...others].flatMap(attachedStatements).filter((s) => s.actions.some((a) => ['ecs:ListTasks', 'ecs:StopTask', 'ecs:DescribeTasks'].includes(a)));
+    expect(elsewhere.every((s) => dispatch.some((d) => d.policy === s.policy))).toBe(true);
   });
 
   it('lets dispatch send run-end emails only from the sender identity', () => {
