@@ -1,7 +1,7 @@
-import type { ApiErrorBody } from '@app/shared';
+import { REAUTH_REQUIRED, type ApiErrorBody } from '@app/shared';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ConflictError, ForbiddenError, GoneError, NotFoundError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../modules/errors.ts';
+import { ConflictError, ForbiddenError, GoneError, NotFoundError, ReauthRequiredError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../modules/errors.ts';
 import { PurelyMailApiError, PurelyMailRequestInvalidError, PurelyMailUnavailableError } from '../modules/purelymail/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { AppContext } from './app-env.ts';
@@ -12,6 +12,7 @@ type Mapped = { status: ContentfulStatusCode; code: string; message: string; fie
 export function mapError(err: unknown): Mapped | undefined {
   if (err instanceof ValidationError) return { status: 400, code: 'invalid_input', message: err.message, fields: err.fields };
   if (err instanceof UnauthorizedError) return { status: 401, code: 'unauthorized', message: err.message };
+  if (err instanceof ReauthRequiredError) return { status: 401, code: REAUTH_REQUIRED, message: err.message };
   if (err instanceof ForbiddenError) return { status: 403, code: 'forbidden', message: err.message };
   if (err instanceof NotFoundError) return { status: 404, code: 'not_found', message: err.message };
   if (err instanceof ConflictError) return { status: 409, code: err.code, message: err.message };

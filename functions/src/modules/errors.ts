@@ -33,6 +33,17 @@ export class UnauthorizedError extends Error {
   override name = 'UnauthorizedError';
 }
 
+/**
+ * A sensitive action needs a password check from the last few minutes (step-up re-authentication, ASVS
+ * 7.5): HTTP 401 `reauth_required`. The session itself is still valid.
+ */
+export class ReauthRequiredError extends Error {
+  override name = 'ReauthRequiredError';
+  constructor(message = 'Confirm it is you: enter your password again to do this.', options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
 export class ForbiddenError extends Error {
   override name = 'ForbiddenError';
 }

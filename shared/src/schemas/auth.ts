@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { Admin, AdminEmail, AdminName, AdminPassword } from './admin.ts';
-import { MfaChallenge } from './mfa.ts';
+import { MfaChallenge, MfaCode } from './mfa.ts';
 
 export const SetupStatus = z.object({ needsSetup: z.boolean() });
 export type SetupStatus = z.infer<typeof SetupStatus>;
@@ -48,3 +48,19 @@ export type ChangePasswordInput = z.infer<typeof ChangePasswordInput>;
 
 export const ChangePasswordResult = z.object({ endedSessions: z.number().int() });
 export type ChangePasswordResult = z.infer<typeof ChangePasswordResult>;
+
+/**
+ * The API error code of a sensitive action whose session last checked the password more than 5 minutes
+ * ago (step-up re-authentication): send `POST /api/auth/reauth`, then repeat the request.
+ */
+export const REAUTH_REQUIRED = 'reauth_required';
+
+/** Step-up re-authentication: the password, plus a code (TOTP or recovery code) when the admin has 2FA. */
+export const ReauthInput = z.strictObject({
+  password: z
+    .string()
+    .min(1, 'is required')
+    .refine((s) => new TextEncoder().encode(s).length <= 1024, 'must be at most 1,024 bytes'),
+  code: MfaCode.optional(),
+});
+export type ReauthInput = z.infer<typeof ReauthInput>;

@@ -1,4 +1,4 @@
-import { LoginInput, LoginMfaInput, type MfaChallenge } from '@app/shared';
+import { LoginInput, LoginMfaInput, ReauthInput, type MfaChallenge } from '@app/shared';
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { toAdmin } from '../../modules/auth/auth.ts';
@@ -18,7 +18,7 @@ const previousSession = (c: AppContext) => {
   return previous ? { previousSessionId: previous.sessionId } : {};
 };
 
-/** Public login (password, then the 2FA code when the admin has it); logout and "me" need a session. */
+/** Public login (password, then the 2FA code when the admin has it); logout, "me" and re-auth need a session. */
 export const authRoutes = (deps: AppDeps) => {
   const origin = (c: AppContext) => ({ ip: deps.clientIp(c), userAgent: c.req.header('user-agent') ?? '' });
   return new Hono<AppEnv>()
@@ -45,6 +45,15 @@ export const authRoutes = (deps: AppDeps) => {
     .get('/me', requireSession(deps.auth), async (c) =>
       c.json(meOf(toAdmin(c.get('admin')), c.get('session'), deps, await needsMfaEnrolment(requestSettings(c, deps.settings), c.get('admin')))),
     )
+    // Step-up re-authentication before a sensitive action: verified like a login, and the token is replaced.
+    .post('/reauth', requireSession(deps.auth), audited(deps, 'auth.reauth', (c) => c.get('admin').email), async (c) => {
+      const input = await readJson(c, ReauthInput);
+      const admin = c.get('admin');
+      const { cookie, session, factor } = await deps.auth.reauthenticate(admin, c.get('session').id, input, origin(c));
+      setSessionCookie(c, cookie, deps.sessionCookieMaxAgeSeconds);
+      c.set('auditDetails', `with the password${factor === 'password' ? '' : factor === 'totp' ? ' and an authenticator code' : ' and a recovery code'}; session token renewed`);
+      return c.json(meOf(toAdmin(admin), session, deps, await needsMfaEnrolment(requestSettings(c, deps.settings), admin)));
+    })
     .post('/logout', requireSession(deps.auth), audited(deps, 'auth.logout', (c) => c.get('admin').email), async (c) => {
       await deps.auth.logOut(c.get('session').id);
       clearSessionCookie(c);

@@ -10,7 +10,7 @@ export const settingsRoutes = (deps: AppDeps) =>
     .get('/', async (c) => c.json(await deps.settings.get()))
     .put('/', audited(deps, 'settings.update', () => 'panel settings'), async (c) => {
       const input = await readJson(c, UpdateSettingsInput);
-      const saved = await deps.settings.update(input, { role: c.get('admin').role, mfaEnabled: !!c.get('admin').mfa });
+      const saved = await deps.settings.update(input, { role: c.get('admin').role, mfaEnabled: !!c.get('admin').mfa, recentAuth: deps.auth.recentlyAuthenticated(c.get('session')) });
       const { version: _v, ...changed } = input;
       c.set('auditDetails', JSON.stringify(changed));
       return c.json(saved);

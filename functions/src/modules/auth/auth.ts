@@ -9,6 +9,7 @@ import { makeChangePassword, makeCreateAdmin, makeRemoveAdmin, makeResetAdminPas
 import { makeEndAdminSessions, makeListSessions, makeRevokeSession } from './manage-sessions.ts';
 import { makeMfaChallengeOwner } from './mfa-challenge.ts';
 import type { AdminRecord } from './ports.ts';
+import { makeAssertRecentAuth, makeReauthenticate, makeRecentlyAuthenticated } from './reauthenticate.ts';
 import { makeCompleteSetup, makeIssueSetupToken, makeNeedsSetup } from './setup.ts';
 
 /** The auth capability's use cases, built once per composition root. */
@@ -30,6 +31,10 @@ export function makeAuth(deps: AuthDeps) {
       required,
     }),
     authenticate: makeAuthenticate(deps),
+    reauthenticate: makeReauthenticate(deps),
+    /** For actions that need a password check from the last 5 minutes (admins, sessions, 2FA policy). */
+    recentlyAuthenticated: makeRecentlyAuthenticated(deps),
+    assertRecentAuth: makeAssertRecentAuth(deps),
     logOut: (sessionId: string) => deps.sessions.delete(sessionId),
     listSessions: makeListSessions(deps),
     revokeSession: makeRevokeSession(deps),

@@ -1,8 +1,10 @@
 import type { CreateAdminInput } from '@app/shared';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
-import type { AuthDeps } from './deps.ts';
+import type { AuthDeps, RequestOrigin } from './deps.ts';
+import { makeLoginThrottle } from './login-throttle.ts';
 import { makeEndAdminSessions } from './manage-sessions.ts';
-import type { AdminRecord } from './ports.ts';
+import type { AdminRecord, SessionRecord } from './ports.ts';
+import { makeRotateSession } from './rotate-session.ts';
 
 /** Only owners add admins. */
 export const makeCreateAdmin =
@@ -38,23 +40,31 @@ export const makeRemoveAdmin = (deps: Pick<AuthDeps, 'admins' | 'sessions'>) => 
 };
 
 /**
- * Changes the caller's own password. The current password is checked independently of the new password's
- * policy (already validated at the edge); other sessions end when asked (ASVS 7.4.3).
+ * Changes the caller's own password. The current password in the same request is the re-authentication
+ * (ASVS 7.5.1), so no recent sign-in is needed; it is checked independently of the new password's policy
+ * (already validated at the edge) and under the login throttle.
+ * 1. Refuse while throttled  2. Check the current password (wrong: counts as a failed login, 400)
+ * 3. Refuse a common new password  4. Store the new hash  5. New session token with authAt = now (ASVS
+ * 7.2.4); other sessions end when asked (ASVS 7.4.3).
  */
-export const makeChangePassword = (deps: Pick<AuthDeps, 'admins' | 'sessions' | 'hasher'>) => {
-  const endSessions = makeEndAdminSessions(deps);
+export const makeChangePassword = (deps: AuthDeps) => {
+  const throttle = makeLoginThrottle(deps);
+  const rotate = makeRotateSession(deps);
   return async (
     actor: AdminRecord,
     currentSessionId: string,
     input: { currentPassword: string; newPassword: string; endOtherSessions: boolean },
-  ): Promise<{ endedSessions: number }> => {
+    origin: RequestOrigin,
+  ): Promise<{ endedSessions: number; cookie: string; session: SessionRecord }> => {
+    await throttle.check(actor.email, origin.ip);
     if (!(await deps.hasher.verify(input.currentPassword, actor.passwordHash))) {
+      await throttle.recordFailure(actor.email, origin.ip);
       // 400, not 401: the caller is signed in; a 401 would send the browser to the login page.
       throw new ValidationError('The current password is wrong.', [{ path: 'currentPassword', message: 'is wrong' }]);
     }
+    await throttle.recordSuccess(actor.email);
     await deps.admins.setPasswordHash(actor.email, await deps.hasher.hash(input.newPassword));
-    const endedSessions = input.endOtherSessions ? await endSessions(actor.email, currentSessionId) : 0;
-    return { endedSessions };
+    return rotate(actor.email, currentSessionId, origin, input.endOtherSessions);
   };
 };
 

@@ -1,6 +1,6 @@
 import type { AdminRole, Settings, UpdateSettingsInput } from '@app/shared';
 import { compareDecimal } from '@app/shared/money';
-import { ConflictError, ForbiddenError, ValidationError } from '../errors.ts';
+import { ConflictError, ForbiddenError, ReauthRequiredError, ValidationError } from '../errors.ts';
 import type { SettingsStore } from './ports.ts';
 
 export const DEFAULT_SETTINGS: Settings = { creditAmber: '5', creditRed: '2', deletionDelayHours: 24, requireAdminMfa: false, version: 0 };
@@ -13,14 +13,18 @@ export function makeSettings(deps: { store: SettingsStore }) {
   const get = async (): Promise<Settings> => withDefaultSettings(await deps.store.get());
   return {
     get,
-    /** `actor` is who asks: only an owner who uses 2FA may change `requireAdminMfa` (so nobody locks themselves out). */
-    async update(input: UpdateSettingsInput, actor?: { role: AdminRole; mfaEnabled: boolean }): Promise<Settings> {
+    /**
+     * `actor` is who asks: only an owner who uses 2FA may change `requireAdminMfa` (so nobody locks themselves
+     * out), and only with a password check from the last few minutes (`recentAuth`, step-up re-auth).
+     */
+    async update(input: UpdateSettingsInput, actor?: { role: AdminRole; mfaEnabled: boolean; recentAuth?: boolean }): Promise<Settings> {
       const current = await get();
       if (input.requireAdminMfa !== undefined && input.requireAdminMfa !== current.requireAdminMfa) {
         if (actor?.role !== 'owner') throw new ForbiddenError('Only an owner can change whether every admin must use two-factor authentication.');
         if (input.requireAdminMfa && !actor.mfaEnabled) {
           throw new ConflictError('Turn on two-factor authentication for your own account first (Settings → Two-factor authentication).', 'mfa_not_enabled');
         }
+        if (!actor.recentAuth) throw new ReauthRequiredError();
       }
       const next: Settings = {
         creditAmber: input.creditAmber ?? current.creditAmber,
