@@ -77,6 +77,7 @@ export function buildPurelyManage(app: App, props: PurelyManageAppProps): Purely
     alarmTopic: data.alarmTopic,
     migrationQueue: migrator.jobs.queue,
     deadLetterQueue: migrator.deadLetters,
+    migratorLogGroup: migrator.task.logGroup,
     httpApi: web.frontDoor.httpApi,
     siteUrl: web.site.siteUrl,
     apiEntry: props.entries.api,

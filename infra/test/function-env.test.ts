@@ -44,6 +44,7 @@ const INTENTIONALLY_UNSET: Record<string, Record<string, string>> = {
   scheduled: {
     MIGRATION_KMS_KEY_ID: 'scheduled jobs never seal migration credentials',
     MIGRATION_QUEUE_URL: 'scheduled jobs never enqueue migration runs',
+    MIGRATOR_LOG_GROUP_NAME: 'full run logs are downloaded through the api only',
   },
   dispatch: {
     MIGRATOR_CAPACITY_PROVIDER: 'tasks run on the default Fargate (on-demand) launch type',
@@ -99,7 +100,7 @@ describe('every function and the worker get exactly the environment their config
   it('api: AwsConfig, with Secrets Manager, migrations (KMS seal, SQS) and EventBridge Scheduler configured', () => {
     check('ApiFunction', AwsConfig, INTENTIONALLY_UNSET.common!);
     expect(Object.keys(fn('ApiFunction').env)).toEqual(
-      expect.arrayContaining(['MIGRATION_KMS_KEY_ID', 'MIGRATION_QUEUE_URL', 'SCHEDULER_GROUP_NAME', 'SCHEDULED_FUNCTION_ARN', 'SCHEDULER_ROLE_ARN', 'SCHEDULER_DLQ_ARN', 'APP_SECRET_ARN']),
+      expect.arrayContaining(['MIGRATION_KMS_KEY_ID', 'MIGRATION_QUEUE_URL', 'MIGRATOR_LOG_GROUP_NAME', 'MIGRATOR_LOG_STREAM_PREFIX', 'SCHEDULER_GROUP_NAME', 'SCHEDULED_FUNCTION_ARN', 'SCHEDULER_ROLE_ARN', 'SCHEDULER_DLQ_ARN', 'APP_SECRET_ARN']),
     );
   });
 

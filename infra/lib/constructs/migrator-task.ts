@@ -37,6 +37,8 @@ export function grantWithCredentialsContext(key: IKey, grantee: IGrantable, ...a
 
 /** Name of the worker container, which `RunTask` overrides address. */
 export const MIGRATOR_CONTAINER_NAME = 'migrator';
+/** awslogs stream prefix: a task's stream is `run/migrator/<task id>` (the api reads full run logs from it). */
+export const MIGRATOR_STREAM_PREFIX = 'run';
 
 export interface MigratorTaskProps {
   /** The credentials key; the task role may Decrypt with it only under {@link CREDENTIALS_CONTEXT}. */
@@ -91,7 +93,7 @@ export class MigratorTask extends Construct {
         ignoreMode: IgnoreMode.DOCKER,
       }),
       environment: props.environment,
-      logging: LogDrivers.awsLogs({ streamPrefix: 'run', logGroup: this.logGroup }),
+      logging: LogDrivers.awsLogs({ streamPrefix: MIGRATOR_STREAM_PREFIX, logGroup: this.logGroup }),
       stopTimeout: Duration.seconds(120),
       // An init process forwards SIGTERM to the worker and reaps imapsync if the worker dies first.
       linuxParameters: new LinuxParameters(this, 'Linux', { initProcessEnabled: true }),

@@ -2,6 +2,7 @@ import { ArnFormat, Duration, Stack, Validations, type StackProps } from 'aws-cd
 import { HttpMethod, HttpRoute, HttpRouteKey, type IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
@@ -10,7 +11,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ActionScheduler } from '../constructs/action-scheduler.ts';
 import { AppFunction } from '../constructs/app-function.ts';
-import { grantWithCredentialsContext } from '../constructs/migrator-task.ts';
+import { grantWithCredentialsContext, MIGRATOR_CONTAINER_NAME, MIGRATOR_STREAM_PREFIX } from '../constructs/migrator-task.ts';
 import { OpsAlarms } from '../constructs/ops-alarms.ts';
 import { acknowledgeWildcard, nagArn, nagRef } from '../nag.ts';
 import type { SharedTable } from './data-stack.ts';
@@ -28,6 +29,8 @@ export interface ApiStackProps extends StackProps {
   readonly migrationQueue: IQueue;
   /** The app's shared dead-letter queue (migrator stack), already alarmed there. */
   readonly deadLetterQueue: IQueue;
+  /** The migrator tasks' log group (migrator stack): the api serves a run's full log from it. */
+  readonly migratorLogGroup: ILogGroup;
   /** The HTTP API (web stack) the api function is attached to. */
   readonly httpApi: IHttpApi;
   /** `https://…` of the site: the only Origin allowed to change state. */
@@ -119,6 +122,8 @@ export class ApiStack extends Stack {
         ...common,
         MIGRATION_QUEUE_URL: props.migrationQueue.queueUrl,
         MIGRATION_KMS_KEY_ID: props.credentialsKey.keyArn,
+        MIGRATOR_LOG_GROUP_NAME: props.migratorLogGroup.logGroupName,
+        MIGRATOR_LOG_STREAM_PREFIX: `${MIGRATOR_STREAM_PREFIX}/${MIGRATOR_CONTAINER_NAME}`,
       },
     });
     const apiFn = this.api.fn;
@@ -127,6 +132,8 @@ export class ApiStack extends Stack {
     props.appSecret.grantRead(apiFn);
     props.senderIdentity.grantSendEmail(apiFn);
     props.migrationQueue.grantSendMessages(apiFn);
+    // Full run logs (download): read events of the migrator's streams, nothing else in CloudWatch Logs.
+    props.migratorLogGroup.grant(apiFn, 'logs:GetLogEvents');
     // Seal only: GenerateDataKey returns the plaintext data key for encrypting; never Decrypt (CS-3).
     grantWithCredentialsContext(props.credentialsKey, apiFn, 'kms:GenerateDataKey');
     allowScheduling(this.api, 'the api function');

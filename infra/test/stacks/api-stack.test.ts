@@ -48,6 +48,21 @@ describe('api stack', () => {
     expect(all.filter((a) => a === 'kms:Decrypt' || a === 'kms:*' || a.startsWith('kms:ReEncrypt'))).toEqual([]);
   });
 
+  it('lets the api read the migrator log group\'s events (full run logs) and nothing else in CloudWatch Logs', () => {
+    const logs = statementsOfRole(template, 'ApiRole').filter((s) => s.actions.some((a) => a.startsWith('logs:')));
+    // Its own log group (writing), and reading exactly the migrator's group: the group ARN and its streams (`…:*`).
+    expect(logs.map((s) => s.actions)).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents'], ['logs:GetLogEvents']]);
+    expect(logs[0]!.resources).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^ApiLogs/), 'Arn'] }]);
+    const read = JSON.stringify(logs[1]!.resources);
+    expect(logs[1]!.resources).toHaveLength(2);
+    expect(read.match(/Fn::ImportValue/g)).toHaveLength(2);
+    expect(read).toMatch(/:log-group:",\{"Fn::ImportValue":"PurelyManage-\w+-Migrator:ExportsOutputRefMigratorLogs/);
+    expect(read).toMatch(/"Fn::ImportValue":"PurelyManage-\w+-Migrator:ExportsOutputFnGetAttMigratorLogs\w+Arn/);
+    const api = fnNamed('ApiFunction').Properties.Environment.Variables;
+    expect(api.MIGRATOR_LOG_STREAM_PREFIX).toBe('run/migrator');
+    expect(api.MIGRATOR_LOG_GROUP_NAME).toEqual({ 'Fn::ImportValue': expect.stringMatching(/Migrator.*Logs/) });
+  });
+
   it('gives the scheduler role a trust limited to this account and the right to invoke the scheduled function only', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {

@@ -25,6 +25,22 @@ function jsonWithEtag(c: AppContext, value: unknown) {
   return c.body(body);
 }
 
+/** Text chunks as a byte stream, read one chunk per pull: a long log goes out as it is read, never whole. */
+function textStream(chunks: AsyncIterable<string>): ReadableStream<Uint8Array> {
+  const it = chunks[Symbol.asyncIterator]();
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { value, done } = await it.next();
+      if (done) controller.close();
+      else controller.enqueue(encoder.encode(value));
+    },
+    async cancel() {
+      await it.return?.();
+    },
+  });
+}
+
 /** Jobs, runs, logs and the concurrency setting. Responses never carry a password, sealed or not. */
 export const migrationRoutes = (deps: AppDeps) =>
   new Hono<AppEnv>()
@@ -74,11 +90,11 @@ export const migrationRoutes = (deps: AppDeps) =>
     .get('/runs/:id/log/download', async (c) => {
       const id = readParam(c, 'id', Id);
       const log = await deps.migrations.fullLog(id);
-      if (log === undefined) throw new NotFoundError('The full log of this run is not kept here (on AWS it is in CloudWatch Logs, stream migrator/<run id>).');
+      if (log === undefined) throw new NotFoundError('This run has no full log: it never started, or its log has expired.');
       c.header('Content-Type', 'text/plain; charset=utf-8');
       c.header('Content-Disposition', `attachment; filename="${id}.log"`);
       c.header('X-Content-Type-Options', 'nosniff');
-      return c.body(log);
+      return c.body(textStream(log));
     })
     .get('/settings', async (c) => c.json(await deps.migrations.settings.get()))
     .put('/settings', audited(deps, 'migration.settings.update', () => 'migration settings'), async (c) => {

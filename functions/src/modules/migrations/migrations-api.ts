@@ -16,8 +16,8 @@ export interface MigrationsApi {
   getRun(runId: string): Promise<ReturnType<typeof toRunView>>;
   /** The last `tail` lines kept on the run record (refreshed with progress and at the end). */
   runLog(runId: string, tail: number): Promise<RunLog>;
-  /** The full log, or undefined when it lives elsewhere (CloudWatch on AWS). */
-  fullLog(runId: string): Promise<string | undefined>;
+  /** The full log as text chunks (streamed, never whole in memory), or undefined when the run has none. */
+  fullLog(runId: string): Promise<AsyncIterable<string> | undefined>;
   settings: MigrationSettingsModule;
 }
 
@@ -34,8 +34,7 @@ export function makeRunReads(deps: { runs: RunStore; logReader: RunLogReader }) 
       return { runId, state: run.state, lines: (run.logTail ?? []).slice(-tail) };
     },
     async fullLog(runId: string) {
-      await load(runId);
-      return deps.logReader.read(runId);
+      return deps.logReader.read(await load(runId));
     },
   };
 }

@@ -147,9 +147,12 @@ export interface ImapTargetGuard {
   check(host: string, port: number): Promise<{ ok: true } | { ok: false; message: string }>;
 }
 
-/** The full log of a run (a file locally; CloudWatch on AWS, where this returns undefined). */
+/**
+ * The full imapsync log of a run (a file locally, the task's CloudWatch Logs stream on AWS), as text chunks in
+ * order, read lazily so a long log is never held in memory; undefined when there is none (never started, expired).
+ */
 export interface RunLogReader {
-  read(runId: string): Promise<string | undefined>;
+  read(run: Pick<RunRecord, 'id' | 'taskRef'>): Promise<AsyncIterable<string> | undefined>;
 }
 
 export type { MigrationSettings, RunOutcome, RunProgress };

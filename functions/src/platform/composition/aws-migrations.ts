@@ -4,7 +4,7 @@ import { createTable, type Table } from '../../adapters/dynamodb/table.ts';
 import { createEcsTaskRunner } from '../../adapters/ecs/ecs-task-runner.ts';
 import { createSesMailer } from '../../adapters/ses/ses-mailer.ts';
 import type { MigrationsApi } from '../../modules/migrations/migrations-api.ts';
-import type { JobQueue, TaskRunner } from '../../modules/migrations/ports.ts';
+import type { JobQueue, RunLogReader, TaskRunner } from '../../modules/migrations/ports.ts';
 import type { SecretSealer } from '../../modules/secrets/ports.ts';
 import { systemClock } from '../clock.ts';
 import { parseConfig, type AwsConfig } from '../config.ts';
@@ -34,6 +34,12 @@ function lazySqsJobQueue(queueUrl: string): JobQueue {
   return { enqueue: async (runId, delaySeconds) => (await load()).enqueue(runId, delaySeconds) };
 }
 
+// Full run logs come from the task's CloudWatch Logs stream; 4 MiB keeps a download under the 6 MB Lambda response cap.
+function lazyCloudWatchRunLogReader(logGroupName: string, streamPrefix: string): RunLogReader {
+  const load = once(async () => (await import('../../adapters/cloudwatch-logs/cloudwatch-run-log-reader.ts')).createDefaultCloudWatchRunLogReader({ logGroupName, streamPrefix, maxBytes: 4 * 1024 * 1024 }));
+  return { read: async (run) => (await load()).read(run) };
+}
+
 export function composeAwsMigrationsApi(config: AwsConfig, table: Table, logger: Logger): MigrationsApi {
   const sealer = awsSealer(config);
   const queue: JobQueue = config.MIGRATION_QUEUE_URL ? lazySqsJobQueue(config.MIGRATION_QUEUE_URL) : { enqueue: notConfigured('MIGRATION_QUEUE_URL') };
@@ -42,7 +48,7 @@ export function composeAwsMigrationsApi(config: AwsConfig, table: Table, logger:
     stores: buildMigrationStores(table),
     engine,
     sealer,
-    logReader: { read: async () => undefined },
+    logReader: config.MIGRATOR_LOG_GROUP_NAME ? lazyCloudWatchRunLogReader(config.MIGRATOR_LOG_GROUP_NAME, config.MIGRATOR_LOG_STREAM_PREFIX) : { read: async () => undefined },
     allowPrivateImapHosts: config.ALLOW_PRIVATE_IMAP_HOSTS,
     clock: systemClock,
   });
