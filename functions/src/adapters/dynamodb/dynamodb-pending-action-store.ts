@@ -33,6 +33,7 @@ function toAction(item: Record<string, unknown>): StoredPendingAction {
     reason: (item.reason as string | undefined) ?? null,
     version: item.version as number,
     claimedAt: (item.claimedAt as string | undefined) ?? null,
+    targetGeneration: (item.targetGeneration as string | undefined) ?? null,
   };
 }
 

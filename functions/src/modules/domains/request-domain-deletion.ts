@@ -12,7 +12,9 @@ const NAMED = 5;
  * 1. Fresh listDomains and listUser: the cache may miss a user added elsewhere, and PurelyMail's
  *    deleteDomain would silently delete that user and all their mail.
  * 2. 404 if the domain is not on the account; 409 `domain_has_users` with the count while users remain.
- * 3. Request a `delete-domain` pending action (the executor checks the users again when it runs).
+ * 3. A domain the cache does not track yet (added elsewhere): store the fresh list, so the cache knows when it
+ *    first saw it and the pending action records that as the life it is for.
+ * 4. Request a `delete-domain` pending action (the executor checks the users again when it runs).
  */
 export const makeRequestDomainDeletion = (deps: DomainsDeps) => async (name: string, requestedBy: string): Promise<PendingAction> => {
   const [{ domains }, { users }] = await Promise.all([deps.purelymail.listDomains({ includeShared: false }), deps.purelymail.listUser()]);
@@ -26,5 +28,6 @@ export const makeRequestDomainDeletion = (deps: DomainsDeps) => async (name: str
       'domain_has_users',
     );
   }
+  if (!(await deps.cache.firstSeen('domains', name))) await deps.cache.putDomains(domains, deps.clock.now().toISOString());
   return deps.pendingActions.request({ kind: 'delete-domain', target: name, label: `Delete domain ${name}`, requestedBy });
 };

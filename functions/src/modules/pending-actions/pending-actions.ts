@@ -8,9 +8,19 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { DomainHealthTracker, PendingActionNotifier, PendingActionRequest, PendingActionRequester, PendingActionStore, Scheduler, StoredPendingAction } from './ports.ts';
 import { makeRunAction, type ActionOutcome } from './run-action.ts';
+import { identityFromCache } from './target-identity.ts';
 
 /** An executor that claimed an action and then vanished (crash, restart) is presumed dead after this long. */
 export const STALE_CLAIM_MS = 10 * 60_000;
+/** Schedulers may fire this much early (EventBridge Scheduler's window); earlier than that is a mismatched event. */
+export const EARLY_TOLERANCE_MS = 60_000;
+/** The audit action of a scheduler event that did nothing because it was stale (checklist DA-3). */
+export const SKIPPED_STALE_AUDIT_ACTION = 'pending.skipped_stale';
+/** Who cancels an action whose target was re-created: the executor itself. */
+const SYSTEM = 'system';
+
+/** Why a scheduler event did nothing: one audit entry per (action, reason), however often it is replayed. */
+export type StaleReason = 'cancelled' | 'early' | 'recreated';
 const FINISHED_SHOWN = 20;
 
 export type ExecuteResult = 'done' | 'failed' | 'skipped' | 'not-due';
@@ -31,7 +41,7 @@ export interface PendingActionsDeps {
   logger: Logger;
 }
 
-const publicAction = ({ claimedAt: _c, ...a }: StoredPendingAction): PendingAction => a;
+const publicAction = ({ claimedAt: _c, targetGeneration: _g, ...a }: StoredPendingAction): PendingAction => a;
 const newActionId = () => `pa-${randomBytes(10).toString('hex')}`;
 
 function notCancellable(a: StoredPendingAction): ConflictError {
@@ -64,9 +74,12 @@ export function makePendingActions(deps: PendingActionsDeps) {
     if (!input.target.trim() || !input.label.trim()) throw new ValidationError('A pending action needs a target and a label.');
     const now = deps.clock.now();
     const executeAt = new Date(now.getTime() + (await deps.delayHours()) * 3600_000);
+    // Which life of the target is meant (DA-3 c); unknown (null) when the cache cannot tell.
+    const targetGeneration = input.targetGeneration !== undefined ? input.targetGeneration : await identityFromCache(deps.cache, input.kind, input.target).catch(() => null);
     const candidate: StoredPendingAction = {
       id: newActionId(),
       ...input,
+      targetGeneration,
       requestedAt: now.toISOString(),
       executeAt: executeAt.toISOString(),
       status: 'pending',
@@ -113,11 +126,33 @@ export function makePendingActions(deps: PendingActionsDeps) {
   }
 
   /**
+   * One `pending.skipped_stale` entry per (action, reason): the id is derived from both and the audit store
+   * writes it only if absent, so replayed events never add another.
+   */
+  async function recordSkippedStale(a: StoredPendingAction, reason: StaleReason, why: string): Promise<void> {
+    await deps.audit
+      .record({
+        id: `pending:${a.id}:skipped-stale:${reason}`,
+        actor: 'system',
+        action: SKIPPED_STALE_AUDIT_ACTION,
+        target: a.label,
+        result: 'ok',
+        ip: '-',
+        userAgent: '',
+        details: `${why} Nothing was deleted. (${a.kind} ${a.target}, requested by ${a.requestedBy} at ${a.requestedAt}, due ${a.executeAt})`,
+      })
+      .catch((err: unknown) => deps.logger.error('audit entry for a stale pending event not written', { id: a.id, reason, error: (err as Error).message }));
+  }
+
+  /**
    * Runs one action if it is due. Safe to call twice at once (duplicate deliveries, timer plus sweeper).
-   * 1. Load it; skip unless pending (or claimed by an executor that died); reschedule if not due yet.
-   * 2. One conditional write claims it (pending → executing): the loser of a race does nothing.
-   * 3. Re-check preconditions and call PurelyMail (run-action.ts); already gone counts as done.
-   * 4. One conditional write records done or failed with the reason.
+   * 1. Load it. A cancelled one does nothing (DA-3 a); an event more than a minute early does nothing and
+   *    re-arms the schedule (DA-3 b); a slightly early one only re-arms. Each stale event is audited once.
+   * 2. One conditional write claims it (pending → executing): the loser of a race does nothing. Done, failed
+   *    or running elsewhere: a duplicate delivery, nothing to do. A late event (DA-3 d) runs it once.
+   * 3. Re-check preconditions and call PurelyMail (run-action.ts); already gone counts as done; a target
+   *    re-created since the request (DA-3 c) is left alone and the action is cancelled by the system.
+   * 4. One conditional write records done, failed or that cancellation with the reason.
    * 5. One audit entry with a deterministic id, so a retried write never duplicates it.
    * 6. Only the winner of step 4 mails the admins, and a deleted domain leaves DNS health tracking.
    */
@@ -125,8 +160,18 @@ export function makePendingActions(deps: PendingActionsDeps) {
     const current = await deps.store.get(id);
     if (!current) return 'skipped';
     const now = deps.clock.now();
-    if (current.status === 'pending' && Date.parse(current.executeAt) > now.getTime()) {
+    if (current.status === 'cancelled') {
+      // A system cancellation was this executor's own "re-created" verdict: a replay maps to that entry.
+      if (current.cancelledBy === SYSTEM) await recordSkippedStale(current, 'recreated', current.reason ?? 'Not carried out: the target was re-created.');
+      else await recordSkippedStale(current, 'cancelled', `Event ignored: the action was cancelled by ${current.cancelledBy ?? 'an admin'} at ${current.finishedAt ?? 'an earlier time'}.`);
+      return 'skipped';
+    }
+    const early = Date.parse(current.executeAt) - now.getTime();
+    if (current.status === 'pending' && early > 0) {
       await deps.scheduler.schedule(id, new Date(current.executeAt)).catch(() => undefined);
+      if (early > EARLY_TOLERANCE_MS) {
+        await recordSkippedStale(current, 'early', `Event ignored: it arrived at ${now.toISOString()}, ${Math.round(early / 1000)} s before the action was due; it will run when due.`);
+      }
       return 'not-due';
     }
     const claimed = await claim(current, now);
@@ -138,6 +183,13 @@ export function makePendingActions(deps: PendingActionsDeps) {
     } catch (err) {
       deps.logger.error('pending action crashed', { id, kind: claimed.kind, error: (err as Error).message });
       outcome = { ok: false, reason: 'An internal error stopped it. Refresh to see whether it happened, then request it again if needed.' };
+    }
+    if (!outcome.ok && outcome.stale) {
+      const called = await deps.store.transition(claimed, 'executing', { status: 'cancelled', cancelledBy: SYSTEM, finishedAt: nowIso(), reason: outcome.reason });
+      if (!called) return 'skipped';
+      await recordSkippedStale(called, 'recreated', outcome.reason);
+      await after('notification', id, () => deps.notify.pendingFinished(publicAction(called)));
+      return 'skipped';
     }
     const reason = outcome.ok ? (outcome.note ?? null) : outcome.reason;
     const finished = await deps.store.transition(claimed, 'executing', { status: outcome.ok ? 'done' : 'failed', finishedAt: nowIso(), reason });

@@ -20,6 +20,11 @@ export interface PendingActionRequest {
   target: string;
   label: string;
   requestedBy: string;
+  /**
+   * Which life of the target this is (see target-identity.ts); left out, it is read from the cache. The
+   * executor skips the action as stale when the target it finds is a later life.
+   */
+  targetGeneration?: string | null;
 }
 
 /** Fires an action at its executeAt. Local: an in-process timer over due items; AWS: EventBridge Scheduler. */
@@ -45,8 +50,11 @@ export interface DomainHealthTracker {
   untrack(domain: string): Promise<void>;
 }
 
-/** A stored action: the public record plus when an executor claimed it (to recover from a crash mid-run). */
-export type StoredPendingAction = PendingAction & { claimedAt: string | null };
+/**
+ * A stored action: the public record plus when an executor claimed it (to recover from a crash mid-run) and
+ * the target's identity at request time (null: unknown, e.g. an action stored before identities existed).
+ */
+export type StoredPendingAction = PendingAction & { claimedAt: string | null; targetGeneration: string | null };
 
 /** The fields one transition may change; `version` always goes up by one. */
 export type PendingActionChange = Partial<Pick<StoredPendingAction, 'status' | 'finishedAt' | 'cancelledBy' | 'reason' | 'claimedAt'>>;

@@ -1,10 +1,16 @@
-import type { PendingAction } from '@app/shared';
-import type { CacheStore } from '../cache/ports.ts';
+import type { CacheStore, TrackedPart } from '../cache/ports.ts';
 import { PurelyMailApiError, PurelyMailUnavailableError } from '../purelymail/errors.ts';
 import type { PurelyMail } from '../purelymail/ports.ts';
+import type { StoredPendingAction } from './ports.ts';
+import { ruleIdentity } from './target-identity.ts';
 
-/** What running an action came to: done (perhaps because it was already gone) or failed with a reason. */
-export type ActionOutcome = { ok: true; note?: string } | { ok: false; reason: string };
+/**
+ * What running an action came to: done (perhaps because it was already gone), failed with a reason, or
+ * stale: the target now is a later life of the one the deletion was requested for, so nothing was done.
+ */
+export type ActionOutcome = { ok: true; note?: string } | { ok: false; reason: string; stale?: false } | { ok: false; reason: string; stale: true };
+
+const ALREADY_GONE: ActionOutcome = { ok: true, note: 'It was already gone from PurelyMail.' };
 
 interface RunDeps {
   purelymail: PurelyMail;
@@ -26,21 +32,49 @@ async function deleteOrGone(call: () => Promise<void>, stillThere: () => Promise
     return { ok: true };
   } catch (err) {
     if (!(err instanceof PurelyMailApiError)) throw err;
-    if (!(await stillThere())) return { ok: true, note: 'It was already gone from PurelyMail.' };
+    if (!(await stillThere())) return ALREADY_GONE;
     return { ok: false, reason: `PurelyMail refused: ${err.message}` };
   }
 }
 
-async function deleteUser(deps: RunDeps, address: string): Promise<ActionOutcome> {
+/**
+ * Is the user or domain PurelyMail has now the life the deletion was requested for? The cache's first-seen
+ * time decides; a fresh PurelyMail listing is read only when the cache disagrees, to tell "re-created" (skip)
+ * from "gone" (done, nothing to delete). An action without a recorded identity, or a cache that does not
+ * track first-seen times yet, cannot tell: it goes ahead, as before identities existed.
+ */
+async function checkLife(deps: RunDeps, part: TrackedPart, action: StoredPendingAction, listed: () => Promise<boolean>): Promise<ActionOutcome | undefined> {
+  const requested = action.targetGeneration;
+  if (!requested) return undefined;
+  const now = await deps.cache.firstSeen(part, action.target);
+  if (now === undefined || now === requested) return undefined;
+  if (!(await listed())) return ALREADY_GONE;
+  const what = part === 'users' ? `user ${action.target}` : `domain ${action.target}`;
+  return {
+    ok: false,
+    stale: true,
+    reason: `Not carried out: the ${what} was deleted and created again after this deletion was requested (the one meant was first seen ${requested}; the current one ${now ? `was first seen ${now}` : 'appeared since'}). Request a new deletion to delete it.`,
+  };
+}
+
+async function deleteUser(deps: RunDeps, action: StoredPendingAction): Promise<ActionOutcome> {
+  const address = action.target;
+  const listed = async () => (await deps.purelymail.listUser()).users.some((u) => u.toLowerCase() === address);
+  const stale = await checkLife(deps, 'users', action, listed);
+  if (stale) return stale;
   const outcome = await deleteOrGone(
     () => deps.purelymail.deleteUser({ userName: address }),
-    async () => (await deps.purelymail.listUser()).users.some((u) => u.toLowerCase() === address),
+    listed,
   );
   if (outcome.ok) await bestEffort(deps.cache.removeUser(address));
   return outcome;
 }
 
-async function deleteDomain(deps: RunDeps, name: string): Promise<ActionOutcome> {
+async function deleteDomain(deps: RunDeps, action: StoredPendingAction): Promise<ActionOutcome> {
+  const name = action.target;
+  const listed = async () => (await deps.purelymail.listDomains({ includeShared: false })).domains.some((d) => d.name.toLowerCase() === name);
+  const stale = await checkLife(deps, 'domains', action, listed);
+  if (stale) return stale;
   // deleteDomain would take every user and their mail with it: refuse while any remain.
   const remaining = (await deps.purelymail.listUser()).users.filter((u) => domainOf(u) === name).length;
   if (remaining > 0) {
@@ -48,7 +82,7 @@ async function deleteDomain(deps: RunDeps, name: string): Promise<ActionOutcome>
   }
   const outcome = await deleteOrGone(
     () => deps.purelymail.deleteDomain({ name }),
-    async () => (await deps.purelymail.listDomains({ includeShared: false })).domains.some((d) => d.name.toLowerCase() === name),
+    listed,
   );
   if (outcome.ok) await bestEffort(forgetDomain(deps, name));
   return outcome;
@@ -63,14 +97,31 @@ async function forgetDomain(deps: RunDeps, name: string): Promise<void> {
   }
 }
 
-async function deleteRoutingRule(deps: RunDeps, target: string): Promise<ActionOutcome> {
+/**
+ * Deletes by id: a re-created (or edited) rule has a new id, so it can never be deleted by mistake. When the
+ * id is gone, a rule matching what the requested one matched means it was re-created: stale, not "done".
+ */
+async function deleteRoutingRule(deps: RunDeps, action: StoredPendingAction): Promise<ActionOutcome> {
+  const target = action.target;
   const routingRuleId = Number(target);
   if (!Number.isInteger(routingRuleId) || routingRuleId <= 0) return { ok: false, reason: `"${target}" is not a routing rule id.` };
+  let successor: number | undefined;
   const outcome = await deleteOrGone(
     () => deps.purelymail.deleteRoutingRule({ routingRuleId }),
-    async () => (await deps.purelymail.listRoutingRules()).rules.some((r) => r.id === routingRuleId),
+    async () => {
+      const { rules } = await deps.purelymail.listRoutingRules();
+      successor = action.targetGeneration ? rules.find((r) => r.id !== routingRuleId && ruleIdentity(r) === action.targetGeneration)?.id : undefined;
+      return rules.some((r) => r.id === routingRuleId);
+    },
   );
   if (outcome.ok) await bestEffort(deps.cache.removeRule(routingRuleId));
+  if (outcome.ok && outcome.note && successor !== undefined) {
+    return {
+      ok: false,
+      stale: true,
+      reason: `Not carried out: rule #${routingRuleId} is gone and rule #${successor} now matches the same address (${action.targetGeneration}); it was re-created or edited after this deletion was requested. Request a new deletion to delete it.`,
+    };
+  }
   return outcome;
 }
 
@@ -80,11 +131,11 @@ async function deleteRoutingRule(deps: RunDeps, target: string): Promise<ActionO
  */
 export const makeRunAction =
   (deps: RunDeps) =>
-  async (action: PendingAction): Promise<ActionOutcome> => {
+  async (action: StoredPendingAction): Promise<ActionOutcome> => {
     try {
-      if (action.kind === 'delete-user') return await deleteUser(deps, action.target);
-      if (action.kind === 'delete-domain') return await deleteDomain(deps, action.target);
-      return await deleteRoutingRule(deps, action.target);
+      if (action.kind === 'delete-user') return await deleteUser(deps, action);
+      if (action.kind === 'delete-domain') return await deleteDomain(deps, action);
+      return await deleteRoutingRule(deps, action);
     } catch (err) {
       if (err instanceof PurelyMailUnavailableError) {
         return { ok: false, reason: `PurelyMail could not be reached (${err.reason}). Refresh to see whether it happened, then request it again if needed.` };
