@@ -4,7 +4,9 @@ import { CSRF_HEADER } from '@app/shared';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type Dovecot } from '../../functions/test/migrations/dovecot.ts';
-import { launchChromium, shot, watchErrors } from './support/browser.ts';
+import { startCountingProxy } from '../../functions/test/campaigns/counting-proxy.ts';
+import { describeFindings, seriousViolations } from './support/axe.ts';
+import { launchChromium, shot, SHOTS_DIR, watchErrors } from './support/browser.ts';
 import { startLocalServer } from './support/local-server.ts';
 import { setupOwner } from './support/setup-owner.ts';
 
@@ -27,6 +29,7 @@ async function apiCall<T>(page: Page, method: string, path: string, body?: unkno
 // wrong then the right password through the link; the jobs run (stand-in imapsync) and the batch reports.
 describe('credential-gathering campaign in a browser', () => {
   let dovecot: Dovecot;
+  let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
   let server: Awaited<ReturnType<typeof startLocalServer>>;
   let browser: Browser;
   let adminCtx: BrowserContext;
@@ -42,6 +45,9 @@ describe('credential-gathering campaign in a browser', () => {
       process.env[k] = v;
     }
     dovecot = await startDovecot({ 'zoe@old.example': ZOE_PASSWORD });
+    // The old server through the relay: a loopback address per connection keeps dovecot's own per-IP delay
+    // after wrong passwords (up to 15 s) out of the way, and the count proves what reached the server.
+    proxy = await startCountingProxy(dovecot.port);
     server = await startLocalServer({ IMAPSYNC_COMMAND: STAND_IN, MIGRATION_HEARTBEAT_SECONDS: '1', ...STAND_IN_ENV });
     browser = await launchChromium();
     adminCtx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -50,16 +56,18 @@ describe('credential-gathering campaign in a browser', () => {
     phone = await phoneCtx.newPage();
     errors.push(...watchErrors(admin));
     const phoneErrors = watchErrors(phone);
-    // The refused wrong password (400) and the closed link (410) are answers the page shows, not errors.
-    phone.on('console', () => errors.push(...phoneErrors.splice(0).filter((e) => !/Failed to load resource: .*status of (400|410)/.test(e))));
+    // The refused wrong password (400), the browser check asked for (409) and the closed link (410) are
+    // answers the page handles, not errors.
+    phone.on('console', () => errors.push(...phoneErrors.splice(0).filter((e) => !/Failed to load resource: .*status of (400|409|410)/.test(e))));
     await setupOwner(admin, server);
-    await apiCall(admin, 'POST', '/api/migrations/servers', { name: 'Old Co mail', host: '127.0.0.1', port: dovecot.port, tls: 'none', verifyCert: false });
+    await apiCall(admin, 'POST', '/api/migrations/servers', { name: 'Old Co mail', host: '127.0.0.1', port: proxy.port, tls: 'none', verifyCert: false });
     await apiCall(admin, 'POST', '/api/migrations/servers', { name: 'PurelyMail', host: '127.0.0.1', port: dovecot.port, tls: 'none' });
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    await proxy?.close();
     await dovecot?.stop();
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
@@ -93,21 +101,48 @@ describe('credential-gathering campaign in a browser', () => {
 
     await phone.getByLabel('Your name').fill('Zoe Old');
     await phone.getByLabel(/^Your current email address/).fill('zoe@old.example');
-    await phone.getByLabel(/^Its password/).fill('not-the-password');
-    await phone.getByRole('button', { name: 'Check and send' }).click();
-    await phone.getByText(/did not accept this email address and password/).first().waitFor({ timeout: 20_000 });
-    expect(await phone.getByLabel(/^Its password/).inputValue()).toBe('');
+    // Three wrong passwords: each is checked with the mail server and refused with tries left.
+    const connections = proxy.connections();
+    for (const left of [4, 3, 2]) {
+      await phone.getByLabel(/^Its password/).fill(`not-the-password-${left}`);
+      await phone.getByRole('button', { name: 'Check and send' }).click();
+      await phone.getByText(new RegExp(`did not accept this email address and password.*${left} more times`)).first().waitFor({ timeout: 30_000 });
+      expect(await phone.getByLabel(/^Its password/).inputValue()).toBe('');
+    }
     await shot(phone, 'campaign-03-phone-wrong-password');
+    const phoneAxe = await seriousViolations(phone);
+    expect(phoneAxe, describeFindings('phone form, refused password', phoneAxe)).toEqual([]);
 
+    // The link now asks for a browser check: the page solves it by itself (status shown), then sends again.
+    // A 4× CPU slowdown stands in for a mid-range phone; the solve time is printed, not asserted.
+    const cdp = await phoneCtx.newCDPSession(phone);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    const solves: number[] = [];
+    phone.on('request', (r) => {
+      if (r.url().endsWith('/api/public/campaigns/challenge')) solves.push(Date.now());
+      else if (r.url().endsWith('/api/public/campaigns/submit') && solves.length % 2 === 1) solves.push(Date.now());
+    });
     await phone.getByLabel(/^Its password/).fill(ZOE_PASSWORD);
     await phone.getByRole('button', { name: 'Check and send' }).click();
-    await phone.getByRole('heading', { name: 'Thank you, you are done' }).waitFor({ timeout: 20_000 });
+    const status = phone.getByRole('status').filter({ hasText: 'Checking your browser' });
+    await status.waitFor({ timeout: 10_000 });
+    await shot(phone, 'campaign-04-phone-browser-check');
+    await phone.getByRole('heading', { name: 'Thank you, you are done' }).waitFor({ timeout: 60_000 });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    expect(solves).toHaveLength(2);
+    // One login per wrong password, one for the right one: the refused first send never reached the server.
+    expect(proxy.connections()).toBe(connections + 4);
+    console.log(`browser check solved at 375 px with a 4x CPU slowdown in ${solves[1]! - solves[0]!} ms (challenge request to resend)`);
     await shot(phone, 'campaign-04-phone-accepted');
 
     // The admin reviews: verified, "will be created", maps to another address, and creates the jobs.
     await admin.getByRole('link', { name: 'Open the campaign' }).click();
     const row = admin.getByTestId('submission-row').filter({ hasText: 'zoe@old.example' });
     await row.waitFor({ timeout: 10_000 });
+    // The attempts on the link: three wrong passwords, the browser check on, one check asked for.
+    const attempts = admin.getByTestId('campaign-attempts');
+    expect((await attempts.innerText()).replace(/\s+/g, ' ')).toMatch(/Wrong passwords 3 .*Browser checks asked 1 .*Browser checks refused 0/);
+    await admin.getByText('Browser check on').waitFor();
     await row.getByText('Signed in').waitFor();
     await row.getByText('Will be created').waitFor();
     const dest = row.getByLabel(/^Destination of zoe@old.example/);
@@ -130,9 +165,21 @@ describe('credential-gathering campaign in a browser', () => {
 
     // The job runs to the end; the batch reports it and the summary email lands in the outbox.
     const batchId = (await admin.getByTestId('batch-id').innerText({ timeout: 10_000 })).trim();
+    expect(await admin.getByTestId('batch-link').getAttribute('href')).toBe(`/migrations/batches/${batchId}`);
+    expect(await result.getByRole('link', { name: 'Open the batch' }).getAttribute('href')).toBe(`/migrations/batches/${batchId}`);
+    await admin.getByTestId('campaign-attempts').scrollIntoViewIfNeeded();
+    await admin.screenshot({ path: join(SHOTS_DIR, 'campaign-06a-batches-attempts.png') });
+    const adminAxe = await seriousViolations(admin);
+    expect(adminAxe, describeFindings('campaign page after launch', adminAxe)).toEqual([]);
     await expect
       .poll(async () => (await apiCall<{ counts: { succeeded: number } }>(admin, 'GET', `/api/migrations/batches/${batchId}`)).counts.succeeded, { timeout: 60_000, interval: 1000 })
       .toBe(1);
+    // From the campaign to its batch view, and back.
+    await admin.getByTestId('batch-link').click();
+    await admin.waitForURL(`${server.url}/migrations/batches/${batchId}`);
+    await admin.getByRole('heading', { name: 'Old Co to PurelyMail' }).waitFor({ timeout: 10_000 });
+    await shot(admin, 'campaign-06b-batch');
+    await admin.goBack();
     await admin.reload();
     await admin.getByTestId('submission-row').getByText('Job created').waitFor({ timeout: 10_000 });
     const outbox = join(server.dataDir, 'outbox');

@@ -5,6 +5,7 @@ import {
   CampaignList,
   LaunchResult,
   PublicCampaignInfo,
+  PublicChallenge,
   PublicSubmitResult,
   Submission,
   type AddSubmissionInput,
@@ -31,5 +32,7 @@ export const campaignsService = {
   launch: (id: string, input: LaunchCampaignInput) => api.post(`${one(id)}/launch`, input, LaunchResult),
 
   publicInfo: (token: string) => api.post('/api/public/campaigns/info', { token }, PublicCampaignInfo),
+  /** A browser check, asked for after repeated wrong passwords on the link (error code `challenge_required`). */
+  publicChallenge: (token: string) => api.post('/api/public/campaigns/challenge', { token }, PublicChallenge),
   publicSubmit: (input: PublicSubmitInput) => api.post('/api/public/campaigns/submit', input, PublicSubmitResult),
 };
