@@ -13,7 +13,7 @@
  * - login throttle buckets ....... GetItem  pk=THROTTLE#<kind>#<key>  sk=THROTTLE
  * - audit entries, newest first .. Query    gsi1 gsi1pk=AUDIT         gsi1sk BETWEEN <from> AND <to>
  * - settings ..................... GetItem  pk=SETTINGS               sk=GLOBAL
- * - PurelyMail cache ............. GetItem  pk=CACHE                  sk=USERS|DOMAINS|RULES|CREDIT
+ * - PurelyMail cache ............. GetItem  pk=CACHE                  sk=USERS|DOMAINS|RULES|CREDIT  (one JSON string each)
  * - DNS health of a domain ....... GetItem  pk=DNSHEALTH#<domain>     sk=DNSHEALTH
  * - all tracked domains, by next recheck  Query gsi1 gsi1pk=DNSHEALTH  (gsi1sk=<nextCheckAt>#<domain>)
  * - DNS health settings .......... GetItem  pk=SETTINGS               sk=DNS_HEALTH
