@@ -39,6 +39,11 @@ describe('admin CLI', () => {
     expect(created.stdout + created.stderr).not.toContain(PASSWORD);
     expect(cli(['create', '--email', 'ops@example.com'], PASSWORD).stderr).toMatch(/already exists/);
 
+    const common = cli(['reset-password', '--email', 'ops@example.com'], 'MailCreated5240');
+    expect(common.status).toBe(1);
+    expect(common.stderr).toMatch(/one of the 3,000 most common passwords/);
+    expect(cli(['create', '--email', 'ops2@example.com'], 'passwordpassword').stderr).toMatch(/most common passwords/);
+
     const reset = cli(['reset-password', '--email', 'ops@example.com'], 'a brand new passphrase 99');
     expect(reset.status).toBe(0);
 

@@ -1,16 +1,18 @@
 import type { CreateAdminInput } from '@app/shared';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
+import { assertNotCommonPassword, COMMON_PASSWORD_FIELD_MESSAGE, isCommonPassword } from './common-passwords.ts';
 import type { AuthDeps, RequestOrigin } from './deps.ts';
 import { makeLoginThrottle } from './login-throttle.ts';
 import { makeEndAdminSessions } from './manage-sessions.ts';
 import type { AdminRecord, SessionRecord } from './ports.ts';
 import { makeRotateSession } from './rotate-session.ts';
 
-/** Only owners add admins. */
+/** Only owners add admins; never with a common password. */
 export const makeCreateAdmin =
   (deps: Pick<AuthDeps, 'admins' | 'hasher' | 'clock'>) =>
   async (actor: AdminRecord, input: CreateAdminInput): Promise<AdminRecord> => {
     if (actor.role !== 'owner') throw new ForbiddenError('Only an owner can add admins.');
+    await assertNotCommonPassword(input.password, 'password');
     const admin: AdminRecord = {
       email: input.email,
       name: input.name,
@@ -43,8 +45,8 @@ export const makeRemoveAdmin = (deps: Pick<AuthDeps, 'admins' | 'sessions'>) => 
  * Changes the caller's own password. The current password in the same request is the re-authentication
  * (ASVS 7.5.1), so no recent sign-in is needed; it is checked independently of the new password's policy
  * (already validated at the edge) and under the login throttle.
- * 1. Refuse while throttled  2. Check the current password (wrong: counts as a failed login, 400)
- * 3. Refuse a common new password  4. Store the new hash  5. New session token with authAt = now (ASVS
+ * 1. Refuse while throttled  2. Check the current password (wrong: counts as a failed login, 400) and,
+ * independently, refuse a common new password  4. Store the new hash  5. New session token with authAt = now (ASVS
  * 7.2.4); other sessions end when asked (ASVS 7.4.3).
  */
 export const makeChangePassword = (deps: AuthDeps) => {
@@ -57,12 +59,18 @@ export const makeChangePassword = (deps: AuthDeps) => {
     origin: RequestOrigin,
   ): Promise<{ endedSessions: number; cookie: string; session: SessionRecord }> => {
     await throttle.check(actor.email, origin.ip);
+    // Both checks always run and both are reported (PostfixAdmin 2.3.1: no check hides another).
+    const common = await isCommonPassword(input.newPassword);
     if (!(await deps.hasher.verify(input.currentPassword, actor.passwordHash))) {
       await throttle.recordFailure(actor.email, origin.ip);
       // 400, not 401: the caller is signed in; a 401 would send the browser to the login page.
-      throw new ValidationError('The current password is wrong.', [{ path: 'currentPassword', message: 'is wrong' }]);
+      throw new ValidationError('The current password is wrong.', [
+        { path: 'currentPassword', message: 'is wrong' },
+        ...(common ? [{ path: 'newPassword', message: COMMON_PASSWORD_FIELD_MESSAGE }] : []),
+      ]);
     }
     await throttle.recordSuccess(actor.email);
+    if (common) await assertNotCommonPassword(input.newPassword, 'newPassword');
     await deps.admins.setPasswordHash(actor.email, await deps.hasher.hash(input.newPassword));
     return rotate(actor.email, currentSessionId, origin, input.endOtherSessions);
   };
@@ -73,6 +81,7 @@ export const makeResetAdminPassword = (deps: Pick<AuthDeps, 'admins' | 'sessions
   const endSessions = makeEndAdminSessions(deps);
   return async (email: string, newPassword: string): Promise<void> => {
     if (!(await deps.admins.get(email))) throw new NotFoundError(`There is no admin with the email ${email}.`);
+    await assertNotCommonPassword(newPassword, 'password');
     await deps.admins.setPasswordHash(email, await deps.hasher.hash(newPassword));
     await endSessions(email);
   };

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SetupInput } from '@app/shared';
 import { GoneError, UnauthorizedError } from '../errors.ts';
+import { assertNotCommonPassword } from './common-passwords.ts';
 import type { AuthDeps, RequestOrigin } from './deps.ts';
 import type { AdminRecord } from './ports.ts';
 import { hashToken } from './session-token.ts';
@@ -25,13 +26,15 @@ export const makeIssueSetupToken =
 
 /**
  * First-run setup: creates the first owner and signs them in.
- * 1. Refuse once any admin exists  2. Consume the token with one conditional delete (exactly one caller
+ * 1. Refuse once any admin exists, or a common password  2. Consume the token with one conditional delete (exactly one caller
  * wins; expired or reused tokens lose)  3. Create the owner  4. Start a session.
  */
 export const makeCompleteSetup = (deps: AuthDeps) => {
   const startSession = makeStartSession(deps);
   return async (input: SetupInput, origin: RequestOrigin) => {
     if (!(await makeNeedsSetup(deps)())) throw new GoneError(SETUP_DONE);
+    // Before the token is spent: a refused password must not cost the one-time link.
+    await assertNotCommonPassword(input.password, 'password');
     const now = deps.clock.now();
     if (!(await deps.setupTokens.consume(hashToken(input.token), now))) {
       throw new UnauthorizedError('This setup link is invalid or has expired. Restart the server to print a new one.');
