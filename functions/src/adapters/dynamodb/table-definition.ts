@@ -32,6 +32,7 @@
  * - migration run ................ GetItem  pk=MIGRUN#<id>            sk=RUN   (state transitions: conditional on state)
  * - runs of a job, newest first .. Query    gsi1 gsi1pk=MIGJOBRUNS#<jobId> (gsi1sk=<createdAt>#<runId>)
  * - concurrency slots ............ GetItem  pk=MIGSLOTS               sk=SLOTS (count + holders map, one conditional update per take/release)
+ * - destination-mailbox lease .... GetItem  pk=MIGLEASE#<sha256 of host+user> sk=LEASE (holder, untilMs: conditional put/update/delete; never the TTL attribute)
  * - migration settings ........... GetItem  pk=SETTINGS               sk=MIGRATIONS
  * - batch (CSV import, campaign) . GetItem  pk=MIGBATCH#<id>          sk=BATCH (state open → finished: one conditional write per round)
  * - all batches, newest first .... Query    gsi1 gsi1pk=MIGBATCHES    (gsi1sk=<createdAt>#<id>)
