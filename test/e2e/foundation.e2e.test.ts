@@ -55,6 +55,11 @@ describe('foundation in a browser', () => {
     const second = await browser.newContext({ viewport: { width: 1280, height: 860 }, userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) Gecko/20100101 Firefox/140.0' });
     const page2 = await second.newPage();
     await page2.goto(`${server.url}/login`);
+    // The sign-in page starts in the email field (SvelteKit's focus reset after navigation keeps it).
+    await expect.poll(() => page2.evaluate(() => document.activeElement?.id), { timeout: 10_000 }).toBe('email');
+    await page2.keyboard.type('typed@example.com');
+    expect(await page2.getByLabel('Email').inputValue()).toBe('typed@example.com');
+    await page2.getByLabel('Email').fill('');
     await shot(page2, 'foundation-02-login');
     await logIn(page2, server.url, EMAIL, PASSWORD);
     await page2.waitForURL(`${server.url}/`);

@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildWebIfNeeded } from '../../../functions/src/local/build-web-if-needed.ts';
 import { startLocal, type LocalRuntime } from '../../../functions/src/local/start-local.ts';
+import type { Clock } from '../../../functions/src/platform/clock.ts';
 import { parseConfig, LocalConfig } from '../../../functions/src/platform/config.ts';
 import { createJsonLogger } from '../../../functions/src/platform/logger.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 
 /** What `npm start` runs (dynalite, the PurelyMail sandbox, the app serving the built SPA), on a free port. */
-export async function startLocalServer(env: Record<string, string> = {}): Promise<LocalRuntime & { dataDir: string; stop(): Promise<void> }> {
+export async function startLocalServer(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<LocalRuntime & { dataDir: string; stop(): Promise<void> }> {
   buildWebIfNeeded(repoRoot, () => {});
   const dataDir = mkdtempSync(join(tmpdir(), 'pm-e2e-'));
   const config = parseConfig(LocalConfig, {
@@ -20,7 +21,7 @@ export async function startLocalServer(env: Record<string, string> = {}): Promis
     PASSWORD_SCRYPT_LOG_N: '14',
     ...env,
   });
-  const runtime = await startLocal(config, { logger: createJsonLogger({ level: 'silent' }) });
+  const runtime = await startLocal(config, { logger: createJsonLogger({ level: 'silent' }), clock: opts.clock });
   return {
     ...runtime,
     dataDir,

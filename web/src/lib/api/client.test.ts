@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { CSRF_HEADER } from '@app/shared';
-import { api, ApiError, NetworkError, ResponseShapeError, queryString, redirectsOnUnauthorized, setUnauthorizedHandler } from './client.ts';
+import { api, ApiError, NetworkError, ResponseShapeError, queryString, redirectsOnUnauthorized, REAUTH_CANCELLED, setReauthHandler, setUnauthorizedHandler } from './client.ts';
 
 type Call = { url: string; init: RequestInit };
 let calls: Call[] = [];
@@ -127,6 +127,65 @@ describe('401 handling', () => {
     expect(seen).toEqual([]);
     expect(redirectsOnUnauthorized('/api/setup/status')).toBe(false);
     expect(redirectsOnUnauthorized('/api/sessions')).toBe(true);
+  });
+});
+
+describe('reauth_required (step-up re-authentication)', () => {
+  const reauthRequired = () => json(401, { error: { code: 'reauth_required', message: 'Confirm it is you: enter your password again to do this.', requestId: 'r-1' } });
+  beforeEach(() => {
+    vi.stubGlobal('window', { location: { pathname: '/settings', search: '' } });
+  });
+  afterEach(() => setReauthHandler(undefined));
+
+  it('asks once, then sends the same request again and returns its answer', async () => {
+    // Prepare
+    const answers = [reauthRequired, () => json(201, { email: 'ann@example.com' })];
+    stubFetch(() => answers.shift()!());
+    let asked = 0;
+    setReauthHandler(async () => {
+      asked++;
+      return true;
+    });
+    const redirected: string[] = [];
+    setUnauthorizedHandler((r) => redirected.push(r));
+    // Act
+    const out = await api.post('/api/admins', { email: 'ann@example.com' }, z.object({ email: z.string() }));
+    // Assess
+    expect(out).toEqual({ email: 'ann@example.com' });
+    expect(asked).toBe(1);
+    expect(calls.map((c) => [c.init.method, c.url, c.init.body])).toEqual([
+      ['POST', '/api/admins', '{"email":"ann@example.com"}'],
+      ['POST', '/api/admins', '{"email":"ann@example.com"}'],
+    ]);
+    expect(redirected).toEqual([]);
+  });
+
+  it('retries only once: a second reauth_required is thrown, not asked again', async () => {
+    stubFetch(reauthRequired);
+    let asked = 0;
+    setReauthHandler(async () => {
+      asked++;
+      return true;
+    });
+    const e = (await api.del('/api/admins/ann%40example.com').catch((x: unknown) => x)) as ApiError;
+    expect(asked).toBe(1);
+    expect(calls).toHaveLength(2);
+    expect(e.code).toBe('reauth_required');
+    expect(e.redirectedToLogin).toBe(false);
+  });
+
+  it('rejects with a clear message when the person cancels, without retrying or redirecting', async () => {
+    stubFetch(reauthRequired);
+    setReauthHandler(async () => false);
+    const redirected: string[] = [];
+    setUnauthorizedHandler((r) => redirected.push(r));
+    const e = (await api.del('/api/sessions').catch((x: unknown) => x)) as ApiError;
+    expect(e).toBeInstanceOf(ApiError);
+    expect(e.code).toBe(REAUTH_CANCELLED);
+    expect(e.message).toMatch(/Nothing was changed.*confirm it’s you/);
+    expect(e.requestId).toBe('r-1');
+    expect(calls).toHaveLength(1);
+    expect(redirected).toEqual([]);
   });
 });
 

@@ -7,8 +7,8 @@
  * await api.del(`/api/sessions/${encodeURIComponent(id)}`);
  */
 import * as z from 'zod';
-import { CSRF_HEADER } from '@app/shared';
-import { apiErrorFromResponse, NetworkError, ResponseShapeError } from './api-error.ts';
+import { CSRF_HEADER, REAUTH_REQUIRED } from '@app/shared';
+import { ApiError, apiErrorFromResponse, NetworkError, ResponseShapeError } from './api-error.ts';
 
 export { ApiError, NetworkError, ResponseShapeError } from './api-error.ts';
 
@@ -26,6 +26,21 @@ export function setUnauthorizedHandler(fn: (returnTo: string) => void): void {
   onUnauthorized = fn;
 }
 
+/**
+ * Called when a sensitive action answers 401 `reauth_required`: asks the person to confirm it's them
+ * (the session layer mounts the dialog) and resolves true once `POST /api/auth/reauth` succeeded, false
+ * when they cancelled. Without a handler the error is thrown as is.
+ */
+let onReauthRequired: (() => Promise<boolean>) | undefined;
+
+export function setReauthHandler(fn: (() => Promise<boolean>) | undefined): void {
+  onReauthRequired = fn;
+}
+
+/** The code and message of a request whose password check was cancelled: nothing was done. */
+export const REAUTH_CANCELLED = 'reauth_cancelled';
+export const REAUTH_CANCELLED_MESSAGE = 'Nothing was changed: this action needs you to confirm it’s you with your password.';
+
 /** 401 on login, logout, me and setup is an answer, not a reason to redirect. */
 export function redirectsOnUnauthorized(path: string): boolean {
   return !path.startsWith('/api/auth/') && !path.startsWith('/api/setup');
@@ -42,6 +57,7 @@ async function request<S extends z.ZodType | undefined>(
   path: string,
   body: unknown,
   schema: S,
+  retried = false,
 ): Promise<S extends z.ZodType ? z.output<S> : void> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (method !== 'GET') headers[CSRF_HEADER] = '1';
@@ -61,7 +77,13 @@ async function request<S extends z.ZodType | undefined>(
 
   if (!res.ok) {
     const err = await apiErrorFromResponse(res);
-    if (res.status === 401 && redirectsOnUnauthorized(path) && typeof window !== 'undefined') {
+    // Step-up re-authentication: confirm, then send the same request once more (never twice).
+    if (res.status === 401 && err.code === REAUTH_REQUIRED && onReauthRequired && !retried) {
+      if (await onReauthRequired()) return request(method, path, body, schema, true);
+      throw new ApiError(401, { code: REAUTH_CANCELLED, message: REAUTH_CANCELLED_MESSAGE, requestId: err.requestId });
+    }
+    // reauth_required is not a signed-out session: never a reason to leave the page.
+    if (res.status === 401 && err.code !== REAUTH_REQUIRED && redirectsOnUnauthorized(path) && typeof window !== 'undefined') {
       err.redirectedToLogin = true;
       onUnauthorized(window.location.pathname + window.location.search);
     }

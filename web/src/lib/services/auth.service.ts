@@ -9,6 +9,7 @@ import {
   type ChangePasswordInput,
   type ConfirmMfaInput,
   type DisableMfaInput,
+  type ReauthInput,
 } from '@app/shared';
 import { api } from '$lib/api/client.ts';
 
@@ -20,6 +21,8 @@ export const authService = {
   login: (input: { email: string; password: string }) => api.post('/api/auth/login', input, LoginResult),
   loginMfa: (input: { challenge: string; code: string }) => api.post('/api/auth/login/mfa', input, Me),
   logout: () => api.post('/api/auth/logout'),
+  /** Step-up re-authentication (password, plus a code with 2FA); renews the session token. */
+  reauth: (input: ReauthInput) => api.post('/api/auth/reauth', input, Me),
   changePassword: (input: ChangePasswordInput) => api.post('/api/account/password', input, ChangePasswordResult),
 };
 

@@ -1,5 +1,5 @@
 import { Me } from '@app/shared';
-import { api } from '$lib/api/client.ts';
+import { api, setReauthHandler } from '$lib/api/client.ts';
 
 /** The signed-in admin, shared by every page under (app). */
 class SessionState {
@@ -33,3 +33,10 @@ class SessionState {
 }
 
 export const session = new SessionState();
+
+// A sensitive action answered `reauth_required`: ask for the password (and code) in a dialog, loaded on
+// first need, then the client repeats the request once.
+setReauthHandler(async () => {
+  const { confirmIdentity } = await import('$lib/components/mfa/confirm-identity.ts');
+  return confirmIdentity({ mfa: session.me?.mfaEnabled ?? false });
+});
