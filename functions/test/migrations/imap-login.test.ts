@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createImapLoginTester } from '../../src/adapters/imap/imap-login-tester.ts';
+import type { ServerProfile, TestLoginResult } from '@app/shared';
+import { capabilityList, createImapLoginTester } from '../../src/adapters/imap/imap-login-tester.ts';
+import { TooManyRequestsError } from '../../src/modules/errors.ts';
+import type { ServerStore } from '../../src/modules/migrations/ports.ts';
+import { makeTestLogin, TEST_LOGIN_LIMIT, type AttemptCounter } from '../../src/modules/migrations/test-login.ts';
 import { isPrivateAddress, resolveImapTarget, STANDARD_IMAP_PORTS, type ImapTargetPolicy } from '../../src/adapters/imap/ssrf-guard.ts';
 import { startDovecot, type Dovecot } from './dovecot.ts';
 
@@ -72,8 +76,10 @@ describe('test login against a real dovecot on loopback', () => {
 
   const target = (over: object = {}) => ({ host: '127.0.0.1', port: dovecot.port, tls: 'none' as const, verifyCert: false, user: 'alice', password: 'good-pass', ...over });
 
-  it('logs in with the right password', async () => {
-    expect(await tester.testLogin(target())).toEqual({ ok: true, message: 'Logged in successfully.' });
+  it('logs in with the right password, reporting the latency and the server\'s capabilities', async () => {
+    const r = await tester.testLogin(target());
+    expect(r).toEqual({ ok: true, message: 'Logged in successfully.', latencyMs: expect.any(Number), capabilities: expect.arrayContaining(['IMAP4rev1']) });
+    expect(r.ok && r.latencyMs! >= 0 && r.latencyMs! < 5000).toBe(true);
   });
 
   it('reports auth for a wrong password, without echoing it', async () => {
@@ -97,5 +103,51 @@ describe('test login against a real dovecot on loopback', () => {
   it('refuses loopback when private hosts are not allowed (no connection is attempted)', async () => {
     const strict = createImapLoginTester({ policy: STRICT });
     expect(await strict.testLogin(target({ port: 143 }))).toMatchObject({ ok: false, reason: 'blocked' });
+  });
+});
+
+describe('capabilityList', () => {
+  it('reads the LOGIN answer\'s [CAPABILITY …] or a * CAPABILITY line, keeping atoms only', () => {
+    expect(capabilityList('[CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT MOVE QUOTA] Logged in')).toEqual(['IMAP4rev1', 'SASL-IR', 'LOGIN-REFERRALS', 'ID', 'ENABLE', 'IDLE', 'SORT', 'MOVE', 'QUOTA']);
+    expect(capabilityList('* CAPABILITY IMAP4rev1 IDLE AUTH=PLAIN <script>')).toEqual(['IMAP4rev1', 'IDLE', 'AUTH=PLAIN']);
+    expect(capabilityList('Logged in')).toBeUndefined();
+    expect(capabilityList(undefined)).toBeUndefined();
+  });
+});
+
+describe('test login budget per admin', () => {
+  const server: ServerProfile = { id: 'srv_budget0001', name: 'x', host: 'imap.example.org', port: 993, tls: 'ssl', verifyCert: true, notes: '', createdAt: '', updatedAt: '', version: 1 };
+  const setup = () => {
+    const windows = new Map<string, number>();
+    const attempts: AttemptCounter = { hit: async (key) => windows.set(key, (windows.get(key) ?? 0) + 1).get(key)! };
+    const calls: string[] = [];
+    const ok: TestLoginResult = { ok: true, message: 'Logged in successfully.' };
+    const testLogin = makeTestLogin({ servers: { get: async (id: string) => (id === server.id ? server : undefined) } as Pick<ServerStore, 'get'> as ServerStore, tester: { testLogin: async (t) => (calls.push(t.host), ok) }, attempts, now: () => 0 });
+    return { testLogin, calls, windows };
+  };
+
+  it(`allows ${TEST_LOGIN_LIMIT.attempts} tests per admin in ${TEST_LOGIN_LIMIT.windowMs / 60_000} minutes (saved and ad-hoc together), then 429 before any connection`, async () => {
+    const { testLogin, calls, windows } = setup();
+    const adHoc = { host: 'imap.other.example', port: 993, tls: 'ssl' as const, verifyCert: true, user: 'a', password: 'p' };
+    for (let i = 0; i < TEST_LOGIN_LIMIT.attempts; i++) {
+      if (i % 2) await testLogin.adHoc(adHoc, 'Ops@Example.com');
+      else await testLogin.saved(server.id, { user: 'a', password: 'p' }, 'ops@example.com');
+    }
+    expect(calls).toHaveLength(TEST_LOGIN_LIMIT.attempts);
+    const refused = await testLogin.adHoc(adHoc, 'ops@example.com').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TooManyRequestsError);
+    expect((refused as TooManyRequestsError).retryAfterSeconds).toBe(900);
+    expect(calls).toHaveLength(TEST_LOGIN_LIMIT.attempts);
+    // Another admin has a budget of their own; keys never hold the address in clear.
+    await testLogin.adHoc(adHoc, 'other@example.com');
+    expect(calls).toHaveLength(TEST_LOGIN_LIMIT.attempts + 1);
+    expect([...windows.keys()].join()).not.toMatch(/example/);
+  });
+
+  it('an unknown server is a 404 and costs nothing; the campaign form (no admin) is limited elsewhere', async () => {
+    const { testLogin, windows } = setup();
+    await expect(testLogin.saved('srv_missing0001', { user: 'a', password: 'p' }, 'ops@example.com')).rejects.toThrow('There is no such server.');
+    await testLogin.saved(server.id, { user: 'a', password: 'p' });
+    expect(windows.size).toBe(0);
   });
 });

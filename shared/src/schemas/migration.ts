@@ -89,7 +89,14 @@ export const LoginFailureReason = z.enum(['dns', 'refused', 'timeout', 'tls', 'a
 export type LoginFailureReason = z.infer<typeof LoginFailureReason>;
 
 export const TestLoginResult = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), message: z.string() }),
+  z.object({
+    ok: z.literal(true),
+    message: z.string(),
+    /** From the start of the test to the accepted LOGIN (DNS, connect, TLS, authentication). */
+    latencyMs: z.number().int().nonnegative().optional(),
+    /** What the server says it can do once logged in, e.g. IDLE, MOVE, QUOTA. */
+    capabilities: z.array(z.string()).optional(),
+  }),
   z.object({ ok: z.literal(false), reason: LoginFailureReason, message: z.string() }),
 ]);
 export type TestLoginResult = z.infer<typeof TestLoginResult>;

@@ -198,6 +198,16 @@ function serverText(text: string, password: string): string {
 }
 
 /**
+ * Capability names from `[CAPABILITY …]` in a response text or a `* CAPABILITY …` line, cleaned for display
+ * (atoms only, at most 60); undefined when the text carries none.
+ */
+export function capabilityList(text: string | undefined): string[] | undefined {
+  const m = text ? /(?:^\* CAPABILITY |\[CAPABILITY )([^\]]*)/i.exec(text) : null;
+  if (!m) return undefined;
+  return m[1]!.split(' ').filter((c) => /^[A-Za-z0-9=+._-]{1,40}$/.test(c)).slice(0, 60);
+}
+
+/**
  * "Test login": one real IMAP LOGIN on node:net/node:tls against the pinned, checked address, then LOGOUT.
  * Implicit TLS (`ssl`), STARTTLS, or plaintext (`none`); the certificate is checked against the host name
  * when `verifyCert`. The credentials live only for this call and are never logged or echoed.
@@ -206,6 +216,7 @@ export function createImapLoginTester(opts: { policy: ImapTargetPolicy; timeoutM
   const timeout = opts.timeoutMs ?? 10_000;
   return {
     async testLogin(t): Promise<TestLoginResult> {
+      const started = performance.now();
       const target = await resolveImapTarget(t.host, t.port, opts.policy, opts.lookup);
       if (!target.ok) return { ok: false, reason: target.reason, message: target.message };
       const host = t.host.replace(/^\[|\]$/g, '');
@@ -255,12 +266,21 @@ export function createImapLoginTester(opts: { policy: ImapTargetPolicy; timeoutM
           throw new LoginFailure('auth', text ? `${MESSAGES.auth} The server said: ${text}` : MESSAGES.auth);
         }
 
+        // Measured up to the accepted LOGIN: DNS, connect, TLS and authentication, what a migration pays per session.
+        const latencyMs = Math.round(performance.now() - started);
+        // Most servers list their post-login capabilities in the LOGIN answer; otherwise ask once.
+        let capabilities = capabilityList(login.text);
+        if (capabilities === undefined) {
+          const caps = await conv.command('a4', 'a4 CAPABILITY\r\n').catch(() => undefined);
+          capabilities = capabilityList(caps?.untagged.find((l) => /^\* CAPABILITY /i.test(l))) ?? [];
+        }
+
         conv.phase = 'logout';
         // A polite LOGOUT, bounded: the login already succeeded, a slow goodbye must not delay the answer.
         let logoutTimer: ReturnType<typeof setTimeout> | undefined;
         await Promise.race([conv.command('a9', 'a9 LOGOUT\r\n').catch(() => {}), new Promise((r) => (logoutTimer = setTimeout(r, Math.min(timeout, 2000))))]);
         clearTimeout(logoutTimer);
-        return { ok: true, message: 'Logged in successfully.' };
+        return { ok: true, message: 'Logged in successfully.', latencyMs, capabilities };
       } catch (err) {
         if (err instanceof LoginFailure) return { ok: false, reason: err.reason, message: err.message };
         const reason = classifySocketError(err as Error, conv.phase);

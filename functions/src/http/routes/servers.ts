@@ -21,7 +21,7 @@ export const serverRoutes = (deps: AppDeps) =>
     .post('/test-login', audited(deps, 'migration.server.test_login'), async (c) => {
       const input = await readJson(c, TestLoginAdHocInput);
       c.set('auditTarget', `${input.user} at ${input.host}:${input.port}`);
-      const result = await deps.migrations.testLogin.adHoc(input);
+      const result = await deps.migrations.testLogin.adHoc(input, c.get('admin').email);
       c.set('auditDetails', result.ok ? 'ok' : result.reason);
       return c.json(result);
     })
@@ -42,7 +42,7 @@ export const serverRoutes = (deps: AppDeps) =>
       const id = readParam(c, 'id', ServerId);
       const input = await readJson(c, TestLoginInput);
       c.set('auditTarget', `${input.user} at server ${id}`);
-      const result = await deps.migrations.testLogin.saved(id, input);
+      const result = await deps.migrations.testLogin.saved(id, input, c.get('admin').email);
       c.set('auditDetails', result.ok ? 'ok' : result.reason);
       return c.json(result);
     });

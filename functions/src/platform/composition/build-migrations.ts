@@ -5,6 +5,8 @@ import { createDynamoMigrationServerStore } from '../../adapters/dynamodb/dynamo
 import { createDynamoMigrationSettingsStore } from '../../adapters/dynamodb/dynamodb-migration-settings-store.ts';
 import { createDynamoMigrationSlotStore } from '../../adapters/dynamodb/dynamodb-migration-slot-store.ts';
 import type { Table } from '../../adapters/dynamodb/table.ts';
+import { createDynamoThrottleStore } from '../../adapters/dynamodb/dynamodb-throttle-store.ts';
+import { throttleRateCounter } from '../../modules/campaigns/rate-limits.ts';
 import { createImapLoginTester } from '../../adapters/imap/imap-login-tester.ts';
 import { resolveImapTarget, STANDARD_IMAP_PORTS, type ImapTargetPolicy } from '../../adapters/imap/ssrf-guard.ts';
 import { makeCancelRun } from '../../modules/migrations/cancel-run.ts';
@@ -53,6 +55,8 @@ export function buildMigrationStores(table: Table, clock: Clock = systemClock) {
     slots: createDynamoMigrationSlotStore(table),
     leases,
     settings: createDynamoMigrationSettingsStore(table),
+    /** Test-login attempts per admin, on the login throttle's buckets. */
+    testLoginAttempts: throttleRateCounter(createDynamoThrottleStore(table)),
   };
 }
 export type MigrationStores = ReturnType<typeof buildMigrationStores>;
@@ -146,7 +150,7 @@ export function buildMigrationsApi(opts: {
   const reads = makeRunReads({ runs: stores.runs, logReader: opts.logReader });
   return {
     servers: makeManageServers({ servers: stores.servers, jobs: stores.jobs, guard: saveTimeGuard(policy), clock }),
-    testLogin: makeTestLogin({ servers: stores.servers, tester: createImapLoginTester({ policy }) }),
+    testLogin: makeTestLogin({ servers: stores.servers, tester: createImapLoginTester({ policy }), attempts: stores.testLoginAttempts, now: () => clock.now().getTime() }),
     jobs: makeManageJobs({ jobs: stores.jobs, runs: stores.runs, servers: stores.servers, sealer: opts.sealer, queueRun: opts.engine.queueRun, clock }),
     cancelRun: makeCancelRun({ runs: stores.runs, finishRun: opts.engine.finishRun, clock, signalWorker: opts.signalWorker }),
     ...reads,
