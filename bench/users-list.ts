@@ -3,10 +3,14 @@
  * dynalite) on the local runtime in this process, against a bare Hono route returning a 1,000-element
  * JSON array on @hono/node-server in the same process: same fetch client, same sequential loop
  * (30 warm-up, then 300 timed requests each, the two interleaved). Target: users p99 ≤ 3 × bare p99.
+ *
+ * Diagnostics (not the target): `GET /api/auth/me` on the same session splits the session's cost from the
+ * list's; CPU per request (process.cpuUsage: the client, the app and dynalite all run in this process) is
+ * steadier than wall time when other work shares the machine; the load average says whether it did.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -70,14 +74,19 @@ try {
 
   let usersBytes = 0;
   let usersCount = 0;
-  const timeOne = async (url: string, headers: Record<string, string>): Promise<{ ms: number; text: string }> => {
+  const cpu: Record<string, number[]> = { users: [], bare: [], me: [] };
+  const timeOne = async (url: string, headers: Record<string, string>, cpuOf?: number[]): Promise<{ ms: number; text: string }> => {
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     const res = await fetch(url, { headers });
     const text = await res.text();
     const ms = performance.now() - start;
+    const used = process.cpuUsage(cpuStart);
+    cpuOf?.push((used.user + used.system) / 1000);
     if (!res.ok) throw new Error(`${url}: ${res.status} ${text.slice(0, 200)}`);
     return { ms, text };
   };
+  const loadBefore = loadavg()[0]!;
   for (let i = 0; i < WARMUP; i++) {
     await timeOne(`${runtime.url}/api/users`, auth);
     await timeOne(bareUrl, {});
@@ -88,16 +97,17 @@ try {
   // Not a target: an authenticated route with little work, to split the session's cost from the list's.
   const meMs: number[] = [];
   for (let i = 0; i < REQUESTS; i++) {
-    const u = await timeOne(`${runtime.url}/api/users`, auth);
+    const u = await timeOne(`${runtime.url}/api/users`, auth, cpu.users);
     usersMs.push(u.ms);
     if (i === 0) {
       usersBytes = u.text.length;
       const parsed = JSON.parse(u.text) as { users?: unknown[] } | unknown[];
       usersCount = Array.isArray(parsed) ? parsed.length : (parsed.users?.length ?? 0);
     }
-    bareMs.push((await timeOne(bareUrl, {})).ms);
-    meMs.push((await timeOne(`${runtime.url}/api/auth/me`, auth)).ms);
+    bareMs.push((await timeOne(bareUrl, {}, cpu.bare)).ms);
+    meMs.push((await timeOne(`${runtime.url}/api/auth/me`, auth, cpu.me)).ms);
   }
+  const loadAfter = loadavg()[0]!;
   const fromCache = sandbox.requests().length === requestsBefore;
   const up50 = percentile(usersMs, 50);
   const up99 = percentile(usersMs, 99);
@@ -109,6 +119,13 @@ try {
   console.log(`bare Hono route (${REQUESTS} sequential): p50 ${round(bp50)} ms, p99 ${round(bp99)} ms, max ${round(Math.max(...bareMs))} ms`);
   console.log(`GET /api/auth/me, same session (${REQUESTS} sequential, diagnostic): p50 ${round(percentile(meMs, 50))} ms, p99 ${round(percentile(meMs, 99))} ms`);
   console.log(`ratios: p50 ${round(up50 / bp50)}, p99 ${round(ratio)}`);
+  // Diagnostics: the list's own share (users minus the session-only route), in wall and CPU time.
+  const cpu50 = (name: string) => round(percentile(cpu[name]!, 50));
+  console.log(`after the session (users - me): p50 ${round(up50 - percentile(meMs, 50))} ms wall, ${round(percentile(cpu.users!, 50) - percentile(cpu.me!, 50))} ms CPU`);
+  console.log(`CPU per request, p50 (client + app + dynalite, this process): users ${cpu50('users')} ms, me ${cpu50('me')} ms, bare ${cpu50('bare')} ms`);
+  const cores = availableParallelism();
+  const busy = Math.max(loadBefore, loadAfter) > cores;
+  console.log(`load average (1 min) ${round(loadBefore)} before, ${round(loadAfter)} after, on ${cores} cores${busy ? ': WARNING the machine was busy with other work; wall-time tails are not representative' : ''}`);
   summary('users-bench', { users: usersCount, p50_ms: round(up50), p99_ms: round(up99), bare_p50_ms: round(bp50), bare_p99_ms: round(bp99), ratio: round(ratio), target: `<=${TARGET_RATIO}`, met: ratio <= TARGET_RATIO && usersCount >= USERS && fromCache });
 } finally {
   await new Promise<void>((resolve) => (bare ? bare.close(() => resolve()) : resolve()));
