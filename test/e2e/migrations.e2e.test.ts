@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type Dovecot } from '../../functions/test/migrations/dovecot.ts';
+import { describeFindings, seriousViolations } from './support/axe.ts';
 import { launchChromium, shot, watchErrors } from './support/browser.ts';
 import { startLocalServer } from './support/local-server.ts';
 
@@ -70,6 +71,25 @@ async function createJob(page: Page, url: string, name: string, password: { sour
   };
 }
 
+/**
+ * "Test login before saving" in the add-server dialog: the typed host, port and TLS mode with a user and password
+ * that are not saved. Returns the inline result's text once it appears.
+ */
+async function testBeforeSaving(page: Page, user: string, password: string, how: 'button' | 'enter'): Promise<string> {
+  const dialog = page.getByRole('dialog');
+  const panel = dialog.locator('#server-test-panel');
+  if (!(await panel.isVisible())) await dialog.getByRole('button', { name: 'Test login before saving' }).click();
+  await panel.getByLabel(/^User name/).fill(user);
+  await panel.getByLabel(/^Password/).fill(password);
+  if (how === 'enter') await panel.getByLabel(/^Password/).press('Enter');
+  else await panel.getByRole('button', { name: 'Test login' }).click();
+  const result = panel.locator('[aria-live="polite"]');
+  await expect.poll(async () => (await result.innerText().catch(() => '')).trim(), { timeout: 20_000 }).not.toBe('');
+  // The password is sent once, then the field is emptied.
+  expect(await panel.getByLabel(/^Password/).inputValue()).toBe('');
+  return result.innerText();
+}
+
 const stateOf = (page: Page) => page.getByTestId('job-state').innerText().catch(() => '');
 
 // Issue 5 in a browser: two real dovecots for "Test login", the local task runner spawning the worker with
@@ -122,6 +142,30 @@ describe('migrations in a browser', () => {
     await page.goto(`${server.url}/migrations?tab=servers`);
     await addServer(page, 'Old dovecot', src.port);
     await addServer(page, 'New dovecot', dst.port);
+
+    // Test before saving: the values typed in the add-server dialog, a wrong then a right password, nothing saved.
+    await page.getByRole('button', { name: 'Add server' }).first().click();
+    const draft = page.getByRole('dialog');
+    await draft.getByLabel(/^Host/).fill('127.0.0.1');
+    await draft.getByLabel(/^Port/).fill(String(src.port));
+    await draft.getByRole('radio', { name: 'No TLS' }).check();
+    expect(await testBeforeSaving(page, 'alice', 'not-the-password', 'button')).toMatch(/authentication failed/i);
+    // Enter in the test fields runs the test; it does not save the (still unnamed) server.
+    const ok = await testBeforeSaving(page, 'alice', 'srcpass-alice', 'enter');
+    expect(ok).toMatch(/login succeeded/i);
+    expect(ok).toMatch(/signed in in \d+ ms/i);
+    expect(await draft.getByRole('list', { name: 'Server capabilities' }).innerText()).toContain('IMAP4rev1');
+    const a11y = await seriousViolations(page);
+    expect(a11y, describeFindings('add-server dialog with a test result', a11y)).toEqual([]);
+    await shot(page, 'migrations-08-test-before-saving');
+    // A result belongs to the settings it was obtained with.
+    await draft.getByLabel(/^Port/).fill(String(dst.port));
+    await expect.poll(() => draft.getByText('The server settings changed since the last test').isVisible()).toBe(true);
+    // A refused address (port closed) in plain words.
+    await draft.getByLabel(/^Port/).fill('1');
+    expect(await testBeforeSaving(page, 'alice', 'x', 'button')).toMatch(/connection refused/i);
+    await draft.getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.getByRole('list', { name: 'Servers' }).getByRole('listitem').count()).toBe(2);
     expect(await testLogin(page, 'Old dovecot', 'alice', 'not-the-password')).toMatch(/authentication failed/i);
     await shot(page, 'migrations-03-test-login-failed');
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
