@@ -1,16 +1,25 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { dirname } from 'node:path';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy, type ILocalBundling } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, type IDestination } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime, type IDestination } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { repoPaths } from '../config/repo-paths.ts';
+import { buildSync } from 'esbuild';
+import { LAMBDA_ENTRY_FILE, LAMBDA_NODE_OPTIONS, lambdaBuildOptions } from './lambda-build-options.ts';
 
 /**
- * esbuild banner for ESM bundles: the AWS SDK's CommonJS parts call `require()` at request time, which
- * an ESM module does not have (stack notes G12: the first `send()` fails without it).
+ * Bundles one entry with the local esbuild (lambda-build-options.ts) into the asset directory. CDK calls it only
+ * for stacks it is asked to bundle (`aws:cdk:bundling-stacks`); `entry` is a field so that CDK's asset cache,
+ * keyed on the bundling options, tells the functions apart.
  */
-export const ESM_REQUIRE_BANNER = "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);";
+class EsbuildBundling implements ILocalBundling {
+  constructor(readonly entry: string) {}
+
+  tryBundle(outputDir: string): boolean {
+    buildSync(lambdaBuildOptions(this.entry, outputDir));
+    return true;
+  }
+}
 
 /** The runtime every function uses: the newest Node.js Lambda offers in this aws-cdk-lib (nag L1). */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
@@ -34,11 +43,13 @@ export interface AppFunctionProps {
 
 /**
  * A Lambda function with the team's defaults: Node.js 24 on arm64 (cheaper per GB-second), bundled by the
- * local esbuild into one ESM file with the AWS SDK inside (faster cold start than Lambda's copy, and the
- * versions we tested), and its own log group with an explicit retention.
+ * local esbuild into ESM with code splitting and the AWS SDK inside (lambda-build-options.ts: a cold start
+ * loads only `index.mjs` and what it imports statically; route groups and SDK clients used on demand come from
+ * `chunks/` when first needed), and its own log group with an explicit retention. Our own esbuild call rather
+ * than NodejsFunction's, which writes one file (`--outfile`) and so cannot split.
  */
 export class AppFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
   readonly logGroup: LogGroup;
   readonly role: Role;
 
@@ -53,32 +64,22 @@ export class AppFunction extends Construct {
     // AWSLambdaBasicExecutionRole, which may create and write any log group: nag IAM4).
     this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     this.logGroup.grantWrite(this.role);
-    this.fn = new NodejsFunction(this, 'Function', {
+    this.fn = new LambdaFunction(this, 'Function', {
       role: this.role,
       functionName: props.functionName,
-      entry: props.entry,
-      handler: 'handler',
+      // The asset is esbuild's output directory; its hash is the output's, so an unchanged bundle is not re-uploaded.
+      code: Code.fromAsset(dirname(props.entry), {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: { image: DockerImage.fromRegistry('dummy'), local: new EsbuildBundling(props.entry) },
+      }),
+      handler: `${LAMBDA_ENTRY_FILE.replace(/\.mjs$/, '')}.handler`,
       runtime: FUNCTION_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: { NODE_OPTIONS: LAMBDA_NODE_OPTIONS, ...props.environment },
       logGroup: this.logGroup,
       onFailure: props.onFailure,
-      projectRoot: repoPaths.root,
-      depsLockFilePath: repoPaths.lockFile,
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        platform: 'node',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
-        // Bundle the SDK too: one pinned, tested version and a faster cold start (stack notes §2.7).
-        externalModules: [],
-        forceDockerBundling: false,
-      },
     });
   }
 }
