@@ -115,6 +115,27 @@ describe('stale, early, mismatched and late scheduler events', () => {
     expect(await skippedEntries(action.id)).toEqual([]);
   });
 
+  it('(c) a domain deleted and added again since the request (seen by syncs) is left alone', async () => {
+    const name = 'lumen.example';
+    const { action } = await f.pending.requestOnce({ kind: 'delete-domain', target: name, label: `Delete domain ${name}`, requestedBy: by });
+    expect((await f.store.get(action.id))?.targetGeneration).toBe(await f.cache.firstSeen('domains', name));
+    await f.purelymail.deleteDomain({ name });
+    f.clock.advance(HOUR);
+    await f.refreshCache();
+    await f.purelymail.addDomain({ domainName: name }); // added again in PurelyMail's console (its ownership TXT is still published)
+    f.clock.advance(HOUR);
+    await f.refreshCache();
+    f.sandbox.clearRequests();
+    f.clock.advance(23 * HOUR);
+    expect(await f.pending.executeDue(action.id)).toBe('skipped');
+    expect(await f.pending.executeDue(action.id)).toBe('skipped');
+    expect(f.deleteCalls('deleteDomain')).toEqual([]);
+    expect(f.sandbox.state.domains[name]).toBeDefined();
+    expect(f.untracked).not.toContain(name);
+    expect((await f.store.get(action.id))?.reason).toMatch(/^Not carried out: the domain lumen\.example was deleted and created again/);
+    expect(await skippedEntries(action.id)).toEqual([expect.objectContaining({ id: `pending:${action.id}:skipped-stale:recreated` })]);
+  });
+
   it('(c) a routing rule deleted and re-created (a new id for the same address) is reported stale, not "already gone"', async () => {
     const rule = (await f.purelymail.listRoutingRules()).rules.find((r) => r.id === 5)!;
     const { action } = await f.pending.requestOnce({ kind: 'delete-routing-rule', target: '5', label: 'press@bluefern.example → sam.former@bluefern.example', requestedBy: by });
