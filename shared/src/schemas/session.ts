@@ -16,3 +16,7 @@ export type SessionInfo = z.infer<typeof SessionInfo>;
 
 export const SessionList = z.object({ sessions: z.array(SessionInfo) });
 export type SessionList = z.infer<typeof SessionList>;
+
+/** The answer to ending all of one's other sessions. */
+export const EndedSessions = z.object({ endedSessions: z.number().int().nonnegative() });
+export type EndedSessions = z.infer<typeof EndedSessions>;

@@ -1,6 +1,7 @@
 import {
   Admin,
   AdminList,
+  EndedSessions,
   SessionList,
   Settings,
   type CreateAdminInput,
@@ -11,6 +12,8 @@ import { api } from '$lib/api/client.ts';
 export const sessionsService = {
   list: () => api.get('/api/sessions', SessionList),
   revoke: (id: string) => api.del(`/api/sessions/${encodeURIComponent(id)}`),
+  /** Ends every session of the signed-in admin except this one. */
+  endOthers: () => api.del('/api/sessions', EndedSessions),
 };
 
 export const adminsService = {
