@@ -29,6 +29,12 @@ describe('configuration', () => {
     }
   });
 
+  it('refuses private IMAP hosts on AWS (the worker would refuse them in its container anyway)', () => {
+    const base = { TABLE_NAME: 'purelymanage', APP_ORIGIN: 'https://panel.example', APP_SECRET_ARN: 'arn:secret' };
+    expect(parseConfig(AwsConfig, base).ALLOW_PRIVATE_IMAP_HOSTS).toBe(false);
+    expect(() => parseConfig(AwsConfig, { ...base, ALLOW_PRIVATE_IMAP_HOSTS: 'true' })).toThrow(/ALLOW_PRIVATE_IMAP_HOSTS: must be false on AWS/);
+  });
+
   it('treats empty strings as unset, like .env files do', () => {
     expect(parseConfig(LocalConfig, { PURELYMAIL_API_TOKEN: '', PORT: '' }).PORT).toBe(8787);
   });

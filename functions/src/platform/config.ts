@@ -99,7 +99,8 @@ export const AwsConfig = z.object({
   /** The migrator tasks' CloudWatch Logs group and awslogs stream prefix (`<prefix>/<container>`): full run logs. */
   MIGRATOR_LOG_GROUP_NAME: z.string().min(1).optional(),
   MIGRATOR_LOG_STREAM_PREFIX: z.string().min(1).default('run/migrator'),
-  ALLOW_PRIVATE_IMAP_HOSTS: bool.default(false),
+  /** Refused on AWS: the worker refuses it in its containers too, so the API must never accept a host it can't use. */
+  ALLOW_PRIVATE_IMAP_HOSTS: bool.default(false).refine((v) => !v, 'must be false on AWS (private and loopback IMAP hosts are only for local runs)'),
   DNS_SERVERS: csv.default([]),
 });
 export type AwsConfig = z.infer<typeof AwsConfig>;
