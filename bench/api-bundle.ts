@@ -7,7 +7,8 @@
  *   runs interleaved so both see the same machine load, both with the function's NODE_OPTIONS (source maps on,
  *   as Lambda runs it). Target: cold import ≤ 2.7 × bare node;
  * - init + first requests, in one process per run: import, then the handler with API Gateway v2 events for
- *   `GET /api/health` (store and PurelyMail probe) and a route whose code is loaded on first use, so where the
+ *   `GET /api/health` (a DynamoDB read, and a PurelyMail probe whose token read loads the Secrets Manager SDK
+ *   chunk on demand) and then a route not used before in that process (the public campaign form), so where the
  *   cost moved is visible. DynamoDB is a local dynalite; Secrets Manager and PurelyMail are a closed port, so
  *   their calls fail at once (the health answer is then 503) instead of leaving this machine.
  */
@@ -60,10 +61,10 @@ function httpEvent(method: string, path: string, body?: unknown) {
   };
 }
 
-/** The requests after init: the health check, then a route group loaded on first use (the public campaign form). */
+/** The requests after init: the health check, then a second route's first use (the public campaign form). */
 const REQUESTS = [
   { name: 'health', event: httpEvent('GET', '/api/health') },
-  { name: 'lazy_route', event: httpEvent('POST', '/api/public/campaigns/info', { token: 'bench-not-a-real-campaign-token' }) },
+  { name: 'second_route', event: httpEvent('POST', '/api/public/campaigns/info', { token: 'bench-not-a-real-campaign-token' }) },
 ];
 
 // One process per run, as Lambda starts one: import (init), then each request in turn, timed in-process.
@@ -195,7 +196,7 @@ try {
   console.log(`bare node -e 0 (${RUNS} runs): median ${round(nodeMs, 1)} ms [${bare.map((v) => Math.round(v)).join(' ')}]`);
   console.log(`import cost over bare node: ${round(coldMs - nodeMs, 1)} ms`);
   console.log(`in one process (${RUNS} runs, medians): import ${round(importMs, 1)} ms` + REQUESTS.map((r, j) => `, then ${r.event.requestContext.http.method} ${r.event.rawPath} (${r.name}, answered ${first.statuses[j]}) ${round(reqMs[j]!, 1)} ms`).join(''));
-  console.log(`init + first request: ${round(importMs + reqMs[0]!, 1)} ms; + the on-demand route: ${round(importMs + reqMs[0]! + reqMs[1]!, 1)} ms`);
+  console.log(`init + first request: ${round(importMs + reqMs[0]!, 1)} ms; + the second route: ${round(importMs + reqMs[0]! + reqMs[1]!, 1)} ms`);
   summary('api-bench', {
     bundle_kb: round(kb(all), 1),
     gzip_kb: round(gzKb(all), 1),
@@ -204,7 +205,7 @@ try {
     node_ms: round(nodeMs, 1),
     import_ms: round(importMs, 1),
     first_req_ms: round(reqMs[0]!, 1),
-    lazy_req_ms: round(reqMs[1]!, 1),
+    second_req_ms: round(reqMs[1]!, 1),
     ratio: round(ratio),
     target: `<=${TARGET_RATIO}`,
     met: ratio <= TARGET_RATIO,
