@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeAddDomain } from '../../src/modules/domains/add-domain.ts';
 import { SKIPPED_STALE_AUDIT_ACTION } from '../../src/modules/pending-actions/pending-actions.ts';
 import { ruleIdentity } from '../../src/modules/pending-actions/target-identity.ts';
 import { startPendingFixture, type PendingFixture } from '../pending-actions/pending-fixture.ts';
@@ -133,6 +134,23 @@ describe('stale, early, mismatched and late scheduler events', () => {
     expect(f.sandbox.state.domains[name]).toBeDefined();
     expect(f.untracked).not.toContain(name);
     expect((await f.store.get(action.id))?.reason).toMatch(/^Not carried out: the domain lumen\.example was deleted and created again/);
+    expect(await skippedEntries(action.id)).toEqual([expect.objectContaining({ id: `pending:${action.id}:skipped-stale:recreated` })]);
+  });
+
+  it('(c) a domain deleted outside and added again through the panel before any sync is left alone too', async () => {
+    const name = 'lumen.example'; // its ownership TXT is published in the sandbox's DNS (the test above re-added it)
+    await f.refreshCache();
+    const { action } = await f.pending.requestOnce({ kind: 'delete-domain', target: name, label: `Delete domain ${name}`, requestedBy: by });
+    await f.purelymail.deleteDomain({ name }); // deleted in PurelyMail's console; no sync sees it gone
+    f.clock.advance(HOUR);
+    const addDomain = makeAddDomain({ purelymail: f.purelymail, cache: f.cache, clock: f.clock, dnsLookup: { txt: async () => [] } as never, pendingActions: f.pending }, async () => ({ code: 'unused' }) as never);
+    await addDomain(name); // the panel's "Add domain"
+    expect(await f.cache.firstSeen('domains', name)).toBe(f.clock.now().toISOString());
+    f.sandbox.clearRequests();
+    f.clock.advance(23 * HOUR);
+    expect(await f.pending.executeDue(action.id)).toBe('skipped');
+    expect(f.deleteCalls('deleteDomain')).toEqual([]);
+    expect(f.sandbox.state.domains[name]).toBeDefined();
     expect(await skippedEntries(action.id)).toEqual([expect.objectContaining({ id: `pending:${action.id}:skipped-stale:recreated` })]);
   });
 

@@ -15,7 +15,7 @@ const ALREADY_EXISTS = /already exists/i;
  *
  * 1. Call addDomain; PurelyMail checks the ownership TXT at the apex itself.
  * 2. If it refuses for the TXT, say exactly which record to publish and what our resolver sees there now.
- * 3. Re-list the domains, write them through to the cache, and return the new one.
+ * 3. Re-list the domains, write them through to the cache (as a new life: see below), and return the new one.
  * 4. Start tracking its DNS health now (best effort: the next tier run's reconcile would add it anyway).
  */
 export const makeAddDomain = (deps: DomainsDeps, ownershipCode: () => Promise<OwnershipCode>) => async (name: string): Promise<Domain> => {
@@ -30,6 +30,10 @@ export const makeAddDomain = (deps: DomainsDeps, ownershipCode: () => Promise<Ow
     }
     throw err;
   }
+  // PurelyMail just accepted it, so it was not on the account a moment ago: a cached entry is an earlier life
+  // (deleted outside the panel, no sync since). Dropping it makes the re-list below record a new first-seen
+  // time, so a deletion requested for the old life is skipped instead of deleting this one (checklist DA-3 c).
+  await deps.cache.removeDomain(name).catch(() => undefined);
   const { domains } = await refreshDomains(deps);
   await deps.dnsHealth?.track(name).catch(() => undefined);
   const snapshot = await deps.cache.read();
