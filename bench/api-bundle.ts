@@ -4,8 +4,8 @@
  * code splitting, `index.mjs` plus `chunks/`. It reports
  * - sizes: all JavaScript, and what a cold start loads (`index.mjs` and the chunks it imports statically);
  * - cold import: the median of 11 `node -e "await import(index.mjs)"` against the median of 11 bare `node -e 0`,
- *   runs interleaved so both see the same machine load, both with the function's NODE_OPTIONS (source maps on,
- *   as Lambda runs it). Target: cold import ≤ 2.7 × bare node;
+ *   runs interleaved so both see the same machine load, both without NODE_OPTIONS (as Lambda runs it: source
+ *   maps are written but not loaded). Target: cold import ≤ 2.7 × bare node;
  * - init + first requests, in one process per run: import, then the handler with API Gateway v2 events for
  *   `GET /api/health` (a DynamoDB read, and a PurelyMail probe whose token read loads the Secrets Manager SDK
  *   chunk on demand) and then a route not used before in that process (the public campaign form), so where the
@@ -20,7 +20,7 @@ import { promisify } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
-import { LAMBDA_ENTRY_FILE, LAMBDA_NODE_OPTIONS, lambdaBuildOptions } from '../infra/lib/constructs/lambda-build-options.ts';
+import { LAMBDA_ENTRY_FILE, lambdaBuildOptions } from '../infra/lib/constructs/lambda-build-options.ts';
 import { startLocalDynamo } from '../functions/src/adapters/dynamodb/local-dynalite.ts';
 import { median, ROOT, round, summary, timeProcess } from './lib.ts';
 
@@ -30,8 +30,8 @@ const APP_ORIGIN = 'https://panel.bench.example';
 
 // The construct must build with these options, or this bench measures something else.
 const infra = readFileSync(join(ROOT, 'infra/lib/constructs/app-function.ts'), 'utf8');
-if (!infra.includes('lambdaBuildOptions(') || !infra.includes('NODE_OPTIONS: LAMBDA_NODE_OPTIONS') || !infra.includes('LAMBDA_ENTRY_FILE')) {
-  console.warn('warning: infra/lib/constructs/app-function.ts no longer bundles with lambdaBuildOptions/LAMBDA_NODE_OPTIONS; update bench/api-bundle.ts to match');
+if (!infra.includes('lambdaBuildOptions(') || infra.includes('NODE_OPTIONS') || !infra.includes('LAMBDA_ENTRY_FILE')) {
+  console.warn('warning: infra/lib/constructs/app-function.ts no longer bundles with lambdaBuildOptions, or now sets NODE_OPTIONS; update bench/api-bundle.ts to match');
 }
 
 /** An API Gateway HTTP API (payload 2.0) request, as the api function receives it. */
@@ -141,7 +141,6 @@ try {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
@@ -192,7 +191,7 @@ try {
   const ratio = coldMs / nodeMs;
   const importMs = median(inProcessImport);
   const reqMs = phases.map((p) => median(p));
-  console.log(`cold import (node ${process.version}, NODE_OPTIONS=${LAMBDA_NODE_OPTIONS}, ${RUNS} runs): median ${round(coldMs, 1)} ms [${cold.map((v) => Math.round(v)).join(' ')}]`);
+  console.log(`cold import (node ${process.version}, no NODE_OPTIONS, ${RUNS} runs): median ${round(coldMs, 1)} ms [${cold.map((v) => Math.round(v)).join(' ')}]`);
   console.log(`bare node -e 0 (${RUNS} runs): median ${round(nodeMs, 1)} ms [${bare.map((v) => Math.round(v)).join(' ')}]`);
   console.log(`import cost over bare node: ${round(coldMs - nodeMs, 1)} ms`);
   console.log(`in one process (${RUNS} runs, medians): import ${round(importMs, 1)} ms` + REQUESTS.map((r, j) => `, then ${r.event.requestContext.http.method} ${r.event.rawPath} (${r.name}, answered ${first.statuses[j]}) ${round(reqMs[j]!, 1)} ms`).join(''));

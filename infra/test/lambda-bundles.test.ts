@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -128,7 +128,6 @@ describe('synthesized Lambda bundles run in plain Node', () => {
       env: {
         ...fnEnv,
         PATH: process.env.PATH,
-        NODE_OPTIONS: '--enable-source-maps',
         TABLE_NAME: 'pm-bundle-test',
         APP_ORIGIN: 'https://admin.example.org',
         APP_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:pm-app-AbCdEf',
@@ -151,6 +150,16 @@ describe('synthesized Lambda bundles run in plain Node', () => {
     });
     return JSON.parse(stdout) as unknown[];
   };
+
+  it('no function loads source maps at run time (NODE_OPTIONS unset), and every bundle file ships its map beside it for offline decoding', () => {
+    for (const prefix of ['ApiFunction', 'ScheduledFunction', 'DispatchFunction']) {
+      expect(templateEnv(prefix), prefix).not.toHaveProperty('NODE_OPTIONS');
+      const files = readdirSync(assetDir(prefix), { recursive: true, encoding: 'utf8' });
+      const js = files.filter((f) => f.endsWith('.mjs'));
+      expect(js, prefix).toContain('index.mjs');
+      expect(js.filter((f) => !files.includes(`${f}.map`)), `${prefix}: files without a map`).toEqual([]);
+    }
+  });
 
   it('the api bundle answers GET /api/setup/status from DynamoDB, and /api/health with a well-formed JSON body', async () => {
     const [status, health] = (await invoke(assetDir('ApiFunction'), [httpEvent('GET', '/api/setup/status'), httpEvent('GET', '/api/health')])) as {

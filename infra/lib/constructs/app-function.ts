@@ -5,7 +5,7 @@ import { Architecture, Code, Function as LambdaFunction, Runtime, type IDestinat
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
-import { LAMBDA_ENTRY_FILE, LAMBDA_NODE_OPTIONS, lambdaBuildOptions } from './lambda-build-options.ts';
+import { LAMBDA_ENTRY_FILE, lambdaBuildOptions } from './lambda-build-options.ts';
 
 /**
  * Bundles one entry with the local esbuild (lambda-build-options.ts) into the asset directory. CDK calls it only
@@ -77,7 +77,7 @@ export class AppFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
-      environment: { NODE_OPTIONS: LAMBDA_NODE_OPTIONS, ...props.environment },
+      environment: props.environment,
       logGroup: this.logGroup,
       onFailure: props.onFailure,
     });
