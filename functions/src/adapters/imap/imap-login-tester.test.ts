@@ -87,8 +87,9 @@ describe('IMAP login tester against a fake server', () => {
   it('quotes " and \\ in the password and logs out after a successful login', async () => {
     const srv = await fakeImap('* OK ready\r\n', standard());
     const r = await tester.testLogin(target(srv.port, { password: 'p"a\\ss w0rd!{}' }));
-    expect(r).toEqual({ ok: true, message: 'Logged in successfully.' });
-    expect(srv.seen[0]!.raw).toBe('a3 LOGIN "alice" "p\\"a\\\\ss w0rd!{}"\r\na9 LOGOUT\r\n');
+    // The greeting named no capabilities, so one CAPABILITY after the login learns them (shown to the admin).
+    expect(r).toEqual({ ok: true, message: 'Logged in successfully.', latencyMs: expect.any(Number), capabilities: ['IMAP4rev1', 'AUTH=PLAIN'] });
+    expect(srv.seen[0]!.raw).toBe('a3 LOGIN "alice" "p\\"a\\\\ss w0rd!{}"\r\na4 CAPABILITY\r\na9 LOGOUT\r\n');
   });
 
   it('sends a non-ASCII or CR/LF password as a literal after the + continuation', async () => {
@@ -97,7 +98,7 @@ describe('IMAP login tester against a fake server', () => {
     const r = await tester.testLogin(target(srv.port, { password }));
     expect(r).toMatchObject({ ok: true });
     const bytes = Buffer.from(password, 'utf8');
-    expect(srv.seen[0]!.raw).toBe(`a3 LOGIN "alice" {${bytes.length}}\r\n${bytes.toString('latin1')}\r\na9 LOGOUT\r\n`);
+    expect(srv.seen[0]!.raw).toBe(`a3 LOGIN "alice" {${bytes.length}}\r\n${bytes.toString('latin1')}\r\na4 CAPABILITY\r\na9 LOGOUT\r\n`);
     expect(loginChunks('a3', 'é', 'x')).toHaveLength(2);
   });
 
@@ -174,7 +175,8 @@ describe('IMAP login tester against a fake server', () => {
 
     it('logs in over STARTTLS when the certificate is not verified', async () => {
       const srv = await starttlsServer();
-      expect(await tester.testLogin(target(srv.port, { tls: 'starttls', verifyCert: false }))).toEqual({ ok: true, message: 'Logged in successfully.' });
+      // This fake answers CAPABILITY the same before and after TLS; the capabilities reported are the post-login ones.
+      expect(await tester.testLogin(target(srv.port, { tls: 'starttls', verifyCert: false }))).toEqual({ ok: true, message: 'Logged in successfully.', latencyMs: expect.any(Number), capabilities: expect.any(Array) });
     });
 
     it('reports tls when the certificate is verified', async () => {
