@@ -1,7 +1,8 @@
 import { LoginInput, LoginMfaInput, ReauthInput, type MfaChallenge } from '@app/shared';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { toAdmin } from '../../modules/auth/auth.ts';
+import { REFUSED_SIGN_IN_LOG } from '../../modules/auth/log-in.ts';
 import { parseSessionCookie, SESSION_COOKIE } from '../../modules/auth/session-token.ts';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppContext, AppEnv } from '../app-env.ts';
@@ -18,11 +19,22 @@ const previousSession = (c: AppContext) => {
   return previous ? { previousSessionId: previous.sessionId } : {};
 };
 
+/**
+ * One log line per refused sign-in: wrong email, password or 2FA code (401), or refused by the throttle (429).
+ * The auth-failure alarm counts these lines (AS-5). The email is the one typed, as the audit entry stores it;
+ * the password and the code are never logged.
+ */
+const logRefusal = (deps: AppDeps, step: 'password' | '2fa'): MiddlewareHandler<AppEnv> => async (c, next) => {
+  await next();
+  if (c.res.status !== 401 && c.res.status !== 429) return;
+  deps.logger.warn(REFUSED_SIGN_IN_LOG, { step, outcome: c.res.status === 429 ? 'throttled' : 'wrong', email: c.get('auditActor') ?? null, ip: deps.clientIp(c), requestId: c.get('requestId') });
+};
+
 /** Public login (password, then the 2FA code when the admin has it); logout, "me" and re-auth need a session. */
 export const authRoutes = (deps: AppDeps) => {
   const origin = (c: AppContext) => ({ ip: deps.clientIp(c), userAgent: c.req.header('user-agent') ?? '' });
   return new Hono<AppEnv>()
-    .post('/login', audited(deps, 'auth.login', (c) => c.get('auditActor') ?? ''), async (c) => {
+    .post('/login', logRefusal(deps, 'password'), audited(deps, 'auth.login', (c) => c.get('auditActor') ?? ''), async (c) => {
       const input = await readJson(c, LoginInput);
       c.set('auditActor', input.email);
       const result = await deps.auth.logIn({ ...input, ...previousSession(c) }, origin(c));
@@ -33,7 +45,7 @@ export const authRoutes = (deps: AppDeps) => {
       setSessionCookie(c, result.cookie, deps.sessionCookieMaxAgeSeconds);
       return c.json(meOf(toAdmin(result.admin), result.session, deps, await needsMfaEnrolment(deps.settings, result.admin)));
     })
-    .post('/login/mfa', audited(deps, 'auth.login.mfa', (c) => c.get('auditActor') ?? ''), async (c) => {
+    .post('/login/mfa', logRefusal(deps, '2fa'), audited(deps, 'auth.login.mfa', (c) => c.get('auditActor') ?? ''), async (c) => {
       const input = await readJson(c, LoginMfaInput);
       const email = await deps.auth.mfaChallengeOwner(input.challenge);
       if (email) c.set('auditActor', email);

@@ -7,6 +7,9 @@ import { makeStartSession } from './start-session.ts';
 
 export const WRONG_CREDENTIALS = 'Email or password is wrong.';
 
+/** The log line of every refused sign-in; infra's auth-failure alarm counts it (infra/lib/constructs/ops-alarms.ts). */
+export const REFUSED_SIGN_IN_LOG = 'sign-in refused';
+
 /** A session, or (the admin has 2FA) a challenge to send back with the code: no session yet. */
 export type LogInResult =
   | { cookie: string; session: SessionRecord; admin: AdminRecord; mfaChallenge?: undefined }
