@@ -8,8 +8,9 @@ import { estimateCost, formatCostReport, type CfnTemplate } from '../lib/cost/id
 import { buildPurelyManage } from '../lib/purely-manage-app.ts';
 
 // `npm run cost:idle [-- <cloud assembly dir>]`: prints the monthly estimate of the synthesized app.
-// Reads cdk.out when `npm run synth` has produced it; otherwise synthesizes in memory (no bundling, no nag).
-const given = process.argv[2] ? resolve(process.env.INIT_CWD ?? process.cwd(), process.argv[2]) : join(repoPaths.root, 'cdk.out');
+// Synthesizes the current code in memory (no bundling, no nag), so a cdk.out left by an older synth cannot
+// report yesterday's alarms; reads a cloud assembly only when one is named.
+const given = process.argv[2] ? resolve(process.env.INIT_CWD ?? process.cwd(), process.argv[2]) : undefined;
 
 function templatesIn(dir: string): CfnTemplate[] {
   return readdirSync(dir)
@@ -31,5 +32,6 @@ function synthesize(): CfnTemplate[] {
   return app.synth().stacks.map((s) => s.template as CfnTemplate);
 }
 
-const templates = existsSync(given) && templatesIn(given).length > 0 ? templatesIn(given) : synthesize();
+if (given && !(existsSync(given) && templatesIn(given).length > 0)) throw new Error(`${given} holds no *.template.json: run npm run synth first, or omit the directory`);
+const templates = given ? templatesIn(given) : synthesize();
 console.log(formatCostReport(estimateCost(templates)));

@@ -93,10 +93,13 @@ describe('cdk-nag AwsSolutions on the whole app', () => {
   it('estimates the idle cost from these templates: ≤ $2/month (CloudWatch alarms are in the always-free tier), with one secret', () => {
     const cost = estimateCost(templates);
     expect(cost.idleTotal.afterFreeTier).toBeLessThanOrEqual(2);
-    // Four alarm metrics at list price ($0.40) are free under CloudWatch's permanent 10-alarm allowance.
-    expect(cost.idleTotal.list).toBeLessThanOrEqual(2.2);
+    // Five alarm metrics at list price ($0.50) are free under CloudWatch's permanent 10-alarm allowance.
+    expect(cost.idleTotal.list).toBeLessThanOrEqual(2.3);
     expect(cost.idle.find((l) => l.item === 'AWS::SecretsManager::Secret')!.quantity).toBe('1 secret(s)');
-    expect(cost.idle.find((l) => l.item === 'AWS::CloudWatch::Alarm')!.quantity).toBe('4 alarm metric(s)');
+    expect(cost.idle.find((l) => l.item === 'AWS::CloudWatch::Alarm')!.quantity).toBe('5 alarm metric(s)');
+    expect(cost.idle.find((l) => l.item === 'AWS::CloudWatch::Alarm')!.afterFreeTier).toBe(0);
+    // Failed runs and refused sign-ins: custom metrics that receive data only when a line matches.
+    expect(cost.idle.find((l) => l.item === 'AWS::Logs::MetricFilter (custom metrics)')).toMatchObject({ quantity: '2 metric(s), 0 published at rest', list: 0 });
     expect(cost.idle.find((l) => l.item === 'AWS::EC2::NatGateway')!.list).toBe(0);
     expect(cost.idle.find((l) => l.item === 'AWS::KMS::Key')!.list).toBe(1);
     expect(cost.per100Total.list).toBeGreaterThan(0);

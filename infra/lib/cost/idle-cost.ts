@@ -19,6 +19,7 @@ export const PRICES = {
   secretMonth: { usd: 0.4, note: 'per secret' },
   secretsPer10kCalls: { usd: 0.05, note: 'read once per cold start' },
   alarmMetricMonth: { usd: 0.1, note: 'standard resolution, per metric in the alarm', free: 10 },
+  customMetricMonth: { usd: 0.3, note: 'per custom metric, prorated by the hours it receives data', free: 10 },
   logsIngestGb: { usd: 0.5, note: 'CloudWatch Logs ingestion', free: 5 },
   logsStoreGbMonth: { usd: 0.03, note: 'CloudWatch Logs storage' },
   lambdaGbSecondArm: { usd: 0.0000133334, note: 'arm64', free: 400_000 },
@@ -113,6 +114,18 @@ export function estimateCost(templates: CfnTemplate[]): CostReport {
   const alarmMetrics = ofType('AWS::CloudWatch::Alarm').reduce((n, r) => n + (Array.isArray(r.Properties?.Metrics) ? (r.Properties.Metrics as unknown[]).length : 1), 0);
   const alarmsFree = Math.max(0, alarmMetrics - PRICES.alarmMetricMonth.free);
   idle.push(line('AWS::CloudWatch::Alarm', `${alarmMetrics} alarm metric(s)`, alarmMetrics * PRICES.alarmMetricMonth.usd, alarmsFree * PRICES.alarmMetricMonth.usd));
+  // A metric filter without a default value publishes only when a line matches: nothing at rest. With one,
+  // it publishes every minute, so its custom metric is billed all month.
+  const filters = ofType('AWS::Logs::MetricFilter');
+  const alwaysOn = filters.filter((r) => ((r.Properties?.MetricTransformations as { DefaultValue?: number }[] | undefined) ?? []).some((m) => m.DefaultValue !== undefined)).length;
+  idle.push(
+    line(
+      'AWS::Logs::MetricFilter (custom metrics)',
+      `${filters.length} metric(s), ${alwaysOn} published at rest`,
+      alwaysOn * PRICES.customMetricMonth.usd,
+      Math.max(0, alwaysOn - PRICES.customMetricMonth.free) * PRICES.customMetricMonth.usd,
+    ),
+  );
 
   // Recurring schedules: Scheduler invocations, then the target Lambda's run, its reads and its log lines.
   let runs = 0;

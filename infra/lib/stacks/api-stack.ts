@@ -139,6 +139,8 @@ export class ApiStack extends Stack {
     allowScheduling(this.api, 'the api function');
     // The api is the one synchronous function: its failures reach no queue (the others end in the DLQ).
     alarms.functionErrors('Api', apiFn, 'API function');
+    // AS-5: a burst of refused sign-ins (the api logs one line per refusal) means someone is guessing.
+    alarms.refusedSignIns('RefusedSignIns', this.api.logGroup);
 
     const route = new HttpRoute(this, 'ApiRoute', {
       httpApi: props.httpApi,

@@ -5,6 +5,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Subscription, SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { OpsAlarms } from '../constructs/ops-alarms.ts';
 import { acknowledgeWildcard } from '../nag.ts';
 import { tableDefinition } from '../../../functions/src/adapters/dynamodb/table-definition.ts';
 
@@ -124,5 +125,7 @@ export class DataStack extends Stack {
     if (props.alarmEmail) {
       new Subscription(this, 'AlarmEmail', { topic: this.alarmTopic, protocol: SubscriptionProtocol.EMAIL, endpoint: props.alarmEmail });
     }
+    // Here, beside the key and the topic: a rule in another stack would tie the topic policy to it.
+    new OpsAlarms(this, 'KeyAlarms', { topic: this.alarmTopic }).keyDisabledOrScheduledForDeletion('CredentialsKeyAtRisk', this.credentialsKey);
   }
 }

@@ -125,8 +125,8 @@ describe('api stack', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
   });
 
-  it('alarms on api errors only (the scheduled function\'s failures reach the shared DLQ, alarmed in the migrator stack)', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+  it('alarms on api errors and refused sign-ins only (the scheduled function\'s failures reach the shared DLQ, alarmed in the migrator stack)', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^ApiFunction') } }],
@@ -134,5 +134,27 @@ describe('api stack', () => {
       OKActions: [Match.anyValue()],
     });
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { DestinationConfig: { OnFailure: { Destination: { 'Fn::ImportValue': Match.stringLikeRegexp('DeadLetters') } } } });
+  });
+
+  it('counts refused sign-ins from the api log (AS-5) and pages ops at 20 in 5 minutes', () => {
+    template.resourceCountIs('AWS::Logs::MetricFilter', 1);
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: Match.stringLikeRegexp('^ApiLogs') },
+      FilterPattern: '{ $.message = "sign-in refused" }',
+      MetricTransformations: [{ MetricNamespace: 'PurelyManage', MetricName: 'RefusedSignIns', MetricValue: '1' }],
+    });
+    const topic = { 'Fn::ImportValue': Match.stringLikeRegexp('ExportsOutputRefAlarms') };
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'PurelyManage',
+      MetricName: 'RefusedSignIns',
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 20,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topic],
+      OKActions: [topic],
+    });
   });
 });

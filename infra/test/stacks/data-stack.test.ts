@@ -70,6 +70,42 @@ describe('data stack', () => {
     withAlarmEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.org' });
   });
 
+  it('tells the ops topic at once when the credentials key is disabled or scheduled for deletion (CS-4), at no metric cost', () => {
+    const key = Object.keys(template.findResources('AWS::KMS::Key'))[0]!;
+    const topic = Object.keys(template.findResources('AWS::SNS::Topic'))[0]!;
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    const [rule] = Object.values(template.findResources('AWS::Events::Rule'));
+    expect(rule!.Properties.State).toBe('ENABLED');
+    // Exactly these successful calls, on this key named by id or ARN (the only forms both APIs accept).
+    expect(rule!.Properties.EventPattern).toEqual({
+      source: ['aws.kms'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: {
+        eventSource: ['kms.amazonaws.com'],
+        eventName: ['ScheduleKeyDeletion', 'DisableKey'],
+        requestParameters: { keyId: [{ Ref: key }, { 'Fn::GetAtt': [key, 'Arn'] }] },
+        errorCode: [{ exists: false }],
+      },
+    });
+    const targets = rule!.Properties.Targets as { Arn: unknown; InputTransformer: { InputPathsMap: Record<string, string>; InputTemplate: { 'Fn::Join': [string, unknown[]] } } }[];
+    expect(targets).toHaveLength(1);
+    expect(targets[0]!.Arn).toEqual({ Ref: topic });
+    expect(Object.values(targets[0]!.InputTransformer.InputPathsMap).sort()).toEqual(['$.detail.eventID', '$.detail.eventName', '$.detail.sourceIPAddress', '$.detail.userIdentity.arn', '$.time']);
+    // A readable message: what happened, to which key, who, and the commands that undo it.
+    const text = targets[0]!.InputTransformer.InputTemplate['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : '<keyArn>')).join('');
+    expect(text).toMatch(/^"PurelyManage: <detail-eventName> succeeded on the credentials key <keyArn> at <time> by <detail-userIdentity-arn> from <detail-sourceIPAddress>\. /);
+    expect(text).toContain('aws kms cancel-key-deletion --key-id <keyArn>');
+    expect(text).toContain('aws kms enable-key --key-id <keyArn>');
+    expect(text).toContain('CloudTrail event <detail-eventID>');
+    expect(text.slice(1, -1)).not.toContain('"');
+    // EventBridge may publish to the topic, which still refuses anything but TLS.
+    const [policy] = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
+    const statements = policy!.Properties.PolicyDocument.Statement as { Effect: string; Principal: unknown; Action: string; Resource: unknown }[];
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Resource: { Ref: topic } }));
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Sid: 'AllowPublishThroughSSLOnly' }));
+  });
+
   it('outputs the table name and the first-admin command, and exports the table ARN under a stable name', () => {
     template.hasOutput('TableName', {});
     const outputs = template.findOutputs('CreateFirstAdmin');
