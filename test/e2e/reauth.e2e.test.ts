@@ -2,9 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, shot, watchErrors } from './support/browser.ts';
 import { startLocalServer } from './support/local-server.ts';
-
-const EMAIL = 'olive@example.com';
-const PASSWORD = 'a long and happy passphrase 2026';
+import { OWNER_EMAIL as EMAIL, OWNER_PASSWORD as PASSWORD, setupOwner } from './support/setup-owner.ts';
 
 /** Real time plus an offset the test moves: the server's view of "5 minutes later" without waiting. */
 let offsetMs = 0;
@@ -25,18 +23,11 @@ describe('step-up re-authentication in a browser', () => {
     await server?.stop();
   });
 
-  it('asks for the password before revoking another session, and retries the revoke once confirmed', async () => {
+  it('asks for the password before revoking another session, retries the revoke once confirmed, then signs out the other sessions in one click', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     const page = await ctx.newPage();
     const errors = watchErrors(page);
-    await page.goto(server.setupUrl!);
-    await expect.poll(() => page.getByLabel('Name').isVisible(), { timeout: 15_000 }).toBe(true);
-    await page.getByLabel('Name').fill('Olive Owner');
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel(/^Password/).fill(PASSWORD);
-    await page.getByLabel(/confirm/i).fill(PASSWORD);
-    await page.getByRole('button', { name: /create/i }).click();
-    await page.waitForURL(`${server.url}/`);
+    await setupOwner(page, server);
 
     // A second device signs in.
     const other = await browser.newContext({ userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) Gecko/20100101 Firefox/140.0' });
@@ -84,9 +75,33 @@ describe('step-up re-authentication in a browser', () => {
     await page2.goto(`${server.url}/audit`);
     await page2.waitForURL(/\/login/);
 
+    // Two more devices sign in; within the 5 minutes after the re-auth, "Sign out my other sessions" needs no
+    // new password: both are signed out at once and this device stays in.
+    const others = await Promise.all([browser.newContext(), browser.newContext()]);
+    for (const ctx2 of others) {
+      const p = await ctx2.newPage();
+      await p.goto(`${server.url}/login`);
+      await p.getByLabel('Email').fill(EMAIL);
+      await p.getByLabel(/^Password/).fill(PASSWORD);
+      await p.getByRole('button', { name: /sign in/i }).click();
+      await p.waitForURL(`${server.url}/`);
+    }
+    await page.goto(`${server.url}/settings`);
+    await page.getByRole('button', { name: 'Sign out my other sessions' }).click();
+    await page.getByRole('dialog', { name: /sign out your other sessions/i }).getByRole('button', { name: 'Sign out other sessions' }).click();
+    await expect.poll(() => page.getByText('Signed out of 2 other sessions').first().isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await confirmDialog.isVisible()).toBe(false);
+    for (const ctx2 of others) {
+      const p = ctx2.pages()[0]!;
+      await p.goto(`${server.url}/audit`);
+      await p.waitForURL(/\/login/);
+      await ctx2.close();
+    }
+    await expect.poll(() => page.getByRole('button', { name: 'Sign out my other sessions' }).isVisible()).toBe(false);
+
     // The first device is still signed in (its token was renewed), and the audit shows the re-auth.
     await page.goto(`${server.url}/audit`);
-    for (const action of ['auth.reauth', 'session.revoke']) {
+    for (const action of ['auth.reauth', 'session.revoke', 'session.revoke_others']) {
       await expect.poll(() => page.getByText(action).first().isVisible(), { timeout: 10_000 }).toBe(true);
     }
     // The refused attempts are logged by the page on purpose (a 400 and the cancelled revoke).
