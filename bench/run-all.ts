@@ -68,6 +68,8 @@ function rowsOf(script: string, f: Fields): Row[] {
         { figure: 'first-load JS (gzip)', value: `${f.first_load_kb} kB (login ${f.login_kb})`, baseline: `${f.baseline_kb} kB ${(f.baseline ?? '').replace(/_chunk$/, '').replace(/_/g, ' ')}`, ratio: x(f.ratio), target: `${f.target} kB`, met: metOf(f.met) },
         { figure: 'lighthouse perf', value: `login ${f.lighthouse_login}, dash ${f.lighthouse_dashboard}`, baseline: '-', ratio: '-', target: '-', met: '-' },
       ];
+    case 'bench:bulk':
+      return [{ figure: `bulk import (${f.rows} rows)`, value: `${f.import_ms} ms`, baseline: `${f.preview_ms} ms preview`, ratio: x(f.ratio), target: f.target ?? '-', met: metOf(f.met) }];
     case 'bench:dns':
       return [{ figure: 'dns PurelyMail calls/day', value: `${f.calls}`, baseline: `${f.naive} naive`, ratio: x(f.ratio), target: '-', met: '-' }];
     default: {
