@@ -79,7 +79,7 @@ describe('ECS runner: listing our running tasks (QM-6 zombies)', () => {
 
 /**
  * The watchdog on AWS: the dispatch Lambda (the only role that may stop tasks) receives the 5-minute
- * `migration-sweep` event. Hung runs time out (StopTask, failed/timed_out, slot and lease freed, one email per
+ * `migration-sweep` event. Hung runs time out (StopTask, failed/timed_out, slot freed, lease kept until the task stops, one email per
  * recipient), tasks without a running run are stopped, and two sweeps at once act once.
  */
 describe('watchdog through the dispatch Lambda (QM-6)', () => {
@@ -175,11 +175,31 @@ describe('watchdog through the dispatch Lambda (QM-6)', () => {
     expect(stops.filter((s) => s.task === taskArn('ghost'))[0]).toEqual({ cluster: CLUSTER, task: taskArn('ghost'), reason: 'No migration run exists for this task.' });
     expect(stops.filter((s) => s.task === taskArn('done') || s.task === taskArn('ghost'))).toHaveLength(6);
 
-    // Slots and leases are free; the jobs can be run again.
+    // Slots are free and the jobs can be run again, but each mailbox stays leased (draining) while its task is
+    // being stopped: for the 3-minute stop grace at most, or until the task-stopped event, whichever is first.
     expect(await stores.slots.holders()).toEqual([]);
-    expect(await leaseOf('imap.long.test', 'ann@long.test')).toBeUndefined();
-    expect(await leaseOf('imap.silent.test', 'bob@silent.test')).toBeUndefined();
     expect((await stores.jobs.get(long.id))!.activeRunId).toBeNull();
+    for (const [host, user, runId] of [['imap.long.test', 'ann@long.test', runs.long], ['imap.silent.test', 'bob@silent.test', runs.silent]] as const) {
+      const lease = await leaseOf(host, user);
+      expect(lease).toMatchObject({ holder: runId, draining: true });
+      expect(lease!.until.getTime() - Date.now()).toBeGreaterThan(2 * 60_000);
+      expect(lease!.until.getTime() - Date.now()).toBeLessThanOrEqual(3 * 60_000);
+    }
+    // A new run into the long mailbox waits for the old worker instead of writing beside it; a late heartbeat
+    // from the old worker cannot extend the hold (it is told to stop instead).
+    const again = await jobInto(stores, 'imap.long.test', 'ann@long.test');
+    const engine = buildMigrationEngine({ stores, queue: { enqueue: async () => {} }, runner: { start: async () => ({ taskRef: 'x' }), stop: async () => {}, listRunning: async () => [] }, config: testConfig, clock: { now: () => new Date() }, logger: quietLogger });
+    const next = await engine.queueRun(again, 'full', { createdBy: 'test' });
+    expect((await engine.dispatch(next.id)).action).not.toBe('started');
+    expect((await stores.runs.get(next.id))!.waitingReason).toMatch(/same mailbox/);
+    expect(await stores.leases.renew(mailboxLeaseKey('imap.long.test', 'ann@long.test').key, runs.long, new Date())).toBe(false);
+    // The task-stopped events: the old workers are gone, the leases are released, the waiting run starts.
+    const stopped = (runId: string) => ({ 'detail-type': 'ECS Task State Change', source: 'aws.ecs', detail: { lastStatus: 'STOPPED', stopCode: 'UserInitiated', stoppedReason: 'Timed out', overrides: { containerOverrides: [{ name: 'migrator', environment: [{ name: 'RUN_ID', value: runId }] }] } } });
+    await handle(stopped(runs.long));
+    await handle(stopped(runs.silent));
+    expect(await leaseOf('imap.silent.test', 'bob@silent.test')).toBeUndefined();
+    expect((await engine.dispatch(next.id)).action).toBe('started');
+    expect((await leaseOf('imap.long.test', 'ann@long.test'))?.holder).toBe(next.id);
     // The admins heard about each failure once: two runs × three recipients, after three sweeps.
     const mails = ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
     expect(mails).toHaveLength(6);

@@ -7,7 +7,7 @@ const key = (k: string) => ({ pk: `MIGLEASE#${k}`, sk: 'LEASE' });
 // `untilMs`, never `expiresAt`: that is the table's TTL attribute, and DynamoDB's TTL deletes whenever it likes
 // (up to days late); a lease must expire exactly when our code says, so the check lives in the conditions.
 function toLease(k: string, item: Record<string, unknown>): MailboxLease {
-  return { key: k, holder: item.holder as string, until: new Date(item.untilMs as number), renewMs: item.renewMs as number };
+  return { key: k, holder: item.holder as string, until: new Date(item.untilMs as number), renewMs: item.renewMs as number, ...(item.draining === true ? { draining: true } : {}) };
 }
 
 /**
@@ -27,6 +27,7 @@ export function createDynamoMigrationLeaseStore(table: Table): MailboxLeaseStore
         await doc.send(
           new PutCommand({
             TableName,
+            // A put replaces the whole item, so a re-take never inherits `draining`.
             Item: { ...key(k), holder: runId, untilMs: at.getTime() + holdMs, renewMs, mailbox, takenAt: at.toISOString() },
             ConditionExpression: 'attribute_not_exists(pk) OR holder = :me OR untilMs < :now',
             ExpressionAttributeValues: { ':me': runId, ':now': at.getTime() },
@@ -47,8 +48,26 @@ export function createDynamoMigrationLeaseStore(table: Table): MailboxLeaseStore
             TableName,
             Key: key(k),
             UpdateExpression: 'SET untilMs = :now + renewMs',
-            ConditionExpression: 'holder = :me',
+            // A draining lease belongs to a run that has ended: its worker must stop, not extend (or shorten) the hold.
+            ConditionExpression: 'holder = :me AND attribute_not_exists(draining)',
             ExpressionAttributeValues: { ':me': runId, ':now': at.getTime() },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionalCheckFailed(err)) return false;
+        throw err;
+      }
+    },
+    async holdUntil(k, runId, until) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: key(k),
+            UpdateExpression: 'SET untilMs = :until, draining = :true',
+            ConditionExpression: 'holder = :me',
+            ExpressionAttributeValues: { ':me': runId, ':until': until.getTime(), ':true': true },
           }),
         );
         return true;

@@ -47,7 +47,9 @@ export function makeDispatchRun(deps: {
     const at = deps.clock.now();
     const first = await deps.leases.acquire(dest.key, runId, at, deps.leaseHoldMs, deps.leaseRenewMs, dest.mailbox);
     if (first.ok) return undefined;
-    // A holder that already ended lost its release (a crash between writes): take the lease over from it.
+    // A holder that already ended lost its release (a crash between writes): take the lease over from it,
+    // unless the lease is draining (the watchdog ended that run while its worker is still being stopped).
+    if (first.lease.draining) return first.lease;
     const holder = first.lease.holder ? await deps.runs.get(first.lease.holder) : undefined;
     if (first.lease.holder && holder && !isTerminalRunState(holder.state)) return first.lease;
     if (first.lease.holder) await deps.leases.release(dest.key, first.lease.holder);

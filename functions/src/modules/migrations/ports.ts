@@ -96,6 +96,11 @@ export interface MailboxLease {
   until: Date;
   /** How far each renewal pushes `until` (two heartbeats), set by the dispatcher that took it. */
   renewMs: number;
+  /**
+   * Its run has ended but its worker may still be stopping (the watchdog timed it out): the lease is kept until
+   * `until` or until the task-stopped event releases it, even though the holder run is terminal.
+   */
+  draining?: boolean;
 }
 
 /**
@@ -105,10 +110,12 @@ export interface MailboxLease {
 export interface MailboxLeaseStore {
   /** Takes (or re-takes) the lease until `at + holdMs`; renewals then extend it by `renewMs`. Returns the holder when busy. */
   acquire(key: string, runId: string, at: Date, holdMs: number, renewMs: number, mailbox: string): Promise<{ ok: true } | { ok: false; lease: MailboxLease }>;
-  /** Extends `until` to `at + renewMs` if `runId` still holds it; false when another run (or nobody) does. */
+  /** Extends `until` to `at + renewMs` if `runId` still holds it and it is not draining; false otherwise (the worker stops). */
   renew(key: string, runId: string, at: Date): Promise<boolean>;
   /** Idempotent: only deletes the lease while `runId` holds it. */
   release(key: string, runId: string): Promise<void>;
+  /** Keeps the lease for `runId` (only while it holds it) until `until`, marked draining; false when it does not hold it. */
+  holdUntil(key: string, runId: string, until: Date): Promise<boolean>;
   get(key: string): Promise<MailboxLease | undefined>;
 }
 

@@ -14,6 +14,11 @@ export interface ReconcilePolicy {
   startTimeoutMs: number;
   /** A slot held for a still-queued run this long belongs to a dispatcher that died mid-way. */
   queuedHoldMs: number;
+  /**
+   * How long a timed-out run keeps its mailbox lease while its task is being stopped (ECS: the 120 s stop
+   * timeout, then SIGKILL); the task-stopped event releases it sooner.
+   */
+  stopGraceMs: number;
 }
 
 const hours = (ms: number) => `${Math.round((ms / 3_600_000) * 10) / 10} h`;
@@ -38,7 +43,9 @@ export function timedOutEnd(why: 'max_duration' | 'heartbeat', policy: Pick<Reco
  *    - a missing or ended run → its slot (and lease) are given back
  *    - running longer than the maximum duration, or with a heartbeat older than the limit → one conditional
  *      write running → failed (timed out); only the winner stops the task (ECS StopTask / kill the child);
- *      slot and lease come back through finishRun, which also tells the run-end observers (one email)
+ *      the slot comes back through finishRun, which also tells the run-end observers (one email); the mailbox
+ *      lease stays (draining) until the task-stopped event or the stop grace, so nothing else writes into the
+ *      mailbox while the old worker may still be copying
  *    - starting for too long → stop the task (best effort) and treat the worker as gone (interrupted, retried)
  *    - a long-held queued run → release its slot.
  * Returns how many slots came back.
@@ -55,7 +62,7 @@ export function makeReconcileSlots(deps: {
   policy: ReconcilePolicy;
 }) {
   const timeOut = async (run: RunRecord, why: 'max_duration' | 'heartbeat'): Promise<boolean> => {
-    const ended = await deps.finishRun(run, 'failed', ['running'], timedOutEnd(why, deps.policy));
+    const ended = await deps.finishRun(run, 'failed', ['running'], timedOutEnd(why, deps.policy), { holdLeaseMs: deps.policy.stopGraceMs });
     if (!ended) return false;
     deps.logger.warn('migration run timed out', { runId: run.id, why });
     if (run.taskRef) await deps.runner.stop(run.taskRef, ended.failureReason ?? 'timed out').catch((err: unknown) => deps.logger.warn('could not stop a timed-out task', { runId: run.id, error: err }));
@@ -69,7 +76,8 @@ export function makeReconcileSlots(deps: {
       const run = await deps.runs.get(h.runId);
       if (!run || isTerminalRunState(run.state)) {
         await deps.slots.release(h.runId);
-        if (run?.mailboxLease) await deps.leases.release(run.mailboxLease, run.id);
+        // A draining lease is the watchdog's hold while the task stops (a concurrent sweep just timed the run out).
+        if (run?.mailboxLease && !(await deps.leases.get(run.mailboxLease))?.draining) await deps.leases.release(run.mailboxLease, run.id);
         freed++;
         continue;
       }

@@ -82,8 +82,8 @@ export function buildMigrationEngine(opts: { stores: MigrationStores; queue: Job
     for (const observe of runEndedObservers) await observe(runId).catch((err: unknown) => opts.logger.error('run-end observer failed', { runId, error: (err as Error).message }));
   };
   const innerFinishRun = makeFinishRun({ runs: stores.runs, jobs: stores.jobs, slots: stores.slots, leases: stores.leases, clock });
-  const finishRun: typeof innerFinishRun = async (run, to, from, patch) => {
-    const ended = await innerFinishRun(run, to, from, patch);
+  const finishRun: typeof innerFinishRun = async (run, to, from, patch, finishOpts) => {
+    const ended = await innerFinishRun(run, to, from, patch, finishOpts);
     await runEnded(run.id);
     return ended;
   };
@@ -111,6 +111,8 @@ export function buildMigrationEngine(opts: { stores: MigrationStores; queue: Job
       maxRunMs: (config.MIGRATION_MAX_RUN_HOURS ?? 12) * 3_600_000,
       startTimeoutMs,
       queuedHoldMs: 5 * 60_000,
+      // ECS stops a task within its stopTimeout (120 s) and then kills it; a minute's margin for the event.
+      stopGraceMs: 3 * 60_000,
     },
   });
   const dispatch = makeDispatchRun({
