@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeFindings, seriousViolations } from './support/axe.ts';
 import { launchChromium, shot, watchErrors } from './support/browser.ts';
 import { startLocalServer } from './support/local-server.ts';
 import { OWNER_EMAIL as EMAIL, OWNER_PASSWORD as PASSWORD, setupOwner } from './support/setup-owner.ts';
@@ -54,6 +55,8 @@ describe('step-up re-authentication in a browser', () => {
     await expect.poll(() => confirmDialog.isVisible(), { timeout: 10_000 }).toBe(true);
     await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).toBe('password');
     await shot(page, 'reauth-01-dialog');
+    const a11y = await seriousViolations(page);
+    expect(a11y, describeFindings('confirm-it’s-you dialog', a11y)).toEqual([]);
     await page.keyboard.press('Escape');
     await expect.poll(() => confirmDialog.isVisible()).toBe(false);
     await expect.poll(() => page.getByText(/Nothing was changed: this action needs you to confirm it’s you/).first().isVisible(), { timeout: 10_000 }).toBe(true);
@@ -88,6 +91,8 @@ describe('step-up re-authentication in a browser', () => {
     }
     await page.goto(`${server.url}/settings`);
     await page.getByRole('button', { name: 'Sign out my other sessions' }).click();
+    const endOthersA11y = await seriousViolations(page);
+    expect(endOthersA11y, describeFindings('sign-out-others dialog', endOthersA11y)).toEqual([]);
     await page.getByRole('dialog', { name: /sign out your other sessions/i }).getByRole('button', { name: 'Sign out other sessions' }).click();
     await expect.poll(() => page.getByText('Signed out of 2 other sessions').first().isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await confirmDialog.isVisible()).toBe(false);
