@@ -3,7 +3,7 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { join, resolve } from 'node:path';
 import * as z from 'zod';
-import { createTable } from '@app/functions/adapters/dynamodb/table';
+import { createSdkTable } from '@app/functions/adapters/dynamodb/sdk-table';
 import { createKmsSecretOpener } from '@app/functions/adapters/kms/kms-secret-opener';
 import { createLocalSecretOpener } from '@app/functions/adapters/local-secret-box/local-secret-box';
 import { resolveImapTarget } from '@app/functions/adapters/imap/ssrf-guard';
@@ -43,7 +43,8 @@ async function main(): Promise<number> {
   const config = parseConfig(WorkerConfig, process.env);
   // Worker diagnostics go to stderr so stdout stays the pure imapsync log.
   const logger = createJsonLogger({ level: config.LOG_LEVEL, write: (l) => process.stderr.write(`${l}\n`), base: { runId: config.RUN_ID } });
-  const table = createTable(
+  // The SDK: on ECS the credentials come from the container credentials endpoint, which the lite client does not read.
+  const table = createSdkTable(
     config.TABLE_NAME,
     config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {},
   );

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AdminEmail, AdminName, AdminPassword } from '@app/shared';
-import { createTable } from '../adapters/dynamodb/table.ts';
+import { createSdkTable } from '../adapters/dynamodb/sdk-table.ts';
 import { startLocalDynamo } from '../adapters/dynamodb/local-dynalite.ts';
 import { makeAdminCli } from './admin-cli-commands.ts';
 import { readPasswordFromStdin } from './read-password.ts';
@@ -45,7 +45,7 @@ if (!password.success) {
 
 const remoteTable = flag('table');
 const local = remoteTable ? undefined : await startLocalDynamo({ path: resolve(process.env.DATA_DIR ?? '.data', 'dynamodb'), tableName: process.env.TABLE_NAME ?? 'purelymanage' });
-const table = local?.table ?? createTable(remoteTable!);
+const table = local?.table ?? createSdkTable(remoteTable!);
 try {
   const cli = makeAdminCli(table, Number(process.env.PASSWORD_SCRYPT_LOG_N ?? 17));
   const message = command === 'create' ? await cli.create(email.data, name.data, password.data) : await cli.resetPassword(email.data, password.data);

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '../../src/adapters/dynamodb/document-commands.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDynamoCacheStore } from '../../src/adapters/dynamodb/dynamodb-cache-store.ts';
 import { startLocalDynamo } from '../../src/adapters/dynamodb/local-dynalite.ts';

@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from './document-commands.ts';
 import type { AuditEntry } from '@app/shared';
 import type { AuditFilter, AuditStore } from '../../modules/audit/ports.ts';
 import { ValidationError } from '../../modules/errors.ts';

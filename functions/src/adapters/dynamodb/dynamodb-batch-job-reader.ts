@@ -1,4 +1,4 @@
-import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput } from './document-commands.ts';
 import type { BatchJobReader, JobSnapshot } from '../../modules/batches/ports.ts';
 import type { RunRecord } from '../../modules/migrations/ports.ts';
 import type { Table } from './table.ts';

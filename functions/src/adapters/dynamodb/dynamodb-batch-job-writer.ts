@@ -1,4 +1,4 @@
-import { BatchWriteCommand, type BatchWriteCommandInput, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type BatchWriteCommandInput, type BatchWriteCommandOutput } from './document-commands.ts';
 import type { BulkJobWriter } from '../../modules/batches/ports.ts';
 import type { JobRecord, RunRecord } from '../../modules/migrations/ports.ts';
 import type { Table } from './table.ts';

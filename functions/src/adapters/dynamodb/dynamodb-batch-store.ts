@@ -1,4 +1,4 @@
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand, type BatchWriteCommandInput, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand, type BatchWriteCommandInput, type BatchWriteCommandOutput } from './document-commands.ts';
 import type { BatchRecord, BatchStore } from '../../modules/batches/ports.ts';
 import { GSI1 } from './table-definition.ts';
 import { queryAll } from './query-all.ts';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand } from './document-commands.ts';
 import { compareAddresses, type CachePart, type CacheSnapshot, type CacheStore, type TrackedPart } from '../../modules/cache/ports.ts';
 import type { ApiDomainInfo, RoutingRule } from '../../modules/purelymail/purelymail-types.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from './document-commands.ts';
 import type { RunState } from '@app/shared';
 import type { RunPatch, RunRecord, RunStore } from '../../modules/migrations/ports.ts';
 import { GSI1 } from './table-definition.ts';

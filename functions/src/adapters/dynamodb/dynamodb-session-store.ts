@@ -1,4 +1,4 @@
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from './document-commands.ts';
 import type { RequestAuthContext, SessionRecord, SessionStore } from '../../modules/auth/ports.ts';
 import { adminKey, toAdminRecord } from './dynamodb-admin-store.ts';
 import { SETTINGS_KEY, toSettings } from './dynamodb-settings-store.ts';

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand } from './document-commands.ts';
 import type { ThrottleState, ThrottleStore } from '../../modules/auth/ports.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 

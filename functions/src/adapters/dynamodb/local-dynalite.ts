@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import { createTable, ensureTable, type Table } from './table.ts';
+import { ensureTable } from './sdk-table.ts';
+import { createTable, type Table } from './table.ts';
 
 /**
  * Starts dynalite (a real DynamoDB wire-protocol server) on loopback, on disk when `path` is given
@@ -16,13 +17,10 @@ export async function startLocalDynamo(opts: { path?: string; tableName: string;
   });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
-  const table = createTable(opts.tableName, {
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 2,
-  });
-  await ensureTable(table);
+  const config = { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 2 };
+  // The stores use the lite client, as on Lambda; only the table's creation goes through the SDK.
+  await ensureTable(opts.tableName, config);
+  const table = createTable(opts.tableName, config);
   return {
     table,
     endpoint,
