@@ -110,11 +110,17 @@ export function makeManageJobs(deps: { jobs: JobStore; runs: RunStore; servers: 
       return toJobView(next, await latest(next));
     },
     async delete(id: string): Promise<JobRecord> {
-      const job = await load(id);
-      await assertIdle(job);
-      if (!(await deps.jobs.delete(id, job.activeRunId))) throw new ConflictError('This job was started meanwhile; cancel the run first.', 'job_running');
-      await deps.runs.deleteForJob(id);
-      return job;
+      // Two tries: a run that just ended lets go of its job (activeRunId → null) a moment after it shows as
+      // ended, which fails the conditional delete without anything having started; re-read and try once more.
+      for (let attempt = 1; ; attempt++) {
+        const job = await load(id);
+        await assertIdle(job);
+        if (await deps.jobs.delete(id, job.activeRunId)) {
+          await deps.runs.deleteForJob(id);
+          return job;
+        }
+        if (attempt === 2) throw new ConflictError('This job was started meanwhile; cancel the run first.', 'job_running');
+      }
     },
     async start(id: string, kind: RunKind, actor: string) {
       return toRunView(await deps.queueRun(await load(id), kind, { createdBy: actor }));
