@@ -24,6 +24,20 @@ export function makeManageJobs(deps: { jobs: JobStore; runs: RunStore; servers: 
     const run = await deps.runs.get(job.activeRunId);
     if (run && !isTerminalRunState(run.state)) throw new ConflictError('A run of this job is in progress; cancel it or wait for it to end.', 'job_running');
   };
+  /**
+   * A conditional write on an idle job, tried twice: a run that just ended lets go of its job (activeRunId →
+   * null) a moment after it shows as ended, which fails the condition although nothing that matters changed.
+   * `write` returns undefined when its condition failed; the second failure is the caller's conflict.
+   */
+  const onIdleJob = async <T>(id: string, write: (job: JobRecord) => Promise<T | undefined>, conflict: () => Error): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      const job = await load(id);
+      await assertIdle(job);
+      const done = await write(job);
+      if (done !== undefined) return done;
+      if (attempt === 2) throw conflict();
+    }
+  };
   const latest = async (job: JobRecord): Promise<RunRecord | undefined> => (job.latestRunId ? deps.runs.get(job.latestRunId) : undefined);
   const seal = (side: 'source' | 'dest', jobId: string, password: string) => deps.sealer.seal(password, { kind: SEALED_KIND[side], id: jobId });
 
@@ -91,36 +105,34 @@ export function makeManageJobs(deps: { jobs: JobStore; runs: RunStore; servers: 
       return { job: toJobView({ ...job, latestRunId: run.id, activeRunId: run.id }, run), runs: [toRunView(run)] };
     },
     async updateCredentials(id: string, input: UpdateJobCredentialsInput): Promise<Job> {
-      const job = await load(id);
-      await assertIdle(job);
-      if (job.version !== input.version) throw new ConflictError('Someone else changed this job meanwhile. Reload and try again.', 'stale_version');
-      const next: JobRecord = { ...job, updatedAt: deps.clock.now().toISOString(), version: job.version + 1 };
-      for (const side of ['source', 'dest'] as const) {
-        const change = input[side];
-        if (!change) continue;
-        next[side] = {
-          ...job[side],
-          ...(change.user !== undefined ? { user: change.user } : {}),
-          ...(change.password !== undefined ? { sealedPassword: await seal(side, id, change.password) } : {}),
-        };
-      }
-      if (!(await deps.jobs.replace(next, { version: job.version, activeRunId: job.activeRunId }))) {
-        throw new ConflictError('This job was started or changed meanwhile. Reload and try again.', 'stale_version');
-      }
-      return toJobView(next, await latest(next));
+      return onIdleJob(
+        id,
+        async (job) => {
+          if (job.version !== input.version) throw new ConflictError('Someone else changed this job meanwhile. Reload and try again.', 'stale_version');
+          const next: JobRecord = { ...job, updatedAt: deps.clock.now().toISOString(), version: job.version + 1 };
+          for (const side of ['source', 'dest'] as const) {
+            const change = input[side];
+            if (!change) continue;
+            next[side] = {
+              ...job[side],
+              ...(change.user !== undefined ? { user: change.user } : {}),
+              ...(change.password !== undefined ? { sealedPassword: await seal(side, id, change.password) } : {}),
+            };
+          }
+          if (!(await deps.jobs.replace(next, { version: job.version, activeRunId: job.activeRunId }))) return undefined;
+          return toJobView(next, await latest(next));
+        },
+        () => new ConflictError('This job was started or changed meanwhile. Reload and try again.', 'stale_version'),
+      );
     },
     async delete(id: string): Promise<JobRecord> {
-      // Two tries: a run that just ended lets go of its job (activeRunId → null) a moment after it shows as
-      // ended, which fails the conditional delete without anything having started; re-read and try once more.
-      for (let attempt = 1; ; attempt++) {
-        const job = await load(id);
-        await assertIdle(job);
-        if (await deps.jobs.delete(id, job.activeRunId)) {
-          await deps.runs.deleteForJob(id);
-          return job;
-        }
-        if (attempt === 2) throw new ConflictError('This job was started meanwhile; cancel the run first.', 'job_running');
-      }
+      const job = await onIdleJob(
+        id,
+        async (j) => ((await deps.jobs.delete(id, j.activeRunId)) ? j : undefined),
+        () => new ConflictError('This job was started meanwhile; cancel the run first.', 'job_running'),
+      );
+      await deps.runs.deleteForJob(id);
+      return job;
     },
     async start(id: string, kind: RunKind, actor: string) {
       return toRunView(await deps.queueRun(await load(id), kind, { createdBy: actor }));

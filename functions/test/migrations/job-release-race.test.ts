@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalDynamo } from '../../src/adapters/dynamodb/local-dynalite.ts';
+import { makeManageJobs } from '../../src/modules/migrations/manage-jobs.ts';
+import type { JobRecord, JobStore } from '../../src/modules/migrations/ports.ts';
+import { buildMigrationStores, type MigrationStores } from '../../src/platform/composition/build-migrations.ts';
+import { FakeClock } from '../support/test-runtime.ts';
+
+// A run shows as ended a moment before it lets go of its job (finishRun: run → terminal, then slot, lease,
+// job). An admin acting in that moment (edit credentials, delete the job) must not get a false 409: the job
+// is idle, only its activeRunId changed from the ended run to nothing between our read and our write.
+describe('editing or deleting a job while its ended run lets go of it', () => {
+  let dynamo: Awaited<ReturnType<typeof startLocalDynamo>>;
+  let stores: MigrationStores;
+  const clock = new FakeClock();
+  let n = 0;
+
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo({ tableName: 'pm-job-release-race' });
+    stores = buildMigrationStores(dynamo.table, clock);
+  });
+  afterAll(() => dynamo.close());
+
+  /** A job whose run R (ended unless said otherwise) is still named as active: the release has not landed yet. */
+  async function jobWithRun(state: 'cancelled' | 'running' = 'cancelled'): Promise<{ job: JobRecord; runId: string }> {
+    const now = clock.now().toISOString();
+    const id = `job_race${(++n).toString().padStart(8, '0')}`;
+    const runId = `run_race${n.toString().padStart(8, '0')}`;
+    const job: JobRecord = {
+      id,
+      name: `race ${n}`,
+      source: { serverId: 'srv_a', user: 'a', sealedPassword: 'v1:local:x:y' },
+      dest: { serverId: 'srv_b', user: 'b', sealedPassword: 'v1:local:x:y' },
+      options: { includeFolders: [], excludeFolders: [], maxSizeBytes: null },
+      createdAt: now,
+      createdBy: 'test',
+      updatedAt: now,
+      version: 1,
+      latestRunId: null,
+      activeRunId: null,
+    };
+    await stores.jobs.create(job);
+    expect(await stores.jobs.claim(id, runId, null)).toBe(true);
+    const created = await stores.runs.create({
+      id: runId,
+      jobId: id,
+      kind: 'full',
+      state,
+      attempt: 1,
+      retryOf: null,
+      retriedBy: null,
+      cancelRequested: false,
+      createdAt: now,
+      createdBy: 'test',
+      startedAt: now,
+      endedAt: state === 'running' ? null : now,
+      heartbeatAt: null,
+      progress: null,
+      outcome: null,
+      failureReason: null,
+      version: 1,
+      taskRef: null,
+      logTail: [],
+      dispatchAttempts: 1,
+    });
+    expect(created).toBe(true);
+    return { job: (await stores.jobs.get(id))!, runId };
+  }
+
+  /** The job store with the run's release landing right before our first conditional write. */
+  const racing = (jobId: string, runId: string): JobStore => {
+    let released = false;
+    const land = async () => {
+      if (released) return;
+      released = true;
+      await stores.jobs.release(jobId, runId);
+    };
+    return {
+      ...stores.jobs,
+      replace: async (...args) => (await land(), stores.jobs.replace(...args)),
+      delete: async (...args) => (await land(), stores.jobs.delete(...args)),
+    };
+  };
+  const manage = (jobs: JobStore) =>
+    makeManageJobs({ jobs, runs: stores.runs, servers: stores.servers, sealer: { seal: async (p: string) => `sealed:${p.length}` } as never, queueRun: (async () => undefined) as never, clock });
+
+  it('credentials change: saved once, version + 1, no 409', async () => {
+    const { job, runId } = await jobWithRun();
+    const edited = await manage(racing(job.id, runId)).updateCredentials(job.id, { source: { user: 'new-user' }, version: job.version } as never);
+    expect(edited.version).toBe(job.version + 1);
+    expect((await stores.jobs.get(job.id))).toMatchObject({ version: job.version + 1, source: { user: 'new-user' } });
+  });
+
+  it('delete: the job is gone, no 409', async () => {
+    const { job, runId } = await jobWithRun();
+    await manage(racing(job.id, runId)).delete(job.id);
+    expect(await stores.jobs.get(job.id)).toBeUndefined();
+  });
+
+  it('a job whose run really is running is still refused, edit and delete alike (nothing changes)', async () => {
+    const { job } = await jobWithRun('running');
+    await expect(manage(stores.jobs).delete(job.id)).rejects.toMatchObject({ code: 'job_running' });
+    await expect(manage(stores.jobs).updateCredentials(job.id, { source: { user: 'x' }, version: job.version } as never)).rejects.toMatchObject({ code: 'job_running' });
+    expect(await stores.jobs.get(job.id)).toMatchObject({ version: job.version, source: { user: 'a' } });
+  });
+});
