@@ -31,7 +31,11 @@ describe('migrations through the HTTP API, the local runner and the real worker'
   };
   const run = (id: string) => json<Run>(owner.get(`/api/migrations/runs/${id}`), 200);
   const untilEnded = (id: string) => waitFor(`run ${id} to end`, async () => {
-    const r = await run(id);
+    // An automatic retry's id is recorded on the old run (markRetried) just before the new run is written: a
+    // 404 here means "not queued yet", not "gone".
+    const res = await owner.get(`/api/migrations/runs/${id}`);
+    if (res.status === 404) return undefined;
+    const r = await json<Run>(res, 200);
     return ['succeeded', 'failed', 'cancelled', 'interrupted'].includes(r.state) && r;
   }, 60_000);
   const newJob = async (name: string, start: 'none' | 'dry' | 'full' = 'full') =>
