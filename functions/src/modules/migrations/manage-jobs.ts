@@ -40,6 +40,23 @@ export function makeManageJobs(deps: { jobs: JobStore; runs: RunStore; servers: 
   };
   const latest = async (job: JobRecord): Promise<RunRecord | undefined> => (job.latestRunId ? deps.runs.get(job.latestRunId) : undefined);
   const seal = (side: 'source' | 'dest', jobId: string, password: string) => deps.sealer.seal(password, { kind: SEALED_KIND[side], id: jobId });
+  /** A new idle job with both passwords sealed under its own id. */
+  const newJob = async (input: Omit<CreateJobInput, 'start'>, actor: string, now: Date): Promise<JobRecord> => {
+    const id = newId('job', now);
+    return {
+      id,
+      name: input.name,
+      source: { serverId: input.source.serverId, user: input.source.user, sealedPassword: await seal('source', id, input.source.password) },
+      dest: { serverId: input.dest.serverId, user: input.dest.user, sealedPassword: await seal('dest', id, input.dest.password) },
+      options: input.options,
+      createdAt: now.toISOString(),
+      createdBy: actor,
+      updatedAt: now.toISOString(),
+      version: 1,
+      latestRunId: null,
+      activeRunId: null,
+    };
+  };
 
   return {
     async list(): Promise<Job[]> {
@@ -62,22 +79,7 @@ export function makeManageJobs(deps: { jobs: JobStore; runs: RunStore; servers: 
       }
       const now = deps.clock.now();
       return Promise.all(
-        inputs.map(async (input): Promise<JobRecord> => {
-          const id = newId('job', now);
-          return {
-            id,
-            name: input.name,
-            source: { serverId: input.source.serverId, user: input.source.user, sealedPassword: await seal('source', id, input.source.password) },
-            dest: { serverId: input.dest.serverId, user: input.dest.user, sealedPassword: await seal('dest', id, input.dest.password) },
-            options: input.options,
-            createdAt: now.toISOString(),
-            createdBy: actor,
-            updatedAt: now.toISOString(),
-            version: 1,
-            latestRunId: null,
-            activeRunId: null,
-          };
-        }),
+        inputs.map((input) => newJob(input, actor, now)),
       );
     },
     async create(input: CreateJobInput, actor: string): Promise<JobDetail> {
@@ -85,20 +87,7 @@ export function makeManageJobs(deps: { jobs: JobStore; runs: RunStore; servers: 
         if (!(await deps.servers.get(input[side].serverId))) throw new ValidationError(`The ${side} server does not exist.`, [{ path: `${side}.serverId`, message: 'is not a saved server' }]);
       }
       const now = deps.clock.now();
-      const id = newId('job', now);
-      const job: JobRecord = {
-        id,
-        name: input.name,
-        source: { serverId: input.source.serverId, user: input.source.user, sealedPassword: await seal('source', id, input.source.password) },
-        dest: { serverId: input.dest.serverId, user: input.dest.user, sealedPassword: await seal('dest', id, input.dest.password) },
-        options: input.options,
-        createdAt: now.toISOString(),
-        createdBy: actor,
-        updatedAt: now.toISOString(),
-        version: 1,
-        latestRunId: null,
-        activeRunId: null,
-      };
+      const job = await newJob(input, actor, now);
       await deps.jobs.create(job);
       if (input.start === 'none') return { job: toJobView(job, undefined), runs: [] };
       const run = await deps.queueRun(job, input.start, { createdBy: actor });
