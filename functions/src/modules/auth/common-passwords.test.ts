@@ -24,7 +24,7 @@ describe('common passwords (AS-7, ASVS 6.2.4)', () => {
   });
 
   it('matches listed passwords repeated or padded with digits, symbols or spaces', async () => {
-    for (const p of ['passwordpassword', 'DragonDragonDragon', 'monkey123456789!', '!!!!qwerty2024!!!!', '   iloveyou   2024', 'sunshine🌞🌞🌞🌞🌞🌞🌞', '123456789012345678']) {
+    for (const p of ['passwordpassword', 'DragonDragonDragon', 'monkey123456789!', '!!!!qwerty2024!!!!', '   iloveyou   2024', 'sunshine🌞🌞🌞🌞🌞🌞🌞', '123456789012345678', 'password password password', 'Dragon-Dragon-Dragon']) {
       expect(await isCommonPassword(p), p).toBe(true);
     }
   });

@@ -25,8 +25,11 @@ export async function isCommonPassword(password: string): Promise<boolean> {
   const common = await commonPasswords();
   const p = password.normalize('NFC').toLowerCase();
   if (common.has(p)) return true;
-  for (let unit = SHORTEST; unit <= Math.min(LONGEST, p.length / 2); unit++) {
-    if (p.length % unit === 0 && common.has(p.slice(0, unit)) && p.slice(0, unit).repeat(p.length / unit) === p) return true;
+  // Repeated, also with spaces or symbols between the copies ("password password password").
+  for (const r of new Set([p, p.replace(/[\p{P}\p{S}\p{Z}]/gu, '')])) {
+    for (let unit = SHORTEST; unit <= Math.min(LONGEST, r.length / 2); unit++) {
+      if (r.length % unit === 0 && common.has(r.slice(0, unit)) && r.slice(0, unit).repeat(r.length / unit) === r) return true;
+    }
   }
   // A listed word at [start, end) with only padding before and after it.
   const chars = [...p];
