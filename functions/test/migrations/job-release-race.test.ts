@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalDynamo } from '../../src/adapters/dynamodb/local-dynalite.ts';
 import { makeManageJobs } from '../../src/modules/migrations/manage-jobs.ts';
+import { makeQueueRun } from '../../src/modules/migrations/queue-run.ts';
 import type { JobRecord, JobStore } from '../../src/modules/migrations/ports.ts';
 import { buildMigrationStores, type MigrationStores } from '../../src/platform/composition/build-migrations.ts';
 import { FakeClock } from '../support/test-runtime.ts';
@@ -8,7 +9,7 @@ import { FakeClock } from '../support/test-runtime.ts';
 // A run shows as ended a moment before it lets go of its job (finishRun: run → terminal, then slot, lease,
 // job). An admin acting in that moment (edit credentials, delete the job) must not get a false 409: the job
 // is idle, only its activeRunId changed from the ended run to nothing between our read and our write.
-describe('editing or deleting a job while its ended run lets go of it', () => {
+describe('editing, deleting, retrying or starting a job while its ended run lets go of it', () => {
   let dynamo: Awaited<ReturnType<typeof startLocalDynamo>>;
   let stores: MigrationStores;
   const clock = new FakeClock();
@@ -78,6 +79,7 @@ describe('editing or deleting a job while its ended run lets go of it', () => {
       ...stores.jobs,
       replace: async (...args) => (await land(), stores.jobs.replace(...args)),
       delete: async (...args) => (await land(), stores.jobs.delete(...args)),
+      claim: async (...args) => (await land(), stores.jobs.claim(...args)),
     };
   };
   const manage = (jobs: JobStore) =>
@@ -96,10 +98,33 @@ describe('editing or deleting a job while its ended run lets go of it', () => {
     expect(await stores.jobs.get(job.id)).toBeUndefined();
   });
 
+  it('retry and start: the new run holds the job, no 409, one run queued', async () => {
+    for (const how of ['retry', 'start'] as const) {
+      const { job, runId } = await jobWithRun();
+      const jobs = racing(job.id, runId);
+      const queued: string[] = [];
+      const queueRun = makeQueueRun({ jobs, runs: stores.runs, queue: { enqueue: async (id: string) => void queued.push(id) } as never, clock });
+      const m = makeManageJobs({ jobs, runs: stores.runs, servers: stores.servers, sealer: {} as never, queueRun, clock });
+      const run = how === 'retry' ? await m.retry(runId, 'test') : await m.start(job.id, 'full', 'test');
+      expect(queued).toEqual([run.id]);
+      expect(await stores.jobs.get(job.id)).toMatchObject({ activeRunId: run.id, latestRunId: run.id });
+    }
+  });
+
   it('a job whose run really is running is still refused, edit and delete alike (nothing changes)', async () => {
     const { job } = await jobWithRun('running');
     await expect(manage(stores.jobs).delete(job.id)).rejects.toMatchObject({ code: 'job_running' });
     await expect(manage(stores.jobs).updateCredentials(job.id, { source: { user: 'x' }, version: job.version } as never)).rejects.toMatchObject({ code: 'job_running' });
     expect(await stores.jobs.get(job.id)).toMatchObject({ version: job.version, source: { user: 'a' } });
+  });
+
+  it('a start that loses to another start is refused, and the winner keeps the job', async () => {
+    const { job, runId } = await jobWithRun();
+    await stores.jobs.release(job.id, runId);
+    const idle = (await stores.jobs.get(job.id))!;
+    const queueRun = makeQueueRun({ jobs: stores.jobs, runs: stores.runs, queue: { enqueue: async () => undefined } as never, clock });
+    const winner = await queueRun(idle, 'full', { createdBy: 'a' });
+    await expect(queueRun(idle, 'full', { createdBy: 'b' })).rejects.toMatchObject({ code: 'job_running' });
+    expect(await stores.jobs.get(job.id)).toMatchObject({ activeRunId: winner.id });
   });
 });

@@ -1,6 +1,6 @@
 import { isTerminalRunState, type RunKind } from '@app/shared';
 import type { Clock } from '../../platform/clock.ts';
-import { ConflictError } from '../errors.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
 import { newId } from './ids.ts';
 import type { JobQueue, JobRecord, JobStore, RunRecord, RunStore } from './ports.ts';
 
@@ -19,16 +19,33 @@ export interface QueueRunOptions {
  * 4. Send its id to the queue; if that fails, the run fails at once and the job is released.
  */
 export function makeQueueRun(deps: { jobs: JobStore; runs: RunStore; queue: JobQueue; clock: Clock }) {
-  return async (job: JobRecord, kind: RunKind, opts: QueueRunOptions): Promise<RunRecord> => {
-    if (job.activeRunId) {
-      const active = await deps.runs.get(job.activeRunId);
-      if (active && !isTerminalRunState(active.state)) throw new ConflictError('This job already has a run in progress; cancel it or wait for it to end.', 'job_running');
+  /** Refuses while the holder of the job is a run that has not ended. */
+  const assertNoActiveRun = async (holder: string | null) => {
+    if (!holder) return;
+    const active = await deps.runs.get(holder);
+    if (active && !isTerminalRunState(active.state)) throw new ConflictError('This job already has a run in progress; cancel it or wait for it to end.', 'job_running');
+  };
+  /**
+   * Claims the job, conditional on its holder. Tried twice: a run that just ended lets go of its job a moment
+   * after it shows as ended, which fails the first condition although the job is idle all along.
+   */
+  const claim = async (job: JobRecord, id: string) => {
+    let holder = job.activeRunId;
+    for (let attempt = 1; ; attempt++) {
+      if (await deps.jobs.claim(job.id, id, holder)) return;
+      if (attempt === 2) throw new ConflictError('This job was started or changed meanwhile. Reload and try again.', 'job_running');
+      const current = await deps.jobs.get(job.id);
+      if (!current) throw new NotFoundError('There is no such job.');
+      await assertNoActiveRun(current.activeRunId);
+      holder = current.activeRunId;
     }
+  };
+
+  return async (job: JobRecord, kind: RunKind, opts: QueueRunOptions): Promise<RunRecord> => {
+    await assertNoActiveRun(job.activeRunId);
     const now = deps.clock.now();
     const id = opts.id ?? newId('run', now);
-    if (!(await deps.jobs.claim(job.id, id, job.activeRunId))) {
-      throw new ConflictError('This job was started or changed meanwhile. Reload and try again.', 'job_running');
-    }
+    await claim(job, id);
     const run: RunRecord = {
       id,
       jobId: job.id,
