@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { startLocalDynamo } from '../adapters/dynamodb/local-dynalite.ts';
+import type { Table } from '../adapters/dynamodb/table.ts';
 import { createApp } from '../http/app.ts';
 import type { LocalConfig } from '../platform/config.ts';
 import { composeLocal } from '../platform/composition/local.ts';
@@ -28,22 +29,32 @@ export interface LocalRuntime {
   deps: ReturnType<typeof composeLocal>['deps'];
   /** The migration engine's local parts (queue, child-process runner, stores), for tests and `close`. */
   migrations: LocalMigrations;
+  /** The dynalite table everything is stored in (benchmarks read it directly). */
+  table: Table;
   /** Settles when the start-up sweep of overdue pending actions is over. */
   pendingSwept: Promise<void>;
   close(): Promise<void>;
 }
 
+export interface StartLocalOptions {
+  logger: Logger;
+  clock?: Clock;
+  migratorEnv?: Record<string, string>;
+  /** 'memory' keeps dynalite's data in memory (benchmarks, to time our code and not LevelDB's disk); default on disk in DATA_DIR. */
+  dynamoStorage?: 'disk' | 'memory';
+}
+
 /**
- * Starts everything `npm start` runs, in this process: dynalite on disk, the PurelyMail sandbox when no
- * token is set, and the Hono app serving the SPA and /api. Used by `npm start` and by the browser tests.
+ * Starts everything `npm start` runs, in this process: dynalite (on disk unless told otherwise), the PurelyMail
+ * sandbox when no token is set, and the Hono app serving the SPA and /api. Used by `npm start` and by the browser tests.
  */
-export async function startLocal(config: LocalConfig, opts: { logger: Logger; clock?: Clock; migratorEnv?: Record<string, string> }): Promise<LocalRuntime> {
+export async function startLocal(config: LocalConfig, opts: StartLocalOptions): Promise<LocalRuntime> {
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch(() => {});
   };
   try {
-    const dynamo = await startLocalDynamo({ path: join(config.DATA_DIR, 'dynamodb'), tableName: config.TABLE_NAME });
+    const dynamo = await startLocalDynamo({ path: opts.dynamoStorage === 'memory' ? undefined : join(config.DATA_DIR, 'dynamodb'), tableName: config.TABLE_NAME });
     closers.push(dynamo.close);
 
     let purelymail: { baseUrl: string; token: string };
@@ -114,6 +125,7 @@ export async function startLocal(config: LocalConfig, opts: { logger: Logger; cl
       sandbox: sandboxHandle,
       deps,
       migrations,
+      table: dynamo.table,
       pendingSwept: pendingRunner.ready,
       close: closeAll,
     };

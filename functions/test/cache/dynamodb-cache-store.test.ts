@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand } from '../../src/adapters/dynamodb/document-commands.ts';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, type DocumentSender } from '../../src/adapters/dynamodb/document-commands.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDynamoCacheStore } from '../../src/adapters/dynamodb/dynamodb-cache-store.ts';
 import { startLocalDynamo } from '../../src/adapters/dynamodb/local-dynalite.ts';
@@ -109,5 +109,58 @@ describe('DynamoDB cache store', () => {
     expect(snap.credit).toEqual({ credit: '12.50', syncedAt: T2 });
     await cache.removeRule(7);
     expect((await cache.read(['rules'])).rules?.rules).toEqual([]);
+  });
+
+  it('a warm store decodes a list once, then only checks its revision; a change by another writer is seen at once', async () => {
+    // What a warm Lambda does: the same store across requests, while another instance writes.
+    const projections: string[] = [];
+    const counting: DocumentSender = {
+      ...dynamo.table.doc,
+      send: ((command: unknown) => {
+        if (command instanceof BatchGetCommand) projections.push(Object.values(command.input.RequestItems ?? {})[0]!.ProjectionExpression ?? '');
+        return dynamo.table.doc.send(command as never);
+      }) as DocumentSender['send'],
+    };
+    const warm = createDynamoCacheStore({ ...dynamo.table, doc: counting });
+    const writer = createDynamoCacheStore(dynamo.table);
+    await writer.putUsers(['bob@a.example', 'anna@a.example'], T2);
+
+    const first = await warm.read(['users']);
+    const second = await warm.read(['users']);
+    expect(second.users).toEqual({ addresses: ['anna@a.example', 'bob@a.example'], syncedAt: T2 });
+    expect(second.users!.addresses).toBe(first.users!.addresses); // not decoded again
+    expect(projections).toHaveLength(2); // a full read, then the revision check only
+    expect(projections[1]).not.toContain('#json');
+    expect(projections[1]).toContain('#rev');
+    // Shared between requests: frozen, so no caller can change another's copy.
+    expect(Object.isFrozen(second.users!.addresses)).toBe(true);
+    expect(() => (second.users!.addresses as string[]).push('x@a.example')).toThrow(TypeError);
+
+    await writer.addUser('carl@a.example', T3);
+    expect((await warm.read(['users'])).users?.addresses).toEqual(['anna@a.example', 'bob@a.example', 'carl@a.example']);
+    await writer.removeUser('bob@a.example');
+    expect((await warm.read(['users'])).users?.addresses).toEqual(['anna@a.example', 'carl@a.example']);
+    // Gone from the table (a first-format item replaced by hand is never remembered either).
+    await dynamo.table.doc.send(new DeleteCommand({ TableName: dynamo.table.name, Key: { pk: 'CACHE', sk: 'USERS' } }));
+    expect((await warm.read(['users'])).users).toBeNull();
+    await putRaw({ sk: 'USERS', addresses: ['old@a.example'], syncedAt: T1 });
+    expect((await warm.read(['users'])).users?.addresses).toEqual(['old@a.example']);
+    await putRaw({ sk: 'USERS', addresses: ['older@a.example'], syncedAt: T1 });
+    expect((await warm.read(['users'])).users?.addresses).toEqual(['older@a.example']);
+  });
+
+  it('concurrent reads of a warm store while another writer changes the list all answer a whole list, old or new', async () => {
+    const warm = createDynamoCacheStore(dynamo.table);
+    const writer = createDynamoCacheStore(dynamo.table);
+    await writer.putUsers(['a@a.example'], T2);
+    await warm.read(['users']);
+    const lists = await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        if (i % 10 === 5) await writer.addUser(`n${i}@a.example`, T3);
+        return (await warm.read(['users', 'domains'])).users?.addresses;
+      }),
+    );
+    for (const list of lists) expect(list?.[0]).toBe('a@a.example');
+    expect((await warm.read(['users'])).users?.addresses).toEqual(['a@a.example', 'n15@a.example', 'n25@a.example', 'n5@a.example']);
   });
 });
