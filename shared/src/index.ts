@@ -1,3 +1,4 @@
+export * from './lazy-schema.ts';
 export * from './api/api-error.ts';
 export * from './schemas/admin.ts';
 export * from './schemas/auth.ts';

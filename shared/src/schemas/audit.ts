@@ -1,33 +1,38 @@
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.ts';
 
-export const AuditResult = z.enum(['ok', 'failed']);
+export const AuditResult = lazySchema(() => z.enum(['ok', 'failed']));
 export type AuditResult = z.infer<typeof AuditResult>;
 
 /** One audit entry. Append-only: no API route edits or deletes entries. Never holds a secret. */
-export const AuditEntry = z.object({
-  id: z.string(),
-  at: z.string(),
-  actor: z.string(),
-  action: z.string(),
-  target: z.string(),
-  result: AuditResult,
-  reason: z.string().optional(),
-  ip: z.string(),
-  userAgent: z.string(),
-  details: z.string().optional(),
-});
+export const AuditEntry = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    at: z.string(),
+    actor: z.string(),
+    action: z.string(),
+    target: z.string(),
+    result: AuditResult,
+    reason: z.string().optional(),
+    ip: z.string(),
+    userAgent: z.string(),
+    details: z.string().optional(),
+  }),
+);
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
-export const AuditQuery = z.strictObject({
-  actor: z.string().trim().max(254).optional(),
-  action: z.string().trim().max(80).optional(),
-  q: z.string().trim().max(200).optional(),
-  from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-  to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-  cursor: z.string().max(2000).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
+export const AuditQuery = lazySchema(() =>
+  z.strictObject({
+    actor: z.string().trim().max(254).optional(),
+    action: z.string().trim().max(80).optional(),
+    q: z.string().trim().max(200).optional(),
+    from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+    to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+    cursor: z.string().max(2000).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  }),
+);
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
-export const AuditPage = z.object({ entries: z.array(AuditEntry), nextCursor: z.string().nullable() });
+export const AuditPage = lazySchema(() => z.object({ entries: z.array(AuditEntry), nextCursor: z.string().nullable() }));
 export type AuditPage = z.infer<typeof AuditPage>;

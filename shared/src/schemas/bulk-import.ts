@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.ts';
 import { Batch, BatchMode } from './batch.ts';
 
 /**
@@ -14,48 +15,56 @@ export const MAX_IMPORT_CSV_CHARS = 2 * 1024 * 1024;
 export const IMPORT_COLUMNS = ['source_email', 'source_password', 'dest_email', 'dest_password'] as const;
 export const IMPORT_OPTIONAL_COLUMNS = ['source_server', 'dest_server'] as const;
 
-export const ImportPreviewInput = z.strictObject({
-  csv: z.string().min(1, 'is empty').max(MAX_IMPORT_CSV_CHARS, 'is larger than 2 MB'),
-  /** Default servers; a row may name another saved server in `source_server` / `dest_server`. */
-  sourceServerId: z.string().min(1, 'is required').max(64),
-  destServerId: z.string().min(1, 'is required').max(64),
-});
+export const ImportPreviewInput = lazySchema(() =>
+  z.strictObject({
+    csv: z.string().min(1, 'is empty').max(MAX_IMPORT_CSV_CHARS, 'is larger than 2 MB'),
+    /** Default servers; a row may name another saved server in `source_server` / `dest_server`. */
+    sourceServerId: z.string().min(1, 'is required').max(64),
+    destServerId: z.string().min(1, 'is required').max(64),
+  }),
+);
 export type ImportPreviewInput = z.infer<typeof ImportPreviewInput>;
 
-export const ImportInput = ImportPreviewInput.extend({
-  batchName: z.string().trim().min(1, 'is required').max(200),
-  mode: BatchMode,
-  /** `later`: the jobs wait in the batch until someone presses Start. */
-  start: z.enum(['now', 'later']),
-});
+export const ImportInput = lazySchema(() =>
+  ImportPreviewInput.extend({
+    batchName: z.string().trim().min(1, 'is required').max(200),
+    mode: BatchMode,
+    /** `later`: the jobs wait in the batch until someone presses Start. */
+    start: z.enum(['now', 'later']),
+  }),
+);
 export type ImportInput = z.infer<typeof ImportInput>;
 
-const ServerRef = z.object({ id: z.string(), name: z.string() });
+const ServerRef = lazySchema(() => z.object({ id: z.string(), name: z.string() }));
 
-export const ImportRowPreview = z.object({
-  /** The line in the file where the row starts (1 = the header). */
-  line: z.number().int(),
-  sourceUser: z.string(),
-  destUser: z.string(),
-  sourceServer: ServerRef.nullable(),
-  destServer: ServerRef.nullable(),
-  hasSourcePassword: z.boolean(),
-  hasDestPassword: z.boolean(),
-  /** Plain-language problems with this row; empty when it can be queued. */
-  errors: z.array(z.string()),
-});
+export const ImportRowPreview = lazySchema(() =>
+  z.object({
+    /** The line in the file where the row starts (1 = the header). */
+    line: z.number().int(),
+    sourceUser: z.string(),
+    destUser: z.string(),
+    sourceServer: ServerRef.nullable(),
+    destServer: ServerRef.nullable(),
+    hasSourcePassword: z.boolean(),
+    hasDestPassword: z.boolean(),
+    /** Plain-language problems with this row; empty when it can be queued. */
+    errors: z.array(z.string()),
+  }),
+);
 export type ImportRowPreview = z.infer<typeof ImportRowPreview>;
 
-export const ImportPreview = z.object({
-  /** True when every row is valid and there is at least one. */
-  ok: z.boolean(),
-  /** Problems with the file as a whole (encoding, header, size); `line` when one can be named. */
-  fileErrors: z.array(z.object({ line: z.number().int().nullable(), message: z.string() })),
-  rows: z.array(ImportRowPreview),
-  totalRows: z.number().int(),
-  invalidRows: z.number().int(),
-});
+export const ImportPreview = lazySchema(() =>
+  z.object({
+    /** True when every row is valid and there is at least one. */
+    ok: z.boolean(),
+    /** Problems with the file as a whole (encoding, header, size); `line` when one can be named. */
+    fileErrors: z.array(z.object({ line: z.number().int().nullable(), message: z.string() })),
+    rows: z.array(ImportRowPreview),
+    totalRows: z.number().int(),
+    invalidRows: z.number().int(),
+  }),
+);
 export type ImportPreview = z.infer<typeof ImportPreview>;
 
-export const ImportResult = z.object({ batch: Batch, jobCount: z.number().int() });
+export const ImportResult = lazySchema(() => z.object({ batch: Batch, jobCount: z.number().int() }));
 export type ImportResult = z.infer<typeof ImportResult>;

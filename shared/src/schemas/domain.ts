@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.ts';
 import { DomainDnsReport } from './dns.ts';
 import { PendingAction } from './pending-action.ts';
 
@@ -9,77 +10,91 @@ const HOSTNAME = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})+$`);
  * A domain name as an admin types it: trimmed, lower-cased, without a trailing dot, at least two labels
  * (IDNs in their xn-- form). Used for request bodies and for `:name` in the address.
  */
-export const DomainNameInput = z
-  .string()
-  .trim()
-  .max(253, 'is too long (253 characters at most)')
-  .transform((s) => s.toLowerCase().replace(/\.$/, ''))
-  .pipe(z.string().min(1, 'is required').regex(HOSTNAME, 'is not a domain name like example.com'));
+export const DomainNameInput = lazySchema(() =>
+  z
+    .string()
+    .trim()
+    .max(253, 'is too long (253 characters at most)')
+    .transform((s) => s.toLowerCase().replace(/\.$/, ''))
+    .pipe(z.string().min(1, 'is required').regex(HOSTNAME, 'is not a domain name like example.com')),
+);
 export type DomainNameInput = z.infer<typeof DomainNameInput>;
 
 /** PurelyMail's own verdict from `listDomains` (it has no flag for the ownership record). */
-export const DomainDnsSummary = z.object({
-  passesMx: z.boolean(),
-  passesSpf: z.boolean(),
-  passesDkim: z.boolean(),
-  passesDmarc: z.boolean(),
-});
+export const DomainDnsSummary = lazySchema(() =>
+  z.object({
+    passesMx: z.boolean(),
+    passesSpf: z.boolean(),
+    passesDkim: z.boolean(),
+    passesDmarc: z.boolean(),
+  }),
+);
 export type DomainDnsSummary = z.infer<typeof DomainDnsSummary>;
 
 /** A scheduled deletion shown on a row, so nobody schedules it twice or wonders why it is still listed. */
-export const ScheduledDeletion = PendingAction.pick({ id: true, executeAt: true, requestedBy: true });
+export const ScheduledDeletion = lazySchema(() => PendingAction.pick({ id: true, executeAt: true, requestedBy: true }));
 export type ScheduledDeletion = z.infer<typeof ScheduledDeletion>;
 
-export const Domain = z.object({
-  name: z.string(),
-  allowAccountReset: z.boolean(),
-  symbolicSubaddressing: z.boolean(),
-  isShared: z.boolean(),
-  dnsSummary: DomainDnsSummary,
-  /** From the cached user list. */
-  users: z.number().int(),
-  pendingDeletion: ScheduledDeletion.nullable(),
-});
+export const Domain = lazySchema(() =>
+  z.object({
+    name: z.string(),
+    allowAccountReset: z.boolean(),
+    symbolicSubaddressing: z.boolean(),
+    isShared: z.boolean(),
+    dnsSummary: DomainDnsSummary,
+    /** From the cached user list. */
+    users: z.number().int(),
+    pendingDeletion: ScheduledDeletion.nullable(),
+  }),
+);
 export type Domain = z.infer<typeof Domain>;
 
-export const DomainList = z.object({
-  domains: z.array(Domain),
-  /** When the cached list was read from PurelyMail; null if never. */
-  syncedAt: z.string().nullable(),
-});
+export const DomainList = lazySchema(() =>
+  z.object({
+    domains: z.array(Domain),
+    /** When the cached list was read from PurelyMail; null if never. */
+    syncedAt: z.string().nullable(),
+  }),
+);
 export type DomainList = z.infer<typeof DomainList>;
 
 /** The ownership TXT value to publish at a domain's apex (one value for the whole account). */
-export const OwnershipCode = z.object({
-  code: z.string(),
-  /** `config` when PurelyMail could not be asked and PURELYMAIL_OWNERSHIP_TOKEN was used instead. */
-  source: z.enum(['purelymail', 'config']),
-});
+export const OwnershipCode = lazySchema(() =>
+  z.object({
+    code: z.string(),
+    /** `config` when PurelyMail could not be asked and PURELYMAIL_OWNERSHIP_TOKEN was used instead. */
+    source: z.enum(['purelymail', 'config']),
+  }),
+);
 export type OwnershipCode = z.infer<typeof OwnershipCode>;
 
 /** The detail page: PurelyMail's cached verdict beside what our own resolver sees published right now. */
-export const DomainDetail = z.object({
-  domain: Domain,
-  report: DomainDnsReport,
-  syncedAt: z.string().nullable(),
-});
+export const DomainDetail = lazySchema(() =>
+  z.object({
+    domain: Domain,
+    report: DomainDnsReport,
+    syncedAt: z.string().nullable(),
+  }),
+);
 export type DomainDetail = z.infer<typeof DomainDetail>;
 
-export const AddDomainInput = z.strictObject({ name: DomainNameInput });
+export const AddDomainInput = lazySchema(() => z.strictObject({ name: DomainNameInput }));
 export type AddDomainInput = z.infer<typeof AddDomainInput>;
 
-export const UpdateDomainSettingsInput = z
-  .strictObject({
-    allowAccountReset: z.boolean().optional(),
-    symbolicSubaddressing: z.boolean().optional(),
-  })
-  .refine((v) => v.allowAccountReset !== undefined || v.symbolicSubaddressing !== undefined, {
-    message: 'must change at least one setting',
-  });
+export const UpdateDomainSettingsInput = lazySchema(() =>
+  z
+    .strictObject({
+      allowAccountReset: z.boolean().optional(),
+      symbolicSubaddressing: z.boolean().optional(),
+    })
+    .refine((v) => v.allowAccountReset !== undefined || v.symbolicSubaddressing !== undefined, {
+      message: 'must change at least one setting',
+    }),
+);
 export type UpdateDomainSettingsInput = z.infer<typeof UpdateDomainSettingsInput>;
 
 /** Returned when a deletion is queued: it runs at `action.executeAt` unless an admin cancels it. */
-export const QueuedDeletion = z.object({ action: PendingAction });
+export const QueuedDeletion = lazySchema(() => z.object({ action: PendingAction }));
 export type QueuedDeletion = z.infer<typeof QueuedDeletion>;
 
 /** Error code when PurelyMail refuses addDomain because the ownership TXT is not published. */

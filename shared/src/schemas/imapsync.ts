@@ -1,89 +1,98 @@
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.ts';
 
 /**
  * Why an imapsync run ended, derived from its exit status, the signal it died by and whether we asked it to stop.
  * The API stores it, the UI explains it with exitClassInfo, the worker decides retries with retryable.
  */
-export const ExitClass = z.enum([
-  'succeeded',
-  'cancelled',
-  'interrupted',
-  'auth_source',
-  'auth_dest',
-  'connect_source',
-  'connect_dest',
-  'tls',
-  'quota',
-  'append',
-  'transfer_limit',
-  'locked',
-  'usage',
-  'config',
-  'partial',
-  'unknown',
-  /** The worker refused a server address (private, loopback, link-local, metadata) before starting imapsync. */
-  'blocked_address',
-  /** The watchdog stopped the run: over the maximum run time, or no heartbeat from its worker for too long. */
-  'timed_out',
-]);
+export const ExitClass = lazySchema(() =>
+  z.enum([
+    'succeeded',
+    'cancelled',
+    'interrupted',
+    'auth_source',
+    'auth_dest',
+    'connect_source',
+    'connect_dest',
+    'tls',
+    'quota',
+    'append',
+    'transfer_limit',
+    'locked',
+    'usage',
+    'config',
+    'partial',
+    'unknown',
+    /** The worker refused a server address (private, loopback, link-local, metadata) before starting imapsync. */
+    'blocked_address',
+    /** The watchdog stopped the run: over the maximum run time, or no heartbeat from its worker for too long. */
+    'timed_out',
+  ]),
+);
 export type ExitClass = z.infer<typeof ExitClass>;
 
 /** Live progress of one run. Totals are null when imapsync printed none (--nofoldersizes, or before sizing). */
-export const RunProgress = z.object({
-  currentFolder: z.string().nullable(),
-  folderIndex: z.number().int().nonnegative(),
-  folderCount: z.number().int().nonnegative().nullable(),
-  /** Messages processed so far: copied, already present, skipped or ignored. */
-  messagesDone: z.number().int().nonnegative(),
-  messagesTotal: z.number().int().nonnegative().nullable(),
-  /** Bytes actually copied so far. */
-  bytesDone: z.number().int().nonnegative(),
-  bytesTotal: z.number().int().nonnegative().nullable(),
-  etaSeconds: z.number().int().nonnegative().nullable(),
-  errors: z.number().int().nonnegative(),
-  lastErrors: z.array(z.string()),
-});
+export const RunProgress = lazySchema(() =>
+  z.object({
+    currentFolder: z.string().nullable(),
+    folderIndex: z.number().int().nonnegative(),
+    folderCount: z.number().int().nonnegative().nullable(),
+    /** Messages processed so far: copied, already present, skipped or ignored. */
+    messagesDone: z.number().int().nonnegative(),
+    messagesTotal: z.number().int().nonnegative().nullable(),
+    /** Bytes actually copied so far. */
+    bytesDone: z.number().int().nonnegative(),
+    bytesTotal: z.number().int().nonnegative().nullable(),
+    etaSeconds: z.number().int().nonnegative().nullable(),
+    errors: z.number().int().nonnegative(),
+    lastErrors: z.array(z.string()),
+  }),
+);
 export type RunProgress = z.infer<typeof RunProgress>;
 
 /**
  * Final figures of a run. They come from imapsync's Statistics block when it printed one,
  * otherwise from the per-message lines (then the fields only the block knows are null).
  */
-export const RunStats = z.object({
-  transferred: z.number().int().nonnegative(),
-  skipped: z.number().int().nonnegative(),
-  bytesTransferred: z.number().int().nonnegative(),
-  bytesSkipped: z.number().int().nonnegative(),
-  foundInHost1NotInHost2: z.number().int().nonnegative().nullable(),
-  reconnections1: z.number().int().nonnegative(),
-  reconnections2: z.number().int().nonnegative(),
-  errors: z.number().int().nonnegative(),
-  foldersSynced: z.number().int().nonnegative(),
-  foldersTotal: z.number().int().nonnegative().nullable(),
-  transferTimeSec: z.number().nonnegative().nullable(),
-  cpuSec: z.number().nonnegative().nullable(),
-  /** imapsync said "The sync looks good" and reported no error. */
-  verdictOk: z.boolean(),
-});
+export const RunStats = lazySchema(() =>
+  z.object({
+    transferred: z.number().int().nonnegative(),
+    skipped: z.number().int().nonnegative(),
+    bytesTransferred: z.number().int().nonnegative(),
+    bytesSkipped: z.number().int().nonnegative(),
+    foundInHost1NotInHost2: z.number().int().nonnegative().nullable(),
+    reconnections1: z.number().int().nonnegative(),
+    reconnections2: z.number().int().nonnegative(),
+    errors: z.number().int().nonnegative(),
+    foldersSynced: z.number().int().nonnegative(),
+    foldersTotal: z.number().int().nonnegative().nullable(),
+    transferTimeSec: z.number().nonnegative().nullable(),
+    cpuSec: z.number().nonnegative().nullable(),
+    /** imapsync said "The sync looks good" and reported no error. */
+    verdictOk: z.boolean(),
+  }),
+);
 export type RunStats = z.infer<typeof RunStats>;
 
 /** Everything known about a finished run. */
-export const RunResult = z.object({
-  exitClass: ExitClass,
-  exitCode: z.number().int().nullable(),
-  signal: z.string().nullable(),
-  /** The N of "Exiting with return value N"; it says 6 when the process really died by a signal. */
-  reportedReturnValue: z.number().int().nullable(),
-  verdictOk: z.boolean(),
-  /** Whether the Statistics block was printed; false means stats were derived from the message lines. */
-  statisticsPresent: z.boolean(),
-  dryRun: z.boolean(),
-  stats: RunStats,
-  /** Error lines (capped), most recent last. */
-  errors: z.array(z.string()),
-  /** e.g. ERR_OVERQUOTA, from "The most frequent error is ...". */
-  mostFrequentError: z.string().nullable(),
-});
+export const RunResult = lazySchema(() =>
+  z.object({
+    exitClass: ExitClass,
+    exitCode: z.number().int().nullable(),
+    signal: z.string().nullable(),
+    /** The N of "Exiting with return value N"; it says 6 when the process really died by a signal. */
+    reportedReturnValue: z.number().int().nullable(),
+    verdictOk: z.boolean(),
+    /** Whether the Statistics block was printed; false means stats were derived from the message lines. */
+    statisticsPresent: z.boolean(),
+    dryRun: z.boolean(),
+    stats: RunStats,
+    /** Error lines (capped), most recent last. */
+    errors: z.array(z.string()),
+    /** e.g. ERR_OVERQUOTA, from "The most frequent error is ...". */
+    mostFrequentError: z.string().nullable(),
+  }),
+);
 export type RunResult = z.infer<typeof RunResult>;
 
 export type ExitClassInfo = { title: string; cause: string; fix: string };

@@ -1,9 +1,10 @@
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.ts';
 
-export const PendingActionKind = z.enum(['delete-user', 'delete-domain', 'delete-routing-rule']);
+export const PendingActionKind = lazySchema(() => z.enum(['delete-user', 'delete-domain', 'delete-routing-rule']));
 export type PendingActionKind = z.infer<typeof PendingActionKind>;
 
-export const PendingActionStatus = z.enum(['pending', 'executing', 'done', 'failed', 'cancelled']);
+export const PendingActionStatus = lazySchema(() => z.enum(['pending', 'executing', 'done', 'failed', 'cancelled']));
 export type PendingActionStatus = z.infer<typeof PendingActionStatus>;
 
 /**
@@ -11,25 +12,27 @@ export type PendingActionStatus = z.infer<typeof PendingActionStatus>;
  * it executes. `target` identifies the resource (an address, a domain name, a rule's identity), `label`
  * says it in words.
  */
-export const PendingAction = z.object({
-  id: z.string(),
-  kind: PendingActionKind,
-  target: z.string(),
-  label: z.string(),
-  requestedBy: z.string(),
-  requestedAt: z.string(),
-  executeAt: z.string(),
-  status: PendingActionStatus,
-  finishedAt: z.string().nullable(),
-  cancelledBy: z.string().nullable(),
-  reason: z.string().nullable(),
-  version: z.number().int(),
-});
+export const PendingAction = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    kind: PendingActionKind,
+    target: z.string(),
+    label: z.string(),
+    requestedBy: z.string(),
+    requestedAt: z.string(),
+    executeAt: z.string(),
+    status: PendingActionStatus,
+    finishedAt: z.string().nullable(),
+    cancelledBy: z.string().nullable(),
+    reason: z.string().nullable(),
+    version: z.number().int(),
+  }),
+);
 export type PendingAction = z.infer<typeof PendingAction>;
 
-export const PendingActionList = z.object({ actions: z.array(PendingAction) });
+export const PendingActionList = lazySchema(() => z.object({ actions: z.array(PendingAction) }));
 export type PendingActionList = z.infer<typeof PendingActionList>;
 
 /** The Pending page: what is waiting (or running now), and the latest finished action per target. */
-export const PendingActionOverview = z.object({ actions: z.array(PendingAction), finished: z.array(PendingAction) });
+export const PendingActionOverview = lazySchema(() => z.object({ actions: z.array(PendingAction), finished: z.array(PendingAction) }));
 export type PendingActionOverview = z.infer<typeof PendingActionOverview>;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.ts';
 import { DomainNameInput, ScheduledDeletion } from './domain.ts';
 
 /**
@@ -8,85 +9,95 @@ import { DomainNameInput, ScheduledDeletion } from './domain.ts';
  * - `any`: every address, users' mailboxes too    (matchUser "", prefix true, catchall false)
  * - `catchall`: every address that is not a user  (matchUser "", prefix true, catchall true)
  */
-export const RoutingPreset = z.enum(['exact', 'prefix', 'any', 'catchall']);
+export const RoutingPreset = lazySchema(() => z.enum(['exact', 'prefix', 'any', 'catchall']));
 export type RoutingPreset = z.infer<typeof RoutingPreset>;
 
 /** A full address, trimmed and lower-cased. */
-export const TargetAddress = z
-  .string()
-  .trim()
-  .max(254, 'is too long (254 characters at most)')
-  .transform((s) => s.toLowerCase())
-  .pipe(z.email('is not a valid email address like name@example.com'));
+export const TargetAddress = lazySchema(() =>
+  z
+    .string()
+    .trim()
+    .max(254, 'is too long (254 characters at most)')
+    .transform((s) => s.toLowerCase())
+    .pipe(z.email('is not a valid email address like name@example.com')),
+);
 export type TargetAddress = z.infer<typeof TargetAddress>;
 
 /** The part before the @: no spaces, no @. */
-export const MatchUser = z
-  .string()
-  .trim()
-  .max(64, 'is too long (64 characters at most)')
-  .transform((s) => s.toLowerCase())
-  .pipe(z.string().regex(/^[^@\s,;<>"]*$/, 'must be the part before the @ only, without spaces'));
+export const MatchUser = lazySchema(() =>
+  z
+    .string()
+    .trim()
+    .max(64, 'is too long (64 characters at most)')
+    .transform((s) => s.toLowerCase())
+    .pipe(z.string().regex(/^[^@\s,;<>"]*$/, 'must be the part before the @ only, without spaces')),
+);
 
 export const MAX_ROUTING_TARGETS = 50;
 
 /** Create or replace a rule. `matchUser` is required for exact/prefix and must be empty for any/catchall. */
-export const RoutingRuleInput = z
-  .strictObject({
-    domainName: DomainNameInput,
-    preset: RoutingPreset,
-    matchUser: MatchUser.default(''),
-    targetAddresses: z
-      .array(TargetAddress)
-      .min(1, 'needs at least one address to deliver to')
-      .max(MAX_ROUTING_TARGETS, `can have at most ${MAX_ROUTING_TARGETS} addresses`),
-  })
-  .superRefine((v, ctx) => {
-    const needsUser = v.preset === 'exact' || v.preset === 'prefix';
-    if (needsUser && v.matchUser === '') {
-      ctx.addIssue({ code: 'custom', path: ['matchUser'], message: v.preset === 'exact' ? 'is required: which address?' : 'is required: what should the address start with?' });
-    }
-    if (!needsUser && v.matchUser !== '') {
-      ctx.addIssue({ code: 'custom', path: ['matchUser'], message: 'must be empty for a rule that matches any address' });
-    }
-    const seen = new Set<string>();
-    v.targetAddresses.forEach((t, i) => {
-      if (seen.has(t)) ctx.addIssue({ code: 'custom', path: ['targetAddresses', i], message: `${t} is listed twice` });
-      seen.add(t);
-    });
-  });
+export const RoutingRuleInput = lazySchema(() =>
+  z
+    .strictObject({
+      domainName: DomainNameInput,
+      preset: RoutingPreset,
+      matchUser: MatchUser.default(''),
+      targetAddresses: z
+        .array(TargetAddress)
+        .min(1, 'needs at least one address to deliver to')
+        .max(MAX_ROUTING_TARGETS, `can have at most ${MAX_ROUTING_TARGETS} addresses`),
+    })
+    .superRefine((v, ctx) => {
+      const needsUser = v.preset === 'exact' || v.preset === 'prefix';
+      if (needsUser && v.matchUser === '') {
+        ctx.addIssue({ code: 'custom', path: ['matchUser'], message: v.preset === 'exact' ? 'is required: which address?' : 'is required: what should the address start with?' });
+      }
+      if (!needsUser && v.matchUser !== '') {
+        ctx.addIssue({ code: 'custom', path: ['matchUser'], message: 'must be empty for a rule that matches any address' });
+      }
+      const seen = new Set<string>();
+      v.targetAddresses.forEach((t, i) => {
+        if (seen.has(t)) ctx.addIssue({ code: 'custom', path: ['targetAddresses', i], message: `${t} is listed twice` });
+        seen.add(t);
+      });
+    }),
+);
 export type RoutingRuleInput = z.infer<typeof RoutingRuleInput>;
 export type RoutingRuleInputDraft = z.input<typeof RoutingRuleInput>;
 
 /** A rule as PurelyMail stores it, plus what it means in words. */
-export const RoutingRuleView = z.object({
-  id: z.number().int(),
-  domainName: z.string(),
-  prefix: z.boolean(),
-  matchUser: z.string(),
-  targetAddresses: z.array(z.string()),
-  catchall: z.boolean(),
-  /** null when the fields match none of the four presets (made through the API by another tool). */
-  preset: RoutingPreset.nullable(),
-  /** "info@x.com", "any address at x.com starting with support", "any address at x.com that is not a user". */
-  matches: z.string(),
-  /** "info@x.com → a@y.com, b@z.org" */
-  label: z.string(),
-  pendingDeletion: ScheduledDeletion.nullable(),
-});
+export const RoutingRuleView = lazySchema(() =>
+  z.object({
+    id: z.number().int(),
+    domainName: z.string(),
+    prefix: z.boolean(),
+    matchUser: z.string(),
+    targetAddresses: z.array(z.string()),
+    catchall: z.boolean(),
+    /** null when the fields match none of the four presets (made through the API by another tool). */
+    preset: RoutingPreset.nullable(),
+    /** "info@x.com", "any address at x.com starting with support", "any address at x.com that is not a user". */
+    matches: z.string(),
+    /** "info@x.com → a@y.com, b@z.org" */
+    label: z.string(),
+    pendingDeletion: ScheduledDeletion.nullable(),
+  }),
+);
 export type RoutingRuleView = z.infer<typeof RoutingRuleView>;
 
-export const RoutingOverview = z.object({
-  rules: z.array(RoutingRuleView),
-  /** Domains on the account (rules can only be made for these). */
-  domains: z.array(z.string()),
-  /** Cached user addresses, for target autocomplete. */
-  users: z.array(z.string()),
-  syncedAt: z.string().nullable(),
-});
+export const RoutingOverview = lazySchema(() =>
+  z.object({
+    rules: z.array(RoutingRuleView),
+    /** Domains on the account (rules can only be made for these). */
+    domains: z.array(z.string()),
+    /** Cached user addresses, for target autocomplete. */
+    users: z.array(z.string()),
+    syncedAt: z.string().nullable(),
+  }),
+);
 export type RoutingOverview = z.infer<typeof RoutingOverview>;
 
-export const RouteTraceQuery = z.strictObject({ address: TargetAddress });
+export const RouteTraceQuery = lazySchema(() => z.strictObject({ address: TargetAddress }));
 
 /**
  * One step of "where does mail to this address go?":
@@ -97,26 +108,30 @@ export const RouteTraceQuery = z.strictObject({ address: TargetAddress });
  * - `loop`: the hop limit was reached or the address came back to itself; this copy is dropped
  * - `subaddress`: symbolic subaddressing is on, so `alice+news@x.com` is treated as `alice@x.com`
  */
-export const TraceStep = z.object({
-  depth: z.number().int(),
-  address: z.string(),
-  outcome: z.enum(['rule', 'mailbox', 'external', 'bounce', 'loop', 'subaddress']),
-  ruleId: z.number().int().optional(),
-  ruleMatches: z.string().optional(),
-  targets: z.array(z.string()).optional(),
-  /** Plain words for this step. */
-  note: z.string(),
-});
+export const TraceStep = lazySchema(() =>
+  z.object({
+    depth: z.number().int(),
+    address: z.string(),
+    outcome: z.enum(['rule', 'mailbox', 'external', 'bounce', 'loop', 'subaddress']),
+    ruleId: z.number().int().optional(),
+    ruleMatches: z.string().optional(),
+    targets: z.array(z.string()).optional(),
+    /** Plain words for this step. */
+    note: z.string(),
+  }),
+);
 export type TraceStep = z.infer<typeof TraceStep>;
 
-export const RouteTrace = z.object({
-  address: z.string(),
-  steps: z.array(TraceStep),
-  mailboxes: z.array(z.string()),
-  external: z.array(z.string()),
-  bounced: z.array(z.string()),
-  loopDetected: z.boolean(),
-});
+export const RouteTrace = lazySchema(() =>
+  z.object({
+    address: z.string(),
+    steps: z.array(TraceStep),
+    mailboxes: z.array(z.string()),
+    external: z.array(z.string()),
+    bounced: z.array(z.string()),
+    loopDetected: z.boolean(),
+  }),
+);
 export type RouteTrace = z.infer<typeof RouteTrace>;
 
 /** Error code when a new rule has the same domain + match + prefix as an existing one. */

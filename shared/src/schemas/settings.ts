@@ -1,23 +1,28 @@
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.ts';
 
-const Money = z.string().trim().regex(/^\d{1,6}(\.\d{1,2})?$/, 'must be an amount like 5 or 4.50');
+const Money = lazySchema(() => z.string().trim().regex(/^\d{1,6}(\.\d{1,2})?$/, 'must be an amount like 5 or 4.50'));
 
 /** Panel-wide settings, editable by any admin; `version` guards against two admins overwriting each other. */
-export const Settings = z.object({
-  creditAmber: z.string(),
-  creditRed: z.string(),
-  deletionDelayHours: z.number().int(),
-  /** Every admin must use two-factor authentication; only owners change it. */
-  requireAdminMfa: z.boolean(),
-  version: z.number().int(),
-});
+export const Settings = lazySchema(() =>
+  z.object({
+    creditAmber: z.string(),
+    creditRed: z.string(),
+    deletionDelayHours: z.number().int(),
+    /** Every admin must use two-factor authentication; only owners change it. */
+    requireAdminMfa: z.boolean(),
+    version: z.number().int(),
+  }),
+);
 export type Settings = z.infer<typeof Settings>;
 
-export const UpdateSettingsInput = z.strictObject({
-  creditAmber: Money.optional(),
-  creditRed: Money.optional(),
-  deletionDelayHours: z.number().int().min(1, 'must be at least 1 hour').max(720, 'must be at most 30 days').optional(),
-  requireAdminMfa: z.boolean().optional(),
-  version: z.number().int(),
-});
+export const UpdateSettingsInput = lazySchema(() =>
+  z.strictObject({
+    creditAmber: Money.optional(),
+    creditRed: Money.optional(),
+    deletionDelayHours: z.number().int().min(1, 'must be at least 1 hour').max(720, 'must be at most 30 days').optional(),
+    requireAdminMfa: z.boolean().optional(),
+    version: z.number().int(),
+  }),
+);
 export type UpdateSettingsInput = z.infer<typeof UpdateSettingsInput>;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazySchema } from '@app/shared';
 import type { PurelyMail } from '../../modules/purelymail/ports.ts';
 import {
   PurelyMailApiError,
@@ -60,12 +61,14 @@ export interface PurelyMailHttpClientOptions {
 }
 
 // The documented envelope plus the older bare `{result}` form from the spec (§1.4).
-const Envelope = z.object({
-  type: z.string().optional(),
-  result: z.unknown().optional(),
-  code: z.string().optional(),
-  message: z.string().optional(),
-});
+const Envelope = lazySchema(() =>
+  z.object({
+    type: z.string().optional(),
+    result: z.unknown().optional(),
+    code: z.string().optional(),
+    message: z.string().optional(),
+  }),
+);
 
 type Attempt<T> =
   | { ok: true; value: T }

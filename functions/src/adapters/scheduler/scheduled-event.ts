@@ -1,7 +1,8 @@
 import * as z from 'zod';
+import { lazySchema } from '@app/shared';
 
 /** The ids we name schedules after: EventBridge allows 1–64 of [0-9a-zA-Z-_.]. */
-export const ScheduleName = z.string().regex(/^[0-9A-Za-z._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"');
+export const ScheduleName = lazySchema(() => z.string().regex(/^[0-9A-Za-z._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"'));
 
 /**
  * What EventBridge Scheduler sends the "scheduled" Lambda (the schedule's `Input`, verbatim):
@@ -11,13 +12,15 @@ export const ScheduleName = z.string().regex(/^[0-9A-Za-z._-]{1,64}$/, 'must be 
  * - `{"kind":"sweep"}`: overdue pending actions whose schedule was lost, and the notification outbox.
  * A bare `{"actionId":"…"}` is read as a pending action, so a hand-made schedule still works.
  */
-export const ScheduledEvent = z.preprocess(
-  (v) => (v && typeof v === 'object' && !('kind' in v) && 'actionId' in v ? { kind: 'pending-action', ...v } : v),
-  z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('pending-action'), actionId: ScheduleName }),
-    z.object({ kind: z.literal('dns-tier'), tier: z.enum(['new', 'failing', 'healthy']).optional() }),
-    z.object({ kind: z.literal('cache-refresh') }),
-    z.object({ kind: z.literal('sweep') }),
-  ]),
+export const ScheduledEvent = lazySchema(() =>
+  z.preprocess(
+    (v) => (v && typeof v === 'object' && !('kind' in v) && 'actionId' in v ? { kind: 'pending-action', ...v } : v),
+    z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('pending-action'), actionId: ScheduleName }),
+      z.object({ kind: z.literal('dns-tier'), tier: z.enum(['new', 'failing', 'healthy']).optional() }),
+      z.object({ kind: z.literal('cache-refresh') }),
+      z.object({ kind: z.literal('sweep') }),
+    ]),
+  ),
 );
 export type ScheduledEvent = z.infer<typeof ScheduledEvent>;

@@ -1,13 +1,14 @@
 import { BatchActionInput } from '@app/shared';
 import { Hono } from 'hono';
 import * as z from 'zod';
+import { lazySchema } from '@app/shared';
 import { BATCH_ID_PATTERN } from '../../modules/batches/batch-ids.ts';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppEnv } from '../app-env.ts';
 import { audited } from '../middleware/audited.ts';
 import { readJson, readParam } from '../read-input.ts';
 
-const Id = z.string().regex(BATCH_ID_PATTERN, 'is not a valid batch id');
+const Id = lazySchema(() => z.string().regex(BATCH_ID_PATTERN, 'is not a valid batch id'));
 const fileName = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'batch';
 
 /** Batches: list, one batch with counts/progress/jobs, actions on selected jobs, the CSV report. */

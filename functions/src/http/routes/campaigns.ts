@@ -1,14 +1,15 @@
 import { AddSubmissionInput, CreateCampaignInput, LaunchCampaignInput, MapSubmissionInput } from '@app/shared';
 import { Hono } from 'hono';
 import * as z from 'zod';
+import { lazySchema } from '@app/shared';
 import { CAMPAIGN_ID_PATTERN, SUBMISSION_ID_PATTERN } from '../../modules/campaigns/ids.ts';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppEnv } from '../app-env.ts';
 import { audited } from '../middleware/audited.ts';
 import { readJson, readParam } from '../read-input.ts';
 
-const Id = z.string().regex(CAMPAIGN_ID_PATTERN, 'is not a valid campaign id');
-const SubId = z.string().regex(SUBMISSION_ID_PATTERN, 'is not a valid submission id');
+const Id = lazySchema(() => z.string().regex(CAMPAIGN_ID_PATTERN, 'is not a valid campaign id'));
+const SubId = lazySchema(() => z.string().regex(SUBMISSION_ID_PATTERN, 'is not a valid submission id'));
 
 /**
  * Campaigns for signed-in admins. The link (with its token) appears only in the answer to create and to

@@ -1,5 +1,6 @@
 import { ConfirmMfaInput, DisableMfaInput, type MfaRecoveryCodes } from '@app/shared';
 import * as z from 'zod';
+import { lazySchema } from '@app/shared';
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppContext, AppEnv } from '../app-env.ts';
@@ -7,7 +8,7 @@ import { audited } from '../middleware/audited.ts';
 import { readJson } from '../read-input.ts';
 import { setSessionCookie } from '../session-cookie.ts';
 
-const NoBody = z.strictObject({});
+const NoBody = lazySchema(() => z.strictObject({}));
 
 /**
  * The signed-in admin's own 2FA, under /api/account/mfa. Reachable by enrolment-only sessions. Audit

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { CreateJobInput, StartRunInput, UpdateJobCredentialsInput, UpdateMigrationSettingsInput } from '@app/shared';
 import { Hono } from 'hono';
 import * as z from 'zod';
+import { lazySchema } from '@app/shared';
 import { NotFoundError } from '../../modules/errors.ts';
 import { ID_PATTERN } from '../../modules/migrations/ids.ts';
 import { toRunView } from '../../modules/migrations/views.ts';
@@ -10,8 +11,8 @@ import type { AppContext, AppEnv } from '../app-env.ts';
 import { audited } from '../middleware/audited.ts';
 import { readJson, readParam, readQuery } from '../read-input.ts';
 
-const Id = z.string().regex(ID_PATTERN, 'is not a valid id');
-const TailQuery = z.strictObject({ tail: z.coerce.number().int().min(1).max(1000).default(200) });
+const Id = lazySchema(() => z.string().regex(ID_PATTERN, 'is not a valid id'));
+const TailQuery = lazySchema(() => z.strictObject({ tail: z.coerce.number().int().min(1).max(1000).default(200) }));
 
 /** JSON with a strong ETag; a matching If-None-Match gets 304 and no body, so polling an unchanged job is cheap. */
 function jsonWithEtag(c: AppContext, value: unknown) {

@@ -1,13 +1,14 @@
 import { RouteTraceQuery, RoutingRuleInput } from '@app/shared';
 import { Hono } from 'hono';
 import * as z from 'zod';
+import { lazySchema } from '@app/shared';
 import { describeRule, presetFields } from '../../modules/routing/describe-rule.ts';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppEnv } from '../app-env.ts';
 import { audited } from '../middleware/audited.ts';
 import { readJson, readParam, readQuery } from '../read-input.ts';
 
-const RuleId = z.coerce.number({ message: 'must be a rule number' }).int('must be a rule number').positive('must be a rule number');
+const RuleId = lazySchema(() => z.coerce.number({ message: 'must be a rule number' }).int('must be a rule number').positive('must be a rule number'));
 
 /** /api/routing: the overview and the "where does mail go?" trace read the cache; changes are audited. */
 export const routingRoutes = (deps: AppDeps) =>

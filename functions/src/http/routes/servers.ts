@@ -1,13 +1,14 @@
 import { CreateServerInput, SERVER_PRESETS, TestLoginAdHocInput, TestLoginInput, UpdateServerInput } from '@app/shared';
 import { Hono } from 'hono';
 import * as z from 'zod';
+import { lazySchema } from '@app/shared';
 import { ID_PATTERN } from '../../modules/migrations/ids.ts';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppEnv } from '../app-env.ts';
 import { audited } from '../middleware/audited.ts';
 import { readJson, readParam } from '../read-input.ts';
 
-const ServerId = z.string().regex(ID_PATTERN, 'is not a server id');
+const ServerId = lazySchema(() => z.string().regex(ID_PATTERN, 'is not a server id'));
 
 /** IMAP server profiles and "test login". Passwords typed for a test are used once and never stored or echoed. */
 export const serverRoutes = (deps: AppDeps) =>

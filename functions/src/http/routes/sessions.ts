@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
+import { lazySchema } from '@app/shared';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppEnv } from '../app-env.ts';
 import { audited } from '../middleware/audited.ts';
@@ -7,7 +8,7 @@ import { requireRecentAuth } from '../middleware/require-recent-auth.ts';
 import { readParam } from '../read-input.ts';
 import { clearSessionCookie } from '../session-cookie.ts';
 
-const SessionId = z.string().regex(/^[0-9a-f]{64}$/, 'is not a session id');
+const SessionId = lazySchema(() => z.string().regex(/^[0-9a-f]{64}$/, 'is not a session id'));
 
 /**
  * Sessions list and revocation. Ending someone else's session, or all of one's other sessions, is sensitive

@@ -1,13 +1,14 @@
 import { CreateUserInput, SetUserPasswordInput, UpdateUserInput, UpsertResetMethodInput, UserAddress } from '@app/shared';
 import { Hono } from 'hono';
 import * as z from 'zod';
+import { lazySchema } from '@app/shared';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppContext, AppEnv } from '../app-env.ts';
 import { audited } from '../middleware/audited.ts';
 import { readJson, readParam } from '../read-input.ts';
 
 const address = (c: AppContext) => readParam(c, 'address', UserAddress);
-const ResetTarget = z.string().trim().min(1, 'is required').max(254, 'is too long');
+const ResetTarget = lazySchema(() => z.string().trim().min(1, 'is required').max(254, 'is too long'));
 
 /** Mailboxes: the list comes from the cache; every change goes to PurelyMail first. Deletion is delayed. */
 export const userRoutes = (deps: AppDeps) =>

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazySchema } from '@app/shared';
 
 /**
  * Wire schemas for the 19 PurelyMail API v0 operations (see /work/shared/reference/purelymail-api.md §2).
@@ -9,193 +10,215 @@ import * as z from 'zod';
  */
 
 /** A full address, "user@domain.com". Used everywhere except createUser. */
-const Address = z.string().min(3).regex(/^[^@\s]+@[^@\s]+$/, 'must be a full address like user@example.com');
+const Address = lazySchema(() => z.string().min(3).regex(/^[^@\s]+@[^@\s]+$/, 'must be a full address like user@example.com'));
 /** The local part only, "user" in "user@domain.com". Only createUser takes this. */
-const LocalPart = z.string().min(1).regex(/^[^@\s]+$/, 'must be the local part only, without @domain');
-const DomainName = z.string().min(1).regex(/^[^@\s/]+$/, 'must be a domain name like example.com');
+const LocalPart = lazySchema(() => z.string().min(1).regex(/^[^@\s]+$/, 'must be the local part only, without @domain'));
+const DomainName = lazySchema(() => z.string().min(1).regex(/^[^@\s/]+$/, 'must be a domain name like example.com'));
 
-export const EmptyRequest = z.strictObject({});
+export const EmptyRequest = lazySchema(() => z.strictObject({}));
 export type EmptyRequest = z.infer<typeof EmptyRequest>;
-export const EmptyResult = z.object({});
+export const EmptyResult = lazySchema(() => z.object({}));
 export type EmptyResult = z.infer<typeof EmptyResult>;
 
-export const ResetMethodType = z.enum(['email', 'phone']);
+export const ResetMethodType = lazySchema(() => z.enum(['email', 'phone']));
 export type ResetMethodType = z.infer<typeof ResetMethodType>;
 
-export const ResetMethod = z.object({
-  type: ResetMethodType,
-  target: z.string(),
-  description: z.string(),
-  allowMfaReset: z.boolean(),
-});
+export const ResetMethod = lazySchema(() =>
+  z.object({
+    type: ResetMethodType,
+    target: z.string(),
+    description: z.string(),
+    allowMfaReset: z.boolean(),
+  }),
+);
 export type ResetMethod = z.infer<typeof ResetMethod>;
 
 // Users
 
-export const CreateUserRequest = z.strictObject({
-  userName: LocalPart,
-  domainName: DomainName,
-  password: z.string().min(1),
-  enablePasswordReset: z.boolean().optional(),
-  recoveryEmail: z.string().optional(),
-  recoveryEmailDescription: z.string().optional(),
-  recoveryPhone: z.string().optional(),
-  recoveryPhoneDescription: z.string().optional(),
-  enableSearchIndexing: z.boolean().optional(),
-  sendWelcomeEmail: z.boolean().optional(),
-});
+export const CreateUserRequest = lazySchema(() =>
+  z.strictObject({
+    userName: LocalPart,
+    domainName: DomainName,
+    password: z.string().min(1),
+    enablePasswordReset: z.boolean().optional(),
+    recoveryEmail: z.string().optional(),
+    recoveryEmailDescription: z.string().optional(),
+    recoveryPhone: z.string().optional(),
+    recoveryPhoneDescription: z.string().optional(),
+    enableSearchIndexing: z.boolean().optional(),
+    sendWelcomeEmail: z.boolean().optional(),
+  }),
+);
 export type CreateUserRequest = z.infer<typeof CreateUserRequest>;
 
-export const DeleteUserRequest = z.strictObject({ userName: Address });
+export const DeleteUserRequest = lazySchema(() => z.strictObject({ userName: Address }));
 export type DeleteUserRequest = z.infer<typeof DeleteUserRequest>;
 
-export const ListUserResult = z.object({ users: z.array(z.string()) });
+export const ListUserResult = lazySchema(() => z.object({ users: z.array(z.string()) }));
 export type ListUserResult = z.infer<typeof ListUserResult>;
 
-export const ModifyUserRequest = z.strictObject({
-  userName: Address,
-  newUserName: Address.optional(),
-  /** The only field that changes a password; `password` would be silently ignored by PurelyMail. */
-  newPassword: z.string().min(1).optional(),
-  enableSearchIndexing: z.boolean().optional(),
-  enablePasswordReset: z.boolean().optional(),
-  requireTwoFactorAuthentication: z.boolean().optional(),
-});
+export const ModifyUserRequest = lazySchema(() =>
+  z.strictObject({
+    userName: Address,
+    newUserName: Address.optional(),
+    /** The only field that changes a password; `password` would be silently ignored by PurelyMail. */
+    newPassword: z.string().min(1).optional(),
+    enableSearchIndexing: z.boolean().optional(),
+    enablePasswordReset: z.boolean().optional(),
+    requireTwoFactorAuthentication: z.boolean().optional(),
+  }),
+);
 export type ModifyUserRequest = z.infer<typeof ModifyUserRequest>;
 
-export const GetUserRequest = z.strictObject({ userName: Address });
+export const GetUserRequest = lazySchema(() => z.strictObject({ userName: Address }));
 export type GetUserRequest = z.infer<typeof GetUserRequest>;
 
-export const GetUserResult = z.object({
-  enableSearchIndexing: z.boolean(),
-  /** Read-side name of createUser/modifyUser `enablePasswordReset`. */
-  recoveryEnabled: z.boolean(),
-  requireTwoFactorAuthentication: z.boolean(),
-  enableSpamFiltering: z.boolean(),
-  resetMethods: z.array(ResetMethod),
-});
+export const GetUserResult = lazySchema(() =>
+  z.object({
+    enableSearchIndexing: z.boolean(),
+    /** Read-side name of createUser/modifyUser `enablePasswordReset`. */
+    recoveryEnabled: z.boolean(),
+    requireTwoFactorAuthentication: z.boolean(),
+    enableSpamFiltering: z.boolean(),
+    resetMethods: z.array(ResetMethod),
+  }),
+);
 export type GetUserResult = z.infer<typeof GetUserResult>;
 
 // Password-reset methods
 
-export const UpsertPasswordResetRequest = z.strictObject({
-  userName: Address,
-  type: ResetMethodType,
-  target: z.string().min(1),
-  /** Target of the method to update; without it a new method is created. */
-  existingTarget: z.string().optional(),
-  description: z.string().optional(),
-  allowMfaReset: z.boolean().optional(),
-});
+export const UpsertPasswordResetRequest = lazySchema(() =>
+  z.strictObject({
+    userName: Address,
+    type: ResetMethodType,
+    target: z.string().min(1),
+    /** Target of the method to update; without it a new method is created. */
+    existingTarget: z.string().optional(),
+    description: z.string().optional(),
+    allowMfaReset: z.boolean().optional(),
+  }),
+);
 export type UpsertPasswordResetRequest = z.infer<typeof UpsertPasswordResetRequest>;
 
 /** Without `target`, PurelyMail deletes ALL of the user's reset methods. */
-export const DeletePasswordResetRequest = z.strictObject({ userName: Address, target: z.string().optional() });
+export const DeletePasswordResetRequest = lazySchema(() => z.strictObject({ userName: Address, target: z.string().optional() }));
 export type DeletePasswordResetRequest = z.infer<typeof DeletePasswordResetRequest>;
 
-export const ListPasswordResetRequest = z.strictObject({ userName: Address });
+export const ListPasswordResetRequest = lazySchema(() => z.strictObject({ userName: Address }));
 export type ListPasswordResetRequest = z.infer<typeof ListPasswordResetRequest>;
 
 /** The array key really is `users` (§2.2). */
-export const ListPasswordResetResult = z.object({ users: z.array(ResetMethod) });
+export const ListPasswordResetResult = lazySchema(() => z.object({ users: z.array(ResetMethod) }));
 export type ListPasswordResetResult = z.infer<typeof ListPasswordResetResult>;
 
 // Routing rules
 
-export const RoutingRule = z.object({
-  id: z.number().int().positive(),
-  domainName: z.string(),
-  prefix: z.boolean(),
-  matchUser: z.string(),
-  targetAddresses: z.array(z.string()),
-  catchall: z.boolean(),
-});
+export const RoutingRule = lazySchema(() =>
+  z.object({
+    id: z.number().int().positive(),
+    domainName: z.string(),
+    prefix: z.boolean(),
+    matchUser: z.string(),
+    targetAddresses: z.array(z.string()),
+    catchall: z.boolean(),
+  }),
+);
 export type RoutingRule = z.infer<typeof RoutingRule>;
 
-export const CreateRoutingRuleRequest = z.strictObject({
-  domainName: DomainName,
-  prefix: z.boolean(),
-  /** Local part to match; "" with prefix:true matches any address. */
-  matchUser: z.string(),
-  targetAddresses: z.array(Address).min(1),
-  catchall: z.boolean().optional(),
-});
+export const CreateRoutingRuleRequest = lazySchema(() =>
+  z.strictObject({
+    domainName: DomainName,
+    prefix: z.boolean(),
+    /** Local part to match; "" with prefix:true matches any address. */
+    matchUser: z.string(),
+    targetAddresses: z.array(Address).min(1),
+    catchall: z.boolean().optional(),
+  }),
+);
 export type CreateRoutingRuleRequest = z.infer<typeof CreateRoutingRuleRequest>;
 
-export const DeleteRoutingRuleRequest = z.strictObject({ routingRuleId: z.number().int().positive() });
+export const DeleteRoutingRuleRequest = lazySchema(() => z.strictObject({ routingRuleId: z.number().int().positive() }));
 export type DeleteRoutingRuleRequest = z.infer<typeof DeleteRoutingRuleRequest>;
 
-export const ListRoutingRulesResult = z.object({ rules: z.array(RoutingRule) });
+export const ListRoutingRulesResult = lazySchema(() => z.object({ rules: z.array(RoutingRule) }));
 export type ListRoutingRulesResult = z.infer<typeof ListRoutingRulesResult>;
 
 // Domains (addDomain takes `domainName`; updateDomainSettings and deleteDomain take `name`)
 
-export const AddDomainRequest = z.strictObject({ domainName: DomainName });
+export const AddDomainRequest = lazySchema(() => z.strictObject({ domainName: DomainName }));
 export type AddDomainRequest = z.infer<typeof AddDomainRequest>;
 
 export const OWNERSHIP_CODE_PATTERN = /^purelymail_ownership_proof=[A-Za-z0-9]+$/;
 
 /** `code` is the complete TXT value to publish at the domain apex, prefix included. */
-export const GetOwnershipCodeResult = z.object({ code: z.string().regex(OWNERSHIP_CODE_PATTERN) });
+export const GetOwnershipCodeResult = lazySchema(() => z.object({ code: z.string().regex(OWNERSHIP_CODE_PATTERN) }));
 export type GetOwnershipCodeResult = z.infer<typeof GetOwnershipCodeResult>;
 
-export const ListDomainsRequest = z.strictObject({ includeShared: z.boolean().optional() });
+export const ListDomainsRequest = lazySchema(() => z.strictObject({ includeShared: z.boolean().optional() }));
 export type ListDomainsRequest = z.infer<typeof ListDomainsRequest>;
 
-export const DnsSummary = z.object({
-  passesMx: z.boolean(),
-  passesSpf: z.boolean(),
-  passesDkim: z.boolean(),
-  passesDmarc: z.boolean(),
-});
+export const DnsSummary = lazySchema(() =>
+  z.object({
+    passesMx: z.boolean(),
+    passesSpf: z.boolean(),
+    passesDkim: z.boolean(),
+    passesDmarc: z.boolean(),
+  }),
+);
 export type DnsSummary = z.infer<typeof DnsSummary>;
 
-export const DomainInfo = z.object({
-  name: z.string(),
-  allowAccountReset: z.boolean(),
-  symbolicSubaddressing: z.boolean(),
-  isShared: z.boolean(),
-  dnsSummary: DnsSummary,
-});
+export const DomainInfo = lazySchema(() =>
+  z.object({
+    name: z.string(),
+    allowAccountReset: z.boolean(),
+    symbolicSubaddressing: z.boolean(),
+    isShared: z.boolean(),
+    dnsSummary: DnsSummary,
+  }),
+);
 export type DomainInfo = z.infer<typeof DomainInfo>;
 /** The spec's name for DomainInfo. */
 export const ApiDomainInfo = DomainInfo;
 export type ApiDomainInfo = DomainInfo;
 
-export const ListDomainsResult = z.object({ domains: z.array(DomainInfo) });
+export const ListDomainsResult = lazySchema(() => z.object({ domains: z.array(DomainInfo) }));
 export type ListDomainsResult = z.infer<typeof ListDomainsResult>;
 
-export const UpdateDomainSettingsRequest = z.strictObject({
-  name: DomainName,
-  allowAccountReset: z.boolean().optional(),
-  symbolicSubaddressing: z.boolean().optional(),
-  /** Triggers a DNS re-check; the new dnsSummary shows in a later listDomains. */
-  recheckDns: z.boolean().optional(),
-});
+export const UpdateDomainSettingsRequest = lazySchema(() =>
+  z.strictObject({
+    name: DomainName,
+    allowAccountReset: z.boolean().optional(),
+    symbolicSubaddressing: z.boolean().optional(),
+    /** Triggers a DNS re-check; the new dnsSummary shows in a later listDomains. */
+    recheckDns: z.boolean().optional(),
+  }),
+);
 export type UpdateDomainSettingsRequest = z.infer<typeof UpdateDomainSettingsRequest>;
 
 /** Deletes the domain AND its users and their mail. */
-export const DeleteDomainRequest = z.strictObject({ name: DomainName });
+export const DeleteDomainRequest = lazySchema(() => z.strictObject({ name: DomainName }));
 export type DeleteDomainRequest = z.infer<typeof DeleteDomainRequest>;
 
 // App passwords (create takes `userHandle`, delete takes `userName`)
 
-export const CreateAppPasswordRequest = z.strictObject({ userHandle: Address, name: z.string().optional() });
+export const CreateAppPasswordRequest = lazySchema(() => z.strictObject({ userHandle: Address, name: z.string().optional() }));
 export type CreateAppPasswordRequest = z.infer<typeof CreateAppPasswordRequest>;
 
 /** The only time the secret is ever returned. */
-export const CreateAppPasswordResult = z.object({ appPassword: z.string().min(1) });
+export const CreateAppPasswordResult = lazySchema(() => z.object({ appPassword: z.string().min(1) }));
 export type CreateAppPasswordResult = z.infer<typeof CreateAppPasswordResult>;
 
-export const DeleteAppPasswordRequest = z.strictObject({ userName: Address, appPassword: z.string().min(1) });
+export const DeleteAppPasswordRequest = lazySchema(() => z.strictObject({ userName: Address, appPassword: z.string().min(1) }));
 export type DeleteAppPasswordRequest = z.infer<typeof DeleteAppPasswordRequest>;
 
 // Billing
 
 /** A BigDecimal string with 64 digits of precision; never parse it into a float (see @app/shared/money). */
-export const CheckAccountCreditResult = z.object({
-  credit: z.string().regex(/^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/, 'must be a decimal string'),
-});
+export const CheckAccountCreditResult = lazySchema(() =>
+  z.object({
+    credit: z.string().regex(/^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/, 'must be a decimal string'),
+  }),
+);
 export type CheckAccountCreditResult = z.infer<typeof CheckAccountCreditResult>;
 
 // The operation table
@@ -224,8 +247,10 @@ export const PURELYMAIL_OPERATIONS = {
 } as const;
 
 export type PurelyMailOperation = keyof typeof PURELYMAIL_OPERATIONS;
-export const PurelyMailOperation = z.enum(
-  Object.keys(PURELYMAIL_OPERATIONS) as [PurelyMailOperation, ...PurelyMailOperation[]],
+export const PurelyMailOperation = lazySchema(() =>
+  z.enum(
+    Object.keys(PURELYMAIL_OPERATIONS) as [PurelyMailOperation, ...PurelyMailOperation[]],
+  ),
 );
 export type OperationRequest<Op extends PurelyMailOperation> = z.infer<(typeof PURELYMAIL_OPERATIONS)[Op]['request']>;
 export type OperationResult<Op extends PurelyMailOperation> = z.infer<(typeof PURELYMAIL_OPERATIONS)[Op]['result']>;
