@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 import { AwsConfig, parseConfig } from '../../functions/src/platform/config.ts';
 import { DispatchConfig } from '../../functions/src/platform/composition/aws-migrations.ts';
 import { repoPaths } from '../lib/config/repo-paths.ts';
@@ -10,7 +10,8 @@ import { buildTestApp } from './support/synth-app.ts';
 
 type Env = Record<string, unknown>;
 type FnResource = { Properties: { Environment?: { Variables?: Env } } };
-type Shape = Record<string, z.ZodType>;
+/** A config schema's fields: zod's classic API (DispatchConfig) or its mini build (AwsConfig). */
+type Shape = Record<string, z.core.$ZodType>;
 
 /** Renders a CloudFormation value with every token (Ref, GetAtt, ImportValue, …) replaced by a placeholder. */
 function render(value: unknown): string {
@@ -29,7 +30,7 @@ const rendered = (env: Env): Record<string, string> => Object.fromEntries(Object
 function deploymentProvided(shape: Shape): string[] {
   return Object.entries(shape)
     .filter(([, field]) => {
-      const r = field.safeParse(undefined);
+      const r = z.safeParse(field, undefined);
       return r.success && r.data === undefined;
     })
     .map(([key]) => key);
@@ -82,7 +83,7 @@ describe('every function and the worker get exactly the environment their config
     return found;
   };
 
-  const check = (prefix: string, schema: z.ZodObject, unset: Record<string, string>) => {
+  const check = (prefix: string, schema: Parameters<typeof parseConfig>[0] & { shape: object }, unset: Record<string, string>) => {
     const { env } = fn(prefix);
     const values = rendered(env);
     // 1. It parses: every required variable is present and well-formed (tokens replaced by placeholders).
