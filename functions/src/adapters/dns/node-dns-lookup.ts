@@ -1,4 +1,4 @@
-import { Resolver } from 'node:dns/promises';
+import type { Resolver } from 'node:dns/promises';
 import { DnsLookupError } from '../../modules/dns/dns-lookup-error.ts';
 import type { DnsLookup, MxRecord } from '../../modules/dns/ports.ts';
 
@@ -15,25 +15,32 @@ const NOTHING_PUBLISHED = new Set(['ENOTFOUND', 'ENODATA']);
 
 /** Our own DNS lookups, through c-ares (not getaddrinfo) so the servers can be chosen. */
 export class NodeDnsLookup implements DnsLookup {
-  private readonly resolver: Resolver;
+  private resolver: Promise<Resolver> | undefined;
 
-  constructor(options: NodeDnsLookupOptions = {}) {
-    this.resolver = new Resolver({ timeout: options.timeoutMs ?? 2_000, tries: options.tries ?? 2 });
-    if (options.servers && options.servers.length > 0) this.resolver.setServers([...options.servers]);
+  constructor(private readonly options: NodeDnsLookupOptions = {}) {}
+
+  /** Created on the first lookup: most requests never look anything up, so a cold start skips loading c-ares. */
+  private resolve<T>(query: (resolver: Resolver) => Promise<T>): Promise<T> {
+    this.resolver ??= import('node:dns/promises').then(({ Resolver }) => {
+      const resolver = new Resolver({ timeout: this.options.timeoutMs ?? 2_000, tries: this.options.tries ?? 2 });
+      if (this.options.servers && this.options.servers.length > 0) resolver.setServers([...this.options.servers]);
+      return resolver;
+    });
+    return this.resolver.then(query);
   }
 
   async txt(name: string): Promise<string[]> {
     // A TXT record is a list of ≤255-byte strings that together form one value.
-    const records = await this.run(name, 'TXT', () => this.resolver.resolveTxt(name));
+    const records = await this.run(name, 'TXT', () => this.resolve((r) => r.resolveTxt(name)));
     return records.map(joinTxtChunks);
   }
 
   async mx(name: string): Promise<MxRecord[]> {
-    return this.run(name, 'MX', () => this.resolver.resolveMx(name));
+    return this.run(name, 'MX', () => this.resolve((r) => r.resolveMx(name)));
   }
 
   async cname(name: string): Promise<string[]> {
-    return this.run(name, 'CNAME', () => this.resolver.resolveCname(name));
+    return this.run(name, 'CNAME', () => this.resolve((r) => r.resolveCname(name)));
   }
 
   private async run<T>(name: string, type: 'TXT' | 'MX' | 'CNAME', query: () => Promise<T[]>): Promise<T[]> {

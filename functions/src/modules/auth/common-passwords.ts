@@ -1,12 +1,11 @@
-import { gunzipSync } from 'node:zlib';
 import { ValidationError } from '../errors.ts';
 
 export const COMMON_PASSWORD_FIELD_MESSAGE = 'is one of the most common passwords';
 
 let list: Promise<Set<string>> | undefined;
-/** Loaded on the first password set, not at cold start: the module and its inflated Set cost nothing until then. */
+/** Loaded on the first password set, not at cold start: the module, zlib and the inflated Set cost nothing until then. */
 const commonPasswords = (): Promise<Set<string>> =>
-  (list ??= import('./common-passwords-data.ts').then(({ COMMON_PASSWORDS_GZIP_BASE64 }) =>
+  (list ??= Promise.all([import('./common-passwords-data.ts'), import('node:zlib')]).then(([{ COMMON_PASSWORDS_GZIP_BASE64 }, { gunzipSync }]) =>
     new Set(gunzipSync(Buffer.from(COMMON_PASSWORDS_GZIP_BASE64, 'base64')).toString('utf8').split('\n')),
   ));
 

@@ -19,9 +19,9 @@ export const makeStartMfaEnrolment =
   (deps: Pick<AuthDeps, 'admins' | 'clock'>) =>
   async (actor: AdminRecord): Promise<MfaEnrolment> => {
     if (actor.mfa) throw new ConflictError(MFA_ALREADY_ON, 'mfa_already_on');
-    const secret = newTotpSecret();
+    const secret = await newTotpSecret();
     await deps.admins.setPendingMfa(actor.email, { secret, createdAt: deps.clock.now().toISOString() });
-    return { otpauthUri: otpauthUri(secret, actor.email), secret };
+    return { otpauthUri: await otpauthUri(secret, actor.email), secret };
   };
 
 /**
@@ -45,7 +45,7 @@ export const makeConfirmMfaEnrolment = (deps: AuthDeps) => {
     const pending = actor.mfaPending;
     if (!pending) throw new ConflictError(NOTHING_PENDING, 'mfa_not_pending');
     const passwordOk = await deps.hasher.verify(input.password, actor.passwordHash);
-    const step = matchTotp(pending.secret, input.code.replace(/\s/g, ''), deps.clock.now());
+    const step = await matchTotp(pending.secret, input.code.replace(/\s/g, ''), deps.clock.now());
     if (!passwordOk || step === undefined) {
       await throttle.recordFailure(actor.email, origin.ip);
       const fields = [

@@ -19,7 +19,7 @@ export const makeVerifySecondFactor =
     if (!mfa) return undefined;
     const digits = code.replace(/\s/g, '');
     if (/^\d{6}$/.test(digits)) {
-      const step = matchTotp(mfa.secret, digits, deps.clock.now());
+      const step = await matchTotp(mfa.secret, digits, deps.clock.now());
       if (step === undefined || step <= mfa.lastStep) return undefined;
       return (await deps.admins.acceptTotpStep(admin.email, step)) ? 'totp' : undefined;
     }

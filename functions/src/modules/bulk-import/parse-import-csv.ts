@@ -1,4 +1,3 @@
-import { parse } from 'csv-parse/sync';
 import { IMPORT_COLUMNS, IMPORT_OPTIONAL_COLUMNS, MAX_IMPORT_ROWS } from '@app/shared';
 
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number] | (typeof IMPORT_OPTIONAL_COLUMNS)[number];
@@ -35,13 +34,15 @@ const SYNTAX: Record<string, string> = {
  * of every record, so a row after a multi-line field still gets its true line.
  * Nothing here looks at the values beyond the header; passwords are never put into a message.
  */
-export function parseImportCsv(input: string): ParsedCsv {
+export async function parseImportCsv(input: string): Promise<ParsedCsv> {
   const fileErrors: ParsedCsv['fileErrors'] = [];
   // Line ends are normalised first: no valid value may contain one, and the parser then has one delimiter.
   const text = input.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const bad = text.search(/[\uFFFD\0]/);
   if (bad >= 0) return { fileErrors: [{ line: lineOf(text, bad), message: `Line ${lineOf(text, bad)} is not UTF-8 text. Save the file as "CSV UTF-8" and try again.` }], rows: [] };
 
+  // Loaded on first use: only bulk imports parse CSV, so a cold start does not compile the parser.
+  const { parse } = await import('csv-parse/sync');
   let records: { record: string[]; raw: string }[];
   try {
     records = parse(text, { raw: true, relax_column_count: true, relax_quotes: true, record_delimiter: '\n', skip_empty_lines: false }) as unknown as { record: string[]; raw: string }[];
