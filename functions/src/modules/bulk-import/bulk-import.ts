@@ -15,9 +15,10 @@ export const IMPORT_TEMPLATE = `${[...IMPORT_COLUMNS, ...IMPORT_OPTIONAL_COLUMNS
  *          queued now (dry or full) or left for Start.
  */
 export function makeBulkImport(deps: { servers: { list(): Promise<ServerProfile[]> }; batches: Pick<Batches, 'create'> }) {
-  const check = async (input: ImportPreviewInput) => validateImport(parseImportCsv(input.csv), await deps.servers.list(), input);
+  const check = async (input: ImportPreviewInput) => validateImport(await parseImportCsv(input.csv), await deps.servers.list(), input);
   return {
-    template: () => IMPORT_TEMPLATE,
+    // Async like every member, so the AWS root can stand in for this module until it is loaded.
+    template: async () => IMPORT_TEMPLATE,
     async preview(input: ImportPreviewInput): Promise<ImportPreview> {
       return (await check(input)).preview;
     },

@@ -1,5 +1,6 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import * as z from 'zod';
+import { lazySchema } from '@app/shared';
 import { createTable, type Table } from '../../adapters/dynamodb/table.ts';
 import { createEcsTaskRunner } from '../../adapters/ecs/ecs-task-runner.ts';
 import { createSesMailer } from '../../adapters/ses/ses-mailer.ts';
@@ -12,6 +13,7 @@ import { createJsonLogger, type Logger } from '../logger.ts';
 import { once } from '../once.ts';
 import { buildMigrationEngine, buildMigrationsApi, buildMigrationStores } from './build-migrations.ts';
 import { buildBatchesFinish, buildNotifier } from './build-notifier.ts';
+import { buildMigrationFeature, type MigrationFeature, type MigrationFeatureCore } from './build-migration-feature.ts';
 
 const notConfigured = (what: string) => () => Promise.reject(new Error(`${what} is not configured for this deployment.`));
 
@@ -40,6 +42,11 @@ function lazyCloudWatchRunLogReader(logGroupName: string, streamPrefix: string):
   return { read: async (run) => (await load()).read(run) };
 }
 
+/** The api's migration feature on AWS; aws.ts loads this module on first use, off the cold start. */
+export function buildAwsMigrationFeature(core: MigrationFeatureCore, config: AwsConfig, table: Table, logger: Logger): MigrationFeature {
+  return buildMigrationFeature(core, { migrations: composeAwsMigrationsApi(config, table, logger), campaignSealer: awsSealer(config) });
+}
+
 export function composeAwsMigrationsApi(config: AwsConfig, table: Table, logger: Logger): MigrationsApi {
   const sealer = awsSealer(config);
   const queue: JobQueue = config.MIGRATION_QUEUE_URL ? lazySqsJobQueue(config.MIGRATION_QUEUE_URL) : { enqueue: notConfigured('MIGRATION_QUEUE_URL') };
@@ -54,32 +61,34 @@ export function composeAwsMigrationsApi(config: AwsConfig, table: Table, logger:
   });
 }
 
-const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const csv = lazySchema(() => z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)));
 
 /** The dispatch Lambda's environment (set by the migrator stack). */
-export const DispatchConfig = z.object({
-  TABLE_NAME: z.string().min(3),
-  MIGRATION_QUEUE_URL: z.string().min(1),
-  ECS_CLUSTER_ARN: z.string().min(1),
-  MIGRATOR_TASK_DEFINITION_ARN: z.string().min(1),
-  MIGRATOR_CONTAINER_NAME: z.string().min(1).default('migrator'),
-  MIGRATOR_SUBNET_IDS: csv,
-  MIGRATOR_SECURITY_GROUP_IDS: csv,
-  MIGRATOR_CAPACITY_PROVIDER: z.string().min(1).optional(),
-  MIGRATION_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(4),
-  MIGRATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
-  MIGRATION_RETRY_DELAY_SECONDS: z.coerce.number().min(0).max(900).default(30),
-  MIGRATION_HEARTBEAT_SECONDS: z.coerce.number().min(1).max(300).default(15),
-  /** Run-end emails (batch summaries, single-job results): the sender unless Settings override it, the panel's URL for links. */
-  MAIL_FROM: z.string().min(3),
-  APP_ORIGIN: z.url(),
-  /** SES v2 configuration set for notification emails (bounce and complaint tracking), optional. */
-  SES_CONFIGURATION_SET: z.string().min(1).optional(),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-  /** Watchdog (the periodic sweep): maximum run time, and how old a running run's heartbeat may get. */
-  MIGRATION_MAX_RUN_HOURS: z.coerce.number().min(0.1).max(168).default(12),
-  MIGRATION_HEARTBEAT_TIMEOUT_MINUTES: z.coerce.number().min(1).max(1440).default(10),
-});
+export const DispatchConfig = lazySchema(() =>
+  z.object({
+    TABLE_NAME: z.string().min(3),
+    MIGRATION_QUEUE_URL: z.string().min(1),
+    ECS_CLUSTER_ARN: z.string().min(1),
+    MIGRATOR_TASK_DEFINITION_ARN: z.string().min(1),
+    MIGRATOR_CONTAINER_NAME: z.string().min(1).default('migrator'),
+    MIGRATOR_SUBNET_IDS: csv,
+    MIGRATOR_SECURITY_GROUP_IDS: csv,
+    MIGRATOR_CAPACITY_PROVIDER: z.string().min(1).optional(),
+    MIGRATION_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(4),
+    MIGRATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+    MIGRATION_RETRY_DELAY_SECONDS: z.coerce.number().min(0).max(900).default(30),
+    MIGRATION_HEARTBEAT_SECONDS: z.coerce.number().min(1).max(300).default(15),
+    /** Run-end emails (batch summaries, single-job results): the sender unless Settings override it, the panel's URL for links. */
+    MAIL_FROM: z.string().min(3),
+    APP_ORIGIN: z.url(),
+    /** SES v2 configuration set for notification emails (bounce and complaint tracking), optional. */
+    SES_CONFIGURATION_SET: z.string().min(1).optional(),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /** Watchdog (the periodic sweep): maximum run time, and how old a running run's heartbeat may get. */
+    MIGRATION_MAX_RUN_HOURS: z.coerce.number().min(0.1).max(168).default(12),
+    MIGRATION_HEARTBEAT_TIMEOUT_MINUTES: z.coerce.number().min(1).max(1440).default(10),
+  }),
+);
 export type DispatchConfig = z.infer<typeof DispatchConfig>;
 
 /**

@@ -10,7 +10,6 @@ import { systemClock } from '../clock.ts';
 import { createJsonLogger } from '../logger.ts';
 import { once } from '../once.ts';
 import { buildAppDeps } from './build-app-deps.ts';
-import { awsSealer, composeAwsMigrationsApi } from './aws-migrations.ts';
 import { createEventBridgeScheduler } from '../../adapters/scheduler/eventbridge-scheduler.ts';
 import { createSesMailer } from '../../adapters/ses/ses-mailer.ts';
 
@@ -134,8 +133,8 @@ export function composeAws(env: Record<string, string | undefined> = process.env
     panelUrl: config.APP_ORIGIN,
     mailFrom: config.MAIL_FROM,
     dnsTierBatch: config.DNS_TIER_BATCH,
-    migrations: composeAwsMigrationsApi(config, table, logger),
-    campaignSealer: awsSealer(config),
+    // Loaded on first use: most requests never touch migrations, so a cold start neither compiles nor builds them.
+    migrationFeature: { load: async (core) => (await import('./aws-migrations.ts')).buildAwsMigrationFeature(core, config, table, logger) },
   });
 }
 

@@ -32,16 +32,11 @@ import { DEFAULT_DNS_HEALTH_POLICY } from '../../modules/dns-health/dns-health-p
 import { makeDnsHealth } from '../../modules/dns-health/dns-health.ts';
 import { makeCheckCredit } from '../../modules/notifications/check-credit.ts';
 import type { Mailer } from '../../modules/notifications/ports.ts';
-import { buildReadOnlyMigrationsApi } from './build-migrations.ts';
 import { buildNotifier } from './build-notifier.ts';
-import { buildCampaigns, type CampaignConfig } from './build-campaigns.ts';
-import type { SecretSealer } from '../../modules/secrets/ports.ts';
-import { createDynamoBatchJobReader } from '../../adapters/dynamodb/dynamodb-batch-job-reader.ts';
-import { createDynamoBatchStore } from '../../adapters/dynamodb/dynamodb-batch-store.ts';
-import { makeBatches } from '../../modules/batches/batches.ts';
-import { createDynamoBatchJobWriter } from '../../adapters/dynamodb/dynamodb-batch-job-writer.ts';
-import type { JobQueue } from '../../modules/migrations/ports.ts';
-import { makeBulkImport } from '../../modules/bulk-import/bulk-import.ts';
+import type { CampaignConfig } from './build-campaigns.ts';
+import type { MigrationFeature, MigrationFeatureCore } from './build-migration-feature.ts';
+import { lazyFacade } from '../lazy-facade.ts';
+import { once } from '../once.ts';
 
 export interface RuntimeConfig extends Partial<CampaignConfig> {
   SESSION_IDLE_MINUTES: number;
@@ -85,14 +80,11 @@ export function buildAppDeps(opts: {
   mailDelivery?: MailDelivery;
   /** DNS_TIER_BATCH: PurelyMail rechecks per tier run at most. */
   dnsTierBatch: number;
-  /** Built by each root from its own queue, sealer and log store (see build-migrations.ts); read-only when absent. */
-  migrations?: AppDeps['migrations'];
-  /** Seals campaign submissions (the same sealer as the migrations'); campaigns refuse to accept passwords without it. */
-  campaignSealer?: SecretSealer;
-  /** MIGRATION_MAX_ATTEMPTS (an interrupted run below it is retried, so its batch is not finished yet); default 3. */
-  migrationMaxAttempts?: number;
-  /** The run queue, so a batch queues its first runs in bulk (local root); without it they are queued one by one. */
-  migrationQueue?: JobQueue;
+  /**
+   * IMAP migration (build-migration-feature.ts), built by each root around its own queue, sealer and log store:
+   * `build` at once, or `load` on first use (the AWS root, so an api cold start neither compiles nor builds it).
+   */
+  migrationFeature: MigrationFeatureSource;
 }) {
   const { table, config, clock } = opts;
   const admins = createDynamoAdminStore(table);
@@ -192,40 +184,24 @@ export function buildAppDeps(opts: {
     notify,
     mailSettings,
     dnsHealth,
-    migrations: opts.migrations ?? buildReadOnlyMigrationsApi(table, clock, opts.logger),
-    batches: undefined as unknown as AppDeps['batches'],
-    bulkImport: undefined as unknown as AppDeps['bulkImport'],
-    campaigns: undefined as unknown as AppDeps['campaigns'],
+    ...migrationFeature(opts.migrationFeature, { table, config, clock, logger: opts.logger, notify, mailSettings, users, cache, refreshCache, audit, panelUrl: opts.panelUrl }),
   };
-  deps.batches = makeBatches({
-    store: createDynamoBatchStore(table),
-    reader: createDynamoBatchJobReader(table),
-    jobs: deps.migrations.jobs,
-    cancelRun: deps.migrations.cancelRun,
-    notify,
-    mailSettings,
-    clock,
-    logger: opts.logger,
-    panelUrl: opts.panelUrl,
-    maxAttempts: opts.migrationMaxAttempts ?? 3,
-    writer: createDynamoBatchJobWriter(table),
-    queue: opts.migrationQueue,
-  });
-  deps.bulkImport = makeBulkImport({ servers: deps.migrations.servers, batches: deps.batches });
-  deps.campaigns = buildCampaigns({
-    table,
-    config,
-    sealer: opts.campaignSealer ?? { seal: () => Promise.reject(new Error('Sealing is not configured in this runtime.')) },
-    migrations: deps.migrations,
-    users,
-    cache,
-    refreshCache,
-    audit,
-    clock,
-    logger: opts.logger,
-    panelUrl: opts.panelUrl,
-  });
   // What the scheduled entry point (AWS) and the local timers run.
   const background = { pendingActions, runDnsTier: dnsHealth.runTier, refreshCache, checkCredit, retryOutbox: notify.retryOutbox, purgeCampaigns: deps.campaigns.purge };
   return { deps, stores: { admins, sessions, cache, settings: settingsStore }, purelymail: opts.purelymail, dnsLookup: opts.dnsLookup, localScheduler, background };
+}
+
+export type MigrationFeatureSource = { build(core: MigrationFeatureCore): MigrationFeature } | { load(core: MigrationFeatureCore): Promise<MigrationFeature> };
+
+/** The feature, built now, or stand-ins that load it on their first call. */
+function migrationFeature(source: MigrationFeatureSource, core: MigrationFeatureCore): MigrationFeature {
+  if ('build' in source) return source.build(core);
+  // One load for the four (a failed one is retried by the next call).
+  const load = once(() => source.load(core));
+  return {
+    migrations: lazyFacade(async () => (await load()).migrations),
+    batches: lazyFacade(async () => (await load()).batches),
+    bulkImport: lazyFacade(async () => (await load()).bulkImport),
+    campaigns: lazyFacade(async () => (await load()).campaigns),
+  };
 }
