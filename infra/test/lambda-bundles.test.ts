@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,12 +12,18 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const run = promisify(execFile);
 
 /** An API Gateway HTTP API (payload 2.0) request, as the api function receives it. */
-const httpEvent = (method: string, path: string) => ({
+const httpEvent = (method: string, path: string, body?: unknown) => ({
   version: '2.0',
   routeKey: 'ANY /api/{proxy+}',
   rawPath: path,
   rawQueryString: '',
-  headers: { host: 'abc123.execute-api.eu-west-1.amazonaws.com', 'user-agent': 'bundle-test', accept: 'application/json' },
+  headers: {
+    host: 'abc123.execute-api.eu-west-1.amazonaws.com',
+    'user-agent': 'bundle-test',
+    accept: 'application/json',
+    ...(body === undefined ? {} : { origin: 'https://admin.example.org', 'x-purelymanage-csrf': '1', 'content-type': 'application/json' }),
+  },
+  body: body === undefined ? undefined : JSON.stringify(body),
   requestContext: {
     accountId: '123456789012',
     apiId: 'abc123',
@@ -41,6 +47,15 @@ const results = [];
 for (const event of events) results.push(await handler(event, { awsRequestId: 'bundle-test', getRemainingTimeInMillis: () => 29000 }));
 process.stdout.write(JSON.stringify(results));
 `;
+
+/** The files a cold start reads: the entry and, transitively, what it imports statically (not `import()`). */
+function loadedAtInit(dir: string, entry = 'index.mjs', seen = new Set<string>()): Set<string> {
+  if (seen.has(entry)) return seen;
+  seen.add(entry);
+  const code = readFileSync(join(dir, entry), 'utf8');
+  for (const [, spec] of code.matchAll(/(?:from|import)\s*"(\.\.?\/[^"]+)"/g)) loadedAtInit(dir, relative(dir, join(dir, dirname(entry), spec!)), seen);
+  return seen;
+}
 
 /** A run id in the shape the api mints (run_ + lowercase alphanumerics) that no table holds. */
 const UNKNOWN_RUN = 'run_0000nosuchrun0000';
@@ -196,5 +211,22 @@ describe('synthesized Lambda bundles run in plain Node', () => {
     expect(batch.batchItemFailures.every((f) => f.itemIdentifier === 'msg-0')).toBe(true);
     expect(foreignTask).toEqual({ handled: 'not a migration task' });
     expect(unknownRunTask.handled).toContain(UNKNOWN_RUN);
+  });
+
+  it('the api bundle leaves the migration feature out of its cold start, and loads it for the first request that needs it', async () => {
+    const dir = assetDir('ApiFunction');
+    const all = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mjs'));
+    const atInit = loadedAtInit(dir);
+    const holding = (text: string) => all.filter((f) => readFileSync(join(dir, f), 'utf8').includes(text));
+    // Marks of the migration feature (build-migration-feature.ts, the CSV parser, the IMAP login tester, otpauth).
+    for (const mark of ['Sealing is not configured in this runtime.', 'CSV_QUOTE_NOT_CLOSED', 'secureConnect', 'otpauth://']) {
+      expect(holding(mark).length, mark).toBeGreaterThan(0);
+      expect(holding(mark).filter((f) => atInit.has(f)), `${mark}: loaded at cold start`).toEqual([]);
+    }
+    expect(atInit.has('index.mjs')).toBe(true);
+    // A public campaign request goes through the feature: an unknown link is a 404, not a failed load.
+    const [info] = (await invoke(dir, [httpEvent('POST', '/api/public/campaigns/info', { token: 'x'.repeat(43) })])) as { statusCode: number; body: string }[];
+    expect(info!.statusCode).toBe(404);
+    expect(JSON.parse(info!.body)).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
   });
 });
