@@ -6,6 +6,7 @@ import { makeScheduledHandler, type ScheduledOutcome } from '../../src/entrypoin
 import { startDnsServer } from '../../src/local/dns-server/dns-server.ts';
 import { startSandbox, type Sandbox } from '../../src/local/purelymail-sandbox/sandbox-server.ts';
 import type { OutgoingEmail } from '../../src/modules/notifications/ports.ts';
+import { buildDnsFeature } from '../../src/platform/composition/build-dns-feature.ts';
 import { buildMigrationFeature } from '../../src/platform/composition/build-migration-feature.ts';
 import { buildAppDeps } from '../../src/platform/composition/build-app-deps.ts';
 import { createJsonLogger } from '../../src/platform/logger.ts';
@@ -55,6 +56,7 @@ describe('scheduled entry point', () => {
       panelUrl: 'http://panel.test',
       mailFrom: 'panel@example.com',
       dnsTierBatch: 10,
+      dnsFeature: { build: buildDnsFeature },
       migrationFeature: { build: (core) => buildMigrationFeature(core) },
     });
     await app.stores.admins.create({ email: 'owner@example.com', name: 'Owner', role: 'owner', passwordHash: 'x', createdAt: clock.now().toISOString(), lastLoginAt: null });

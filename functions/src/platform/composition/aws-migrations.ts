@@ -12,7 +12,8 @@ import { parseConfig, type AwsConfig } from '../config.ts';
 import { createJsonLogger, type Logger } from '../logger.ts';
 import { once } from '../once.ts';
 import { buildMigrationEngine, buildMigrationsApi, buildMigrationStores } from './build-migrations.ts';
-import { buildBatchesFinish, buildNotifier } from './build-notifier.ts';
+import { buildBatchesFinish } from './build-batches-finish.ts';
+import { buildNotifier } from './build-notifier.ts';
 import { buildMigrationFeature, type MigrationFeature, type MigrationFeatureCore } from './build-migration-feature.ts';
 
 const notConfigured = (what: string) => () => Promise.reject(new Error(`${what} is not configured for this deployment.`));

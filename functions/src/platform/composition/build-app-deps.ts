@@ -14,7 +14,6 @@ import { makeAuth } from '../../modules/auth/auth.ts';
 import { createScryptPasswordHasher } from '../../modules/auth/scrypt-password-hasher.ts';
 import { makeRefreshCache } from '../../modules/cache/refresh-cache.ts';
 import { makeGetDashboard, NO_MIGRATIONS, summarizeJobs } from '../../modules/dashboard/get-dashboard.ts';
-import { makeDomains } from '../../modules/domains/domains.ts';
 import { makeRouting } from '../../modules/routing/routing.ts';
 import type { DnsLookup } from '../../modules/dns/ports.ts';
 import type { PurelyMail } from '../../modules/purelymail/ports.ts';
@@ -27,16 +26,13 @@ import { makePendingActions } from '../../modules/pending-actions/pending-action
 import type { Scheduler } from '../../modules/pending-actions/ports.ts';
 import { makeUsers } from '../../modules/users/users.ts';
 import { createDynamoCreditAlertStore } from '../../adapters/dynamodb/dynamodb-notification-credit-alert-store.ts';
-import { createDynamoDnsHealthStore } from '../../adapters/dynamodb/dynamodb-dns-health-store.ts';
-import { DEFAULT_DNS_HEALTH_POLICY } from '../../modules/dns-health/dns-health-policy.ts';
-import { makeDnsHealth } from '../../modules/dns-health/dns-health.ts';
 import { makeCheckCredit } from '../../modules/notifications/check-credit.ts';
 import type { Mailer } from '../../modules/notifications/ports.ts';
 import { buildNotifier } from './build-notifier.ts';
 import type { CampaignConfig } from './build-campaigns.ts';
+import type { DnsFeature, DnsFeatureCore } from './build-dns-feature.ts';
 import type { MigrationFeature, MigrationFeatureCore } from './build-migration-feature.ts';
-import { lazyFacade } from '../lazy-facade.ts';
-import { once } from '../once.ts';
+import { provideFeature, type FeatureSource } from './feature-source.ts';
 
 export interface RuntimeConfig extends Partial<CampaignConfig> {
   SESSION_IDLE_MINUTES: number;
@@ -81,10 +77,11 @@ export function buildAppDeps(opts: {
   /** DNS_TIER_BATCH: PurelyMail rechecks per tier run at most. */
   dnsTierBatch: number;
   /**
-   * IMAP migration (build-migration-feature.ts), built by each root around its own queue, sealer and log store:
-   * `build` at once, or `load` on first use (the AWS root, so an api cold start neither compiles nor builds it).
+   * Domains and DNS health (build-dns-feature.ts) and IMAP migration (build-migration-feature.ts, built around
+   * each root's own queue, sealer and log store): built now, or loaded on first use (feature-source.ts).
    */
-  migrationFeature: MigrationFeatureSource;
+  dnsFeature: FeatureSource<DnsFeatureCore, DnsFeature>;
+  migrationFeature: FeatureSource<MigrationFeatureCore, MigrationFeature>;
 }) {
   const { table, config, clock } = opts;
   const admins = createDynamoAdminStore(table);
@@ -110,17 +107,6 @@ export function buildAppDeps(opts: {
   const cache = createDynamoCacheStore(table);
   const refreshCache = makeRefreshCache({ purelymail: opts.purelymail, cache, clock, audit });
   const { notify, mailSettings } = buildNotifier({ table, mailer: opts.mailer, clock, logger: opts.logger, panelUrl: opts.panelUrl, mailFrom: opts.mailFrom, mailDelivery: opts.mailDelivery });
-  const dnsHealth = makeDnsHealth({
-    store: createDynamoDnsHealthStore(table),
-    purelymail: opts.purelymail,
-    cache,
-    lookup: opts.dnsLookup,
-    notify,
-    audit,
-    clock,
-    logger: opts.logger,
-    policy: { ...DEFAULT_DNS_HEALTH_POLICY, batch: opts.dnsTierBatch },
-  });
   // Armed only when the local runtime starts it; the AWS root passes its own scheduler.
   const localScheduler = createLocalScheduler({ clock, onError: (id, err) => opts.logger.error('pending action failed to run', { id, error: (err as Error).message }) });
   const pendingActions = makePendingActions({
@@ -131,10 +117,16 @@ export function buildAppDeps(opts: {
     audit,
     delayHours: async () => (await settings.get()).deletionDelayHours,
     notify,
-    dnsHealth,
+    // Built after the pending queue (domains use it): reached through `dns`, which is set by then.
+    dnsHealth: { untrack: (domain) => dns.dnsHealth.untrack(domain) },
     clock,
     logger: opts.logger,
   });
+  const dns: DnsFeature = provideFeature(
+    opts.dnsFeature,
+    { table, purelymail: opts.purelymail, cache, dnsLookup: opts.dnsLookup, notify, audit, pendingActions, clock, logger: opts.logger, dnsTierBatch: opts.dnsTierBatch, ownershipCodeFallback: opts.ownershipCodeFallback },
+    { dnsHealth: true, domains: true },
+  );
   const users = makeUsers({ purelymail: opts.purelymail, cache, refreshCache, pendingActions });
   const getDashboard = makeGetDashboard({
     cache,
@@ -177,31 +169,20 @@ export function buildAppDeps(opts: {
     sessionCookieMaxAgeSeconds: config.SESSION_ABSOLUTE_HOURS * 3600,
     sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
     sandbox: opts.sandbox,
-    domains: makeDomains({ purelymail: opts.purelymail, cache, clock, dnsLookup: opts.dnsLookup, pendingActions, dnsHealth, ownershipCodeFallback: opts.ownershipCodeFallback }),
+    domains: dns.domains,
     routing: makeRouting({ purelymail: opts.purelymail, cache, clock, pendingActions }),
     users,
     pendingActions,
     notify,
     mailSettings,
-    dnsHealth,
-    ...migrationFeature(opts.migrationFeature, { table, config, clock, logger: opts.logger, notify, mailSettings, users, cache, refreshCache, audit, panelUrl: opts.panelUrl }),
+    dnsHealth: dns.dnsHealth,
+    ...provideFeature(
+      opts.migrationFeature,
+      { table, config, clock, logger: opts.logger, notify, mailSettings, users, cache, refreshCache, audit, panelUrl: opts.panelUrl },
+      { migrations: true, batches: true, bulkImport: true, campaigns: true },
+    ),
   };
   // What the scheduled entry point (AWS) and the local timers run.
-  const background = { pendingActions, runDnsTier: dnsHealth.runTier, refreshCache, checkCredit, retryOutbox: notify.retryOutbox, purgeCampaigns: deps.campaigns.purge };
+  const background = { pendingActions, runDnsTier: dns.dnsHealth.runTier, refreshCache, checkCredit, retryOutbox: notify.retryOutbox, purgeCampaigns: deps.campaigns.purge };
   return { deps, stores: { admins, sessions, cache, settings: settingsStore }, purelymail: opts.purelymail, dnsLookup: opts.dnsLookup, localScheduler, background };
-}
-
-export type MigrationFeatureSource = { build(core: MigrationFeatureCore): MigrationFeature } | { load(core: MigrationFeatureCore): Promise<MigrationFeature> };
-
-/** The feature, built now, or stand-ins that load it on their first call. */
-function migrationFeature(source: MigrationFeatureSource, core: MigrationFeatureCore): MigrationFeature {
-  if ('build' in source) return source.build(core);
-  // One load for the four (a failed one is retried by the next call).
-  const load = once(() => source.load(core));
-  return {
-    migrations: lazyFacade(async () => (await load()).migrations),
-    batches: lazyFacade(async () => (await load()).batches),
-    bulkImport: lazyFacade(async () => (await load()).bulkImport),
-    campaigns: lazyFacade(async () => (await load()).campaigns),
-  };
 }

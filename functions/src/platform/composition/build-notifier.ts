@@ -1,11 +1,8 @@
 import type { MailDelivery } from '@app/shared';
 import { createDynamoAdminStore } from '../../adapters/dynamodb/dynamodb-admin-store.ts';
-import { createDynamoBatchJobReader } from '../../adapters/dynamodb/dynamodb-batch-job-reader.ts';
-import { createDynamoBatchStore } from '../../adapters/dynamodb/dynamodb-batch-store.ts';
 import { createDynamoNotificationSendStore } from '../../adapters/dynamodb/dynamodb-notification-send-store.ts';
 import { createDynamoNotificationSettingsStore } from '../../adapters/dynamodb/dynamodb-notification-settings-store.ts';
 import type { Table } from '../../adapters/dynamodb/table.ts';
-import { makeBatchFinish, makeLoadBatch } from '../../modules/batches/batch-finish.ts';
 import { makeMailSettings, type MailSettingsModule } from '../../modules/notifications/mail-settings.ts';
 import { makeNotifier, type Notifier } from '../../modules/notifications/notifier.ts';
 import type { Mailer } from '../../modules/notifications/ports.ts';
@@ -30,14 +27,4 @@ export function buildNotifier(opts: { table: Table; mailer: Mailer; clock: Clock
     panelUrl: opts.panelUrl,
   });
   return { notify, mailSettings };
-}
-
-/**
- * The run-end observer alone (batch summaries, single-job emails), for roots that end runs but serve no API
- * (the dispatch Lambda): register `onRunEnded` with the engine.
- */
-export function buildBatchesFinish(opts: { table: Table; notify: Pick<Notifier, 'send'>; mailSettings: Pick<MailSettingsModule, 'get'>; clock: Clock; logger: Logger; panelUrl: string; maxAttempts: number }) {
-  const store = createDynamoBatchStore(opts.table);
-  const reader = createDynamoBatchJobReader(opts.table);
-  return makeBatchFinish({ store, reader, load: makeLoadBatch({ store, reader }), notify: opts.notify, mailSettings: opts.mailSettings, clock: opts.clock, logger: opts.logger, panelUrl: opts.panelUrl, maxAttempts: opts.maxAttempts });
 }

@@ -6,6 +6,7 @@ import { PurelyMailHttpClient } from '../../adapters/purelymail/purelymail-http-
 import type { LocalConfig } from '../config.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
+import { buildDnsFeature } from './build-dns-feature.ts';
 import { buildMigrationFeature } from './build-migration-feature.ts';
 import { buildAppDeps } from './build-app-deps.ts';
 import type { AppDeps } from '../../http/app-deps.ts';
@@ -42,6 +43,7 @@ export function composeLocal(opts: { config: LocalConfig; table: Table; purelyma
     panelUrl: localOrigins(opts.config, opts.port)[0]!,
     mailFrom: opts.config.MAIL_FROM,
     dnsTierBatch: opts.config.DNS_TIER_BATCH,
+    dnsFeature: { build: buildDnsFeature },
     migrationFeature: {
       build: (core) =>
         buildMigrationFeature(core, { migrations: opts.migrations, campaignSealer: opts.campaignSealer, migrationMaxAttempts: opts.config.MIGRATION_MAX_ATTEMPTS, migrationQueue: opts.migrationQueue }),
