@@ -2,16 +2,14 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as z from 'zod/mini';
-import { AwsConfig, parseConfig } from '../../functions/src/platform/config.ts';
+import { AwsConfig, parseConfig, type EnvSpec, type EnvVar } from '../../functions/src/platform/config.ts';
 import { DispatchConfig } from '../../functions/src/platform/composition/aws-migrations.ts';
 import { repoPaths } from '../lib/config/repo-paths.ts';
 import { buildTestApp } from './support/synth-app.ts';
 
 type Env = Record<string, unknown>;
+type AnySpec = EnvSpec<Record<string, EnvVar<unknown>>>;
 type FnResource = { Properties: { Environment?: { Variables?: Env } } };
-/** A config schema's fields: zod's classic API (DispatchConfig) or its mini build (AwsConfig). */
-type Shape = Record<string, z.core.$ZodType>;
 
 /** Renders a CloudFormation value with every token (Ref, GetAtt, ImportValue, …) replaced by a placeholder. */
 function render(value: unknown): string {
@@ -26,13 +24,10 @@ function render(value: unknown): string {
 
 const rendered = (env: Env): Record<string, string> => Object.fromEntries(Object.entries(env).map(([k, v]) => [k, render(v)]));
 
-/** Variables the schema neither requires nor defaults: a deployment sets them, or the feature is off. */
-function deploymentProvided(shape: Shape): string[] {
-  return Object.entries(shape)
-    .filter(([, field]) => {
-      const r = z.safeParse(field, undefined);
-      return r.success && r.data === undefined;
-    })
+/** Variables the spec neither requires nor defaults: a deployment sets them, or the feature is off. */
+function deploymentProvided(spec: AnySpec): string[] {
+  return Object.entries(spec.vars)
+    .filter(([, v]) => !v.unset.required && v.unset.value === undefined)
     .map(([key]) => key);
 }
 
@@ -83,16 +78,16 @@ describe('every function and the worker get exactly the environment their config
     return found;
   };
 
-  const check = (prefix: string, schema: Parameters<typeof parseConfig>[0] & { shape: object }, unset: Record<string, string>) => {
+  const check = (prefix: string, spec: AnySpec, unset: Record<string, string>) => {
     const { env } = fn(prefix);
     const values = rendered(env);
     // 1. It parses: every required variable is present and well-formed (tokens replaced by placeholders).
-    expect(() => parseConfig(schema, values), prefix).not.toThrow();
+    expect(() => parseConfig(spec, values), prefix).not.toThrow();
     // 2. Nothing the schema does not read (a misspelt name would silently be ignored).
-    const known = new Set(Object.keys(schema.shape));
+    const known = new Set(Object.keys(spec.vars));
     expect(Object.keys(env).filter((k) => !known.has(k)), `${prefix}: variables no schema reads`).toEqual([]);
     // 3. Every optional, default-less variable is set unless this function leaves it unset on purpose.
-    const missing = deploymentProvided(schema.shape as Shape).filter((k) => !(k in env) && !(k in unset));
+    const missing = deploymentProvided(spec).filter((k) => !(k in env) && !(k in unset));
     expect(missing, `${prefix}: optional variables that switch a feature off`).toEqual([]);
     // 4. No secret value, only names and ARNs.
     expect(JSON.stringify(env)).not.toContain('{{resolve:');
@@ -122,7 +117,7 @@ describe('every function and the worker get exactly the environment their config
   });
 
   it('unintentional gaps are listed with a reason that names a real schema variable', () => {
-    const all = new Set([...Object.keys(AwsConfig.shape), ...Object.keys(DispatchConfig.shape)]);
+    const all = new Set([...Object.keys(AwsConfig.vars), ...Object.keys(DispatchConfig.vars)]);
     for (const group of Object.values(INTENTIONALLY_UNSET)) for (const key of Object.keys(group)) expect(all.has(key), key).toBe(true);
   });
 

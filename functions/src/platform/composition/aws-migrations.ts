@@ -1,6 +1,5 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
-import * as z from 'zod';
-import { lazySchema } from '@app/shared';
+import * as z from 'zod/mini';
 import { createTable, type Table } from '../../adapters/dynamodb/table.ts';
 import { createEcsTaskRunner } from '../../adapters/ecs/ecs-task-runner.ts';
 import { createSesMailer } from '../../adapters/ses/ses-mailer.ts';
@@ -8,7 +7,7 @@ import type { MigrationsApi } from '../../modules/migrations/migrations-api.ts';
 import type { JobQueue, RunLogReader, TaskRunner } from '../../modules/migrations/ports.ts';
 import type { SecretSealer } from '../../modules/secrets/ports.ts';
 import { systemClock } from '../clock.ts';
-import { parseConfig, type AwsConfig } from '../config.ts';
+import { EnvSpec, envVar, parseConfig, type AwsConfig, type ConfigOf } from '../config.ts';
 import { createJsonLogger, type Logger } from '../logger.ts';
 import { once } from '../once.ts';
 import { buildMigrationEngine, buildMigrationsApi, buildMigrationStores } from './build-migrations.ts';
@@ -62,35 +61,33 @@ export function composeAwsMigrationsApi(config: AwsConfig, table: Table, logger:
   });
 }
 
-const csv = lazySchema(() => z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)));
+const { required, optional, withDefault, csv, int, num, text } = envVar;
 
 /** The dispatch Lambda's environment (set by the migrator stack). */
-export const DispatchConfig = lazySchema(() =>
-  z.object({
-    TABLE_NAME: z.string().min(3),
-    MIGRATION_QUEUE_URL: z.string().min(1),
-    ECS_CLUSTER_ARN: z.string().min(1),
-    MIGRATOR_TASK_DEFINITION_ARN: z.string().min(1),
-    MIGRATOR_CONTAINER_NAME: z.string().min(1).default('migrator'),
-    MIGRATOR_SUBNET_IDS: csv,
-    MIGRATOR_SECURITY_GROUP_IDS: csv,
-    MIGRATOR_CAPACITY_PROVIDER: z.string().min(1).optional(),
-    MIGRATION_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(4),
-    MIGRATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
-    MIGRATION_RETRY_DELAY_SECONDS: z.coerce.number().min(0).max(900).default(30),
-    MIGRATION_HEARTBEAT_SECONDS: z.coerce.number().min(1).max(300).default(15),
-    /** Run-end emails (batch summaries, single-job results): the sender unless Settings override it, the panel's URL for links. */
-    MAIL_FROM: z.string().min(3),
-    APP_ORIGIN: z.url(),
-    /** SES v2 configuration set for notification emails (bounce and complaint tracking), optional. */
-    SES_CONFIGURATION_SET: z.string().min(1).optional(),
-    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-    /** Watchdog (the periodic sweep): maximum run time, and how old a running run's heartbeat may get. */
-    MIGRATION_MAX_RUN_HOURS: z.coerce.number().min(0.1).max(168).default(12),
-    MIGRATION_HEARTBEAT_TIMEOUT_MINUTES: z.coerce.number().min(1).max(1440).default(10),
-  }),
-);
-export type DispatchConfig = z.infer<typeof DispatchConfig>;
+export const DispatchConfig = new EnvSpec({
+  TABLE_NAME: required(text(3)),
+  MIGRATION_QUEUE_URL: required(text(1)),
+  ECS_CLUSTER_ARN: required(text(1)),
+  MIGRATOR_TASK_DEFINITION_ARN: required(text(1)),
+  MIGRATOR_CONTAINER_NAME: withDefault(text(1), 'migrator'),
+  MIGRATOR_SUBNET_IDS: required(csv),
+  MIGRATOR_SECURITY_GROUP_IDS: required(csv),
+  MIGRATOR_CAPACITY_PROVIDER: optional(text(1)),
+  MIGRATION_CONCURRENCY: int(1, 50, 4),
+  MIGRATION_MAX_ATTEMPTS: int(1, 10, 3),
+  MIGRATION_RETRY_DELAY_SECONDS: num(0, 900, 30),
+  MIGRATION_HEARTBEAT_SECONDS: num(1, 300, 15),
+  /** Run-end emails (batch summaries, single-job results): the sender unless Settings override it, the panel's URL for links. */
+  MAIL_FROM: required(text(3)),
+  APP_ORIGIN: required(() => z.url()),
+  /** SES v2 configuration set for notification emails (bounce and complaint tracking), optional. */
+  SES_CONFIGURATION_SET: optional(text(1)),
+  LOG_LEVEL: withDefault(() => z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
+  /** Watchdog (the periodic sweep): maximum run time, and how old a running run's heartbeat may get. */
+  MIGRATION_MAX_RUN_HOURS: num(0.1, 168, 12),
+  MIGRATION_HEARTBEAT_TIMEOUT_MINUTES: num(1, 1440, 10),
+});
+export type DispatchConfig = ConfigOf<typeof DispatchConfig>;
 
 /**
  * The dispatch Lambda's engine: SQS (for delayed re-offers and retries) and ECS RunTask/StopTask. Runs end in
