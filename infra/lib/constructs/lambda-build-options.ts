@@ -16,9 +16,9 @@ export const LAMBDA_ENTRY_FILE = 'index.mjs';
  * How one Lambda function is bundled, shared by the CDK construct (app-function.ts) and `npm run bench:api`, so
  * the benchmark measures exactly what is deployed. Kept free of aws-cdk-lib so the bench can import it cheaply.
  *
- * ESM with code splitting: `index.mjs` holds what every request needs; what an entry loads with `import()` (a
- * route group, the KMS/SQS/SES/Secrets Manager SDKs, CSV parsing) lands in `chunks/` and is read from disk only
- * when first used, so a cold start neither parses nor evaluates it. The AWS SDK is bundled too (no externals):
+ * ESM with code splitting: `index.mjs` holds what every request needs; what an entry loads with `import()` (on
+ * AWS the migration and DNS features, the KMS/SQS/SES/Secrets Manager SDKs, CSV parsing, 2FA) lands in
+ * `chunks/` and is read from disk only when first used, so a cold start neither parses nor evaluates it. The AWS SDK is bundled too (no externals):
  * one pinned, tested version, and no resolution through Lambda's own copy (stack notes §2.7).
  *
  * Source maps are written beside each file (mappings only, no sources) but not loaded at run time: with
