@@ -8,21 +8,32 @@
  * and `z.infer<typeof X>` work unchanged (the proxy forwards every operation to the built schema).
  */
 export function lazySchema<T extends object>(build: () => T): T {
-  let built: T | undefined;
-  const schema = (): T => (built ??= build());
-  // The target is an empty extensible object, so the forwarded answers never break a proxy invariant
-  // (descriptors are reported configurable: the real ones live on the built schema, not the target).
-  return new Proxy(Object.create(null) as T, {
-    get: (_target, key) => Reflect.get(schema(), key),
-    set: (_target, key, value) => Reflect.set(schema(), key, value),
-    has: (_target, key) => Reflect.has(schema(), key),
-    ownKeys: () => Reflect.ownKeys(schema()),
-    getOwnPropertyDescriptor: (_target, key) => {
-      const descriptor = Reflect.getOwnPropertyDescriptor(schema(), key);
-      return descriptor && { ...descriptor, configurable: true };
-    },
-    defineProperty: (_target, key, descriptor) => Reflect.defineProperty(schema(), key, descriptor),
-    deleteProperty: (_target, key) => Reflect.deleteProperty(schema(), key),
-    getPrototypeOf: () => Reflect.getPrototypeOf(schema()),
-  });
+  const target: LazyTarget = Object.assign(Object.create(null) as object, { [BUILD]: build });
+  return new Proxy(target, forward) as T;
 }
+
+const BUILD = Symbol('build');
+const BUILT = Symbol('built');
+interface LazyTarget {
+  [BUILD]?: () => object;
+  [BUILT]?: object;
+}
+
+const schemaOf = (target: LazyTarget): object => (target[BUILT] ??= target[BUILD]!());
+
+// One handler for every lazy schema (a cold start creates ~200 of them). The target is an extensible object
+// holding only the builder and the built schema, under symbols nobody else has, so the forwarded answers never
+// break a proxy invariant (descriptors are reported configurable: the real ones live on the built schema).
+const forward: ProxyHandler<LazyTarget> = {
+  get: (target, key) => Reflect.get(schemaOf(target), key),
+  set: (target, key, value) => Reflect.set(schemaOf(target), key, value),
+  has: (target, key) => Reflect.has(schemaOf(target), key),
+  ownKeys: (target) => Reflect.ownKeys(schemaOf(target)),
+  getOwnPropertyDescriptor: (target, key) => {
+    const descriptor = Reflect.getOwnPropertyDescriptor(schemaOf(target), key);
+    return descriptor && { ...descriptor, configurable: true };
+  },
+  defineProperty: (target, key, descriptor) => Reflect.defineProperty(schemaOf(target), key, descriptor),
+  deleteProperty: (target, key) => Reflect.deleteProperty(schemaOf(target), key),
+  getPrototypeOf: (target) => Reflect.getPrototypeOf(schemaOf(target)),
+};
