@@ -134,8 +134,8 @@ export function composeAws(env: Record<string, string | undefined> = process.env
     mailFrom: config.MAIL_FROM,
     dnsTierBatch: config.DNS_TIER_BATCH,
     // Loaded on first use: most requests touch neither domains nor migrations, so a cold start skips both.
-    dnsFeature: { load: async (core) => (await import('./build-dns-feature.ts')).buildDnsFeature(core) },
-    migrationFeature: { load: async (core) => (await import('./aws-migrations.ts')).buildAwsMigrationFeature(core, config, table, logger) },
+    dnsFeature: { load: async (core) => (await import('./aws-features.ts')).buildDnsFeature(core) },
+    migrationFeature: { load: async (core) => (await import('./aws-features.ts')).buildAwsMigrationFeature(core, config, table, logger) },
   });
 }
 
