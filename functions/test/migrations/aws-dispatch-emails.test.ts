@@ -80,7 +80,7 @@ describe('dispatch Lambda: run-end emails through SES', () => {
 
   it('sends the batch summary once per admin and extra recipient when the last job ended, and nothing on a duplicate event', async () => {
     // Prepare: a batch of two jobs, both ended by the worker.
-    const jobs = [await makeJob(stores, 'ann'), await makeJob(stores, 'bob')];
+    const jobs = [await makeJob(stores, { name: 'ann' }), await makeJob(stores, { name: 'bob' })];
     const now = new Date();
     const batchId = newBatchId(now);
     const batches = createDynamoBatchStore(dynamo.table);
@@ -109,7 +109,7 @@ describe('dispatch Lambda: run-end emails through SES', () => {
   });
 
   it('sends a single job failure once per recipient, and nothing on a duplicate event', async () => {
-    const run = await endedRun(await makeJob(stores, 'solo'), 'failed');
+    const run = await endedRun(await makeJob(stores, { name: 'solo' }), 'failed');
     await handle(taskStopped(run.id));
     await handle(taskStopped(run.id));
     expect(sent().map((m) => m.Destination?.ToAddresses?.[0]).sort()).toEqual(['extra@example.com', 'lead@example.com', 'ops@example.com']);

@@ -29,12 +29,12 @@ export function dispatcher(table: Table, runner: TaskRunner, queueFor: (q: Local
 }
 
 let n = 0;
-/** A job record with placeholder sealed blobs (the engine never opens them). */
-export async function makeJob(stores: MigrationStores, name = `job ${++n}`): Promise<JobRecord> {
+/** A job record with placeholder sealed blobs (the engine never opens them), stored; `fields` override any part. */
+export async function makeJob(stores: MigrationStores, fields: Partial<JobRecord> = {}): Promise<JobRecord> {
   const now = new Date().toISOString();
   const job: JobRecord = {
     id: `job_${Date.now().toString(36)}${(++n).toString().padStart(8, '0')}`,
-    name,
+    name: `job ${n}`,
     source: { serverId: 'srv_x', user: 'a', sealedPassword: 'v1:local:x:y' },
     dest: { serverId: 'srv_y', user: 'b', sealedPassword: 'v1:local:x:y' },
     options: { includeFolders: [], excludeFolders: [], maxSizeBytes: null },
@@ -44,6 +44,7 @@ export async function makeJob(stores: MigrationStores, name = `job ${++n}`): Pro
     version: 1,
     latestRunId: null,
     activeRunId: null,
+    ...fields,
   };
   await stores.jobs.create(job);
   return job;

@@ -5,6 +5,7 @@ import { makeQueueRun } from '../../src/modules/migrations/queue-run.ts';
 import type { JobRecord, JobStore } from '../../src/modules/migrations/ports.ts';
 import { buildMigrationStores, type MigrationStores } from '../../src/platform/composition/build-migrations.ts';
 import { FakeClock } from '../support/test-runtime.ts';
+import { makeJob } from './engine-fixture.ts';
 
 // A run shows as ended a moment before it lets go of its job (finishRun: run → terminal, then slot, lease,
 // job). An admin acting in that moment (edit credentials, delete the job) must not get a false 409: the job
@@ -24,22 +25,8 @@ describe('editing, deleting, retrying or starting a job while its ended run lets
   /** A job whose run R (ended unless said otherwise) is still named as active: the release has not landed yet. */
   async function jobWithRun(state: 'cancelled' | 'running' = 'cancelled'): Promise<{ job: JobRecord; runId: string }> {
     const now = clock.now().toISOString();
-    const id = `job_race${(++n).toString().padStart(8, '0')}`;
-    const runId = `run_race${n.toString().padStart(8, '0')}`;
-    const job: JobRecord = {
-      id,
-      name: `race ${n}`,
-      source: { serverId: 'srv_a', user: 'a', sealedPassword: 'v1:local:x:y' },
-      dest: { serverId: 'srv_b', user: 'b', sealedPassword: 'v1:local:x:y' },
-      options: { includeFolders: [], excludeFolders: [], maxSizeBytes: null },
-      createdAt: now,
-      createdBy: 'test',
-      updatedAt: now,
-      version: 1,
-      latestRunId: null,
-      activeRunId: null,
-    };
-    await stores.jobs.create(job);
+    const { id } = await makeJob(stores);
+    const runId = `run_race${(++n).toString().padStart(8, '0')}`;
     expect(await stores.jobs.claim(id, runId, null)).toBe(true);
     const created = await stores.runs.create({
       id: runId,

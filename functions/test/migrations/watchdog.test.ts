@@ -17,7 +17,7 @@ import type { JobRecord } from '../../src/modules/migrations/ports.ts';
 import { composeAwsDispatcher } from '../../src/platform/composition/aws-migrations.ts';
 import { buildMigrationEngine, buildMigrationStores, type MigrationStores } from '../../src/platform/composition/build-migrations.ts';
 import { FakeClock } from '../support/test-runtime.ts';
-import { quietLogger, testConfig, waitFor } from './engine-fixture.ts';
+import { makeJob, quietLogger, testConfig, waitFor } from './engine-fixture.ts';
 
 const CLUSTER = 'arn:aws:ecs:eu-west-1:123456789012:cluster/migrator';
 const taskArn = (name: string) => `arn:aws:ecs:eu-west-1:123456789012:task/migrator/${name}`;
@@ -31,20 +31,7 @@ async function jobInto(stores: MigrationStores, host: string, user: string): Pro
   const now = new Date().toISOString();
   const serverId = `srv_wd${(++n).toString().padStart(8, '0')}`;
   await stores.servers.create({ id: serverId, name: host, host, port: 993, tls: 'ssl', verifyCert: true, notes: '', createdAt: now, updatedAt: now, version: 1 });
-  const job: JobRecord = {
-    id: `job_wd${(++n).toString().padStart(10, '0')}`,
-    name: user,
-    source: { serverId: 'srv_source', user: 'src', sealedPassword: 'v1:local:x:y' },
-    dest: { serverId, user, sealedPassword: 'v1:local:x:y' },
-    options: { includeFolders: [], excludeFolders: [], maxSizeBytes: null },
-    createdAt: now,
-    createdBy: 'test',
-    updatedAt: now,
-    version: 1,
-    latestRunId: null,
-    activeRunId: null,
-  };
-  await stores.jobs.create(job);
+  const job = await makeJob(stores, { name: user, source: { serverId: 'srv_source', user: 'src', sealedPassword: 'v1:local:x:y' }, dest: { serverId, user, sealedPassword: 'v1:local:x:y' } });
   return job;
 }
 
