@@ -1,5 +1,5 @@
-import * as z from 'zod';
-import { lazySchema } from '@app/shared';
+import type * as z from 'zod';
+import type { Logger } from '../../platform/logger.ts';
 import type { PurelyMail } from '../../modules/purelymail/ports.ts';
 import {
   PurelyMailApiError,
@@ -21,6 +21,7 @@ import {
   type DeleteRoutingRuleRequest,
   type DeleteUserRequest,
   type GetOwnershipCodeResult,
+  type ListedItems,
   type GetUserRequest,
   type GetUserResult,
   type ListDomainsRequest,
@@ -58,17 +59,12 @@ export interface PurelyMailHttpClientOptions {
   random?: () => number;
   /** Called after every HTTP attempt (so retries show up). */
   onRequest?: (operation: PurelyMailOperation, ms: number, outcome: PurelyMailRequestOutcome) => void;
+  /** Where a list item that could not be read is reported (once per operation and field, never with its value). */
+  logger?: Pick<Logger, 'warn'>;
 }
 
-// The documented envelope plus the older bare `{result}` form from the spec (§1.4).
-const Envelope = lazySchema(() =>
-  z.object({
-    type: z.string().optional(),
-    result: z.unknown().optional(),
-    code: z.string().optional(),
-    message: z.string().optional(),
-  }),
-);
+/** The documented envelope plus the older bare `{result}` form from the spec (§1.4); any field may be odd. */
+type Envelope = { type?: unknown; result?: unknown; code?: unknown; message?: unknown };
 
 type Attempt<T> =
   | { ok: true; value: T }
@@ -96,6 +92,9 @@ export class PurelyMailHttpClient implements PurelyMail {
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
   readonly #onRequest: PurelyMailHttpClientOptions['onRequest'];
+  readonly #logger: PurelyMailHttpClientOptions['logger'];
+  /** "operation field" pairs already logged as unreadable: each is logged once per client (process). */
+  readonly #loggedUnreadable = new Set<string>();
 
   constructor(opts: PurelyMailHttpClientOptions) {
     this.#baseUrl = opts.baseUrl.replace(/\/+$/, '');
@@ -106,6 +105,7 @@ export class PurelyMailHttpClient implements PurelyMail {
     this.#sleep = opts.sleep ?? defaultSleep;
     this.#random = opts.random ?? Math.random;
     this.#onRequest = opts.onRequest;
+    this.#logger = opts.logger;
   }
 
   async createUser(input: CreateUserRequest): Promise<void> {
@@ -176,14 +176,15 @@ export class PurelyMailHttpClient implements PurelyMail {
     const body = JSON.stringify(parsed.data);
     const attempts = spec.read ? this.#maxRetries + 1 : 1;
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.#attempt(op, body, spec.result as unknown as z.ZodType<OperationResult<Op>>);
+      const items = 'items' in spec ? (spec.items as ListedItems) : undefined;
+      const outcome = await this.#attempt(op, body, spec.result as unknown as z.ZodType<OperationResult<Op>>, items);
       if (outcome.ok) return outcome.value;
       if (!outcome.retryable || attempt + 1 >= attempts) throw outcome.error;
       await this.#sleep(outcome.retryAfterMs ?? backoffDelay(attempt, this.#random));
     }
   }
 
-  async #attempt<T>(op: PurelyMailOperation, body: string, resultSchema: z.ZodType<T>): Promise<Attempt<T>> {
+  async #attempt<T>(op: PurelyMailOperation, body: string, resultSchema: z.ZodType<T>, items: ListedItems | undefined): Promise<Attempt<T>> {
     const started = performance.now();
     const report = <A extends Attempt<T>>(attempt: A, outcome: PurelyMailRequestOutcome): A => {
       this.#onRequest?.(op, Math.round(performance.now() - started), outcome);
@@ -224,21 +225,54 @@ export class PurelyMailHttpClient implements PurelyMail {
 
     const envelope = parseEnvelope(text);
     const is2xx = status >= 200 && status < 300;
-    const isError = envelope !== undefined && (envelope.type === 'error' || (envelope.result === undefined && envelope.code !== undefined));
+    // A `type:"error"` envelope, or one with no result that carries a code or a message: a 200 saying
+    // `{"message": …}` for an operation that returns nothing is a refusal, not a success.
+    const isError =
+      envelope !== undefined &&
+      (envelope.type === 'error' || (envelope.result === undefined && envelope.type !== 'success' && (envelope.code !== undefined || envelope.message !== undefined)));
     // A 5xx or 429 is an outage even if it carries an envelope; other statuses with an error envelope are business errors.
     if (isError && (is2xx || !isRetryableStatus(status))) {
-      const code = envelope.code ?? 'unknown';
+      const code = codeText(envelope.code);
       if (code === 'invalidToken' && typeof this.#tokenSource === 'function') this.#token = undefined; // pick up a rotated token next time
-      return report({ ok: false, error: new PurelyMailApiError(op, code, envelope.message ?? ''), retryable: false }, 'api-error');
+      return report({ ok: false, error: new PurelyMailApiError(op, code, messageText(envelope.message)), retryable: false }, 'api-error');
     }
     if (!is2xx) return unavailable('http', status, undefined, parseRetryAfter(retryAfter, Date.now()));
     if (envelope === undefined || (envelope.type !== undefined && envelope.type !== 'success')) {
       return unavailable('protocol', status);
     }
     // Void operations may omit `result` entirely (§1.4).
-    const result = resultSchema.safeParse(envelope.result ?? {});
+    const { value, unreadable } = this.#keepReadableItems(op, envelope.result ?? {}, items);
+    const result = resultSchema.safeParse(value);
     if (!result.success) return unavailable('protocol', status, result.error);
-    return report({ ok: true, value: result.data }, 'success');
+    const data = unreadable > 0 ? ({ ...(result.data as object), unreadable } as T) : result.data;
+    return report({ ok: true, value: data }, 'success');
+  }
+
+  /**
+   * Reads a result's list item by item: an item that does not fit is left out and counted, and logged once per
+   * operation and field (with the field's path and zod's complaint, never the value). A list that is not an
+   * array at all is left for the result schema to refuse (the answer as a whole is not the protocol).
+   */
+  #keepReadableItems(op: PurelyMailOperation, result: unknown, items: ListedItems | undefined): { value: unknown; unreadable: number } {
+    if (!items || typeof result !== 'object' || result === null) return { value: result, unreadable: 0 };
+    const list = (result as Record<string, unknown>)[items.key];
+    if (!Array.isArray(list)) return { value: result, unreadable: 0 };
+    const kept: unknown[] = [];
+    list.forEach((item, index) => {
+      const parsed = items.item.safeParse(item);
+      if (parsed.success) return kept.push(item);
+      const issue = parsed.error.issues[0];
+      const path = issue?.path.length ? `.${issue.path.join('.')}` : '';
+      const key = `${op} ${items.key}[]${path}`;
+      if (this.#loggedUnreadable.has(key)) return;
+      this.#loggedUnreadable.add(key);
+      this.#logger?.warn('PurelyMail returned a list item that could not be read; it is left out', {
+        operation: op,
+        field: `${items.key}[${index}]${path}`,
+        problem: issue?.message ?? 'does not fit',
+      });
+    });
+    return { value: { ...result, [items.key]: kept }, unreadable: list.length - kept.length };
   }
 
   #readToken(): Promise<string> {
@@ -255,11 +289,26 @@ export class PurelyMailHttpClient implements PurelyMail {
   }
 }
 
-function parseEnvelope(text: string): z.infer<typeof Envelope> | undefined {
+function parseEnvelope(text: string): Envelope | undefined {
   try {
-    const parsed = Envelope.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Envelope) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** An error code as text, whatever JSON type PurelyMail used; "unknown" when there is none. */
+function codeText(code: unknown): string {
+  if (typeof code === 'string' && code.trim()) return code.trim();
+  if (typeof code === 'number' || typeof code === 'boolean') return String(code);
+  return 'unknown';
+}
+
+/** An error message as PurelyMail sent it, shown to admins as is (a non-string is shown as its JSON, shortened). */
+function messageText(message: unknown): string {
+  if (typeof message === 'string') return message;
+  if (message === undefined || message === null) return 'no reason given';
+  const json = JSON.stringify(message);
+  return json.length > 300 ? `${json.slice(0, 297)}...` : json;
 }

@@ -13,7 +13,16 @@ import { lazySchema } from '@app/shared';
 const Address = lazySchema(() => z.string().min(3).regex(/^[^@\s]+@[^@\s]+$/, 'must be a full address like user@example.com'));
 /** The local part only, "user" in "user@domain.com". Only createUser takes this. */
 const LocalPart = lazySchema(() => z.string().min(1).regex(/^[^@\s]+$/, 'must be the local part only, without @domain'));
+const AnyString = lazySchema(() => z.string());
 const DomainName = lazySchema(() => z.string().min(1).regex(/^[^@\s/]+$/, 'must be a domain name like example.com'));
+
+/**
+ * How many items of a list PurelyMail returned did not fit the schema. The client keeps them out of the list
+ * (one odd item must not take a page down) and says how many here; absent when every item was read.
+ */
+export interface Unreadable {
+  unreadable?: number;
+}
 
 export const EmptyRequest = lazySchema(() => z.strictObject({}));
 export type EmptyRequest = z.infer<typeof EmptyRequest>;
@@ -55,7 +64,11 @@ export const DeleteUserRequest = lazySchema(() => z.strictObject({ userName: Add
 export type DeleteUserRequest = z.infer<typeof DeleteUserRequest>;
 
 export const ListUserResult = lazySchema(() => z.object({ users: z.array(z.string()) }));
-export type ListUserResult = z.infer<typeof ListUserResult>;
+/**
+ * At most 1,000 names (PurelyMail's cap, no pagination). `users.length + (unreadable ?? 0)` is what PurelyMail
+ * returned: at the cap the list is possibly truncated (see shared `isUserListCapped`).
+ */
+export type ListUserResult = z.infer<typeof ListUserResult> & Unreadable;
 
 export const ModifyUserRequest = lazySchema(() =>
   z.strictObject({
@@ -83,7 +96,8 @@ export const GetUserResult = lazySchema(() =>
     resetMethods: z.array(ResetMethod),
   }),
 );
-export type GetUserResult = z.infer<typeof GetUserResult>;
+/** `unreadable`: reset methods left out because they did not fit the schema. */
+export type GetUserResult = z.infer<typeof GetUserResult> & Unreadable;
 
 // Password-reset methods
 
@@ -109,12 +123,13 @@ export type ListPasswordResetRequest = z.infer<typeof ListPasswordResetRequest>;
 
 /** The array key really is `users` (§2.2). */
 export const ListPasswordResetResult = lazySchema(() => z.object({ users: z.array(ResetMethod) }));
-export type ListPasswordResetResult = z.infer<typeof ListPasswordResetResult>;
+export type ListPasswordResetResult = z.infer<typeof ListPasswordResetResult> & Unreadable;
 
 // Routing rules
 
 export const RoutingRule = lazySchema(() =>
   z.object({
+    /** A safe integer above 0 (zod's int): an id of 0 cannot be deleted, one above 2^53 was rounded by JSON parsing. */
     id: z.number().int().positive(),
     domainName: z.string(),
     prefix: z.boolean(),
@@ -131,7 +146,11 @@ export const CreateRoutingRuleRequest = lazySchema(() =>
     prefix: z.boolean(),
     /** Local part to match; "" with prefix:true matches any address. */
     matchUser: z.string(),
-    targetAddresses: z.array(Address).min(1),
+    /**
+     * Any strings, even none: PurelyMail accepts both (reference §2.4), and a rule made elsewhere in that shape
+     * must be re-creatable when an edit is undone. The panel's own input (RoutingRuleInput) requires addresses.
+     */
+    targetAddresses: z.array(z.string()),
     catchall: z.boolean().optional(),
   }),
 );
@@ -141,17 +160,21 @@ export const DeleteRoutingRuleRequest = lazySchema(() => z.strictObject({ routin
 export type DeleteRoutingRuleRequest = z.infer<typeof DeleteRoutingRuleRequest>;
 
 export const ListRoutingRulesResult = lazySchema(() => z.object({ rules: z.array(RoutingRule) }));
-export type ListRoutingRulesResult = z.infer<typeof ListRoutingRulesResult>;
+export type ListRoutingRulesResult = z.infer<typeof ListRoutingRulesResult> & Unreadable;
 
 // Domains (addDomain takes `domainName`; updateDomainSettings and deleteDomain take `name`)
 
 export const AddDomainRequest = lazySchema(() => z.strictObject({ domainName: DomainName }));
 export type AddDomainRequest = z.infer<typeof AddDomainRequest>;
 
-export const OWNERSHIP_CODE_PATTERN = /^purelymail_ownership_proof=[A-Za-z0-9]+$/;
+/** The documented shape: the prefix, then any non-empty string (the specification only says "string"). */
+export const OWNERSHIP_CODE_PATTERN = /^purelymail_ownership_proof=\S+$/;
 
-/** `code` is the complete TXT value to publish at the domain apex, prefix included. */
-export const GetOwnershipCodeResult = lazySchema(() => z.object({ code: z.string().regex(OWNERSHIP_CODE_PATTERN) }));
+/**
+ * `code` is the complete TXT value to publish at the domain apex, prefix included. Any non-empty string is
+ * accepted: a value of another shape is shown as it is (see `OWNERSHIP_CODE_PATTERN`), not taken for an outage.
+ */
+export const GetOwnershipCodeResult = lazySchema(() => z.object({ code: z.string().min(1) }));
 export type GetOwnershipCodeResult = z.infer<typeof GetOwnershipCodeResult>;
 
 export const ListDomainsRequest = lazySchema(() => z.strictObject({ includeShared: z.boolean().optional() }));
@@ -182,7 +205,7 @@ export const ApiDomainInfo = DomainInfo;
 export type ApiDomainInfo = DomainInfo;
 
 export const ListDomainsResult = lazySchema(() => z.object({ domains: z.array(DomainInfo) }));
-export type ListDomainsResult = z.infer<typeof ListDomainsResult>;
+export type ListDomainsResult = z.infer<typeof ListDomainsResult> & Unreadable;
 
 export const UpdateDomainSettingsRequest = lazySchema(() =>
   z.strictObject({
@@ -223,22 +246,31 @@ export type CheckAccountCreditResult = z.infer<typeof CheckAccountCreditResult>;
 
 // The operation table
 
-/** Every operation with its request and result schema, and whether it only reads (safe to retry). */
+/** A list inside a result that is read item by item: `key` holds the array, `item` checks each element. */
+export interface ListedItems {
+  key: string;
+  item: z.ZodType;
+}
+
+/**
+ * Every operation with its request and result schema, whether it only reads (safe to retry), and for results
+ * holding a list, which list is read item by item (an item that does not fit is left out and counted).
+ */
 export const PURELYMAIL_OPERATIONS = {
   createUser: { request: CreateUserRequest, result: EmptyResult, read: false },
   deleteUser: { request: DeleteUserRequest, result: EmptyResult, read: false },
-  listUser: { request: EmptyRequest, result: ListUserResult, read: true },
+  listUser: { request: EmptyRequest, result: ListUserResult, read: true, items: { key: 'users', item: AnyString } },
   modifyUser: { request: ModifyUserRequest, result: EmptyResult, read: false },
-  getUser: { request: GetUserRequest, result: GetUserResult, read: true },
+  getUser: { request: GetUserRequest, result: GetUserResult, read: true, items: { key: 'resetMethods', item: ResetMethod } },
   upsertPasswordReset: { request: UpsertPasswordResetRequest, result: EmptyResult, read: false },
   deletePasswordReset: { request: DeletePasswordResetRequest, result: EmptyResult, read: false },
-  listPasswordReset: { request: ListPasswordResetRequest, result: ListPasswordResetResult, read: true },
+  listPasswordReset: { request: ListPasswordResetRequest, result: ListPasswordResetResult, read: true, items: { key: 'users', item: ResetMethod } },
   createRoutingRule: { request: CreateRoutingRuleRequest, result: EmptyResult, read: false },
   deleteRoutingRule: { request: DeleteRoutingRuleRequest, result: EmptyResult, read: false },
-  listRoutingRules: { request: EmptyRequest, result: ListRoutingRulesResult, read: true },
+  listRoutingRules: { request: EmptyRequest, result: ListRoutingRulesResult, read: true, items: { key: 'rules', item: RoutingRule } },
   addDomain: { request: AddDomainRequest, result: EmptyResult, read: false },
   getOwnershipCode: { request: EmptyRequest, result: GetOwnershipCodeResult, read: true },
-  listDomains: { request: ListDomainsRequest, result: ListDomainsResult, read: true },
+  listDomains: { request: ListDomainsRequest, result: ListDomainsResult, read: true, items: { key: 'domains', item: DomainInfo } },
   updateDomainSettings: { request: UpdateDomainSettingsRequest, result: EmptyResult, read: false },
   deleteDomain: { request: DeleteDomainRequest, result: EmptyResult, read: false },
   createAppPassword: { request: CreateAppPasswordRequest, result: CreateAppPasswordResult, read: false },
@@ -253,4 +285,5 @@ export const PurelyMailOperation = lazySchema(() =>
   ),
 );
 export type OperationRequest<Op extends PurelyMailOperation> = z.infer<(typeof PURELYMAIL_OPERATIONS)[Op]['request']>;
-export type OperationResult<Op extends PurelyMailOperation> = z.infer<(typeof PURELYMAIL_OPERATIONS)[Op]['result']>;
+type ListResults = { listUser: ListUserResult; getUser: GetUserResult; listPasswordReset: ListPasswordResetResult; listRoutingRules: ListRoutingRulesResult; listDomains: ListDomainsResult };
+export type OperationResult<Op extends PurelyMailOperation> = Op extends keyof ListResults ? ListResults[Op] : z.infer<(typeof PURELYMAIL_OPERATIONS)[Op]['result']>;

@@ -119,7 +119,7 @@ export function composeAws(env: Record<string, string | undefined> = process.env
     });
   return buildAppDeps({
     table,
-    purelymail: new PurelyMailHttpClient({ baseUrl: config.PURELYMAIL_BASE_URL, token: purelymailToken, timeoutMs: config.PURELYMAIL_TIMEOUT_MS }),
+    purelymail: new PurelyMailHttpClient({ baseUrl: config.PURELYMAIL_BASE_URL, token: purelymailToken, timeoutMs: config.PURELYMAIL_TIMEOUT_MS, logger }),
     config,
     clock: systemClock,
     logger,

@@ -25,7 +25,7 @@ export function localOrigins(config: Pick<LocalConfig, 'HOST' | 'EXTRA_ORIGINS'>
  * the client IP from the socket (nothing sits in front of the local server, so headers are not trusted).
  */
 export function composeLocal(opts: { config: LocalConfig; table: Table; purelymail: { baseUrl: string; token: string }; sandbox: boolean; port: number; logger: Logger; clock?: Clock; dnsServers: readonly string[]; migrations: AppDeps['migrations']; campaignSealer?: SecretSealer; migrationQueue?: JobQueue }) {
-  const purelymail = new PurelyMailHttpClient({ baseUrl: opts.purelymail.baseUrl, token: opts.purelymail.token, timeoutMs: opts.config.PURELYMAIL_TIMEOUT_MS });
+  const purelymail = new PurelyMailHttpClient({ baseUrl: opts.purelymail.baseUrl, token: opts.purelymail.token, timeoutMs: opts.config.PURELYMAIL_TIMEOUT_MS, logger: opts.logger });
   const outboxDir = resolve(opts.config.DATA_DIR, 'outbox');
   return buildAppDeps({
     table: opts.table,
