@@ -15,6 +15,8 @@ const domain = (name: string): ApiDomainInfo => ({
 const T1 = '2026-01-01T00:00:00.000Z';
 const T2 = '2026-01-02T00:00:00.000Z';
 const T3 = '2026-01-03T00:00:00.000Z';
+/** A user listing under PurelyMail's 1,000 cap. */
+const OPEN = { capped: false };
 
 describe('DynamoDB cache store', () => {
   let dynamo: Awaited<ReturnType<typeof startLocalDynamo>>;
@@ -35,7 +37,7 @@ describe('DynamoDB cache store', () => {
 
   it('reads a first-format item (native list) sorted, and its first-seen times as untracked', async () => {
     const snap = await cache.read(['users', 'domains']);
-    expect(snap.users).toEqual({ addresses: ['Anna@a.example', 'bob@a.example', 'zoe@b.example'], syncedAt: T1 });
+    expect(snap.users).toEqual({ addresses: ['Anna@a.example', 'bob@a.example', 'zoe@b.example'], syncedAt: T1, capped: false, unreadable: 0 });
     expect(snap.domains?.domains.map((d) => d.name)).toEqual(['b.example', 'a.example']);
     expect(snap.rules).toBeNull();
     expect(await cache.firstSeen('users', 'bob@a.example')).toBeUndefined();
@@ -43,26 +45,54 @@ describe('DynamoDB cache store', () => {
 
   it('stores the users list as one JSON string sorted with localeCompare, the same order the page used to sort into', async () => {
     const addresses = Array.from({ length: 1000 }, (_, i) => `user${(i * 7919) % 1000}@d${i % 7}.example`).concat(['Émile@x.example', 'eve@x.example']);
-    await cache.putUsers(addresses, T2);
+    await cache.putUsers(addresses, T2, { capped: true });
     const item = await raw('USERS');
     expect(typeof item?.json).toBe('string');
     expect(item?.addresses).toBeUndefined();
-    expect((await cache.read(['users'])).users).toEqual({ addresses: [...addresses].sort((a, b) => a.localeCompare(b)), syncedAt: T2 });
+    expect((await cache.read(['users'])).users).toEqual({ addresses: [...addresses].sort((a, b) => a.localeCompare(b)), syncedAt: T2, capped: true, unreadable: 0 });
   });
 
   it('keeps the first-seen time of a user still listed, stamps new ones, and forgets one that disappeared', async () => {
-    await cache.putUsers(['bob@a.example', 'zoe@b.example'], T1);
-    await cache.putUsers(['bob@a.example', 'new@a.example'], T2);
+    await cache.putUsers(['bob@a.example', 'zoe@b.example'], T1, OPEN);
+    await cache.putUsers(['bob@a.example', 'new@a.example'], T2, OPEN);
     expect(await cache.firstSeen('users', 'bob@a.example')).toBe(T1);
     expect(await cache.firstSeen('users', 'new@a.example')).toBe(T2);
     expect(await cache.firstSeen('users', 'zoe@b.example')).toBeNull();
     // Back in a later sync: a new life.
-    await cache.putUsers(['bob@a.example', 'new@a.example', 'zoe@b.example'], T3);
+    await cache.putUsers(['bob@a.example', 'new@a.example', 'zoe@b.example'], T3, OPEN);
     expect(await cache.firstSeen('users', 'ZOE@b.example')).toBe(T3);
   });
 
+  it('keeps a capped list capped through our own write-throughs, and first-seen times of users it does not show', async () => {
+    const listed = Array.from({ length: 1000 }, (_, i) => `u${String(i).padStart(4, '0')}@a.example`);
+    await cache.putUsers([...listed, 'zz-late@b.example'], T1, { capped: false });
+    // The next listing stops at the cap before zz-late@b.example: it may be past the cap, not gone.
+    await cache.putUsers(listed, T2, { capped: true, unreadable: 0 });
+    expect(await cache.firstSeen('users', 'zz-late@b.example')).toBe(T1);
+    await cache.removeUser(listed[0]!);
+    const users = (await cache.read(['users'])).users;
+    expect(users?.addresses).toHaveLength(999);
+    expect(users?.capped).toBe(true);
+    // A listing under the cap is complete: a user it does not show is gone.
+    await cache.putUsers(listed.slice(0, 10), T3, OPEN);
+    expect(await cache.firstSeen('users', 'zz-late@b.example')).toBeNull();
+    expect((await cache.read(['users'])).users?.capped).toBe(false);
+  });
+
+  it('derives "capped" for a list stored before the flag existed, and stores each list\'s unreadable count', async () => {
+    await putRaw({ sk: 'USERS', json: JSON.stringify(Array.from({ length: 1000 }, (_, i) => `u${i}@a.example`)), syncedAt: T1, rev: 'r1' });
+    expect((await cache.read(['users'])).users?.capped).toBe(true);
+    await cache.putDomains([domain('a.example')], T2, 2);
+    await cache.putRules([], T2, 1);
+    await cache.putUsers(['a@a.example'], T2, { capped: false, unreadable: 3 });
+    const snap = await cache.read(['users', 'domains', 'rules']);
+    expect([snap.users?.unreadable, snap.domains?.unreadable, snap.rules?.unreadable]).toEqual([3, 2, 1]);
+    await cache.removeDomain('a.example');
+    expect((await cache.read(['domains'])).domains?.unreadable).toBe(2);
+  });
+
   it('addUser lists a panel-created user in order and starts a new life even when it was still cached', async () => {
-    await cache.putUsers(['bob@a.example', 'zoe@b.example'], T1);
+    await cache.putUsers(['bob@a.example', 'zoe@b.example'], T1, OPEN);
     await cache.addUser('carl@a.example', T2);
     await cache.addUser('bob@a.example', T3);
     expect((await cache.read(['users'])).users?.addresses).toEqual(['bob@a.example', 'carl@a.example', 'zoe@b.example']);
@@ -72,7 +102,7 @@ describe('DynamoDB cache store', () => {
   });
 
   it('removeUser and removeDomain drop the entry and its first-seen time; absent is a no-op', async () => {
-    await cache.putUsers(['bob@a.example', 'zoe@b.example'], T1);
+    await cache.putUsers(['bob@a.example', 'zoe@b.example'], T1, OPEN);
     await cache.putDomains([domain('a.example'), domain('b.example')], T1);
     await cache.removeUser('BOB@a.example');
     await cache.removeUser('nobody@a.example');
@@ -86,7 +116,7 @@ describe('DynamoDB cache store', () => {
   });
 
   it('concurrent write-throughs never lose each other (each write is conditional on the revision it read)', async () => {
-    await cache.putUsers(['bob@a.example'], T1);
+    await cache.putUsers(['bob@a.example'], T1, OPEN);
     const added = Array.from({ length: 8 }, (_, i) => `u${i}@a.example`);
     await Promise.all([...added.map((a) => cache.addUser(a, T2)), cache.removeUser('bob@a.example')]);
     expect((await cache.read(['users'])).users?.addresses).toEqual([...added].sort((a, b) => a.localeCompare(b)));
@@ -105,7 +135,7 @@ describe('DynamoDB cache store', () => {
     await cache.putCredit('12.50', T2);
     await cache.removeRule(8);
     const snap = await cache.read();
-    expect(snap.rules).toEqual({ rules: [rule], syncedAt: T2 });
+    expect(snap.rules).toEqual({ rules: [rule], syncedAt: T2, unreadable: 0 });
     expect(snap.credit).toEqual({ credit: '12.50', syncedAt: T2 });
     await cache.removeRule(7);
     expect((await cache.read(['rules'])).rules?.rules).toEqual([]);
@@ -123,11 +153,11 @@ describe('DynamoDB cache store', () => {
     };
     const warm = createDynamoCacheStore({ ...dynamo.table, doc: counting });
     const writer = createDynamoCacheStore(dynamo.table);
-    await writer.putUsers(['bob@a.example', 'anna@a.example'], T2);
+    await writer.putUsers(['bob@a.example', 'anna@a.example'], T2, OPEN);
 
     const first = await warm.read(['users']);
     const second = await warm.read(['users']);
-    expect(second.users).toEqual({ addresses: ['anna@a.example', 'bob@a.example'], syncedAt: T2 });
+    expect(second.users).toEqual({ addresses: ['anna@a.example', 'bob@a.example'], syncedAt: T2, capped: false, unreadable: 0 });
     expect(second.users!.addresses).toBe(first.users!.addresses); // not decoded again
     expect(projections).toHaveLength(2); // a full read, then the revision check only
     expect(projections[1]).not.toContain('#json');
@@ -152,7 +182,7 @@ describe('DynamoDB cache store', () => {
   it('concurrent reads of a warm store while another writer changes the list all answer a whole list, old or new', async () => {
     const warm = createDynamoCacheStore(dynamo.table);
     const writer = createDynamoCacheStore(dynamo.table);
-    await writer.putUsers(['a@a.example'], T2);
+    await writer.putUsers(['a@a.example'], T2, OPEN);
     await warm.read(['users']);
     const lists = await Promise.all(
       Array.from({ length: 30 }, async (_, i) => {

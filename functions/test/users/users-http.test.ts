@@ -158,13 +158,27 @@ describe('users over HTTP against the PurelyMail sandbox', () => {
     const detail = await owner.json<Record<string, unknown>>(owner.get(`/api/users/${enc('alice@northwind.example')}`));
     expect(sent(sandbox)).toEqual([{ op: 'getUser', body: { userName: 'alice@northwind.example' } }]);
     expect(detail).toMatchObject({ address: 'alice@northwind.example', pendingDeletion: null });
-    expect(Object.keys(detail).sort()).toEqual(['address', 'enableSearchIndexing', 'enableSpamFiltering', 'pendingDeletion', 'recoveryEnabled', 'requireTwoFactorAuthentication', 'resetMethods']);
+    expect(Object.keys(detail).sort()).toEqual([
+      'address',
+      'enableSearchIndexing',
+      'enableSpamFiltering',
+      'pendingDeletion',
+      'recoveryEnabled',
+      'requireTwoFactorAuthentication',
+      'resetMethods',
+      'unreadableResetMethods',
+    ]);
   });
 
-  it('answers 404 for a user PurelyMail does not have', async () => {
+  it('answers 404 for a user PurelyMail does not have, from getUser alone (listUser stops at 1,000 names)', async () => {
     const res = await owner.get(`/api/users/${enc('ghost@northwind.example')}`);
     expect(res.status).toBe(404);
-    expect(sent(sandbox).map((r) => r.op)).toEqual(['getUser', 'listUser']);
+    expect(sent(sandbox).map((r) => r.op)).toEqual(['getUser']);
+    // A refused change is told apart from "no such user" by getUser too.
+    sandbox.clearRequests();
+    const change = await owner.put(`/api/users/${enc('ghost@northwind.example')}`, { enableSearchIndexing: true });
+    expect(change.status).toBe(404);
+    expect(sent(sandbox).map((r) => r.op)).toEqual(['modifyUser', 'getUser']);
     expect((await owner.get('/api/users/not-an-address')).status).toBe(400);
   });
 

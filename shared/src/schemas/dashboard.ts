@@ -16,7 +16,13 @@ export type Credit = z.infer<typeof Credit>;
 
 export const Dashboard = lazySchema(() =>
   z.object({
-    totals: z.object({ users: z.number().int(), domains: z.number().int(), rules: z.number().int() }),
+    /**
+     * `users` counts the listed users; `usersCapped`: PurelyMail's list stopped at its 1,000 cap, so the real
+     * number may be higher (shown as "1,000+ (PurelyMail lists at most 1,000)", and per domain as lower bounds).
+     */
+    totals: z.object({ users: z.number().int(), usersCapped: z.boolean(), domains: z.number().int(), rules: z.number().int() }),
+    /** Items of each list PurelyMail returned that could not be read (left out of the totals). */
+    unreadable: z.object({ users: z.number().int(), domains: z.number().int(), rules: z.number().int() }),
     credit: Credit.nullable(),
     thresholds: z.object({ amber: z.string(), red: z.string() }),
     syncedAt: z.string().nullable(),

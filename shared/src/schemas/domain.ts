@@ -44,6 +44,8 @@ export const Domain = lazySchema(() =>
     dnsSummary: DomainDnsSummary,
     /** From the cached user list. */
     users: z.number().int(),
+    /** The user list reached PurelyMail's 1,000 cap: `users` counts the listed ones, there may be more. */
+    usersCapped: z.boolean(),
     pendingDeletion: ScheduledDeletion.nullable(),
   }),
 );
@@ -54,6 +56,8 @@ export const DomainList = lazySchema(() =>
     domains: z.array(Domain),
     /** When the cached list was read from PurelyMail; null if never. */
     syncedAt: z.string().nullable(),
+    /** Domains PurelyMail returned that could not be read (not in `domains`). */
+    unreadable: z.number().int(),
   }),
 );
 export type DomainList = z.infer<typeof DomainList>;

@@ -93,6 +93,8 @@ export const RoutingOverview = lazySchema(() =>
     /** Cached user addresses, for target autocomplete. */
     users: z.array(z.string()),
     syncedAt: z.string().nullable(),
+    /** Rules PurelyMail returned that could not be read (not in `rules`). */
+    unreadable: z.number().int(),
   }),
 );
 export type RoutingOverview = z.infer<typeof RoutingOverview>;

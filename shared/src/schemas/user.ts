@@ -5,6 +5,25 @@ import { PendingAction } from './pending-action.ts';
 /** PurelyMail's listUser stops at this many names, with no pagination (reference §1.6). */
 export const PURELYMAIL_USER_CAP = 1000;
 
+/**
+ * A listUser answer of this many names (counting any that could not be read) may be cut off: the account may
+ * have more users, unseen. While it is, nothing may be concluded from a name's absence.
+ */
+export const isUserListCapped = (returned: number): boolean => returned >= PURELYMAIL_USER_CAP;
+
+/** Why a count of users is a lower bound. */
+export const USER_CAP_NOTE = `PurelyMail lists at most ${PURELYMAIL_USER_CAP.toLocaleString('en-US')}`;
+
+/**
+ * A user count as an admin reads it: exact, or "1,000+ (PurelyMail lists at most 1,000)" when the list was cut
+ * off. `short` leaves out the note (for a big number with the note beside it).
+ */
+export function formatUserCount(count: number, capped: boolean, opts: { short?: boolean } = {}): string {
+  if (!capped) return count.toLocaleString('en-US');
+  const shown = `${Math.max(count, PURELYMAIL_USER_CAP).toLocaleString('en-US')}+`;
+  return opts.short ? shown : `${shown} (${USER_CAP_NOTE})`;
+}
+
 /** Symbols that symbolic subaddressing treats as a tag separator, so they are refused in user names there. */
 export const SUBADDRESS_SYMBOLS = /[.+-]/;
 
@@ -58,8 +77,10 @@ export const UserList = lazySchema(() =>
   z.object({
     users: z.array(z.string()),
     syncedAt: z.string().nullable(),
-    /** PurelyMail returned exactly its cap: there may be more users than listed. */
+    /** PurelyMail returned its cap: there may be more users than listed (search an exact address to find one). */
     capped: z.boolean(),
+    /** Names PurelyMail returned that could not be read (left out of `users`). */
+    unreadable: z.number().int(),
     domains: z.array(UserDomainOption),
     /** Pending delete-user actions, for "deletion pending" on rows. */
     pendingDeletions: z.array(PendingAction),
@@ -111,6 +132,8 @@ export const UserDetail = lazySchema(() =>
     requireTwoFactorAuthentication: z.boolean(),
     enableSpamFiltering: z.boolean(),
     resetMethods: z.array(UserResetMethod),
+    /** Recovery methods PurelyMail returned that could not be read (not in `resetMethods`). */
+    unreadableResetMethods: z.number().int(),
     pendingDeletion: PendingAction.nullable(),
   }),
 );

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isUserListCapped } from '@app/shared';
 import { BatchGetCommand, GetCommand, PutCommand } from './document-commands.ts';
 import { compareAddresses, type CachePart, type CacheSnapshot, type CacheStore, type TrackedPart } from '../../modules/cache/ports.ts';
 import type { ApiDomainInfo, RoutingRule } from '../../modules/purelymail/purelymail-types.ts';
@@ -11,8 +12,19 @@ const SORT_KEYS: Record<CachePart, string> = { users: 'USERS', domains: 'DOMAINS
 const LEGACY: Record<CachePart, string> = { users: 'addresses', domains: 'domains', rules: 'rules', credit: 'credit' };
 /** The page reads skip `seen` (the first-seen map): only pending deletions need it. */
 const READ_PROJECTION = {
-  ProjectionExpression: '#sk, #json, #syncedAt, #rev, #l0, #l1, #l2, #l3',
-  ExpressionAttributeNames: { '#sk': 'sk', '#json': 'json', '#syncedAt': 'syncedAt', '#rev': 'rev', '#l0': 'addresses', '#l1': 'domains', '#l2': 'rules', '#l3': 'credit' } as Record<string, string>,
+  ProjectionExpression: '#sk, #json, #syncedAt, #rev, #capped, #unreadable, #l0, #l1, #l2, #l3',
+  ExpressionAttributeNames: {
+    '#sk': 'sk',
+    '#json': 'json',
+    '#syncedAt': 'syncedAt',
+    '#rev': 'rev',
+    '#capped': 'capped',
+    '#unreadable': 'unreadable',
+    '#l0': 'addresses',
+    '#l1': 'domains',
+    '#l2': 'rules',
+    '#l3': 'credit',
+  } as Record<string, string>,
 };
 /** A warm read checks only whether each list changed. */
 const REV_PROJECTION = { ProjectionExpression: '#sk, #rev', ExpressionAttributeNames: { '#sk': 'sk', '#rev': 'rev' } as Record<string, string> };
@@ -31,6 +43,10 @@ interface Stored<T> {
   /** lower-cased address or domain name → first seen; undefined for an item written before tracking. */
   seen: Record<string, string> | undefined;
   rev: string | undefined;
+  /** Users: the listing reached PurelyMail's cap. Items written before this was stored derive it from the length. */
+  capped: boolean;
+  /** Items of the listing that could not be read. */
+  unreadable: number;
 }
 
 const newRev = () => randomBytes(8).toString('hex');
@@ -41,11 +57,14 @@ function decode<T>(part: CachePart, item: Record<string, unknown>): Stored<T> {
   let value = (typeof json === 'string' ? JSON.parse(json) : item[LEGACY[part]]) as T;
   // The first format was in PurelyMail's order; this one is sorted when written.
   if (part === 'users' && typeof json !== 'string') value = [...(value as string[])].sort(compareAddresses) as T;
+  const unreadable = typeof item.unreadable === 'number' ? item.unreadable : 0;
   return {
     value,
     syncedAt: item.syncedAt as string,
     seen: typeof item.seen === 'string' ? (JSON.parse(item.seen) as Record<string, string>) : undefined,
     rev: item.rev as string | undefined,
+    capped: typeof item.capped === 'boolean' ? item.capped : part === 'users' && isUserListCapped((value as string[]).length + unreadable),
+    unreadable,
   };
 }
 
@@ -86,7 +105,15 @@ export function createDynamoCacheStore(table: Table): CacheStore {
         await doc.send(
           new PutCommand({
             TableName,
-            Item: { ...key(SORT_KEYS[part]), json: JSON.stringify(next.value), syncedAt: next.syncedAt, rev: newRev(), ...(next.seen ? { seen: JSON.stringify(next.seen) } : {}) },
+            Item: {
+              ...key(SORT_KEYS[part]),
+              json: JSON.stringify(next.value),
+              syncedAt: next.syncedAt,
+              rev: newRev(),
+              capped: next.capped,
+              unreadable: next.unreadable,
+              ...(next.seen ? { seen: JSON.stringify(next.seen) } : {}),
+            },
             ...condition,
           }),
         );
@@ -153,19 +180,24 @@ export function createDynamoCacheStore(table: Table): CacheStore {
       const r = get<RoutingRule[]>('rules');
       const c = get<string>('credit');
       const snapshot: CacheSnapshot = {
-        users: u ? { addresses: u.value, syncedAt: u.syncedAt } : null,
-        domains: d ? { domains: d.value, syncedAt: d.syncedAt } : null,
-        rules: r ? { rules: r.value, syncedAt: r.syncedAt } : null,
+        users: u ? { addresses: u.value, syncedAt: u.syncedAt, capped: u.capped, unreadable: u.unreadable } : null,
+        domains: d ? { domains: d.value, syncedAt: d.syncedAt, unreadable: d.unreadable } : null,
+        rules: r ? { rules: r.value, syncedAt: r.syncedAt, unreadable: r.unreadable } : null,
         credit: c ? { credit: c.value, syncedAt: c.syncedAt } : null,
       };
       return snapshot;
     },
-    putUsers: (addresses, syncedAt) =>
-      update<string[]>('users', (cur) => ({ value: [...addresses].sort(compareAddresses), syncedAt, seen: carrySeen(addresses, cur?.seen, syncedAt) })),
-    putDomains: (domains, syncedAt) =>
-      update<ApiDomainInfo[]>('domains', (cur) => ({ value: domains, syncedAt, seen: carrySeen(domains.map((d) => d.name), cur?.seen, syncedAt) })),
-    putRules: (rules, syncedAt) => update<RoutingRule[]>('rules', () => ({ value: rules, syncedAt, seen: undefined })),
-    putCredit: (credit, syncedAt) => update<string>('credit', () => ({ value: credit, syncedAt, seen: undefined })),
+    putUsers: (addresses, syncedAt, meta) =>
+      update<string[]>('users', (cur) => {
+        const seen = carrySeen(addresses, cur?.seen, syncedAt);
+        // A capped listing does not show every user: one it leaves out may be past the cap, not gone.
+        const kept = meta.capped ? { ...cur?.seen, ...seen } : seen;
+        return { value: [...addresses].sort(compareAddresses), syncedAt, seen: kept, capped: meta.capped, unreadable: meta.unreadable ?? 0 };
+      }),
+    putDomains: (domains, syncedAt, unreadable = 0) =>
+      update<ApiDomainInfo[]>('domains', (cur) => ({ value: domains, syncedAt, seen: carrySeen(domains.map((d) => d.name), cur?.seen, syncedAt), capped: false, unreadable })),
+    putRules: (rules, syncedAt, unreadable = 0) => update<RoutingRule[]>('rules', () => ({ value: rules, syncedAt, seen: undefined, capped: false, unreadable })),
+    putCredit: (credit, syncedAt) => update<string>('credit', () => ({ value: credit, syncedAt, seen: undefined, capped: false, unreadable: 0 })),
     addUser: (address, at = new Date().toISOString()) =>
       update<string[]>('users', (cur) => {
         if (!cur) return undefined; // no cached list yet: the first refresh lists it
@@ -173,7 +205,7 @@ export function createDynamoCacheStore(table: Table): CacheStore {
         // Created through the panel: a new life even when the cache still lists an earlier one.
         const seen = { ...(cur.seen ?? carrySeen(cur.value, undefined, cur.syncedAt)), [lower(address)]: at };
         const value = listed ? cur.value : [...cur.value, address].sort(compareAddresses);
-        return { value, syncedAt: cur.syncedAt, seen };
+        return { ...cur, value, seen };
       }),
     removeUser: (address) => removeWhere<string>('users', (a) => lower(a) === lower(address), address),
     removeDomain: (name) => removeWhere<ApiDomainInfo>('domains', (d) => lower(d.name) === lower(name), name),
@@ -193,7 +225,7 @@ export function createDynamoCacheStore(table: Table): CacheStore {
     return update<T[]>(part, (cur) => {
       if (!cur || !cur.value.some(matches)) return undefined;
       const seen = cur.seen && seenName ? Object.fromEntries(Object.entries(cur.seen).filter(([n]) => n !== lower(seenName))) : cur.seen;
-      return { value: cur.value.filter((el) => !matches(el)), syncedAt: cur.syncedAt, seen };
+      return { ...cur, value: cur.value.filter((el) => !matches(el)), seen };
     });
   }
 }

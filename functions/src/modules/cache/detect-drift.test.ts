@@ -12,9 +12,9 @@ const domain = (name: string, symbolicSubaddressing = true): ApiDomainInfo => ({
 });
 const rule = (id: number, targets = ['a@x.example']): RoutingRule => ({ id, domainName: 'x.example', prefix: false, matchUser: 'info', targetAddresses: targets, catchall: false });
 const snapshot = (users: string[], domains: ApiDomainInfo[], rules: RoutingRule[]): CacheSnapshot => ({
-  users: { addresses: users, syncedAt: 't' },
-  domains: { domains, syncedAt: 't' },
-  rules: { rules, syncedAt: 't' },
+  users: { addresses: users, syncedAt: 't', capped: users.length >= 1000, unreadable: 0 },
+  domains: { domains, syncedAt: 't', unreadable: 0 },
+  rules: { rules, syncedAt: 't', unreadable: 0 },
   credit: null,
 });
 
@@ -35,6 +35,16 @@ describe('detectDrift', () => {
     const empty: CacheSnapshot = { users: null, domains: null, rules: null, credit: null };
     expect(detectDrift(empty, { users: ['a@x.example'], domains: [domain('x.example')], rules: [rule(1)] })).toEqual([]);
     const capped = Array.from({ length: 1000 }, (_, i) => `u${i}@x.example`);
-    expect(detectDrift(snapshot(capped, [], []), { users: [...capped.slice(1), 'new@x.example'], domains: [], rules: [] })).toEqual([]);
+    expect(detectDrift(snapshot(capped, [], []), { users: [...capped.slice(1), 'new@x.example'], usersCapped: true, domains: [], rules: [] })).toEqual([]);
+    // A capped cache stays capped after our own deletion write-through shortened it: still a partial view.
+    const shortened = { ...snapshot(capped.slice(1), [], []), users: { addresses: capped.slice(1), syncedAt: 't', capped: true, unreadable: 0 } };
+    expect(detectDrift(shortened, { users: ['a@x.example'], domains: [], rules: [] })).toEqual([]);
+  });
+
+  it('reports no deletion from a list with items that could not be read (the entry may be one of them)', () => {
+    const prev = snapshot(['a@x.example', 'b@x.example'], [domain('x.example'), domain('y.example')], [rule(1), rule(2)]);
+    const next = { users: ['a@x.example'], domains: [domain('x.example')], rules: [rule(1)], unreadable: { users: 1, domains: 1, rules: 1 } };
+    expect(detectDrift(prev, next)).toEqual([]);
+    expect(summarizeDrift(detectDrift(prev, { ...next, unreadable: {} }))).toBe('1 user deleted, 1 domain deleted, 1 rule deleted');
   });
 });

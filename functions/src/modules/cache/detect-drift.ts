@@ -1,13 +1,15 @@
 import type { ApiDomainInfo, RoutingRule } from '../purelymail/purelymail-types.ts';
 import type { CacheSnapshot } from './ports.ts';
 
-export const USER_LIST_CAP = 1000;
-
 /** What a fresh read from PurelyMail holds, compared with the cache. */
 export interface FreshLists {
   users: string[];
   domains: ApiDomainInfo[];
   rules: RoutingRule[];
+  /** The user list reached PurelyMail's 1,000 cap. */
+  usersCapped?: boolean;
+  /** Items of each list that could not be read: an entry missing from such a list may only be unreadable. */
+  unreadable?: { users?: number; domains?: number; rules?: number };
 }
 
 /** One change found in PurelyMail that the cache (kept up to date by every change we make) did not expect. */
@@ -38,25 +40,27 @@ function diffKeyed<T>(prev: T[], next: T[], keyOf: (x: T) => string, same: (a: T
  * 2. Users are compared only when neither list hit PurelyMail's 1,000 cap (a capped list is a partial view).
  * 3. Domains: created/deleted, and changed settings (DNS health changes by itself and is not drift).
  * 4. Rules: created/deleted by id, changed when a field differs.
+ * 5. A fresh list with items that could not be read reports no deletions: a missing entry may be one of them.
  */
 export function detectDrift(prev: CacheSnapshot, next: FreshLists): DriftChange[] {
   const out: DriftChange[] = [];
-  if (prev.users && prev.users.addresses.length < USER_LIST_CAP && next.users.length < USER_LIST_CAP) {
+  const unreadable = next.unreadable ?? {};
+  if (prev.users && !prev.users.capped && !next.usersCapped) {
     const d = diffKeyed(prev.users.addresses, next.users, (a) => a.toLowerCase(), () => true);
     for (const a of d.created) out.push({ what: 'user', change: 'created', name: a });
-    for (const a of d.deleted) out.push({ what: 'user', change: 'deleted', name: a });
+    if (!unreadable.users) for (const a of d.deleted) out.push({ what: 'user', change: 'deleted', name: a });
   }
   if (prev.domains) {
     const settings = (x: ApiDomainInfo) => `allowAccountReset=${x.allowAccountReset}, symbolicSubaddressing=${x.symbolicSubaddressing}`;
     const d = diffKeyed(prev.domains.domains, next.domains, (x) => x.name.toLowerCase(), (a, b) => settings(a) === settings(b));
     for (const x of d.created) out.push({ what: 'domain', change: 'created', name: x.name });
-    for (const x of d.deleted) out.push({ what: 'domain', change: 'deleted', name: x.name });
+    if (!unreadable.domains) for (const x of d.deleted) out.push({ what: 'domain', change: 'deleted', name: x.name });
     for (const [a, b] of d.changed) out.push({ what: 'domain', change: 'changed', name: b.name, detail: `${settings(a)} → ${settings(b)}` });
   }
   if (prev.rules) {
     const d = diffKeyed(prev.rules.rules, next.rules, (r) => String(r.id), (a, b) => describeRule(a) === describeRule(b));
     for (const r of d.created) out.push({ what: 'rule', change: 'created', name: `#${r.id}`, detail: describeRule(r) });
-    for (const r of d.deleted) out.push({ what: 'rule', change: 'deleted', name: `#${r.id}`, detail: describeRule(r) });
+    if (!unreadable.rules) for (const r of d.deleted) out.push({ what: 'rule', change: 'deleted', name: `#${r.id}`, detail: describeRule(r) });
     for (const [a, b] of d.changed) out.push({ what: 'rule', change: 'changed', name: `#${b.id}`, detail: `${describeRule(a)} → ${describeRule(b)}` });
   }
   return out;

@@ -3,12 +3,23 @@ import type { ApiDomainInfo, RoutingRule } from '../purelymail/purelymail-types.
 /**
  * What we last read from PurelyMail, with when. PurelyMail stays the source of truth.
  * `users.addresses` is always sorted by `compareAddresses` (the order the users page shows).
+ * `unreadable`: items of that list PurelyMail returned that could not be read (left out of it).
  */
 export interface CacheSnapshot {
-  users: { addresses: string[]; syncedAt: string } | null;
-  domains: { domains: ApiDomainInfo[]; syncedAt: string } | null;
-  rules: { rules: RoutingRule[]; syncedAt: string } | null;
+  users: ({ addresses: string[]; syncedAt: string } & UserListMeta) | null;
+  domains: { domains: ApiDomainInfo[]; syncedAt: string; unreadable: number } | null;
+  rules: { rules: RoutingRule[]; syncedAt: string; unreadable: number } | null;
   credit: { credit: string; syncedAt: string } | null;
+}
+
+/**
+ * How complete a user list is. `capped`: the listUser answer it came from reached PurelyMail's 1,000 cap, so
+ * the account may have users the list does not show. It stays set through our own write-throughs (a user
+ * deleted from a capped list does not make it complete) until a fresh listUser comes back under the cap.
+ */
+export interface UserListMeta {
+  capped: boolean;
+  unreadable: number;
 }
 
 export type CachePart = keyof CacheSnapshot;
@@ -24,11 +35,13 @@ export interface CacheStore {
   read(parts?: readonly CachePart[]): Promise<CacheSnapshot>;
   /**
    * Replace a list with a fresh PurelyMail listing. Users and domains keep each entry's first-seen time
-   * (`firstSeen`) when it was already cached; an entry new to the cache gets `syncedAt`.
+   * (`firstSeen`) when it was already cached; an entry new to the cache gets `syncedAt`. A capped user list
+   * also keeps the first-seen times of cached users it does not show (they may be past the cap, not gone).
+   * `unreadable` is the listing's count of items left out (default 0).
    */
-  putUsers(addresses: string[], syncedAt: string): Promise<void>;
-  putDomains(domains: ApiDomainInfo[], syncedAt: string): Promise<void>;
-  putRules(rules: RoutingRule[], syncedAt: string): Promise<void>;
+  putUsers(addresses: string[], syncedAt: string, meta: { capped: boolean; unreadable?: number | undefined }): Promise<void>;
+  putDomains(domains: ApiDomainInfo[], syncedAt: string, unreadable?: number): Promise<void>;
+  putRules(rules: RoutingRule[], syncedAt: string, unreadable?: number): Promise<void>;
   putCredit(credit: string, syncedAt: string): Promise<void>;
   /**
    * Write-through after a change the panel made, so the list shows it without a refresh and the next

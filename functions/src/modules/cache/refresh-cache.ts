@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AuditInput } from '../audit/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { PurelyMail } from '../purelymail/ports.ts';
+import { listAllUsers } from '../users/user-listing.ts';
 import { describeDrift, detectDrift, summarizeDrift } from './detect-drift.ts';
 import type { CacheSnapshot, CacheStore } from './ports.ts';
 
@@ -23,7 +24,7 @@ export const makeRefreshCache =
   async (): Promise<CacheSnapshot> => {
     const before = deps.audit ? await deps.cache.read() : undefined;
     const [users, domains, rules, credit] = await Promise.all([
-      deps.purelymail.listUser(),
+      listAllUsers(deps.purelymail),
       deps.purelymail.listDomains({ includeShared: false }),
       deps.purelymail.listRoutingRules(),
       deps.purelymail.checkAccountCredit(),
@@ -31,13 +32,19 @@ export const makeRefreshCache =
     const after = deps.audit ? await deps.cache.read() : undefined;
     const at = deps.clock.now().toISOString();
     await Promise.all([
-      deps.cache.putUsers(users.users, at),
-      deps.cache.putDomains(domains.domains, at),
-      deps.cache.putRules(rules.rules, at),
+      deps.cache.putUsers(users.addresses, at, users),
+      deps.cache.putDomains(domains.domains, at, domains.unreadable),
+      deps.cache.putRules(rules.rules, at, rules.unreadable),
       deps.cache.putCredit(credit.credit, at),
     ]);
     if (deps.audit && before && after) {
-      const fresh = { users: users.users, domains: domains.domains, rules: rules.rules };
+      const fresh = {
+        users: users.addresses,
+        usersCapped: users.capped,
+        domains: domains.domains,
+        rules: rules.rules,
+        unreadable: { users: users.unreadable, domains: domains.unreadable, rules: rules.unreadable },
+      };
       // A change we made while PurelyMail was being read shows against one of the two cache reads only.
       const seenAfter = new Set(detectDrift(after, fresh).map((c) => JSON.stringify(c)));
       const changes = detectDrift(before, fresh).filter((c) => seenAfter.has(JSON.stringify(c)));

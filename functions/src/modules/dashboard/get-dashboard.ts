@@ -28,7 +28,8 @@ export function buildDashboard(
     (s): s is string => Boolean(s),
   );
   return {
-    totals: { users: addresses.length, domains: snapshot.domains?.domains.length ?? 0, rules: snapshot.rules?.rules.length ?? 0 },
+    totals: { users: addresses.length, usersCapped: snapshot.users?.capped ?? false, domains: snapshot.domains?.domains.length ?? 0, rules: snapshot.rules?.rules.length ?? 0 },
+    unreadable: { users: snapshot.users?.unreadable ?? 0, domains: snapshot.domains?.unreadable ?? 0, rules: snapshot.rules?.unreadable ?? 0 },
     credit: snapshot.credit
       ? { amount: snapshot.credit.credit, display: formatCredit(snapshot.credit.credit), level: creditLevel(snapshot.credit.credit, settings) }
       : null,

@@ -23,7 +23,8 @@ export function uncheckedRecord(domain: string, now: Date): DnsHealthRecord {
 
 /**
  * Tracks exactly the domains in the cached domain list (a free read): new ones enter as unchecked,
- * deleted ones leave. Without a cached list yet, the tracked set is left alone.
+ * deleted ones leave. Without a cached list yet, the tracked set is left alone; with a list that has domains
+ * PurelyMail returned unreadably, none leaves (a missing one may be among them).
  */
 export async function reconcileDomains(deps: Pick<DnsTierDeps, 'store' | 'cache'>, now: Date): Promise<{ records: DnsHealthRecord[]; added: string[]; removed: string[] }> {
   const [tracked, snapshot] = await Promise.all([deps.store.listAll(), deps.cache.read()]);
@@ -33,7 +34,7 @@ export async function reconcileDomains(deps: Pick<DnsTierDeps, 'store' | 'cache'
   const added: string[] = [];
   const removed: string[] = [];
   for (const r of tracked) {
-    if (known.has(r.domain)) records.push(r);
+    if (known.has(r.domain) || snapshot.domains.unreadable > 0) records.push(r);
     else {
       await deps.store.remove(r.domain);
       removed.push(r.domain);

@@ -3,7 +3,7 @@ import type { Audit } from '../audit/audit.ts';
 import type { CacheStore } from '../cache/ports.ts';
 import type { DnsLookup } from '../dns/ports.ts';
 import type { Notifier } from '../notifications/notifier.ts';
-import { PurelyMailApiError } from '../purelymail/errors.ts';
+import { PurelyMailApiError, PurelyMailUnavailableError } from '../purelymail/errors.ts';
 import type { PurelyMail } from '../purelymail/ports.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -47,8 +47,10 @@ const OWN_LOOKUP_CONCURRENCY = 5;
  *    deleted ones leave.
  * 2. Our own lookups for domains whose own check is due; a changed result makes the domain due now.
  * 3. Pick due domains (unchecked first, then oldest due; optionally one tier), at most `batch`.
- * 4. `updateDomainSettings({recheckDns})` for each, then one `listDomains` for all. If PurelyMail is
- *    unavailable, stop here and write nothing: every domain keeps its state until the next run.
+ * 4. `updateDomainSettings({recheckDns})` for each, then one `listDomains` for all. One domain's refusal (an
+ *    error envelope, whatever its shape, or a 4xx) concerns that domain only: the others go on. If PurelyMail
+ *    is unavailable, stop here and write nothing: every domain keeps its state until the next run. A domain
+ *    missing from a list with unreadable items is left as it was (it may be one of them), not taken for gone.
  * 5. Write each changed record with a conditional put on its version; for a healthy ↔ failing change
  *    the winner of that write records one "system" audit entry and notifies once.
  */
@@ -91,9 +93,9 @@ export const makeRunDnsTier =
           try {
             await deps.purelymail.updateDomainSettings({ name: r.domain, recheckDns: true });
           } catch (err) {
-            // A business error (the domain was just deleted) concerns that domain only.
-            if (!(err instanceof PurelyMailApiError)) throw err;
-            deps.logger.warn('dns recheck refused for one domain', { domain: r.domain, code: err.code });
+            // A refusal (the domain was just deleted, or any other business error) concerns that domain only.
+            if (!isRefusal(err)) throw err;
+            deps.logger.warn('dns recheck refused for one domain', { domain: r.domain, code: err instanceof PurelyMailApiError ? err.code : `HTTP ${String(err.status)}` });
           }
         }
         listed = await deps.purelymail.listDomains({ includeShared: false });
@@ -103,11 +105,12 @@ export const makeRunDnsTier =
         return result;
       }
       const summaries = new Map(listed.domains.map((d) => [d.name.toLowerCase(), d.dnsSummary]));
+      const unreadable = listed.unreadable ?? 0;
       const ceiling = await deps.ceilingMinutes();
       for (const r of due) {
         const summary = summaries.get(r.domain);
         if (!summary) {
-          gone.add(r.domain);
+          if (!unreadable) gone.add(r.domain);
           continue;
         }
         const applied = applyRecheck(next.get(r.domain)!, summary, now, deps.policy, ceiling);
@@ -115,7 +118,7 @@ export const makeRunDnsTier =
         result.rechecked.push(r.domain);
         if (applied.transition) result.transitions.push(applied.transition);
       }
-      await deps.cache.putDomains(listed.domains, nowIso);
+      await deps.cache.putDomains(listed.domains, nowIso, unreadable);
     }
 
     const announced: DnsTransition[] = [];
@@ -138,6 +141,12 @@ export const makeRunDnsTier =
     result.transitions = announced;
     return result;
   };
+
+/** A refusal about one request: an error envelope, or a 4xx other than 429 (a throttle is an outage). */
+function isRefusal(err: unknown): err is PurelyMailApiError | PurelyMailUnavailableError {
+  if (err instanceof PurelyMailApiError) return true;
+  return err instanceof PurelyMailUnavailableError && err.reason === 'http' && err.status !== undefined && err.status >= 400 && err.status < 500 && err.status !== 429;
+}
 
 async function announce(deps: DnsTierDeps, t: DnsTransition, version: number, at: string): Promise<void> {
   const key = `v${version}`;

@@ -37,7 +37,7 @@ export const makeAddDomain = (deps: DomainsDeps, ownershipCode: () => Promise<Ow
   const { domains } = await refreshDomains(deps);
   await deps.dnsHealth?.track(name).catch(() => undefined);
   const snapshot = await deps.cache.read();
-  return toDomain(findDomain(domains, name), countUsersByDomain(snapshot.users?.addresses ?? []), new Map());
+  return toDomain(findDomain(domains, name), countUsersByDomain(snapshot.users), new Map());
 };
 
 async function ownershipAdvice(deps: DomainsDeps, name: string, ownershipCode: () => Promise<OwnershipCode>): Promise<string> {

@@ -32,6 +32,6 @@ export const makeGetDomainDetail =
       () => null,
     );
     const report = await diagnoseDomain({ domain: info.name, ownershipCode: code, lookup: deps.dnsLookup, summary: info.dnsSummary, now: deps.clock.now() });
-    const domain = toDomain(info, countUsersByDomain(snapshot.users?.addresses ?? []), pendingByTarget(pending, 'delete-domain'));
+    const domain = toDomain(info, countUsersByDomain(snapshot.users), pendingByTarget(pending, 'delete-domain'));
     return { domain, report, syncedAt };
   };

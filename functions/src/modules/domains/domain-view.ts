@@ -1,14 +1,21 @@
 import type { Domain, PendingAction, ScheduledDeletion } from '@app/shared';
+import type { UserListMeta } from '../cache/ports.ts';
 import type { ApiDomainInfo } from '../purelymail/purelymail-types.ts';
 
-/** Users per domain, from a list of full addresses. */
-export function countUsersByDomain(addresses: readonly string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const a of addresses) {
+/** Users per domain from a user list; `capped`: the list may stop before some users, so each count is a lower bound. */
+export interface UserCounts {
+  byDomain: Map<string, number>;
+  capped: boolean;
+}
+
+/** Users per domain, from a list of full addresses (a cached or fresh listing; no listing counts nothing, exactly). */
+export function countUsersByDomain(listing: ({ addresses: readonly string[] } & Pick<UserListMeta, 'capped'>) | null | undefined): UserCounts {
+  const byDomain = new Map<string, number>();
+  for (const a of listing?.addresses ?? []) {
     const domain = a.slice(a.lastIndexOf('@') + 1).toLowerCase();
-    counts.set(domain, (counts.get(domain) ?? 0) + 1);
+    byDomain.set(domain, (byDomain.get(domain) ?? 0) + 1);
   }
-  return counts;
+  return { byDomain, capped: listing?.capped ?? false };
 }
 
 /** Pending deletions of one kind, by target. */
@@ -18,7 +25,7 @@ export function pendingByTarget(actions: readonly PendingAction[], kind: Pending
   );
 }
 
-export function toDomain(info: ApiDomainInfo, users: Map<string, number>, pending: Map<string, ScheduledDeletion>): Domain {
+export function toDomain(info: ApiDomainInfo, users: UserCounts, pending: Map<string, ScheduledDeletion>): Domain {
   const name = info.name.toLowerCase();
   return {
     name,
@@ -26,7 +33,8 @@ export function toDomain(info: ApiDomainInfo, users: Map<string, number>, pendin
     symbolicSubaddressing: info.symbolicSubaddressing,
     isShared: info.isShared,
     dnsSummary: { ...info.dnsSummary },
-    users: users.get(name) ?? 0,
+    users: users.byDomain.get(name) ?? 0,
+    usersCapped: users.capped,
     pendingDeletion: pending.get(name) ?? null,
   };
 }

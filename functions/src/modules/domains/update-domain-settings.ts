@@ -16,5 +16,5 @@ export const makeUpdateDomainSettings = (deps: DomainsDeps) => async (name: stri
   findDomain((await cachedDomains(deps, snapshot)).domains, name);
   await deps.purelymail.updateDomainSettings({ name, ...input });
   const [{ domains }, pending] = await Promise.all([refreshDomains(deps), deps.pendingActions.listPending()]);
-  return toDomain(findDomain(domains, name), countUsersByDomain(snapshot.users?.addresses ?? []), pendingByTarget(pending, 'delete-domain'));
+  return toDomain(findDomain(domains, name), countUsersByDomain(snapshot.users), pendingByTarget(pending, 'delete-domain'));
 };

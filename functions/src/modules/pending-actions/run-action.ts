@@ -1,6 +1,8 @@
 import type { CacheStore, TrackedPart } from '../cache/ports.ts';
 import { PurelyMailApiError, PurelyMailUnavailableError } from '../purelymail/errors.ts';
 import type { PurelyMail } from '../purelymail/ports.ts';
+import { domainDeletionBlocker } from '../domains/domain-users.ts';
+import { listAllUsers, userExists } from '../users/user-listing.ts';
 import type { StoredPendingAction } from './ports.ts';
 import { ruleIdentity } from './target-identity.ts';
 
@@ -20,20 +22,21 @@ interface RunDeps {
 /** The cache is a convenience: if writing it fails, the next refresh corrects it; the deletion stands. */
 const bestEffort = (p: Promise<unknown>) => p.catch(() => undefined);
 
-const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
-
 /**
- * Calls PurelyMail's delete; when PurelyMail refuses, a fresh list decides: already gone counts as done
- * (a second delivery, or someone deleted it in PurelyMail's console), still there means it failed.
+ * Calls PurelyMail's delete; when PurelyMail refuses, a fresh look decides: already gone counts as done
+ * (a second delivery, or someone deleted it in PurelyMail's console), still there means it failed. `stillThere`
+ * answers undefined when it cannot tell (a list with items it could not read): that is a failure, not "gone".
  */
-async function deleteOrGone(call: () => Promise<void>, stillThere: () => Promise<boolean>): Promise<ActionOutcome> {
+async function deleteOrGone(call: () => Promise<void>, stillThere: () => Promise<boolean | undefined>): Promise<ActionOutcome> {
   try {
     await call();
     return { ok: true };
   } catch (err) {
     if (!(err instanceof PurelyMailApiError)) throw err;
-    if (!(await stillThere())) return ALREADY_GONE;
-    return { ok: false, reason: `PurelyMail refused: ${err.message}` };
+    const there = await stillThere();
+    if (there === false) return ALREADY_GONE;
+    const unsure = there === undefined ? ' (Whether it is still there could not be read from PurelyMail.)' : '';
+    return { ok: false, reason: `PurelyMail refused: ${err.message}${unsure}` };
   }
 }
 
@@ -43,12 +46,18 @@ async function deleteOrGone(call: () => Promise<void>, stillThere: () => Promise
  * from "gone" (done, nothing to delete). An action without a recorded identity, or a cache that does not
  * track first-seen times yet, cannot tell: it goes ahead, as before identities existed.
  */
-async function checkLife(deps: RunDeps, part: TrackedPart, action: StoredPendingAction, listed: () => Promise<boolean>): Promise<ActionOutcome | undefined> {
+async function checkLife(deps: RunDeps, part: TrackedPart, action: StoredPendingAction, listed: () => Promise<boolean | undefined>): Promise<ActionOutcome | undefined> {
   const requested = action.targetGeneration;
   if (!requested) return undefined;
   const now = await deps.cache.firstSeen(part, action.target);
   if (now === undefined || now === requested) return undefined;
-  if (!(await listed())) return ALREADY_GONE;
+  const there = await listed();
+  if (there === false) return ALREADY_GONE;
+  if (there === undefined) {
+    return { ok: false, reason: `Not carried out: PurelyMail returned items it could not read, and the ${part === 'users' ? 'user' : 'domain'} may be one of them, so the panel cannot tell which ${action.target} this is. Nothing was deleted; request it again once the domain list reads cleanly.` };
+  }
+  // A user the cache no longer lists while its list is capped may be past the cap: the cache cannot tell.
+  if (there === true && now === null && part === 'users' && (await deps.cache.read(['users'])).users?.capped) return undefined;
   const what = part === 'users' ? `user ${action.target}` : `domain ${action.target}`;
   return {
     ok: false,
@@ -59,7 +68,8 @@ async function checkLife(deps: RunDeps, part: TrackedPart, action: StoredPending
 
 async function deleteUser(deps: RunDeps, action: StoredPendingAction): Promise<ActionOutcome> {
   const address = action.target;
-  const listed = async () => (await deps.purelymail.listUser()).users.some((u) => u.toLowerCase() === address);
+  // getUser, never listUser: a user past listUser's 1,000 cap would look already gone.
+  const listed = () => userExists(deps.purelymail, address);
   const stale = await checkLife(deps, 'users', action, listed);
   if (stale) return stale;
   const outcome = await deleteOrGone(
@@ -72,14 +82,16 @@ async function deleteUser(deps: RunDeps, action: StoredPendingAction): Promise<A
 
 async function deleteDomain(deps: RunDeps, action: StoredPendingAction): Promise<ActionOutcome> {
   const name = action.target;
-  const listed = async () => (await deps.purelymail.listDomains({ includeShared: false })).domains.some((d) => d.name.toLowerCase() === name);
+  const listed = async () => {
+    const { domains, unreadable } = await deps.purelymail.listDomains({ includeShared: false });
+    return domains.some((d) => d.name.toLowerCase() === name) ? true : unreadable ? undefined : false;
+  };
   const stale = await checkLife(deps, 'domains', action, listed);
   if (stale) return stale;
-  // deleteDomain would take every user and their mail with it: refuse while any remain.
-  const remaining = (await deps.purelymail.listUser()).users.filter((u) => domainOf(u) === name).length;
-  if (remaining > 0) {
-    return { ok: false, reason: `${name} still has ${remaining} user${remaining === 1 ? '' : 's'}. Delete or move them first, then request the deletion again.` };
-  }
+  // deleteDomain would take every user and their mail with it: refuse while any remain, or while the user list
+  // is at PurelyMail's cap and cannot show them all.
+  const blocker = domainDeletionBlocker(name, await listAllUsers(deps.purelymail));
+  if (blocker) return { ok: false, reason: blocker.message };
   const outcome = await deleteOrGone(
     () => deps.purelymail.deleteDomain({ name }),
     listed,
@@ -109,9 +121,9 @@ async function deleteRoutingRule(deps: RunDeps, action: StoredPendingAction): Pr
   const outcome = await deleteOrGone(
     () => deps.purelymail.deleteRoutingRule({ routingRuleId }),
     async () => {
-      const { rules } = await deps.purelymail.listRoutingRules();
+      const { rules, unreadable } = await deps.purelymail.listRoutingRules();
       successor = action.targetGeneration ? rules.find((r) => r.id !== routingRuleId && ruleIdentity(r) === action.targetGeneration)?.id : undefined;
-      return rules.some((r) => r.id === routingRuleId);
+      return rules.some((r) => r.id === routingRuleId) ? true : unreadable ? undefined : false;
     },
   );
   if (outcome.ok) await bestEffort(deps.cache.removeRule(routingRuleId));

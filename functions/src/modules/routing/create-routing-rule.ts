@@ -25,9 +25,9 @@ export const makeCreateRoutingRule = (deps: RoutingDeps) => async (input: Routin
     }
     throw err;
   }
-  const after = (await deps.purelymail.listRoutingRules()).rules;
+  const after = await deps.purelymail.listRoutingRules();
   await writeRulesThrough(deps, after);
-  const created = after.find((r) => isRuleFor(r, request));
+  const created = after.rules.find((r) => isRuleFor(r, request));
   if (!created) throw new ConflictError('PurelyMail accepted the rule but does not list it. Reload the page to see the current rules.', 'routing_rule_missing');
   return toRuleView(created, new Map());
 };

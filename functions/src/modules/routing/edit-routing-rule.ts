@@ -45,33 +45,42 @@ export const makeEditRoutingRule = (deps: RoutingDeps) => async (id: number, inp
   } catch (err) {
     await restoreUnlessCreated(deps, old, request, err);
   }
-  const after = (await deps.purelymail.listRoutingRules()).rules;
+  const after = await deps.purelymail.listRoutingRules();
   await writeRulesThrough(deps, after);
-  const created = after.find((r) => isRuleFor(r, request));
+  const created = after.rules.find((r) => isRuleFor(r, request));
   if (!created) throw new ConflictError('PurelyMail accepted the new rule but does not list it. Reload the page to see the current rules.', 'routing_rule_missing');
   return toRuleView(created, new Map());
 };
 
-/** Returns only when the new rule turns out to exist after all; otherwise puts the old rule back and throws. */
+/**
+ * Returns only when the new rule turns out to exist after all; otherwise puts the old rule back exactly as it
+ * was (a rule made elsewhere may have no targets, or targets that are not addresses: the client sends them as
+ * they are) and throws the original failure. A restore that fails is checked by re-listing before the admin
+ * is told the old rule is missing: a timed-out create may still have worked.
+ */
 async function restoreUnlessCreated(deps: RoutingDeps, old: RoutingRule, request: CreateRoutingRuleRequest, failure: unknown): Promise<void> {
-  const current = await deps.purelymail.listRoutingRules().then(
-    (r) => r.rules,
-    () => undefined,
-  );
-  if (current?.some((r) => isRuleFor(r, request))) return;
-  try {
-    if (!current?.some((r) => isRuleFor(r, asRequest(old)))) await deps.purelymail.createRoutingRule(asRequest(old));
-  } catch (restoreError) {
-    throw new ConflictError(
-      `The edit failed and the old rule could not be put back, so it is missing now. Re-create it: ${describeRule(old)}.`,
-      'routing_rule_restore_failed',
-      { cause: restoreError },
+  const list = () =>
+    deps.purelymail.listRoutingRules().then(
+      (r) => r,
+      () => undefined,
     );
+  const oldIsBack = (rules: RoutingRule[] | undefined) => rules?.some((r) => isRuleFor(r, asRequest(old))) ?? false;
+  const current = await list();
+  if (current?.rules.some((r) => isRuleFor(r, request))) return;
+  if (!oldIsBack(current?.rules)) {
+    try {
+      await deps.purelymail.createRoutingRule(asRequest(old));
+    } catch (restoreError) {
+      if (!oldIsBack((await list())?.rules)) {
+        throw new ConflictError(
+          `The edit failed and the old rule could not be put back, so it is missing now. Re-create it: ${describeRule(old)}.`,
+          'routing_rule_restore_failed',
+          { cause: restoreError },
+        );
+      }
+    }
   }
-  const restored = await deps.purelymail.listRoutingRules().then(
-    (r) => r.rules,
-    () => undefined,
-  );
+  const restored = await list();
   if (restored) await writeRulesThrough(deps, restored);
   throw failure;
 }

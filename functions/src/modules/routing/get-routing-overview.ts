@@ -18,7 +18,8 @@ export const makeGetRoutingOverview = (deps: RoutingDeps) => async (): Promise<R
   return {
     rules: rules.map((r) => toRuleView(r, scheduled)),
     domains: snap.domains.map((d) => d.name.toLowerCase()).sort(),
-    users: [...snap.users].sort(),
+    users: [...snap.users.addresses].sort(),
     syncedAt: snap.syncedAt,
+    unreadable: snap.unreadableRules,
   };
 };

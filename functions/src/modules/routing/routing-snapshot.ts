@@ -1,11 +1,15 @@
 import type { CacheSnapshot } from '../cache/ports.ts';
 import type { ApiDomainInfo, RoutingRule } from '../purelymail/purelymail-types.ts';
+import { listAllUsers, type UserListing } from '../users/user-listing.ts';
 import type { RoutingDeps } from './routing-deps.ts';
 
 export interface RoutingSnapshot {
   rules: RoutingRule[];
+  /** Rules PurelyMail returned that could not be read (not in `rules`). */
+  unreadableRules: number;
   domains: ApiDomainInfo[];
-  users: string[];
+  /** The user list, possibly capped at PurelyMail's 1,000: an address not in it may still be a user. */
+  users: UserListing;
   syncedAt: string | null;
 }
 
@@ -18,23 +22,22 @@ export async function routingSnapshot(deps: Pick<RoutingDeps, 'purelymail' | 'ca
   const at = () => deps.clock.now().toISOString();
   const [rules, domains, users] = await Promise.all([
     snapshot.rules ??
-      deps.purelymail.listRoutingRules().then(async ({ rules }) => {
+      deps.purelymail.listRoutingRules().then(async ({ rules, unreadable = 0 }) => {
         const syncedAt = at();
-        await deps.cache.putRules(rules, syncedAt);
-        return { rules, syncedAt };
+        await deps.cache.putRules(rules, syncedAt, unreadable);
+        return { rules, syncedAt, unreadable };
       }),
     snapshot.domains ??
-      deps.purelymail.listDomains({ includeShared: false }).then(async ({ domains }) => {
+      deps.purelymail.listDomains({ includeShared: false }).then(async ({ domains, unreadable = 0 }) => {
         const syncedAt = at();
-        await deps.cache.putDomains(domains, syncedAt);
-        return { domains, syncedAt };
+        await deps.cache.putDomains(domains, syncedAt, unreadable);
+        return { domains, syncedAt, unreadable };
       }),
     snapshot.users ??
-      deps.purelymail.listUser().then(async ({ users }) => {
-        const syncedAt = at();
-        await deps.cache.putUsers(users, syncedAt);
-        return { addresses: users, syncedAt };
+      listAllUsers(deps.purelymail).then(async (listing) => {
+        await deps.cache.putUsers(listing.addresses, at(), listing);
+        return listing;
       }),
   ]);
-  return { rules: rules.rules, domains: domains.domains, users: users.addresses, syncedAt: rules.syncedAt };
+  return { rules: rules.rules, unreadableRules: rules.unreadable, domains: domains.domains, users, syncedAt: rules.syncedAt };
 }

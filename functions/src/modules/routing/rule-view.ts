@@ -1,5 +1,5 @@
 import type { RoutingRuleView, ScheduledDeletion } from '@app/shared';
-import type { RoutingRule } from '../purelymail/purelymail-types.ts';
+import type { ListRoutingRulesResult, RoutingRule } from '../purelymail/purelymail-types.ts';
 import type { CacheStore } from '../cache/ports.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { describeMatch, describeRule, presetOf } from './describe-rule.ts';
@@ -8,7 +8,7 @@ export function toRuleView(rule: RoutingRule, pending: Map<string, ScheduledDele
   return { ...rule, targetAddresses: [...rule.targetAddresses], preset: presetOf(rule), matches: describeMatch(rule), label: describeRule(rule), pendingDeletion: pending.get(String(rule.id)) ?? null };
 }
 
-/** Writes a fresh rule list through to the cache, so the page shows our change without a refresh. */
-export async function writeRulesThrough(deps: { cache: CacheStore; clock: Clock }, rules: RoutingRule[]): Promise<void> {
-  await deps.cache.putRules(rules, deps.clock.now().toISOString());
+/** Writes a fresh rule list (with its count of unreadable rules) through to the cache, so the page shows our change without a refresh. */
+export async function writeRulesThrough(deps: { cache: CacheStore; clock: Clock }, listing: ListRoutingRulesResult): Promise<void> {
+  await deps.cache.putRules(listing.rules, deps.clock.now().toISOString(), listing.unreadable);
 }

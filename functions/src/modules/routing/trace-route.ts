@@ -14,6 +14,8 @@ export interface RoutingWorld {
   /** Full user addresses. */
   users: Iterable<string>;
   domains: readonly { name: string; symbolicSubaddressing: boolean }[];
+  /** `users` came from a listUser answer at PurelyMail's 1,000 cap: an address missing from it may still be a user. */
+  usersCapped?: boolean;
 }
 
 function split(address: string): { local: string; domain: string } {
@@ -46,6 +48,8 @@ class Tracer {
   readonly external = new Set<string>();
   readonly bounced = new Set<string>();
   loopDetected = false;
+  /** Addresses taken for non-users only because a capped list does not show them (the caller can ask getUser). */
+  readonly unlisted = new Set<string>();
   readonly #users: Set<string>;
   readonly #domains: Map<string, boolean>;
 
@@ -70,7 +74,7 @@ class Tracer {
       step({ outcome: 'external', note: `${domain} is not on this account, so the mail leaves PurelyMail for ${address}.` });
       return;
     }
-    const isUser = this.#users.has(address);
+    const isUser = this.#isUser(address);
     const rule = pickRule(this.world.rules, domain, local, isUser);
     if (rule) {
       const targets = rule.targetAddresses.map((t) => t.toLowerCase());
@@ -93,8 +97,14 @@ class Tracer {
     this.deliverOrBounce(address, depth);
   }
 
+  #isUser(address: string): boolean {
+    const listed = this.#users.has(address);
+    if (!listed && this.world.usersCapped) this.unlisted.add(address);
+    return listed;
+  }
+
   private deliverOrBounce(address: string, depth: number): void {
-    if (this.#users.has(address)) {
+    if (this.#isUser(address)) {
       this.mailboxes.add(address);
       this.steps.push({ depth, address, outcome: 'mailbox', note: `Delivered to the mailbox of ${address}.` });
     } else {
@@ -119,10 +129,18 @@ class Tracer {
  * @example traceRoute('info@x.com', { rules, users: ['a@x.com'], domains: [{ name: 'x.com', symbolicSubaddressing: true }] })
  */
 export function traceRoute(address: string, world: RoutingWorld): RouteTrace {
+  return traceWithUnlisted(address, world).trace;
+}
+
+/**
+ * The trace, and the addresses of the account's domains it took for non-users only because they are missing
+ * from a capped user list (`world.usersCapped`): whether each is a user is for getUser to say.
+ */
+export function traceWithUnlisted(address: string, world: RoutingWorld): { trace: RouteTrace; unlisted: string[] } {
   const normalized = address.trim().toLowerCase();
   const tracer = new Tracer(world);
   tracer.route(normalized, 0, []);
-  return {
+  const trace = {
     address: normalized,
     steps: tracer.steps,
     mailboxes: [...tracer.mailboxes],
@@ -130,4 +148,5 @@ export function traceRoute(address: string, world: RoutingWorld): RouteTrace {
     bounced: [...tracer.bounced],
     loopDetected: tracer.loopDetected,
   };
+  return { trace, unlisted: [...tracer.unlisted] };
 }

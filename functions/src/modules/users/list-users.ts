@@ -1,4 +1,4 @@
-import { PURELYMAIL_USER_CAP, type UserList } from '@app/shared';
+import type { UserList } from '@app/shared';
 import type { CachePart } from '../cache/ports.ts';
 import type { UsersDeps } from './users-deps.ts';
 
@@ -7,8 +7,8 @@ const USERS_PAGE: readonly CachePart[] = ['users', 'domains'];
 /**
  * The users page, from the cache.
  * 1. Refresh first when asked, or when users were never synced (a first visit shows real data).
- * 2. Read the cache (addresses, when synced, whether PurelyMail's 1,000 cap was hit; the domains, for the
- *    filter and the create form) together with the pending deletions (for row badges).
+ * 2. Read the cache (addresses, when synced, whether PurelyMail's 1,000 cap was hit and how many names could
+ *    not be read; the domains, for the filter and the create form) together with the pending deletions.
  * 3. The addresses come sorted from the cache (sorted once when written, not on every page load).
  */
 export const makeListUsers =
@@ -22,11 +22,11 @@ export const makeListUsers =
       await deps.refreshCache();
       snapshot = await deps.cache.read(USERS_PAGE);
     }
-    const addresses = snapshot.users?.addresses ?? [];
     return {
-      users: addresses,
+      users: snapshot.users?.addresses ?? [],
       syncedAt: snapshot.users?.syncedAt ?? null,
-      capped: addresses.length >= PURELYMAIL_USER_CAP,
+      capped: snapshot.users?.capped ?? false,
+      unreadable: snapshot.users?.unreadable ?? 0,
       domains: (snapshot.domains?.domains ?? [])
         .map((d) => ({ name: d.name, symbolicSubaddressing: d.symbolicSubaddressing, isShared: d.isShared }))
         .sort((a, b) => a.name.localeCompare(b.name)),
