@@ -190,6 +190,8 @@ describe('users over HTTP against the PurelyMail sandbox', () => {
     expect(indexing.enableSearchIndexing).toBe(false);
     await owner.put(`/api/users/${enc(address)}`, { enablePasswordReset: false });
     expect(sent(sandbox)).toEqual([
+      // Turning 2FA on reads the user first (its precondition is checked by the panel).
+      { op: 'getUser', body: { userName: address } },
       { op: 'modifyUser', body: { userName: address, requireTwoFactorAuthentication: true } },
       { op: 'getUser', body: { userName: address } },
       { op: 'modifyUser', body: { userName: address, enableSearchIndexing: false } },
@@ -200,6 +202,62 @@ describe('users over HTTP against the PurelyMail sandbox', () => {
     expect(sandbox.state.users[address]).toMatchObject({ requireTwoFactorAuthentication: true, enableSearchIndexing: false, recoveryEnabled: false });
     const empty = await owner.put(`/api/users/${enc(address)}`, {});
     expect(empty.status).toBe(400);
+  });
+
+  it('requires 2FA only of a user who can recover: password reset on and a recovery method, else a 409 saying why', async () => {
+    // Prepare: carmen has password reset on and no recovery method (seed).
+    const address = 'carmen@northwind.example';
+    // Act
+    const refused = await owner.put(`/api/users/${enc(address)}`, { requireTwoFactorAuthentication: true });
+    // Assess: explained, and PurelyMail was only read.
+    expect(refused.status).toBe(409);
+    const error = (await body(refused)).error;
+    expect(error.code).toBe('two_factor_needs_recovery');
+    expect(error.message).toMatch(/there is no recovery method.*cannot set up an authenticator.*Add a recovery method first/);
+    expect(sent(sandbox).map((r) => r.op)).toEqual(['getUser']);
+    expect(sandbox.state.users[address]!.requireTwoFactorAuthentication).toBe(false);
+
+    // With a recovery method it goes through.
+    expect((await owner.put(`/api/users/${enc(address)}/reset-methods`, { type: 'email', target: 'carmen.home@example.net' })).status).toBe(200);
+    const ok = await owner.put(`/api/users/${enc(address)}`, { requireTwoFactorAuthentication: true });
+    expect(ok.status).toBe(200);
+    expect(sandbox.state.users[address]!.requireTwoFactorAuthentication).toBe(true);
+
+    // elena has password reset off and no method: both are named.
+    const elena = await owner.put(`/api/users/${enc('elena@northwind.example')}`, { requireTwoFactorAuthentication: true });
+    expect(elena.status).toBe(409);
+    expect((await body(elena)).error.message).toMatch(/password reset is off and there is no recovery method.*and allow password reset first/);
+  });
+
+  it('turns password reset back on only with a password, sent in the same call and kept out of the audit log', async () => {
+    // Prepare: elena has password reset off (seed); PurelyMail's console asks for a password to turn it on.
+    const address = 'elena@northwind.example';
+    sandbox.behaviour.enablePasswordResetNeedsPassword = true;
+    try {
+      // Act: without a password.
+      const refused = await owner.put(`/api/users/${enc(address)}`, { enablePasswordReset: true });
+      // Assess
+      expect(refused.status).toBe(400);
+      expect((await body(refused)).error.fields).toEqual([{ path: 'newPassword', message: 'is needed to turn password reset back on' }]);
+      expect(sent(sandbox).map((r) => r.op)).toEqual(['getUser']);
+
+      // Act: with one.
+      sandbox.clearRequests();
+      const ok = await owner.json<{ recoveryEnabled: boolean }>(owner.put(`/api/users/${enc(address)}`, { enablePasswordReset: true, newPassword: NEW_PASSWORD }));
+      // Assess
+      expect(ok.recoveryEnabled).toBe(true);
+      expect(sent(sandbox)).toContainEqual({ op: 'modifyUser', body: { userName: address, enablePasswordReset: true, newPassword: REDACTED } });
+      expect(sandbox.verifyPassword(address, NEW_PASSWORD)).toBe(true);
+      const audit = await owner.json<{ entries: { action: string; details?: string }[] }>(owner.get('/api/audit?action=user.update'));
+      expect(JSON.stringify(audit)).not.toContain(NEW_PASSWORD);
+      expect(audit.entries[0]?.details).toContain('"newPassword":"set"');
+
+      // A password only goes with turning password reset on.
+      const stray = await owner.put(`/api/users/${enc(address)}`, { enableSearchIndexing: true, newPassword: NEW_PASSWORD });
+      expect(stray.status).toBe(400);
+    } finally {
+      sandbox.behaviour.enablePasswordResetNeedsPassword = false;
+    }
   });
 
   it('resets a password with newPassword (never "password") and keeps it out of responses and the audit log', async () => {

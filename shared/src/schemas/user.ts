@@ -145,8 +145,19 @@ export const UpdateUserInput = lazySchema(() =>
       requireTwoFactorAuthentication: z.boolean().optional(),
       enableSearchIndexing: z.boolean().optional(),
       enablePasswordReset: z.boolean().optional(),
+      /**
+       * Only with `enablePasswordReset: true`: PurelyMail asks for a password to turn password reset back on
+       * (its docs say so for its own console), so the panel asks for one and sends both together.
+       */
+      newPassword: MailboxPassword.optional(),
     })
-    .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'Change at least one setting.' }),
+    .refine((v) => v.requireTwoFactorAuthentication !== undefined || v.enableSearchIndexing !== undefined || v.enablePasswordReset !== undefined, {
+      message: 'Change at least one setting.',
+    })
+    .refine((v) => v.newPassword === undefined || v.enablePasswordReset === true, {
+      path: ['newPassword'],
+      message: 'is only sent when turning password reset on',
+    }),
 );
 export type UpdateUserInput = z.infer<typeof UpdateUserInput>;
 

@@ -25,7 +25,7 @@ export const userRoutes = (deps: AppDeps) =>
     .put('/:address', audited(deps, 'user.update'), async (c) => {
       const target = address(c);
       const input = await readJson(c, UpdateUserInput);
-      c.set('auditDetails', JSON.stringify(input));
+      c.set('auditDetails', JSON.stringify({ ...input, ...(input.newPassword === undefined ? {} : { newPassword: 'set' }) }));
       return c.json(await deps.users.update(target, input));
     })
     .post('/:address/password', audited(deps, 'user.password.set'), async (c) => {
