@@ -2,7 +2,7 @@ import { REAUTH_REQUIRED, type ApiErrorBody } from '@app/shared';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError, ReauthRequiredError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../modules/errors.ts';
-import { PurelyMailApiError, PurelyMailRequestInvalidError, PurelyMailUnavailableError } from '../modules/purelymail/errors.ts';
+import { PurelyMailApiError, PurelyMailRequestInvalidError, PurelyMailUnavailableError, PurelyMailWriteUnconfirmedError } from '../modules/purelymail/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { AppContext } from './app-env.ts';
 
@@ -22,6 +22,10 @@ export function mapError(err: unknown): Mapped | undefined {
   // Our own checks stopped a request PurelyMail would have silently ignored or refused: nothing was sent.
   if (err instanceof PurelyMailRequestInvalidError) {
     return { status: 400, code: 'invalid_input', message: `These values are not accepted by PurelyMail: ${err.fields.join(', ')}.`, fields: err.fields.map((path) => ({ path, message: 'is not accepted by PurelyMail' })) };
+  }
+  // A write whose answer was lost, checked afterwards: the message says whether it took effect.
+  if (err instanceof PurelyMailWriteUnconfirmedError) {
+    return { status: 503, code: err.outcome === 'not-done' ? 'purelymail_write_not_done' : 'purelymail_write_unknown', message: err.message };
   }
   if (err instanceof PurelyMailUnavailableError) {
     return { status: 503, code: 'purelymail_unavailable', message: 'PurelyMail is not reachable right now. Nothing was changed; try again in a minute.' };

@@ -149,6 +149,43 @@ describe('tiered DNS rechecks (fake clock, sandbox over HTTP, dynalite, loopback
     expect(retried.rechecked.sort()).toEqual(['one.test', 'two.test']);
   });
 
+  it("one domain's refusal, whatever shape its error body has, never stops the run for the others", async () => {
+    // Prepare
+    await start();
+    for (const d of ['aaa.test', 'bbb.test', 'ccc.test']) await h.addDomain(d);
+    await h.syncDomainCache();
+    // The first due domain's recheck is refused with an error body whose code and message are not strings,
+    // the second's with a bare 404 (no envelope).
+    h.sandbox.injectFault({ op: 'updateDomainSettings', status: 200, body: JSON.stringify({ type: 'error', code: { unexpected: true }, message: 7 }) });
+    h.sandbox.injectFault({ op: 'updateDomainSettings', status: 404, body: 'Not Found' });
+    // Act
+    const run = await h.dnsHealth.runTier();
+    // Assess: no outage; every domain got PurelyMail's (fresh) verdict.
+    expect(run.outage).toBeUndefined();
+    expect(run.rechecked.sort()).toEqual(['aaa.test', 'bbb.test', 'ccc.test']);
+  });
+
+  it('a domain PurelyMail lists unreadably is left as it was, not dropped as deleted', async () => {
+    // Prepare
+    await start();
+    for (const d of ['keep.test', 'odd.test']) await h.addDomain(d);
+    await h.syncDomainCache();
+    await h.dnsHealth.runTier();
+    clock.advance(24 * 60 * MIN);
+    const domain = (name: string, dnsSummary: unknown) => ({ name, allowAccountReset: true, symbolicSubaddressing: true, isShared: false, dnsSummary });
+    const summary = { passesMx: true, passesSpf: true, passesDkim: true, passesDmarc: true };
+    h.sandbox.injectFault({ op: 'listDomains', status: 200, body: JSON.stringify({ type: 'success', result: { domains: [domain('keep.test', summary), domain('odd.test', null)] } }) });
+    // Act
+    const run = await h.dnsHealth.runTier();
+    // Assess
+    expect(run.removed).toEqual([]);
+    expect(run.rechecked).toEqual(['keep.test']);
+    expect((await h.dnsHealth.list()).map((r) => r.domain).sort()).toEqual(['keep.test', 'odd.test']);
+    // The next tier run's reconcile reads the cached list, which has one unreadable domain: still kept.
+    const next = await h.dnsHealth.runTier();
+    expect(next.removed).toEqual([]);
+  });
+
   it('a deleted domain leaves the tiers; reading health never calls PurelyMail', async () => {
     await start();
     for (const d of ['keep.test', 'gone.test']) await h.addDomain(d);

@@ -51,7 +51,7 @@ describe('domain list and detail', () => {
     expect((await t.anonymous().get('/api/domains/ownership-code')).status).toBe(401);
     const res = await admin.get('/api/domains/ownership-code');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ code: SEED_OWNERSHIP_CODE, source: 'purelymail' });
+    expect(await res.json()).toEqual({ code: SEED_OWNERSHIP_CODE, source: 'purelymail', expectedShape: true });
   });
 
   it('shows the six records with expected values, PurelyMail verdict and what is published', async () => {
@@ -137,11 +137,13 @@ describe('adding a domain', () => {
     expect(sent()).toEqual([]);
   });
 
-  it('reports PurelyMail timeouts as a clear 503 and adds nothing', async () => {
+  it('reports a lost answer as a clear 503, after checking it did not take effect, and adds nothing', async () => {
     sandbox.injectFault({ op: 'addDomain', status: 502 });
     const res = await admin.post('/api/domains', { name: SEED_PENDING_DOMAIN });
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ error: { code: 'purelymail_unavailable' } });
+    expect(await res.json()).toMatchObject({
+      error: { code: 'purelymail_write_not_done', message: 'PurelyMail answered with an error (HTTP 502) instead of a result; it did not take effect (checked just now). Nothing was changed; try again.' },
+    });
     expect(Object.keys(sandbox.state.domains)).not.toContain(SEED_PENDING_DOMAIN);
   });
 });

@@ -15,6 +15,6 @@ it('falls back to PURELYMAIL_OWNERSHIP_TOKEN when getOwnershipCode fails, as the
   const res = await admin.get('/api/domains/ownership-code');
   // Assess
   expect(res.status).toBe(200);
-  expect(await res.json()).toEqual({ code: 'purelymail_ownership_proof=cfgToken123', source: 'config' });
+  expect(await res.json()).toEqual({ code: 'purelymail_ownership_proof=cfgToken123', source: 'config', expectedShape: true });
   expect(t.runtime.sandbox!.requests().filter((r) => r.op === 'getOwnershipCode').map((r) => r.body)).toEqual([{}]);
 });

@@ -101,7 +101,7 @@ describe('stale, early, mismatched and late scheduler events', () => {
     f.clock.advance(24 * HOUR);
     expect(await f.pending.executeDue(action.id)).toBe('skipped');
     expect(f.deleteCalls('deleteUser')).toEqual([]);
-    expect(f.sandbox.requests().map((r) => r.op)).toEqual(['listUser']);
+    expect(f.sandbox.requests().map((r) => r.op)).toEqual(['getUser']); // whether it exists: getUser, never listUser (capped at 1,000)
     expect(await skippedEntries(action.id)).toEqual([expect.objectContaining({ id: `pending:${action.id}:skipped-stale:recreated` })]);
   });
 

@@ -51,6 +51,13 @@ export const Domain = lazySchema(() =>
 );
 export type Domain = z.infer<typeof Domain>;
 
+/**
+ * What adding a domain returns. `notice`: PurelyMail's answer was lost and the panel checked afterwards that
+ * the domain was added ("PurelyMail did not answer in time; it did take effect.").
+ */
+export const AddedDomain = lazySchema(() => Domain.extend({ notice: z.string().optional() }));
+export type AddedDomain = z.infer<typeof AddedDomain>;
+
 export const DomainList = lazySchema(() =>
   z.object({
     domains: z.array(Domain),
@@ -65,7 +72,10 @@ export type DomainList = z.infer<typeof DomainList>;
 /** The ownership TXT value to publish at a domain's apex (one value for the whole account). */
 export const OwnershipCode = lazySchema(() =>
   z.object({
+    /** Exactly as PurelyMail gave it, whatever its shape. */
     code: z.string(),
+    /** False when it is not `purelymail_ownership_proof=` and a value: shown as it is, with a word of caution. */
+    expectedShape: z.boolean(),
     /** `config` when PurelyMail could not be asked and PURELYMAIL_OWNERSHIP_TOKEN was used instead. */
     source: z.enum(['purelymail', 'config']),
   }),
@@ -78,6 +88,8 @@ export const DomainDetail = lazySchema(() =>
     domain: Domain,
     report: DomainDnsReport,
     syncedAt: z.string().nullable(),
+    /** After "Re-check DNS now" whose answer was lost: what the panel found when it checked (see AddedDomain). */
+    notice: z.string().optional(),
   }),
 );
 export type DomainDetail = z.infer<typeof DomainDetail>;

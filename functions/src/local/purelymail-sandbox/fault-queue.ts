@@ -3,7 +3,8 @@ import * as z from 'zod';
 /**
  * An injected failure for retry and timeout tests. Applies to the next `count` API requests (for
  * `op`, or any op): wait `delayMs`, then answer `status` (with `body` and `retryAfter`), or drop the
- * connection, or, with neither, answer normally.
+ * connection, or, with neither, answer normally. `holdAnswerMs` carries the request out first and then
+ * holds its answer back that long: a write that took effect while its answer was lost.
  */
 export const SandboxFault = z.object({
   op: z.string().optional(),
@@ -13,6 +14,7 @@ export const SandboxFault = z.object({
   retryAfter: z.string().optional(),
   body: z.string().optional(),
   drop: z.boolean().optional(),
+  holdAnswerMs: z.number().int().min(0).max(120_000).optional(),
 });
 export type SandboxFault = z.infer<typeof SandboxFault>;
 export type SandboxFaultInput = z.input<typeof SandboxFault>;

@@ -104,7 +104,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       return sendJson(res, core.behaviour.invalidTokenStatus, { type: 'error', code: core.behaviour.errorCodes.invalidToken, message: 'Token not valid.' });
     }
     // Business errors come with HTTP 200 (reference §1.4).
-    sendJson(res, 200, core.apply(op, body));
+    const outcome = core.apply(op, body);
+    if (fault?.holdAnswerMs) {
+      await delay(fault.holdAnswerMs);
+      if (req.socket.destroyed) return;
+    }
+    sendJson(res, 200, outcome);
   }
 
   const server = createServer((req, res) => {

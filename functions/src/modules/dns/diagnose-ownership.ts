@@ -11,8 +11,10 @@ export function diagnoseOwnership(expected: ExpectedRecord, dns: PublishedDns): 
   const answer = dns.txt(apex);
   if (!answer.ok) return failedFinding(answer.error);
 
-  const proofs = answer.values.map((v) => v.trim()).filter((v) => v.toLowerCase().startsWith(OWNERSHIP_PREFIX));
-  if (proofs.includes(code)) return { published: proofs, problems: [] };
+  const values = answer.values.map((v) => v.trim());
+  const proofs = values.filter((v) => v.toLowerCase().startsWith(OWNERSHIP_PREFIX));
+  // The code is compared as PurelyMail gave it, even one not in the documented `purelymail_ownership_proof=` shape.
+  if (values.includes(code)) return { published: proofs.includes(code) ? proofs : [...proofs, code], problems: [] };
 
   if (proofs.length > 0) {
     return {

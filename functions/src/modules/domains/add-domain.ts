@@ -1,6 +1,7 @@
-import { OWNERSHIP_NOT_VERIFIED, type Domain, type OwnershipCode } from '@app/shared';
+import { OWNERSHIP_NOT_VERIFIED, type AddedDomain, type OwnershipCode } from '@app/shared';
 import { ConflictError } from '../errors.ts';
 import { PurelyMailApiError } from '../purelymail/errors.ts';
+import { verifiedWrite } from '../purelymail/verified-write.ts';
 import type { DomainsDeps } from './domains-deps.ts';
 import { countUsersByDomain, toDomain } from './domain-view.ts';
 import { findDomain } from './domain-detail.ts';
@@ -13,14 +14,19 @@ const ALREADY_EXISTS = /already exists/i;
 /**
  * Adds a domain to the PurelyMail account.
  *
- * 1. Call addDomain; PurelyMail checks the ownership TXT at the apex itself.
+ * 1. Call addDomain; PurelyMail checks the ownership TXT at the apex itself. If its answer is lost (a timeout),
+ *    listDomains tells whether it took effect before anything is reported (never a blind retry).
  * 2. If it refuses for the TXT, say exactly which record to publish and what our resolver sees there now.
  * 3. Re-list the domains, write them through to the cache (as a new life: see below), and return the new one.
  * 4. Start tracking its DNS health now (best effort: the next tier run's reconcile would add it anyway).
  */
-export const makeAddDomain = (deps: DomainsDeps, ownershipCode: () => Promise<OwnershipCode>) => async (name: string): Promise<Domain> => {
+export const makeAddDomain = (deps: DomainsDeps, ownershipCode: () => Promise<OwnershipCode>) => async (name: string): Promise<AddedDomain> => {
+  let notice: string | null;
   try {
-    await deps.purelymail.addDomain({ domainName: name });
+    notice = await verifiedWrite(
+      () => deps.purelymail.addDomain({ domainName: name }),
+      async () => (await deps.purelymail.listDomains({ includeShared: false })).domains.some((d) => d.name.toLowerCase() === name),
+    );
   } catch (err) {
     if (err instanceof PurelyMailApiError && ALREADY_EXISTS.test(err.message)) {
       throw new ConflictError(`${name} is already on your PurelyMail account.`, 'domain_exists', { cause: err });
@@ -37,7 +43,8 @@ export const makeAddDomain = (deps: DomainsDeps, ownershipCode: () => Promise<Ow
   const { domains } = await refreshDomains(deps);
   await deps.dnsHealth?.track(name).catch(() => undefined);
   const snapshot = await deps.cache.read();
-  return toDomain(findDomain(domains, name), countUsersByDomain(snapshot.users), new Map());
+  const domain = toDomain(findDomain(domains, name), countUsersByDomain(snapshot.users), new Map());
+  return notice ? { ...domain, notice } : domain;
 };
 
 async function ownershipAdvice(deps: DomainsDeps, name: string, ownershipCode: () => Promise<OwnershipCode>): Promise<string> {

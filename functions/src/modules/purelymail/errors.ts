@@ -53,3 +53,27 @@ export class PurelyMailRequestInvalidError extends Error {
     super(`PurelyMail ${operation} request invalid: ${fields.join(', ') || '(root)'}`, options);
   }
 }
+
+/**
+ * A write whose answer never came (a timeout, a broken connection, an error page) was checked afterwards:
+ * `not-done` when PurelyMail shows it did not take effect, `unknown` when that check could not be made either.
+ * Writes are never retried blindly (PurelyMail has no idempotency keys); the admin decides, told what happened.
+ */
+export class PurelyMailWriteUnconfirmedError extends Error {
+  override readonly name = 'PurelyMailWriteUnconfirmedError';
+  constructor(
+    message: string,
+    readonly outcome: 'not-done' | 'unknown',
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** How a lost answer is described to the admin, e.g. "PurelyMail did not answer in time". */
+export function lostAnswer(err: PurelyMailUnavailableError): string {
+  if (err.reason === 'timeout') return 'PurelyMail did not answer in time';
+  if (err.reason === 'http') return `PurelyMail answered with an error (HTTP ${String(err.status)}) instead of a result`;
+  if (err.reason === 'protocol') return "PurelyMail's answer could not be read";
+  return 'The connection to PurelyMail broke before it answered';
+}
