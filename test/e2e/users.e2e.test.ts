@@ -81,6 +81,15 @@ describe('users in a browser', () => {
     const twoFactor = drawer.getByRole('switch', { name: 'Require two-factor authentication' });
     await expect.poll(() => twoFactor.isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await twoFactor.getAttribute('aria-checked')).toBe('false');
+    // zoe has no recovery method yet: 2FA cannot be required (the API cannot set up an authenticator), and the
+    // switch says what to do first.
+    expect(await twoFactor.isDisabled()).toBe(true);
+    await expect.poll(() => drawer.getByText(/Add a recovery method first/).isVisible()).toBe(true);
+    await screen(page, 'users-03a-2fa-needs-recovery');
+    await drawer.getByRole('button', { name: 'Add recovery method' }).click();
+    await drawer.getByLabel('Email address').fill('zoe.home@example.net');
+    await drawer.getByRole('button', { name: 'Add method' }).click();
+    await expect.poll(() => twoFactor.isDisabled()).toBe(false);
     // Act: 2FA on.
     await twoFactor.click();
     // Assess

@@ -1,4 +1,4 @@
-import { DnsHealthList, Domain, DomainDetail, DomainList, OwnershipCode, QueuedDeletion, type UpdateDomainSettingsInput } from '@app/shared';
+import { AddedDomain, DnsHealthList, Domain, DomainDetail, DomainList, OwnershipCode, QueuedDeletion, type UpdateDomainSettingsInput } from '@app/shared';
 import { api } from '$lib/api/client.ts';
 
 const path = (name: string) => `/api/domains/${encodeURIComponent(name)}`;
@@ -8,7 +8,7 @@ export const domainsService = {
   list: () => api.get('/api/domains', DomainList),
   detail: (name: string) => api.get(path(name), DomainDetail),
   ownershipCode: () => api.get('/api/domains/ownership-code', OwnershipCode),
-  add: (name: string) => api.post('/api/domains', { name }, Domain),
+  add: (name: string) => api.post('/api/domains', { name }, AddedDomain),
   updateSettings: (name: string, input: UpdateDomainSettingsInput) => api.put(`${path(name)}/settings`, input, Domain),
   recheckDns: (name: string) => api.post(`${path(name)}/recheck-dns`, undefined, DomainDetail),
   requestDeletion: (name: string) => api.del(path(name), QueuedDeletion),

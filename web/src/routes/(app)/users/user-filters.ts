@@ -11,6 +11,9 @@ export function filtersFromUrl(url: URL): UserFilters {
 
 export const domainOf = (address: string): string => address.slice(address.lastIndexOf('@') + 1);
 
+/** A whole address (not part of one): the users page asks PurelyMail for it when a capped list does not show it. */
+export const isFullAddress = (q: string): boolean => /^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$/.test(q);
+
 export function filterUsers(users: string[], f: Pick<UserFilters, 'q' | 'domain'>): string[] {
   const q = f.q.trim().toLowerCase();
   return users.filter((u) => (!f.domain || domainOf(u) === f.domain) && (!q || u.includes(q)));
