@@ -2,6 +2,7 @@ import { formatUserCount, PURELYMAIL_USER_CAP } from '@app/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/local/purelymail-sandbox/sandbox-server.ts';
 import { SEED_DOMAINS, SEED_USER_COUNT } from '../../src/local/purelymail-sandbox/sandbox-seed.ts';
+import { startDovecot, type Dovecot } from '../migrations/dovecot.ts';
 import { body, type ApiClient } from '../support/api-client.ts';
 import { FakeClock, startTestRuntime, TEST_PASSWORD, type TestRuntime } from '../support/test-runtime.ts';
 
@@ -121,6 +122,29 @@ describe('an account with more than 1,000 users (PurelyMail lists at most 1,000)
     const del = await owner.del(`/api/users/${enc(late)}`);
     expect(del.status).toBe(201);
     expect((await owner.get(`/api/users/${enc(`nobody@${LATE}`)}`)).status).toBe(404);
+  });
+
+  it('a migration campaign does not plan to create a mailbox that exists past the cap (getUser says it exists)', async () => {
+    // Prepare: a campaign into LATE; an admin-added row whose destination, zz03@LATE, is past the cap.
+    const dovecot: Dovecot = await startDovecot({ 'zz03@old.example': 'old-mailbox-password-3', 'newbie@old.example': 'old-mailbox-password-4' });
+    try {
+      const server = (name: string) => owner.json<{ id: string }>(owner.post('/api/migrations/servers', { name, host: '127.0.0.1', port: dovecot.port, tls: 'none', verifyCert: false }));
+      const [source, dest] = [await server('Old'), await server('PurelyMail')];
+      const { campaign } = await owner.json<{ campaign: { id: string } }>(owner.post('/api/migrations/campaigns', { name: 'Late Co', requester: 'IT', sourceServerId: source.id, destServerId: dest.id, destDomain: LATE }));
+      for (const local of ['zz03', 'newbie']) {
+        const add = await owner.post(`/api/migrations/campaigns/${campaign.id}/submissions`, { name: local, sourceEmail: `${local}@old.example`, sourcePassword: `old-mailbox-password-${local === 'zz03' ? 3 : 4}` });
+        expect(add.status).toBe(201);
+      }
+      // Act
+      const detail = await owner.json<{ submissions: { destEmail: string; willBeCreated: boolean }[] }>(owner.get(`/api/migrations/campaigns/${campaign.id}`));
+      // Assess: the mailbox past the cap is known to exist; a new one is still planned.
+      expect(detail.submissions.map((s) => [s.destEmail, s.willBeCreated]).sort()).toEqual([
+        [`newbie@${LATE}`, true],
+        [`zz03@${LATE}`, false],
+      ]);
+    } finally {
+      await dovecot.stop();
+    }
   });
 
   it('the route trace asks getUser about an address a capped list does not show', async () => {

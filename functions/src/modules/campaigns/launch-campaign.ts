@@ -30,7 +30,7 @@ export function makeLaunchCampaign(deps: CampaignDeps, load: (id: string) => Pro
     if (!batches) throw new ConflictError('Batches are not available in this runtime.', 'not_configured');
     const wanted = input.submissionIds ? new Set(input.submissionIds) : undefined;
     const all = (await deps.submissions.list(campaignId)).filter((s) => !s.launchedAt && (!wanted || wanted.has(s.id)));
-    const known = c.destPurelyMail ? new Set(await deps.mailboxes.addresses()) : new Set<string>();
+    const known = c.destPurelyMail ? await deps.mailboxes.existing(all.flatMap((s) => (s.destEmail ? [s.destEmail] : []))) : new Set<string>();
     const skipped: Skip[] = [];
     const claimed: SubmissionRecord[] = [];
     const now = deps.clock.now().toISOString();

@@ -71,7 +71,7 @@ export function makeManageCampaigns(deps: CampaignDeps, stepUp: Pick<StepUp, 're
         deps.campaigns.attempts(id),
         stepUp.required(id),
       ]);
-      const knownSet = new Set(known);
+      const knownSet = c.destPurelyMail ? await deps.mailboxes.existing(subs.flatMap((s) => (s.destEmail ? [s.destEmail] : []))) : new Set<string>();
       const submissions = subs
         .map((s) => ({ ...toSubmissionView(s), willBeCreated: c.destPurelyMail && s.destEmail !== null && !knownSet.has(s.destEmail) }))
         .sort((a, b) => a.submittedAt.localeCompare(b.submittedAt));

@@ -122,8 +122,13 @@ export interface CredentialVerifier {
 }
 
 export interface MailboxDirectory {
-  /** Addresses on PurelyMail (from the cache), lower-case. */
+  /** Addresses on PurelyMail (from the cache), lower-case. Past PurelyMail's 1,000-user cap, not all of them. */
   addresses(): Promise<string[]>;
+  /**
+   * Which of these lower-case addresses are mailboxes on PurelyMail: the cached list, and while that list is
+   * capped at 1,000, getUser for each one it does not show (absence from a capped list proves nothing).
+   */
+  existing(candidates: readonly string[]): Promise<Set<string>>;
   /** Creates a mailbox (PurelyMail) with this password and writes it through to the cache. */
   create(address: string, password: string): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { NotFoundError } from '../../modules/errors.ts';
 import { CreateUserInput } from '@app/shared';
 import { createDynamoBatchStore } from '../../adapters/dynamodb/dynamodb-batch-store.ts';
 import { createDynamoCampaignChallengeStore } from '../../adapters/dynamodb/dynamodb-campaign-challenge-store.ts';
@@ -35,7 +36,7 @@ export function buildCampaigns(opts: {
   config: Partial<CampaignConfig>;
   sealer: SecretSealer;
   migrations: MigrationsApi;
-  users: Pick<Users, 'create'>;
+  users: Pick<Users, 'create' | 'get'>;
   cache: CacheStore;
   refreshCache: () => Promise<unknown>;
   audit: Audit;
@@ -51,14 +52,38 @@ export function buildCampaigns(opts: {
     perTokenPerHour: config.CAMPAIGN_PER_TOKEN_PER_HOUR ?? DEFAULT_CAMPAIGN_LIMITS.perTokenPerHour,
     failuresPerAddressPerHour: config.CAMPAIGN_FAILURES_PER_ADDRESS_PER_HOUR ?? DEFAULT_CAMPAIGN_LIMITS.failuresPerAddressPerHour,
   };
+  const cachedUsers = async () => {
+    let snapshot = await opts.cache.read(['users']);
+    if (!snapshot.users) {
+      await opts.refreshCache();
+      snapshot = await opts.cache.read(['users']);
+    }
+    return { addresses: (snapshot.users?.addresses ?? []).map((a) => a.toLowerCase()), capped: snapshot.users?.capped ?? false };
+  };
   const mailboxes: MailboxDirectory = {
     async addresses() {
-      let snapshot = await opts.cache.read();
-      if (!snapshot.users) {
-        await opts.refreshCache();
-        snapshot = await opts.cache.read();
+      return (await cachedUsers()).addresses;
+    },
+    async existing(candidates) {
+      const { addresses, capped } = await cachedUsers();
+      const listed = new Set(addresses);
+      const found = new Set(candidates.filter((a) => listed.has(a)));
+      if (!capped) return found;
+      // Past PurelyMail's 1,000-user cap: getUser decides for each address the list does not show, 5 at a time.
+      const unlisted = [...new Set(candidates.filter((a) => !listed.has(a)))];
+      for (let i = 0; i < unlisted.length; i += 5) {
+        await Promise.all(
+          unlisted.slice(i, i + 5).map((a) =>
+            opts.users.get(a).then(
+              () => void found.add(a),
+              (err: unknown) => {
+                if (!(err instanceof NotFoundError)) throw err;
+              },
+            ),
+          ),
+        );
       }
-      return (snapshot.users?.addresses ?? []).map((a) => a.toLowerCase());
+      return found;
     },
     async create(address, password) {
       const at = address.lastIndexOf('@');
