@@ -75,6 +75,14 @@ describe('odd PurelyMail answers, as the pages show them', () => {
       await admin.post('/api/users/refresh');
     });
 
+    it('a user name that could not be read blocks a domain deletion: it may be a user of that domain', async () => {
+      answer('listUser', { users: [...Object.keys(sandbox.state.users), 404] });
+      const res = await admin.del(`/api/domains/${SEED_DOMAINS.fresh}`);
+      expect(res.status).toBe(409);
+      expect((await body(res)).error).toMatchObject({ code: 'domain_users_unknown', message: expect.stringContaining('PurelyMail returned 1 user name the panel could not read') });
+      expect(ops()).not.toContain('deleteDomain');
+    });
+
     it('recovery methods of another type or with a null description: the user opens, with "2 could not be read"', async () => {
       const address = 'alice@northwind.example';
       const method = { type: 'email', target: 'alice.home@example.net', description: 'Home', allowMfaReset: true };
