@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_DOMAINS } from '../../functions/src/local/purelymail-sandbox/sandbox-seed.ts';
+import { describeFindings, horizontalOverflow, seriousViolations } from './support/axe.ts';
 import { launchChromium, watchErrors } from './support/browser.ts';
 import { startLocalServer } from './support/local-server.ts';
 import { screen, seeText, setupOwner } from './support/setup-owner.ts';
@@ -64,6 +65,8 @@ describe('an account past the 1,000-user cap, in a browser', () => {
     const count = page.locator('main p[aria-live="polite"]').filter({ hasText: 'users' });
     expect((await count.innerText()).replace(/\s+/g, ' ')).toBe(`1,000+ users (PurelyMail lists at most 1,000)`);
     await screen(page, 'cap-02-users');
+    const findings = await seriousViolations(page);
+    expect(findings, describeFindings('users (capped)', findings)).toEqual([]);
   });
 
   it('search finds a user past the cap by exact address (getUser), and says when there is none', async () => {
@@ -125,6 +128,10 @@ describe('an account past the 1,000-user cap, in a browser', () => {
     await page.goto(`${server.url}/users`);
     await seeText(page, `This list may be incomplete: ${CAPPED}`);
     await screen(page, 'cap-08-phone-users');
+    // The capped wording reads well to assistive technology and fits the phone, like every other page.
+    const findings = await seriousViolations(page);
+    expect(findings, describeFindings('users (capped), 375 px', findings)).toEqual([]);
+    expect(await horizontalOverflow(page)).toBe(0);
     await page.setViewportSize({ width: 1280, height: 860 });
     // The only failed requests are the two this walk-through asks for: the lookup of an address PurelyMail does
     // not have (404) and the refused deletion (409).
