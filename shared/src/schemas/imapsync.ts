@@ -40,15 +40,40 @@ export const RunProgress = lazySchema(() =>
     /** Messages processed so far: copied, already present, skipped or ignored. */
     messagesDone: z.number().int().nonnegative(),
     messagesTotal: z.number().int().nonnegative().nullable(),
-    /** Bytes actually copied so far. */
+    /**
+     * Bytes of the mailbox done: copied in this run, plus (once imapsync reports them at the end) the bytes it
+     * skipped as already on the destination, so a resumed run ends at the mailbox's total, not at this run's copies.
+     */
     bytesDone: z.number().int().nonnegative(),
     bytesTotal: z.number().int().nonnegative().nullable(),
+    /**
+     * Seconds left, computed by the worker from this run's observed rate (messages processed per second since
+     * the copy loop began), never imapsync's own estimate; null until enough of the run has been seen.
+     */
     etaSeconds: z.number().int().nonnegative().nullable(),
     errors: z.number().int().nonnegative(),
     lastErrors: z.array(z.string()),
   }),
 );
 export type RunProgress = z.infer<typeof RunProgress>;
+
+/**
+ * What a dry run found. imapsync counts what it would copy ("0 (could be N without dry mode)"), but it only
+ * simulates the messages of folders that already exist on the destination: the others are listed here.
+ */
+export const DryRunReport = lazySchema(() =>
+  z.object({
+    /** Messages on the source that are not on the destination ("could be N"); null when imapsync printed none. */
+    wouldCopy: z.number().int().nonnegative().nullable(),
+    /** Their size: the source's total minus what imapsync skipped as already there; null when unknown. */
+    wouldCopyBytes: z.number().int().nonnegative().nullable(),
+    /** Destination folders that do not exist yet, so their messages were not simulated (readable names, capped). */
+    notSimulatedFolders: z.array(z.string()),
+    /** How many source messages those folders hold (from imapsync's sizing); null when it printed no sizes. */
+    notSimulatedMessages: z.number().int().nonnegative().nullable(),
+  }),
+);
+export type DryRunReport = z.infer<typeof DryRunReport>;
 
 /**
  * Final figures of a run. They come from imapsync's Statistics block when it printed one,
@@ -68,8 +93,18 @@ export const RunStats = lazySchema(() =>
     foldersTotal: z.number().int().nonnegative().nullable(),
     transferTimeSec: z.number().nonnegative().nullable(),
     cpuSec: z.number().nonnegative().nullable(),
-    /** imapsync said "The sync looks good" and reported no error. */
+    /**
+     * A copy: imapsync said "The sync looks good", reported no error and ignored no folder that was asked for.
+     * A dry run: it ran to its Statistics without an error or an ignored folder (it never says "looks good").
+     */
     verdictOk: z.boolean(),
+    /**
+     * Folders the job asked for (--folder) that imapsync ignored because the source has none by that name
+     * ("warning! ignoring folder … not in host1 whole folders list"), in readable form. Absent on older runs.
+     */
+    ignoredFolders: z.array(z.string()).optional(),
+    /** What a dry run could tell; absent for copies and older runs. */
+    dry: DryRunReport.nullable().optional(),
   }),
 );
 export type RunStats = z.infer<typeof RunStats>;
