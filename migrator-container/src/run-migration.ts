@@ -152,7 +152,8 @@ export function makeRunMigration(deps: RunMigrationDeps) {
     else if (cancelled && (stopReason !== null || result.exitClass === 'cancelled')) to = 'cancelled';
     else if (stopReason === 'sigterm' || stopReason === 'lost' || result.exitClass === 'interrupted' || result.exitClass === 'cancelled') to = 'interrupted';
     else to = 'failed';
-    const info = exitClassInfo(result.exitClass);
+    // The job's own servers by name: a destination login failure is not always PurelyMail's.
+    const info = exitClassInfo(result.exitClass, { source: `${source.name} (${source.host})`, dest: `${dest.name} (${dest.host})` });
     const outcome: RunOutcome = {
       exitClass: result.exitClass,
       exitCode: result.exitCode,
