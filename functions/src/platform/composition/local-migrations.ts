@@ -41,6 +41,8 @@ export function composeLocalMigrations(opts: { config: LocalConfig; table: Table
       DYNAMODB_ENDPOINT: opts.dynamoEndpoint,
       MASTER_KEY_FILE: masterKeyFile,
       LOG_DIR: logDir,
+      // Node 22+ keeps the bundle's compiled code here, so each run's worker starts without compiling it again.
+      NODE_COMPILE_CACHE: join(workDir, '.compile-cache'),
       WORK_DIR: workDir,
       IMAPSYNC_COMMAND: config.IMAPSYNC_COMMAND,
       ALLOW_PRIVATE_IMAP_HOSTS: String(config.ALLOW_PRIVATE_IMAP_HOSTS),
