@@ -137,4 +137,8 @@ process.stdout.write(
     `  worker CPU per run ........... ${ms(now.cpuMs)} vs ${ms(before.cpuMs)} (besides imapsync's own)\n` +
     `  run wall time (dispatch → end) ${ms(now.wallMs)} vs ${ms(before.wallMs)}\n`,
 );
-process.stdout.write(`migrator-bench idle_gap_ms=${now.gapMs.toFixed(0)} baseline=${before.gapMs.toFixed(0)} dispatch_to_spawn_ms=${now.toSpawnMs.toFixed(0)} baseline=${before.toSpawnMs.toFixed(0)} worker_cpu_ms=${now.cpuMs.toFixed(0)} baseline=${before.cpuMs.toFixed(0)}\n`);
+process.stdout.write(
+  `migrator-bench idle_gap_ms=${now.gapMs.toFixed(0)} idle_gap_baseline_ms=${before.gapMs.toFixed(0)} idle_gap_met=${now.maxGapMs <= 1000} ` +
+    `dispatch_to_spawn_ms=${now.toSpawnMs.toFixed(0)} dispatch_to_spawn_baseline_ms=${before.toSpawnMs.toFixed(0)} dispatch_to_spawn_met=${now.toSpawnMs <= 300} ` +
+    `worker_cpu_ms=${now.cpuMs.toFixed(0)} worker_cpu_baseline_ms=${before.cpuMs.toFixed(0)}\n`,
+);
