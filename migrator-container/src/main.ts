@@ -1,10 +1,8 @@
 // The migration worker: one process per run (a Fargate task on AWS, a child process locally).
 // Reads RUN_ID, runs the run to its end, exits. SIGTERM (StopTask, Spot, local cancel) stops imapsync gracefully.
-import { KMSClient } from '@aws-sdk/client-kms';
 import { join, resolve } from 'node:path';
 import * as z from 'zod';
 import { createSdkTable } from '@app/functions/adapters/dynamodb/sdk-table';
-import { createKmsSecretOpener } from '@app/functions/adapters/kms/kms-secret-opener';
 import { createLocalSecretOpener } from '@app/functions/adapters/local-secret-box/local-secret-box';
 import { resolveImapTarget } from '@app/functions/adapters/imap/ssrf-guard';
 import { buildMigrationStores } from '@app/functions/platform/composition/build-migrations';
@@ -39,6 +37,11 @@ const WorkerConfig = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
+async function loadKmsOpener(keyId: string) {
+  const [{ KMSClient }, { createKmsSecretOpener }] = await Promise.all([import('@aws-sdk/client-kms'), import('@app/functions/adapters/kms/kms-secret-opener')]);
+  return createKmsSecretOpener(new KMSClient({}), keyId);
+}
+
 async function main(): Promise<number> {
   const config = parseConfig(WorkerConfig, process.env);
   // Worker diagnostics go to stderr so stdout stays the pure imapsync log.
@@ -48,10 +51,11 @@ async function main(): Promise<number> {
     config.TABLE_NAME,
     config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {},
   );
+  // The KMS SDK is loaded only where it is used (AWS): every run pays for what its start-up evaluates.
   const opener = config.MASTER_KEY_FILE
     ? createLocalSecretOpener(config.MASTER_KEY_FILE)
     : config.MIGRATION_KMS_KEY_ID
-      ? createKmsSecretOpener(new KMSClient({}), config.MIGRATION_KMS_KEY_ID)
+      ? await loadKmsOpener(config.MIGRATION_KMS_KEY_ID)
       : undefined;
   if (!opener) throw new Error('Set MASTER_KEY_FILE (local) or MIGRATION_KMS_KEY_ID (AWS): the worker cannot open credentials.');
   const stores = buildMigrationStores(table);
@@ -80,7 +84,9 @@ async function main(): Promise<number> {
   });
   try {
     const { run, progressWrites } = await runMigration(config.RUN_ID, terminate.signal);
-    logger.info('run finished', { state: run?.state, exitClass: run?.outcome?.exitClass, progressWrites });
+    // The worker's own CPU for the whole run, start-up included (imapsync is a child: not counted here).
+    const cpu = process.cpuUsage();
+    logger.info('run finished', { state: run?.state, exitClass: run?.outcome?.exitClass, progressWrites, workerCpuMs: Math.round((cpu.user + cpu.system) / 1000) });
     return 0;
   } finally {
     log.close();

@@ -67,18 +67,20 @@ export function makeRunMigration(deps: RunMigrationDeps) {
     if (!job || !source || !dest) return fail('The job or one of its servers was deleted.');
     let passwords: { source: string; dest: string };
     try {
-      passwords = {
-        source: await deps.opener.open(job.source.sealedPassword, { kind: SEALED_KIND.source, id: job.id }),
-        dest: await deps.opener.open(job.dest.sealedPassword, { kind: SEALED_KIND.dest, id: job.id }),
-      };
+      // Both at once (two KMS calls on AWS): the time to imapsync's start is paid by every run.
+      const [sourcePassword, destPassword] = await Promise.all([
+        deps.opener.open(job.source.sealedPassword, { kind: SEALED_KIND.source, id: job.id }),
+        deps.opener.open(job.dest.sealedPassword, { kind: SEALED_KIND.dest, id: job.id }),
+      ]);
+      passwords = { source: sourcePassword, dest: destPassword };
     } catch (err) {
       if (err instanceof SecretOpenError) return fail('The stored credentials could not be opened for this job; enter the passwords again.');
       throw err;
     }
     // imapsync gets the checked address, never the name: resolving again would open a DNS rebinding window.
     const address = { source: '', dest: '' };
-    for (const [side, s] of [['source', source], ['dest', dest]] as const) {
-      const target = await deps.resolveTarget(s.host, s.port);
+    const targets = await Promise.all([deps.resolveTarget(source.host, source.port), deps.resolveTarget(dest.host, dest.port)]);
+    for (const [side, target] of [['source', targets[0]], ['dest', targets[1]]] as const) {
       if (!target.ok) {
         const exitClass = target.reason === 'blocked' ? 'blocked_address' : side === 'source' ? 'connect_source' : 'connect_dest';
         deps.logger.warn('server address refused before imapsync', { runId, side, reason: target.reason });
@@ -152,7 +154,8 @@ export function makeRunMigration(deps: RunMigrationDeps) {
     else if (cancelled && (stopReason !== null || result.exitClass === 'cancelled')) to = 'cancelled';
     else if (stopReason === 'sigterm' || stopReason === 'lost' || result.exitClass === 'interrupted' || result.exitClass === 'cancelled') to = 'interrupted';
     else to = 'failed';
-    const info = exitClassInfo(result.exitClass);
+    // The job's own servers by name: a destination login failure is not always PurelyMail's.
+    const info = exitClassInfo(result.exitClass, { source: `${source.name} (${source.host})`, dest: `${dest.name} (${dest.host})` });
     const outcome: RunOutcome = {
       exitClass: result.exitClass,
       exitCode: result.exitCode,

@@ -83,10 +83,10 @@ describe('bulk CSV import and batches in a browser', () => {
 
     // Line 3 has a bad source email: the error shows on that line and Queue stays disabled.
     const bad = join(dir, 'acme-mailboxes.csv');
-    writeFileSync(bad, `\uFEFF${[HEADER, line(1), line(2, 'not-an-email'), line(3)].join('\r\n')}\r\n`);
+    writeFileSync(bad, `\uFEFF${[HEADER, line(1), line(2, 'not an email'), line(3)].join('\r\n')}\r\n`);
     await page.locator('#csv-file').setInputFiles(bad);
     const line3 = page.locator('tr[data-line="3"]');
-    await expect.poll(() => line3.getByTestId('row-errors').innerText().catch(() => ''), { timeout: 10_000 }).toContain('source_email is not an email address.');
+    await expect.poll(() => line3.getByTestId('row-errors').innerText().catch(() => ''), { timeout: 10_000 }).toContain('source_email is not an email address or an IMAP login');
     expect(await page.getByTestId('preview-summary').innerText()).toContain('1 of 3 rows have errors');
     expect(await page.getByRole('button', { name: /^Queue 3 jobs/ }).isDisabled()).toBe(true);
     await noSecretOnPage();

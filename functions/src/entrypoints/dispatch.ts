@@ -6,7 +6,16 @@ import type { SweepResult } from '../modules/migrations/sweep-runs.ts';
 import type { Logger } from '../platform/logger.ts';
 
 /** An SQS batch from the migration-jobs queue: each body is a run id and nothing else. */
-const SqsEvent = z.object({ Records: z.array(z.object({ messageId: z.string(), body: z.string() })) });
+const SqsEvent = z.object({
+  Records: z.array(
+    z.object({
+      messageId: z.string(),
+      body: z.string(),
+      /** `offer` marks a JobQueue.offer message (sqs-job-queue.ts OFFER_ATTRIBUTE). */
+      messageAttributes: z.record(z.string(), z.object({ stringValue: z.string().optional() }).loose()).optional(),
+    }),
+  ),
+});
 
 /** EventBridge "ECS Task State Change" for our worker tasks; only STOPPED matters here. */
 const TaskStateChange = z.object({
@@ -35,7 +44,9 @@ export interface DispatchDeps {
 /**
  * The "dispatch" Lambda, fed by two sources:
  * - SQS: each message is one dispatch attempt. "All slots busy" sends the id back with a delay and acks the
- *   message (so waiting never counts towards the DLQ); an error reports only that message as failed
+ *   message (so waiting never counts towards the DLQ), unless the message was an offer (a run ended and offered
+ *   the next waiting run at once): that one is dropped, the run's own delayed message is still pending, so
+ *   offers never multiply a run's messages; an error reports only that message as failed
  *   (ReportBatchItemFailures); a body that is not a run id is logged and dropped.
  * - ECS task stopped: the run's slot comes back, and a run whose worker never recorded an end becomes
  *   interrupted (and is retried automatically within the limit).
@@ -53,10 +64,11 @@ export function makeDispatchHandler(deps: DispatchDeps) {
           deps.logger.warn('migration message dropped: not a run id', { messageId: record.messageId });
           continue;
         }
+        const offer = record.messageAttributes?.offer?.stringValue === 'true';
         try {
           const out = await deps.dispatch(runId);
-          if (out.action === 'retry') await deps.queue.enqueue(runId, out.delaySeconds);
-          deps.logger.info('migration dispatch', { runId, ...out });
+          if (out.action === 'retry' && !offer) await deps.queue.enqueue(runId, out.delaySeconds);
+          deps.logger.info('migration dispatch', { runId, offer, ...out });
         } catch (err) {
           deps.logger.error('migration dispatch failed', { runId, error: err });
           batchItemFailures.push({ itemIdentifier: record.messageId });
@@ -70,6 +82,7 @@ export function makeDispatchHandler(deps: DispatchDeps) {
       return { handled: `sweep: ${result.slotsFreed} slot(s) freed, ${result.zombiesStopped.length} task(s) stopped` };
     }
     const stopped = TaskStateChange.safeParse(event);
+    // handleWorkerGone also offers the next waiting run: for a worker that crashed, no one else will.
     if (stopped.success && stopped.data.detail.lastStatus === 'STOPPED') {
       const d = stopped.data.detail;
       const runId = d.overrides?.containerOverrides?.flatMap((o) => o.environment ?? []).find((e) => e.name === 'RUN_ID')?.value;

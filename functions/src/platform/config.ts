@@ -115,8 +115,11 @@ export const LocalConfig = new EnvSpec({
     ALLOW_PRIVATE_IMAP_HOSTS: withDefault(bool, true),
     /** AES-256-GCM master key for sealed credentials, created 0600 on first use; default DATA_DIR/master.key. */
     MASTER_KEY_FILE: optional(text(1)),
-    /** The worker entry point the local task runner starts with `node --import tsx`. */
-    MIGRATOR_ENTRY: withDefault(text(1), 'migrator-container/src/main.ts'),
+    /**
+     * The worker the local task runner starts: the built bundle by default (built when missing or stale), as the
+     * container runs it; a `.ts` entry is started with `node --import tsx` (slower, for debugging the worker).
+     */
+    MIGRATOR_ENTRY: withDefault(text(1), 'migrator-container/dist/main.mjs'),
 });
 
 export type LocalConfig = ConfigOf<typeof LocalConfig>;

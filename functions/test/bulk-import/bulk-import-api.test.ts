@@ -60,10 +60,10 @@ describe('bulk CSV import and batches through the HTTP API', () => {
     expect(template.headers.get('content-type')).toContain('text/csv');
     expect((await template.text()).split('\r\n')[0]).toBe(`${HEADER},source_server,dest_server`);
 
-    const csv = [HEADER, row(1), 'bad-email,p,x@new.example,p', row(3)].join('\r\n');
+    const csv = [HEADER, row(1), 'bad email,p,x@new.example,p', row(3)].join('\r\n');
     const preview = await json<ImportPreview>(owner.post('/api/migrations/import/preview', { csv, sourceServerId: servers.source, destServerId: servers.dest }), 200);
     expect(preview).toMatchObject({ ok: false, totalRows: 3, invalidRows: 1 });
-    expect(preview.rows.map((r) => [r.line, r.errors])).toEqual([[2, []], [3, ['source_email is not an email address.']], [4, []]]);
+    expect(preview.rows.map((r) => [r.line, r.errors])).toEqual([[2, []], [3, ['source_email is not an email address or an IMAP login (like bob).']], [4, []]]);
     expect(preview.rows[0]).toMatchObject({ sourceUser: 'user1@old.example', hasSourcePassword: true, sourceServer: { name: 'Old host' } });
     expect(JSON.stringify(preview)).not.toContain(CANARY);
     expect((await owner.post('/api/migrations/import/preview', { csv, sourceServerId: servers.source, destServerId: servers.dest, extra: 1 })).status).toBe(400);

@@ -35,11 +35,19 @@ describe('import CSV parsing and validation', () => {
     expect((await check(csv)).preview.rows.map((r) => r.line)).toEqual([2, 4, 5]);
   });
 
+  it('accepts a plain IMAP login as the source (as single jobs do); the destination must be an address', async () => {
+    const csv = [HEADER, 'bob,p1,bob@new.example,p2', 'j.doe,p1,j.doe@new.example,p2', 'carol@old.example,p1,carol,p2'].join('\r\n');
+    const byLine = await errorsByLine(csv);
+    expect(byLine).toEqual({ 4: ['dest_email is not an email address.'] });
+    const { preview } = await check(csv);
+    expect(preview.rows.map((r) => [r.sourceUser, r.destUser])).toEqual([['bob', 'bob@new.example'], ['j.doe', 'j.doe@new.example'], ['carol@old.example', '']]);
+  });
+
   it('reports bad emails, empty cells, wrong field counts and duplicates on their exact lines', async () => {
     const csv = [
       HEADER, // 1
       'ann@old.example,p1,ann@new.example,p2', // 2
-      'not-an-email,p1,ann2@new.example,p2', // 3
+      'not an email,p1,ann2@new.example,p2', // 3
       'carl@old.example,p1,,p2', // 4
       'dora@old.example,p1,dora@new.example', // 5: three fields
       '', // 6
@@ -48,7 +56,7 @@ describe('import CSV parsing and validation', () => {
     ].join('\r\n');
     const byLine = await errorsByLine(csv);
     expect(Object.keys(byLine).map(Number)).toEqual([3, 4, 5, 7]);
-    expect(byLine[3]).toEqual(['source_email is not an email address.']);
+    expect(byLine[3]).toEqual(['source_email is not an email address or an IMAP login (like bob).']);
     expect(byLine[4]).toEqual(['dest_email is empty.']);
     expect(byLine[5]![0]).toMatch(/^This line has 3 fields; the header has 4/);
     expect(byLine[7]).toEqual(['Duplicate: the source mailbox ANN@old.example is already on line 2.']);

@@ -24,7 +24,8 @@ describe('campaign launch: mailboxes created, one job per submission in a batch,
   beforeAll(async () => {
     process.env.IMAPSYNC_STANDIN_FIXTURE = '01-success';
     process.env.IMAPSYNC_STANDIN_SPEED = '0';
-    dovecot = await startDovecot({ 'zed@old.example': ZED, 'alice@old.example': 'alice-old-password' });
+    // The same dovecot is both servers: alice's existing destination mailbox lives there too.
+    dovecot = await startDovecot({ 'zed@old.example': ZED, 'alice@old.example': 'alice-old-password', 'alice@northwind.example': ALICE_DEST });
     t = await startTestRuntime({ IMAPSYNC_COMMAND: STAND_IN, MIGRATION_HEARTBEAT_SECONDS: '1' });
     argvDir = join(t.runtime.migrations.logDir, '..');
     process.env.IMAPSYNC_STANDIN_ARGV_LOG = join(argvDir, 'argv.json');
@@ -55,6 +56,16 @@ describe('campaign launch: mailboxes created, one job per submission in a batch,
     // Without the existing mailbox's password, alice is skipped (and not claimed) — checked on a dry launch of her alone.
     const refused = await owner.json<LaunchResult>(owner.post(`/api/migrations/campaigns/${campaign.id}/launch`, { start: 'none', submissionIds: [alice.id] }));
     expect(refused).toMatchObject({ batchId: null, jobIds: [], skipped: [{ sourceEmail: 'alice@old.example', reason: expect.stringMatching(/already exists: give its password/) }] });
+
+    // A mistyped destination password is refused by a real login on the destination server and not kept.
+    const wrong = await owner.put(`/api/migrations/campaigns/${campaign.id}/submissions/${alice.id}`, { destEmail: 'alice@northwind.example', destPassword: `${ALICE_DEST}-typo`, version: alice.version });
+    expect(wrong.status).toBe(400);
+    const wrongBody = await wrong.text();
+    expect(wrongBody).toMatch(/destination server refused the sign-in/);
+    expect(wrongBody).not.toContain(ALICE_DEST);
+    expect((JSON.parse(wrongBody) as { error: { fields?: { path: string }[] } }).error.fields?.map((f) => f.path)).toEqual(['destPassword']);
+    const unchanged = (await owner.json<CampaignDetail>(owner.get(`/api/migrations/campaigns/${campaign.id}`))).submissions.find((s) => s.id === alice.id)!;
+    expect(unchanged).toMatchObject({ version: alice.version, hasDestPassword: false });
 
     const mapped = await owner.put(`/api/migrations/campaigns/${campaign.id}/submissions/${alice.id}`, { destEmail: 'alice@northwind.example', destPassword: ALICE_DEST, version: alice.version });
     expect(mapped.status).toBe(200);

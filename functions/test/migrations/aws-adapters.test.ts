@@ -25,6 +25,14 @@ describe('SQS job queue', () => {
       { QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/migration-jobs', MessageBody: RUN, DelaySeconds: 900 },
     ]);
   });
+
+  it('an offer is the bare run id, now, marked by a message attribute (SendMessage needs no other permission)', async () => {
+    const q = createSqsJobQueue(new SQSClient({ region: 'eu-west-1' }), 'https://sqs.eu-west-1.amazonaws.com/1/migration-jobs');
+    await q.offer!(RUN);
+    expect(sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input)).toEqual([
+      { QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/migration-jobs', MessageBody: RUN, MessageAttributes: { offer: { DataType: 'String', StringValue: 'true' } } },
+    ]);
+  });
 });
 
 describe('ECS task runner', () => {
@@ -76,6 +84,14 @@ describe('dispatch Lambda entry (QM-2)', () => {
       ],
     });
     expect(out).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }] });
+    expect(sent).toEqual([['run_mwq0twxr4e995d7be6cbbusy', 15]]);
+  });
+
+  it('an offer that finds no room is dropped, not sent back: the run\'s own delayed message is still pending', async () => {
+    const { handler, sent } = make(async () => ({ action: 'retry', delaySeconds: 15, why: 'all 1 slots are busy' }));
+    const offer = { offer: { stringValue: 'true', stringListValues: [], binaryListValues: [], dataType: 'String' } };
+    const out = await handler({ Records: [{ messageId: 'm1', body: RUN, messageAttributes: offer }, { messageId: 'm2', body: 'run_mwq0twxr4e995d7be6cbbusy', messageAttributes: {} }] });
+    expect(out).toEqual({ batchItemFailures: [] });
     expect(sent).toEqual([['run_mwq0twxr4e995d7be6cbbusy', 15]]);
   });
 

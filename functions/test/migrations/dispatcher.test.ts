@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Table } from '../../src/adapters/dynamodb/table.ts';
 import type { JobQueue, TaskRunner } from '../../src/modules/migrations/ports.ts';
 import type { MigrationEngine, MigrationStores } from '../../src/platform/composition/build-migrations.ts';
+import { makeFinishRun } from '../../src/modules/migrations/finish-run.ts';
+import { systemClock } from '../../src/platform/clock.ts';
 import { dispatcher, makeJob, sleep, startStore, waitFor } from './engine-fixture.ts';
 
 /**
@@ -163,6 +165,42 @@ describe('dispatcher (QM-1, concurrency limit)', () => {
     expect((await stores.jobs.get(job.id))!.activeRunId).toBeNull();
     await waitFor('the started run to end', async () => (await stores.slots.holders()).length === 0);
     await Promise.all([...fleet.work]);
+    await d.queue.close();
+  });
+
+  it('AWS: the task-stopped event of a run that ended offers the oldest waiting run once; an offer never breaks the limit', async () => {
+    const { stores, table } = store;
+    const current = (await stores.settings.get())!;
+    await stores.settings.save({ concurrency: 1, version: current.version + 1 }, current.version);
+    // The worker ends its run in its own process (no queue there); dispatch is driven by hand, the queue records.
+    const offered: string[] = [];
+    const started: string[] = [];
+    const runner = { start: async (id: string) => (started.push(id), { taskRef: `arn:task/${id}` }), stop: async () => {}, listRunning: async () => [] };
+    const d = dispatcher(table as Table, runner, () => ({ enqueue: async () => {}, offer: async (id) => void offered.push(id) }));
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await d.engine.queueRun(await makeJob(stores), 'full', { createdBy: 'test' }));
+    const [first, second, third] = runs as [(typeof runs)[0], (typeof runs)[0], (typeof runs)[0]];
+    expect((await d.engine.dispatch(first.id)).action).toBe('started');
+    expect((await d.engine.dispatch(third.id)).action).toBe('retry');
+    expect((await d.engine.dispatch(second.id)).action).toBe('retry');
+    expect((await stores.waiting.oldest(10)).map((w) => w.runId)).toEqual([second.id, third.id]);
+
+    const running = (await stores.runs.transition(first.id, ['starting'], 'running', { heartbeatAt: new Date().toISOString() }))!;
+    await makeFinishRun({ ...stores, clock: systemClock })(running, 'succeeded', ['running']);
+    expect(offered).toEqual([]);
+    await d.engine.handleWorkerGone(first.id, 'The worker task stopped (EssentialContainerExited).');
+    // The oldest waiting run, once: it was queued first, even though it was turned away second.
+    expect(offered).toEqual([second.id]);
+    expect((await d.engine.dispatch(second.id)).action).toBe('started');
+    expect((await stores.waiting.oldest(10)).map((w) => w.runId)).toEqual([third.id]);
+    // A second offer (say a duplicate event) finds the only slot taken: the run stays queued, nothing more starts.
+    await d.engine.handleWorkerGone(first.id, 'duplicate event');
+    expect(offered).toEqual([second.id, third.id]);
+    expect((await d.engine.dispatch(third.id)).action).toBe('retry');
+    expect(started).toEqual([first.id, second.id]);
+    expect((await stores.slots.holders()).map((h) => h.runId)).toEqual([second.id]);
+    await d.engine.finishRun((await stores.runs.get(second.id))!, 'failed', ['starting']);
+    await d.engine.finishRun((await stores.runs.get(third.id))!, 'cancelled', ['queued']);
     await d.queue.close();
   });
 });

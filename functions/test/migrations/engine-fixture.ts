@@ -20,10 +20,11 @@ export function dispatcher(table: Table, runner: TaskRunner, queueFor: (q: Local
   const queue = createLocalJobQueue({ logger: quietLogger, consumers: 2, redeliverAfterMs: 20 });
   const engine = buildMigrationEngine({ stores: buildMigrationStores(table), queue: queueFor(queue), runner, config: testConfig, clock: systemClock, logger: quietLogger });
   const outcomes: string[] = [];
-  queue.consume(async (runId) => {
+  queue.consume(async (runId, message) => {
     const out = await engine.dispatch(runId);
     outcomes.push(`${out.action}: ${'why' in out ? out.why : ''}`);
-    return out.action === 'retry' ? { retryAfterSeconds: out.delaySeconds } : undefined;
+    // As the dispatch Lambda and the local runtime do: an offer that found no room is dropped.
+    return out.action === 'retry' && !message.offer ? { retryAfterSeconds: out.delaySeconds } : undefined;
   });
   return { engine, queue, outcomes };
 }

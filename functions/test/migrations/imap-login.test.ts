@@ -1,6 +1,7 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerProfile, TestLoginResult } from '@app/shared';
-import { capabilityList, createImapLoginTester } from '../../src/adapters/imap/imap-login-tester.ts';
+import { capabilityList, createImapLoginTester, listedMailbox } from '../../src/adapters/imap/imap-login-tester.ts';
 import { TooManyRequestsError } from '../../src/modules/errors.ts';
 import type { ServerStore } from '../../src/modules/migrations/ports.ts';
 import { makeTestLogin, TEST_LOGIN_LIMIT, type AttemptCounter } from '../../src/modules/migrations/test-login.ts';
@@ -66,6 +67,35 @@ describe('SSRF guard (BI-4)', () => {
   });
 });
 
+/** Sends IMAP commands one after the other (each waits for its tagged answer), for setting up a mailbox. */
+async function imapCommands(port: number, commands: string[]): Promise<void> {
+  const socket = connect(port, '127.0.0.1');
+  let buffer = '';
+  const waitFor = (re: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (re.test(buffer)) {
+          socket.off('data', onData);
+          resolve();
+        }
+      };
+      const onData = (d: Buffer) => {
+        buffer += d.toString('utf8');
+        check();
+      };
+      socket.on('data', onData);
+      socket.once('error', reject);
+      check();
+    });
+  await waitFor(/^\* OK/m);
+  for (const c of commands) {
+    const tag = c.split(' ')[0]!;
+    socket.write(`${c}\r\n`);
+    await waitFor(new RegExp(`^${tag} (OK|NO|BAD)`, 'm'));
+  }
+  socket.destroy();
+}
+
 describe('test login against a real dovecot on loopback', () => {
   let dovecot: Dovecot;
   const tester = createImapLoginTester({ policy: { allowPrivate: true, allowedPorts: 'any' }, timeoutMs: 5000 });
@@ -78,8 +108,24 @@ describe('test login against a real dovecot on loopback', () => {
 
   it('logs in with the right password, reporting the latency and the server\'s capabilities', async () => {
     const r = await tester.testLogin(target());
-    expect(r).toEqual({ ok: true, message: 'Logged in successfully.', latencyMs: expect.any(Number), capabilities: expect.arrayContaining(['IMAP4rev1']) });
+    expect(r).toEqual({ ok: true, message: 'Logged in successfully.', latencyMs: expect.any(Number), capabilities: expect.arrayContaining(['IMAP4rev1']), folders: expect.arrayContaining(['INBOX']) });
     expect(r.ok && r.latencyMs! >= 0 && r.latencyMs! < 5000).toBe(true);
+  });
+
+  it('lists the mailbox\'s folders with readable names (modified UTF-7 decoded), without those that cannot be selected', async () => {
+    // Created over IMAP as a mail client would: the raw names are modified UTF-7 on the wire.
+    await imapCommands(dovecot.port, ['a1 LOGIN alice good-pass', 'a2 CREATE "&BB8EQAQ+BDUEOgRCBEs-"', 'a3 CREATE "R&-D"', 'a4 CREATE "R&AOk-unions &AOk-t&AOk-"', 'a6 LOGOUT']);
+    const r = await tester.testLogin(target());
+    expect(r.ok && [...r.folders!].sort()).toEqual(['INBOX', 'R&D', 'Réunions été', 'Проекты'].sort());
+  });
+
+  it('reads LIST lines: atoms, quoted names with escapes, literals; folders that cannot be selected are left out', () => {
+    expect(listedMailbox('* LIST (\\HasNoChildren) "/" &BB8EQAQ+BDUEOgRCBEs-')).toBe('&BB8EQAQ+BDUEOgRCBEs-');
+    expect(listedMailbox('* LIST (\\HasNoChildren) "/" "R&AOk-unions &AOk-t&AOk-"')).toBe('R&AOk-unions &AOk-t&AOk-');
+    expect(listedMailbox('* LIST (\\HasNoChildren) "." {4}R&-D')).toBe('R&-D');
+    expect(listedMailbox('* LIST () NIL "a \\"q\\" b"')).toBe('a "q" b');
+    expect(listedMailbox('* LIST (\\Noselect \\HasChildren) "/" Projets')).toBeUndefined();
+    expect(listedMailbox('* STATUS INBOX (MESSAGES 1)')).toBeUndefined();
   });
 
   it('reports auth for a wrong password, without echoing it', async () => {

@@ -12,7 +12,7 @@ const STAND_IN = join(import.meta.dirname, '..', '..', '..', 'migrator-container
 const CANARY = `CANARY-${randomUUID()}`;
 const DEST_CANARY = `CANARY-${randomUUID()}`;
 
-// The worker is a real child process (node --import tsx migrator-container/src/main.ts) running the imapsync
+// The worker is a real child process (node migrator-container/dist/main.mjs, the built bundle) running the imapsync
 // stand-in, against the runtime's dynalite; the stand-in's knobs reach it through the environment.
 describe('migrations through the HTTP API, the local runner and the real worker', () => {
   let t: TestRuntime;

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { encodeMailboxName } from '@app/functions/adapters/imap/mailbox-name';
 import { ImapsyncArgumentError } from './imapsync-argument-error.ts';
 
 export type ImapEndpoint = {
@@ -17,9 +18,12 @@ export type ImapEndpoint = {
 
 export type ImapsyncRunOptions = {
   dry?: boolean;
-  /** Exact folder names to sync (imapsync --folder, repeatable); all folders when absent or empty. */
+  /**
+   * Exact folder names to sync, as a person reads them (`Проекты`, `R&D`); all folders when absent or empty.
+   * Passed as --folder in their raw IMAP form (modified UTF-7), the only form imapsync matches.
+   */
   includeFolders?: string[];
-  /** Exact folder names to skip; turned into anchored, escaped --exclude regexes. */
+  /** Exact folder names to skip; each becomes an anchored --exclude regex over the escaped raw name. */
   excludeFolders?: string[];
   maxSizeBytes?: number;
   justLogin?: boolean;
@@ -37,8 +41,9 @@ export type ImapsyncArgsInput = {
 
 const CONTROL = /[\r\n\0]/;
 const HOST = /^[A-Za-z0-9.:[\]_-]+$/;
-// Perl regex metacharacters plus space and '#', escaped so an exclude matches one folder name literally.
-const PERL_META = /[\\^$.|?*+()[\]{}/ #-]/g;
+// Perl's quotemeta: every character but [A-Za-z0-9_] is backslash-escaped, so the pattern matches one name
+// literally. Raw names are ASCII, so this is exact (Perl reads `\&` as `&`, `\ ` as a space).
+const QUOTEMETA = /[^A-Za-z0-9_]/g;
 
 function checkText(field: string, value: string): void {
   if (value === '') throw new ImapsyncArgumentError(field, 'must not be empty');
@@ -90,8 +95,12 @@ function sideArgs(n: 1 | 2, e: ImapEndpoint, passfile: string): string[] {
   return args;
 }
 
+/**
+ * The --exclude pattern for one folder: imapsync matches it against each raw (modified UTF-7) name, so the raw
+ * name is escaped and anchored (`Réunions été` → `^R\&AOk\-unions\ \&AOk\-t\&AOk\-$`, as verified with imapsync).
+ */
 export function excludeRegex(folder: string): string {
-  return `^${folder.replace(PERL_META, (c) => `\\${c}`)}$`;
+  return `^${encodeMailboxName(folder).replace(QUOTEMETA, (c) => `\\${c}`)}$`;
 }
 
 /** The exact imapsync argv (without the command). Passwords never appear: only passfile paths. */
@@ -113,7 +122,7 @@ export function buildImapsyncArgs(input: ImapsyncArgsInput): string[] {
   if (o.dry) args.push('--dry');
   for (const f of o.includeFolders ?? []) {
     checkText('includeFolders', f);
-    args.push('--folder', f);
+    args.push('--folder', encodeMailboxName(f));
   }
   for (const f of o.excludeFolders ?? []) {
     checkText('excludeFolders', f);

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunProgress, RunResult } from '@app/shared/schemas/imapsync';
 import { buildImapsyncArgs, checkPassword, type ImapEndpoint, type ImapsyncRunOptions } from './imapsync-args.ts';
-import { ImapsyncParser } from './imapsync-parser.ts';
+import { ImapsyncParser, MAX_LINE } from './imapsync-parser.ts';
 import { ImapsyncSpawnError } from './imapsync-spawn-error.ts';
 import { LineSplitter } from './line-splitter.ts';
 
@@ -128,8 +128,8 @@ export async function runImapsync(opts: RunImapsyncOptions): Promise<RunImapsync
         stop();
       }
     };
-    const out = new LineSplitter(onLine);
-    const err = new LineSplitter(onLine);
+    const out = new LineSplitter(onLine, MAX_LINE);
+    const err = new LineSplitter(onLine, MAX_LINE);
     child.stdout.on('data', (c: Buffer) => out.write(c));
     child.stderr.on('data', (c: Buffer) => err.write(c));
 

@@ -46,6 +46,11 @@ const EXPECTED: Record<string, ExitClass> = {
   '14-messages-without-message-id': 'succeeded',
   '14b-messages-without-message-id-addheader': 'succeeded',
   '15b-dest-server-down-midway': 'append',
+  '16a-dry-run-fresh-destination': 'succeeded',
+  '16b-dry-run-synced-destination': 'succeeded',
+  '17a-folder-filter-utf8-name-ignored': 'succeeded',
+  '17b-folder-filter-ampersand-name-ignored': 'succeeded',
+  '17c-exclude-utf8-name-not-excluded': 'succeeded',
 };
 
 // Runs the lab stopped on purpose by TERM, INT or `imapsync --abort` (QUIT) stand for a stop we asked for;
@@ -93,7 +98,7 @@ const names = fixtureNames();
 
 describe('ImapsyncParser over every captured run', () => {
   it('has an expectation for every fixture log', () => {
-    expect(names.length).toBe(40);
+    expect(names.length).toBe(45);
     expect(names.filter((n) => !(n in EXPECTED))).toEqual([]);
   });
 
@@ -153,7 +158,8 @@ describe('ImapsyncParser details', () => {
       done.push(parser.progress().messagesDone);
     }
     expect(new Set(done)).toEqual(new Set([0, 20, 30, 80, 200, 210, 240, 300]));
-    expect(parser.progress()).toMatchObject({ messagesDone: 300, messagesTotal: 300, bytesDone: 0 });
+    // Nothing was copied, and all 11.5 MiB were already there: the mailbox is done, not "0 B of 11.5 MiB".
+    expect(parser.progress()).toMatchObject({ messagesDone: 300, messagesTotal: 300, bytesDone: 12017210, bytesTotal: 12017210 });
     const r = parser.finish({ code: 0, signal: null });
     expect(r.stats).toMatchObject({ transferred: 0, skipped: 300, bytesSkipped: 12017210 });
     expect(r.verdictOk).toBe(true);
@@ -170,7 +176,72 @@ describe('ImapsyncParser details', () => {
     expect(result.dryRun).toBe(true);
     expect(result.stats.transferred).toBe(0);
     expect(parser.counts().dryCopies).toBe(120);
-    expect(result.verdictOk).toBe(false);
+    // A dry run never says "looks good"; it ran through without errors, which is what a dry run can tell.
+    expect(result.verdictOk).toBe(true);
+    expect(result.stats.dry).toMatchObject({ wouldCopy: 300, notSimulatedMessages: 180 });
+    expect(result.stats.dry?.notSimulatedFolders).toHaveLength(7);
+    // The bytes of the mailbox are not "done" by a dry run.
+    expect(parser.progress().bytesDone).toBe(0);
+  });
+
+  it('16a: a dry run to a fresh destination says what it would copy and which folders it did not simulate', () => {
+    const { result } = parse('16a-dry-run-fresh-destination');
+    expect(result).toMatchObject({ exitClass: 'succeeded', dryRun: true, verdictOk: true });
+    // "Messages transferred : 0 (could be 303 without dry mode)"; nothing was skipped, so all 24.1 MiB.
+    expect(result.stats.dry).toEqual({
+      wouldCopy: 303,
+      wouldCopyBytes: 25321276,
+      // Distinct destination folders (Archive is named twice: once itself, once as Archive.2023's parent).
+      notSimulatedFolders: ['Проекты', 'Archive', 'Archive.2023', 'Empty', 'Old Stuff', 'Réunions été', 'Sent'],
+      notSimulatedMessages: 181,
+    });
+    expect(result.stats.ignoredFolders).toEqual([]);
+  });
+
+  it('16b: a dry run after a sync would copy the 7 new messages (18 KB) and simulates every folder', () => {
+    const { parser, result } = parse('16b-dry-run-synced-destination');
+    expect(parser.counts().dryCopies).toBe(7);
+    expect(result.stats.dry).toEqual({ wouldCopy: 7, wouldCopyBytes: 18464, notSimulatedFolders: [], notSimulatedMessages: 0 });
+    expect(result.stats).toMatchObject({ transferred: 0, skipped: 303 });
+    expect(result.verdictOk).toBe(true);
+  });
+
+  it('17a/17b: a folder asked for but ignored by imapsync makes the verdict not clean, naming the folder', () => {
+    const a = parse('17a-folder-filter-utf8-name-ignored').result;
+    // Exit 0 and "The sync looks good" for what it did copy: the folder that was asked for was never looked at.
+    expect(a.exitClass).toBe('succeeded');
+    expect(readFixtureLines('17a-folder-filter-utf8-name-ignored')).toContain('The sync looks good, all 137 identified messages in host1 are on host2.');
+    expect(a.stats.ignoredFolders).toEqual(['Проекты']);
+    expect(a.verdictOk).toBe(false);
+    const b = parse('17b-folder-filter-ampersand-name-ignored').result;
+    expect(b.stats.ignoredFolders).toEqual(['R&D']);
+    expect(b.verdictOk).toBe(false);
+  });
+
+  it('reads an ignored raw (modified UTF-7) name in its readable form', () => {
+    const parser = new ImapsyncParser();
+    parser.push('Host1: warning! ignoring folder &BB8EQAQ+BDUEOgRCBEs- because it is not in host1 whole folders list.');
+    parser.push('Host1: warning! ignoring folder Archvie because it is not in host1 whole folders list.');
+    expect(parser.finish({ code: 0, signal: null }).stats.ignoredFolders).toEqual(['Проекты', 'Archvie']);
+  });
+
+  it('ETA: computed from this run\'s observed pace, not imapsync\'s estimate', () => {
+    let now = 0;
+    const parser = new ImapsyncParser(() => now);
+    parser.push('Host1 Nb messages:                  400 messages');
+    parser.push('Folders sizes before the synchronization. It can take some time. Be patient.');
+    parser.push('Host1 Nb messages:                  400 messages');
+    parser.push('++++ Looping on each one of 2 folders to sync');
+    // A resumed run: the first 200 were already there (one ETA jump), imapsync guesses 622 s for the rest.
+    parser.push('ETA: Sunday 06 December 2026-12-06 19:07:57 +0000 UTC  622 s  400/400 msgs left');
+    now = 1000;
+    expect(parser.progress().etaSeconds).toBeNull(); // too little seen yet
+    now = 10_000;
+    parser.push('ETA: Sunday 06 December 2026-12-06 19:08:07 +0000 UTC  622 s  100/400 msgs left');
+    // 300 processed in 10 s → 100 left take 3.4 s at this run's pace.
+    expect(parser.progress()).toMatchObject({ messagesDone: 300, messagesTotal: 400, etaSeconds: 4 });
+    parser.push('++++ End looping on each folder');
+    expect(parser.progress().etaSeconds).toBeNull();
   });
 
   it('10c: append errors are counted and classified', () => {

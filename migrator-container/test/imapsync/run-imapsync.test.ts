@@ -69,6 +69,24 @@ describe('buildImapsyncArgs', () => {
     ]);
   });
 
+  it('passes folder names in their raw IMAP form (modified UTF-7): --folder exact, --exclude escaped and anchored', () => {
+    const args = buildImapsyncArgs({
+      source: SOURCE,
+      dest: DEST,
+      passfile1: '/w/source.pass',
+      passfile2: '/w/dest.pass',
+      pidfile: '/w/imapsync.pid',
+      tmpdir: '/w/tmp',
+      options: { includeFolders: ['Проекты', 'R&D', 'Archive/2023'], excludeFolders: ['Réunions été', 'R&D'] },
+    });
+    // 17a/17b: given `Проекты` or `R&D` imapsync ignored the folder; the raw names are what it matches (report §5b).
+    expect(args.slice(args.indexOf('--nodockercontext') + 1)).toEqual([
+      '--folder', '&BB8EQAQ+BDUEOgRCBEs-', '--folder', 'R&-D', '--folder', 'Archive/2023',
+      // 17c: built from the UTF-8 name the pattern matched nothing; this is the pattern verified against imapsync.
+      '--exclude', String.raw`^R\&AOk\-unions\ \&AOk\-t\&AOk\-$`, '--exclude', String.raw`^R\&\-D$`,
+    ]);
+  });
+
   it('uses --tls with no certificate check when asked, still sending the name for SNI', () => {
     const args = buildImapsyncArgs({ source: DEST, dest: DEST, passfile1: 'a', passfile2: 'b', pidfile: 'p', tmpdir: 't', options: { justLogin: true } });
     expect(args.slice(0, 14)).toEqual([
@@ -147,6 +165,19 @@ describe('runImapsync against the stand-in', () => {
 
     expect(statSync(work).mode & 0o777).toBe(0o700);
     expect(readdirSync(work)).toEqual([]);
+  });
+
+  it('folder filters by their readable names reach the right folders (the stand-in matches raw names like imapsync)', async () => {
+    const only = await runImapsync(options('01-success', { options: { includeFolders: ['Проекты', 'Old Stuff'] } }));
+    // Without the raw name imapsync ignores `Проекты` and copies only Old Stuff (17a).
+    expect(only.stats).toMatchObject({ transferred: 30, foldersSynced: 2, foldersTotal: 2, ignoredFolders: [] });
+    expect(only.verdictOk).toBe(true);
+    const skip = await runImapsync(options('01-success', { options: { excludeFolders: ['Réunions été'] } }));
+    // 17c: a pattern built from the UTF-8 name excluded nothing (300 copied).
+    expect(skip.stats).toMatchObject({ transferred: 270, foldersSynced: 7, foldersTotal: 7 });
+    const typo = await runImapsync(options('01-success', { options: { includeFolders: ['Archvie', 'INBOX'] } }));
+    expect(typo.stats).toMatchObject({ transferred: 120, ignoredFolders: ['Archvie'] });
+    expect(typo).toMatchObject({ exitClass: 'succeeded', verdictOk: false });
   });
 
   it('throttles progress to the interval, plus a final call', async () => {

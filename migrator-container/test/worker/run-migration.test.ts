@@ -117,6 +117,23 @@ describe('worker: makeRunMigration against dynalite and the imapsync stand-in', 
     expect((await gone(run.id, 'exited'))!.retriedBy).toBeNull();
   });
 
+  it('a destination login failure names the destination server the job uses, not always PurelyMail', async () => {
+    const now = new Date().toISOString();
+    await stores.servers.create({ id: 'srv_labdest001', name: 'Lab Dovecot', host: '127.0.0.1', port: 2143, tls: 'none', verifyCert: false, notes: '', createdAt: now, updatedAt: now, version: 1 });
+    const { run } = await prepared({ source: 'srv_source0001', dest: 'srv_labdest001' });
+    const { run: ended } = await worker({ IMAPSYNC_STANDIN_FIXTURE: '04-wrong-dest-password', IMAPSYNC_STANDIN_SPEED: '0' })(run.id, new AbortController().signal);
+    expect(ended).toMatchObject({ state: 'failed', outcome: { exitClass: 'auth_dest', exitCode: 162 } });
+    expect(ended!.failureReason).toBe('Destination login failed: The destination server Lab Dovecot (127.0.0.1) rejected the user name or password. Check the destination user name and its password.');
+    expect(ended!.failureReason).not.toMatch(/PurelyMail/);
+  });
+
+  it('a folder asked for that imapsync ignored: the run succeeds but the verdict is not clean and names the folder', async () => {
+    const { job, run } = await prepared();
+    await stores.jobs.replace({ ...job, options: { includeFolders: ['Проекты', 'Archvie'], excludeFolders: [], maxSizeBytes: null }, version: job.version + 1 }, { version: job.version, activeRunId: run.id });
+    const { run: ended } = await worker({ IMAPSYNC_STANDIN_FIXTURE: '01-success', IMAPSYNC_STANDIN_SPEED: '0' })(run.id, new AbortController().signal);
+    expect(ended).toMatchObject({ state: 'succeeded', outcome: { exitClass: 'succeeded', verdictOk: false, stats: { transferred: 20, ignoredFolders: ['Archvie'] } } });
+  });
+
   it('CS-2: a sealed password copied from another job does not open; the run fails closed and imapsync never starts', async () => {
     const a = await prepared();
     const b = await prepared();

@@ -102,6 +102,8 @@ export const TestLoginResult = lazySchema(() =>
       latencyMs: z.number().int().nonnegative().optional(),
       /** What the server says it can do once logged in, e.g. IDLE, MOVE, QUOTA. */
       capabilities: z.array(z.string()).optional(),
+      /** The mailbox's folders that can be copied, readable names (`Проекты`, not `&BB8EQAQ+BDUEOgRCBEs-`); absent when LIST failed. */
+      folders: z.array(z.string()).optional(),
     }),
     z.object({ ok: z.literal(false), reason: LoginFailureReason, message: z.string() }),
   ]),

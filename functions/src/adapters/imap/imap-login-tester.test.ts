@@ -78,6 +78,7 @@ const standard = (loginAnswer = 'OK LOGIN completed'): Reply => (line, write) =>
   if (/^LOGIN$/i.test(cmd ?? '')) write(`${tag} ${loginAnswer}\r\n`);
   else if (/^LOGOUT$/i.test(cmd ?? '')) write(`* BYE bye\r\n${tag} OK LOGOUT completed\r\n`);
   else if (/^CAPABILITY$/i.test(cmd ?? '')) write(`* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n${tag} OK done\r\n`);
+  else if (/^LIST$/i.test(cmd ?? '')) write(`* LIST (\\HasNoChildren) "/" INBOX\r\n* LIST (\\HasNoChildren) "/" "R&-D"\r\n${tag} OK List completed\r\n`);
 };
 
 const tester = createImapLoginTester({ policy: { allowPrivate: true, allowedPorts: 'any' }, timeoutMs: 3000 });
@@ -88,8 +89,8 @@ describe('IMAP login tester against a fake server', () => {
     const srv = await fakeImap('* OK ready\r\n', standard());
     const r = await tester.testLogin(target(srv.port, { password: 'p"a\\ss w0rd!{}' }));
     // The greeting named no capabilities, so one CAPABILITY after the login learns them (shown to the admin).
-    expect(r).toEqual({ ok: true, message: 'Logged in successfully.', latencyMs: expect.any(Number), capabilities: ['IMAP4rev1', 'AUTH=PLAIN'] });
-    expect(srv.seen[0]!.raw).toBe('a3 LOGIN "alice" "p\\"a\\\\ss w0rd!{}"\r\na4 CAPABILITY\r\na9 LOGOUT\r\n');
+    expect(r).toEqual({ ok: true, message: 'Logged in successfully.', latencyMs: expect.any(Number), capabilities: ['IMAP4rev1', 'AUTH=PLAIN'], folders: ['INBOX', 'R&D'] });
+    expect(srv.seen[0]!.raw).toBe('a3 LOGIN "alice" "p\\"a\\\\ss w0rd!{}"\r\na4 CAPABILITY\r\na5 LIST "" "*"\r\na9 LOGOUT\r\n');
   });
 
   it('sends a non-ASCII or CR/LF password as a literal after the + continuation', async () => {
@@ -98,7 +99,7 @@ describe('IMAP login tester against a fake server', () => {
     const r = await tester.testLogin(target(srv.port, { password }));
     expect(r).toMatchObject({ ok: true });
     const bytes = Buffer.from(password, 'utf8');
-    expect(srv.seen[0]!.raw).toBe(`a3 LOGIN "alice" {${bytes.length}}\r\n${bytes.toString('latin1')}\r\na4 CAPABILITY\r\na9 LOGOUT\r\n`);
+    expect(srv.seen[0]!.raw).toBe(`a3 LOGIN "alice" {${bytes.length}}\r\n${bytes.toString('latin1')}\r\na4 CAPABILITY\r\na5 LIST "" "*"\r\na9 LOGOUT\r\n`);
     expect(loginChunks('a3', 'é', 'x')).toHaveLength(2);
   });
 
@@ -176,7 +177,7 @@ describe('IMAP login tester against a fake server', () => {
     it('logs in over STARTTLS when the certificate is not verified', async () => {
       const srv = await starttlsServer();
       // This fake answers CAPABILITY the same before and after TLS; the capabilities reported are the post-login ones.
-      expect(await tester.testLogin(target(srv.port, { tls: 'starttls', verifyCert: false }))).toEqual({ ok: true, message: 'Logged in successfully.', latencyMs: expect.any(Number), capabilities: expect.any(Array) });
+      expect(await tester.testLogin(target(srv.port, { tls: 'starttls', verifyCert: false }))).toEqual({ ok: true, message: 'Logged in successfully.', latencyMs: expect.any(Number), capabilities: expect.any(Array), folders: ['INBOX', 'R&D'] });
     });
 
     it('reports tls when the certificate is verified', async () => {

@@ -2,6 +2,7 @@ import type { LoginFailureReason, TestLoginResult } from '@app/shared';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { ImapLoginTester } from '../../modules/migrations/ports.ts';
+import { decodeMailboxName } from './mailbox-name.ts';
 import { resolveImapTarget, type ImapTargetPolicy, type LookupAll } from './ssrf-guard.ts';
 
 const MESSAGES: Record<LoginFailureReason, string> = {
@@ -207,8 +208,29 @@ export function capabilityList(text: string | undefined): string[] | undefined {
   return m[1]!.split(' ').filter((c) => /^[A-Za-z0-9=+._-]{1,40}$/.test(c)).slice(0, 60);
 }
 
+const MAX_FOLDERS = 1000;
+
 /**
- * "Test login": one real IMAP LOGIN on node:net/node:tls against the pinned, checked address, then LOGOUT.
+ * The mailbox name of one `* LIST (flags) "delim" name` line, raw (modified UTF-7), or undefined for a line that
+ * is not one, or a folder that cannot be selected (`\Noselect`, `\NonExistent`: imapsync cannot copy from it).
+ * The name is an atom, a quoted string (`\\` and `\"` escaped) or a literal (folded in as `{n}` + its bytes).
+ */
+export function listedMailbox(line: string): string | undefined {
+  const m = /^\* LIST \(([^)]{0,200})\) (?:NIL|"(?:\\.|[^"\\]){0,4}") /i.exec(line);
+  if (!m || /\\(?:Noselect|NonExistent)\b/i.test(m[1]!)) return undefined;
+  const rest = line.slice(m[0].length);
+  const literal = /^\{(\d{1,4})\}/.exec(rest);
+  if (literal) return rest.slice(literal[0].length, literal[0].length + Number(literal[1]));
+  if (rest.startsWith('"')) {
+    const q = /^"((?:\\.|[^"\\]){0,2000})"$/.exec(rest);
+    return q ? q[1]!.replace(/\\(.)/g, '$1') : undefined;
+  }
+  return /^[^\s"(){]{1,2000}$/.test(rest) ? rest : undefined;
+}
+
+/**
+ * "Test login": one real IMAP LOGIN on node:net/node:tls against the pinned, checked address, a LIST of the
+ * folders (names decoded), then LOGOUT.
  * Implicit TLS (`ssl`), STARTTLS, or plaintext (`none`); the certificate is checked against the host name
  * when `verifyCert`. The credentials live only for this call and are never logged or echoed.
  */
@@ -275,12 +297,20 @@ export function createImapLoginTester(opts: { policy: ImapTargetPolicy; timeoutM
           capabilities = capabilityList(caps?.untagged.find((l) => /^\* CAPABILITY /i.test(l))) ?? [];
         }
 
+        // The folders as the job's folder pickers offer them: readable names of what imapsync can select.
+        // Bounded like the goodbye: a server slow to list must not hold the login result.
+        let listTimer: ReturnType<typeof setTimeout> | undefined;
+        const list = await Promise.race([conv.command('a5', 'a5 LIST "" "*"\r\n').catch(() => undefined), new Promise<undefined>((r) => (listTimer = setTimeout(() => r(undefined), Math.min(timeout, 5000))))]);
+        clearTimeout(listTimer);
+        const folders = list?.status === 'OK' ? [...new Set(list.untagged.map(listedMailbox).filter((n): n is string => n !== undefined).map(decodeMailboxName))].slice(0, MAX_FOLDERS) : undefined;
+        if (!list) return { ok: true, message: 'Logged in successfully.', latencyMs, capabilities };
+
         conv.phase = 'logout';
         // A polite LOGOUT, bounded: the login already succeeded, a slow goodbye must not delay the answer.
         let logoutTimer: ReturnType<typeof setTimeout> | undefined;
         await Promise.race([conv.command('a9', 'a9 LOGOUT\r\n').catch(() => {}), new Promise((r) => (logoutTimer = setTimeout(r, Math.min(timeout, 2000))))]);
         clearTimeout(logoutTimer);
-        return { ok: true, message: 'Logged in successfully.', latencyMs, capabilities };
+        return { ok: true, message: 'Logged in successfully.', latencyMs, capabilities, ...(folders ? { folders } : {}) };
       } catch (err) {
         if (err instanceof LoginFailure) return { ok: false, reason: err.reason, message: err.message };
         const reason = classifySocketError(err as Error, conv.phase);

@@ -1,8 +1,11 @@
 import type { JobQueue } from '../../modules/migrations/ports.ts';
 import type { Logger } from '../../platform/logger.ts';
 
-/** What a consumer answers for one message: nothing (done) or "offer it again after a delay". */
-export type QueueHandler = (runId: string) => Promise<{ retryAfterSeconds?: number } | void>;
+/**
+ * What a consumer answers for one message: nothing (done) or "offer it again after a delay". `offer` marks a
+ * message sent by JobQueue.offer (see there): a consumer should not send such a message back.
+ */
+export type QueueHandler = (runId: string, message: { offer: boolean }) => Promise<{ retryAfterSeconds?: number } | void>;
 
 export interface LocalJobQueue extends JobQueue {
   /** Sets the consumer (the dispatcher); messages wait until one is set. */
@@ -19,7 +22,7 @@ export interface LocalJobQueue extends JobQueue {
  */
 export function createLocalJobQueue(opts: { logger: Logger; consumers?: number; redeliverAfterMs?: number; maxReceives?: number }): LocalJobQueue {
   const consumers = opts.consumers ?? 2;
-  const ready: { runId: string; receives: number }[] = [];
+  const ready: { runId: string; receives: number; offer: boolean }[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let inFlight = 0;
   let handler: QueueHandler | undefined;
@@ -40,8 +43,8 @@ export function createLocalJobQueue(opts: { logger: Logger; consumers?: number; 
     }, ms);
     timers.add(t);
   };
-  const push = (runId: string, receives: number) => {
-    ready.push({ runId, receives });
+  const push = (runId: string, receives: number, offer = false) => {
+    ready.push({ runId, receives, offer });
     pump();
   };
   const pump = () => {
@@ -51,11 +54,11 @@ export function createLocalJobQueue(opts: { logger: Logger; consumers?: number; 
       const h = handler;
       void (async () => {
         try {
-          const out = await h(msg.runId);
+          const out = await h(msg.runId, { offer: msg.offer });
           if (out && out.retryAfterSeconds !== undefined && !closed) later(out.retryAfterSeconds * 1000, () => push(msg.runId, 0));
         } catch (err) {
           if (msg.receives + 1 >= (opts.maxReceives ?? 5)) opts.logger.error('migration message dropped after repeated failures', { runId: msg.runId, error: err });
-          else if (!closed) later(opts.redeliverAfterMs ?? 2000, () => push(msg.runId, msg.receives + 1));
+          else if (!closed) later(opts.redeliverAfterMs ?? 2000, () => push(msg.runId, msg.receives + 1, msg.offer));
         } finally {
           inFlight--;
           pump();
@@ -69,6 +72,10 @@ export function createLocalJobQueue(opts: { logger: Logger; consumers?: number; 
       if (closed) throw new Error('The local job queue is closed.');
       if (delaySeconds > 0) later(delaySeconds * 1000, () => push(runId, 0));
       else push(runId, 0);
+    },
+    async offer(runId) {
+      if (closed) throw new Error('The local job queue is closed.');
+      push(runId, 0, true);
     },
     consume(h) {
       handler = h;

@@ -24,7 +24,8 @@ export function runFigures(run: Run | null) {
   const stats = run?.outcome?.stats;
   const p = run?.progress;
   const messagesDone = stats ? stats.transferred + stats.skipped : (p?.messagesDone ?? 0);
-  const bytesDone = stats ? stats.bytesTransferred : (p?.bytesDone ?? 0);
+  // A resumed run's mailbox is done when its copies plus what was already there add up, not its copies alone.
+  const bytesDone = stats ? stats.bytesTransferred + stats.bytesSkipped : (p?.bytesDone ?? 0);
   return {
     messagesDone,
     messagesTotal: Math.max(p?.messagesTotal ?? 0, messagesDone),
@@ -57,7 +58,13 @@ export function causeOf(run: Run | null): string {
 
 export function verdictOf(run: Run | null): string {
   if (!run) return '';
-  if (run.state === 'succeeded') return run.outcome?.verdictOk === false ? 'finished, check the log' : run.kind === 'dry' ? 'dry run looks good' : 'sync looks good';
+  if (run.state === 'succeeded') {
+    const stats = run.outcome?.stats;
+    if (stats?.ignoredFolders?.length) return `needs attention: not on the source, not copied: ${stats.ignoredFolders.join(', ')}`;
+    if (run.outcome?.verdictOk === false) return 'finished, check the log';
+    if (run.kind === 'dry') return stats?.dry?.wouldCopy != null ? `dry run: would copy ${stats.dry.wouldCopy} messages` : 'dry run finished';
+    return 'sync looks good';
+  }
   if (run.state === 'failed' || run.state === 'interrupted' || run.state === 'cancelled') return run.outcome ? exitClassInfo(run.outcome.exitClass).title : run.state;
   return 'in progress';
 }

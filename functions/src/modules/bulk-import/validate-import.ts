@@ -3,7 +3,12 @@ import type { BatchRowInput } from '../batches/create-batch.ts';
 import type { ParsedCsv } from './parse-import-csv.ts';
 
 const EMAIL = /^[^\s@",;<>]+@[^\s@",;<>]+\.[^\s@",;<>]+$/;
+// A plain IMAP login such as `bob` or `j.doe` (many source servers use them; single jobs accept them too). Only
+// the destination must be an address. Shown back in the preview like an address: a login of this shape is what
+// the column is for, while a longer or odder value may be a password in the wrong column and is never echoed.
+const PLAIN_LOGIN = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
 const MAX_ERRORS_PER_FILE = 1000;
+const validSourceLogin = (v: string) => (EMAIL.test(v) || PLAIN_LOGIN.test(v)) && ImapUser.safeParse(v).success;
 
 export interface ValidatedImport {
   preview: ImportPreview;
@@ -13,10 +18,12 @@ export interface ValidatedImport {
 
 /**
  * Checks every row and resolves server overrides by name.
- * 1. The default servers exist  2. Per row: both emails valid, both passwords present and usable, overrides
+ * 1. The default servers exist  2. Per row: the source login an address or a plain IMAP login, the destination an
+ *    address, both passwords present and usable, overrides
  *    name exactly one saved server  3. The same source mailbox twice is a duplicate (reported on the later line)
- * A preview row carries user names only when they are valid emails (a password in the wrong column is never
- * echoed) and `hasPassword` flags, never a password.
+ * A preview row carries user names only when they are valid (an address, or for the source a plain login of
+ * at most 64 letters, digits and . _ + -), so a password in the wrong column is not echoed, and `hasPassword`
+ * flags, never a password.
  */
 export function validateImport(parsed: ParsedCsv, servers: readonly ServerProfile[], defaults: { sourceServerId: string; destServerId: string }): ValidatedImport {
   const fileErrors = [...parsed.fileErrors];
@@ -49,10 +56,10 @@ export function validateImport(parsed: ParsedCsv, servers: readonly ServerProfil
     const sourcePassword = c.source_password ?? '';
     const destPassword = c.dest_password ?? '';
     if (!r.fieldCountError) {
-      for (const [column, v] of [['source_email', sourceUser], ['dest_email', destUser]] as const) {
-        if (!v) errors.push(`${column} is empty.`);
-        else if (!EMAIL.test(v) || !ImapUser.safeParse(v).success) errors.push(`${column} is not an email address.`);
-      }
+      if (!sourceUser) errors.push('source_email is empty.');
+      else if (!validSourceLogin(sourceUser)) errors.push('source_email is not an email address or an IMAP login (like bob).');
+      if (!destUser) errors.push('dest_email is empty.');
+      else if (!EMAIL.test(destUser) || !ImapUser.safeParse(destUser).success) errors.push('dest_email is not an email address.');
       for (const [column, v] of [['source_password', sourcePassword], ['dest_password', destPassword]] as const) {
         if (!v) errors.push(`${column} is empty.`);
         else if (!ImapPassword.safeParse(v).success) errors.push(v.length > 1024 ? `${column} is too long (over 1,024 characters).` : `${column} contains a line break.`);
@@ -60,7 +67,7 @@ export function validateImport(parsed: ParsedCsv, servers: readonly ServerProfil
     }
     const sourceServer = r.fieldCountError ? undefined : resolve('source_server', c.source_server, defaultSource, errors);
     const destServer = r.fieldCountError ? undefined : resolve('dest_server', c.dest_server, defaultDest, errors);
-    const validSource = EMAIL.test(sourceUser) && ImapUser.safeParse(sourceUser).success;
+    const validSource = validSourceLogin(sourceUser);
     const validDest = EMAIL.test(destUser) && ImapUser.safeParse(destUser).success;
     if (validSource && sourceServer) {
       const key = `${sourceServer.id}\n${sourceUser.toLowerCase()}`;

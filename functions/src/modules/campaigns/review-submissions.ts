@@ -11,9 +11,10 @@ type AddInput = z.output<typeof AddSubmissionInput>;
 
 /**
  * The admin's side of submissions.
- * Map: set the destination address (and, for an existing mailbox, its password, sealed under the job id).
- * Add by hand: 1. Not already there  2. Real IMAP LOGIN (the admin's typing is checked like anyone's)
- *              3. Seal under a reserved job id  4. Create.
+ * Map: set the destination address and, for an existing mailbox, its password: checked by a real IMAP LOGIN on
+ *      the campaign's destination server (as a source password is), then sealed under the job id.
+ * Add by hand: 1. Not already there  2. Real IMAP LOGIN (the admin's typing is checked like anyone's), for the
+ *              destination password too when one is given  3. Seal under a reserved job id  4. Create.
  * Remove: only before launch.
  */
 export function makeReviewSubmissions(deps: CampaignDeps, load: (id: string) => Promise<CampaignRecord>) {
@@ -22,16 +23,22 @@ export function makeReviewSubmissions(deps: CampaignDeps, load: (id: string) => 
     if (!s) throw new NotFoundError('There is no such submission.');
     return s;
   };
+  /** A destination password is only kept once the destination server accepted it (one real IMAP LOGIN). */
+  const checkDest = async (c: CampaignRecord, destEmail: string, password: string) => {
+    const r = await deps.verifier.verify(c.destServerId, destEmail, password);
+    if (!r.ok) throw new ValidationError(`The destination server refused the sign-in for ${destEmail}: ${r.message}`, [{ path: r.reason === 'auth' ? 'destPassword' : 'destEmail', message: r.message }]);
+  };
   const notLaunched = (s: SubmissionRecord) => {
     if (s.launchedAt) throw new ConflictError('A job was already created for this submission.', 'already_launched');
     if (!s.sealedSourcePassword) throw new ConflictError('The credentials of this submission were purged.', 'purged');
   };
   return {
     async map(campaignId: string, id: string, input: MapSubmissionInput): Promise<Submission> {
-      await load(campaignId);
+      const c = await load(campaignId);
       const s = await loadSub(campaignId, id);
       notLaunched(s);
       if (s.version !== input.version) throw new ConflictError('This submission changed meanwhile (replaced or mapped by someone else). Reload and try again.', 'stale_version');
+      if (input.destPassword) await checkDest(c, input.destEmail, input.destPassword);
       const next: SubmissionRecord = {
         ...s,
         destEmail: input.destEmail,
@@ -52,6 +59,7 @@ export function makeReviewSubmissions(deps: CampaignDeps, load: (id: string) => 
       const now = deps.clock.now();
       const jobId = deps.newJobId(now);
       const dest = input.destEmail ?? defaultDest(c, input.sourceEmail, null);
+      if (input.destPassword && dest) await checkDest(c, dest, input.destPassword);
       const record: SubmissionRecord = {
         id,
         campaignId,

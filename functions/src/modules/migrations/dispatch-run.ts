@@ -3,7 +3,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { FinishRun } from './finish-run.ts';
 import { WAITING_FOR_MAILBOX, type DestinationOf } from './mailbox-lease.ts';
-import type { MailboxLeaseStore, RunStore, SlotStore, TaskRunner } from './ports.ts';
+import type { MailboxLeaseStore, RunStore, SlotStore, TaskRunner, WaitingRunStore } from './ports.ts';
 
 export type DispatchOutcome = { action: 'started'; taskRef: string } | { action: 'skipped'; why: string } | { action: 'retry'; delaySeconds: number; why: string };
 
@@ -23,11 +23,14 @@ export const MAX_DISPATCH_ATTEMPTS = 5;
  * 5. One conditional write queued → starting decides which delivery starts the worker; the loser skips
  *    (and gives the slot and lease back if the run ended meanwhile)
  * 6. Start the worker (idempotent per run id); if that fails, back to queued, slot and lease given back.
+ * A run sent back to wait (step 3 or 4) is put on the wait list, so the end of another run can offer it at once;
+ * it leaves the list when it starts or is found no longer queued.
  */
 export function makeDispatchRun(deps: {
   runs: RunStore;
   slots: SlotStore;
   leases: MailboxLeaseStore;
+  waiting: WaitingRunStore;
   destinationOf: DestinationOf;
   /** How long a fresh lease holds before the worker's heartbeats take over (the start timeout). */
   leaseHoldMs: number;
@@ -58,6 +61,7 @@ export function makeDispatchRun(deps: {
   };
   return async (runId: string): Promise<DispatchOutcome> => {
     const run = await deps.runs.get(runId);
+    if (!run || run.state !== 'queued' || run.cancelRequested) await deps.waiting.remove(runId);
     if (!run) return { action: 'skipped', why: 'no such run' };
     if (run.state !== 'queued') return { action: 'skipped', why: `run is ${run.state}` };
     if (run.cancelRequested) {
@@ -70,6 +74,7 @@ export function makeDispatchRun(deps: {
       const busy = await takeLease(dest, runId);
       if (busy) {
         if (run.waitingReason !== WAITING_FOR_MAILBOX) await deps.runs.patch(runId, ['queued'], { waitingReason: WAITING_FOR_MAILBOX });
+        await deps.waiting.add({ runId, leaseKey: dest.key });
         const untilExpiry = Math.max(1, Math.ceil((busy.until.getTime() - deps.clock.now().getTime()) / 1000));
         return { action: 'retry', delaySeconds: Math.min(delay, untilExpiry), why: `waiting for another migration into the same mailbox (${busy.holder})` };
       }
@@ -84,10 +89,12 @@ export function makeDispatchRun(deps: {
     if (take === 'full') {
       // Holding a mailbox while waiting for a slot would only make its other runs wait too.
       await giveLeaseBack();
+      await deps.waiting.add({ runId, leaseKey: null });
       return { action: 'retry', delaySeconds: delay, why: `all ${limit} slots are busy` };
     }
 
     const starting = await deps.runs.transition(runId, ['queued'], 'starting', { startedAt: deps.clock.now().toISOString(), mailboxLease: dest?.key ?? null, waitingReason: null });
+    await deps.waiting.remove(runId);
     if (!starting) {
       const now = await deps.runs.get(runId);
       if (!now || isTerminalRunState(now.state)) {

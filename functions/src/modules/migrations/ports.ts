@@ -127,6 +127,32 @@ export interface MigrationSettingsStore {
 /** The queue between the API and the dispatcher. Messages carry the run id only. */
 export interface JobQueue {
   enqueue(runId: string, delaySeconds?: number): Promise<void>;
+  /**
+   * Offers a waiting run once, now (a slot was just freed). The message is marked as an offer: a dispatch that
+   * cannot start it drops it instead of sending it back, because the run's own delayed re-offer is still pending,
+   * so offers never multiply a run's messages. Queues without it (tests, refusing stubs) make no offers.
+   */
+  offer?(runId: string): Promise<void>;
+}
+
+/** A queued run the dispatcher turned away, and why: all slots busy, or its destination mailbox (lease key) busy. */
+export interface WaitingRun {
+  runId: string;
+  /** The mailbox lease it waits for; null when it waits for a slot. */
+  leaseKey: string | null;
+}
+
+/**
+ * Queued runs waiting for a slot or a mailbox, oldest run first, so the end of a run can offer the next one at
+ * once instead of leaving its slot idle until that run's delayed re-offer (up to the retry delay).
+ */
+export interface WaitingRunStore {
+  /** Idempotent; the latest reason wins. */
+  add(run: WaitingRun): Promise<void>;
+  /** Idempotent. */
+  remove(runId: string): Promise<void>;
+  /** The oldest `limit` waiting runs (run ids are time-ordered). */
+  oldest(limit: number): Promise<WaitingRun[]>;
 }
 
 /** Starts and stops one worker per run (ECS task, or a local child process). */

@@ -33,7 +33,7 @@ function lazyKmsSealer(keyId: string): SecretSealer {
 }
 function lazySqsJobQueue(queueUrl: string): JobQueue {
   const load = once(async () => (await import('../../adapters/sqs/sqs-job-queue.ts')).createDefaultSqsJobQueue(queueUrl));
-  return { enqueue: async (runId, delaySeconds) => (await load()).enqueue(runId, delaySeconds) };
+  return { enqueue: async (runId, delaySeconds) => (await load()).enqueue(runId, delaySeconds), offer: async (runId) => (await load()).offer?.(runId) };
 }
 
 // Full run logs come from the task's CloudWatch Logs stream; 4 MiB keeps a download under the 6 MB Lambda response cap.

@@ -1,9 +1,11 @@
+import { isTerminalRunState } from '@app/shared';
 import { createDynamoMigrationJobStore } from '../../adapters/dynamodb/dynamodb-migration-job-store.ts';
 import { createDynamoMigrationLeaseStore } from '../../adapters/dynamodb/dynamodb-migration-lease-store.ts';
 import { createDynamoMigrationRunStore } from '../../adapters/dynamodb/dynamodb-migration-run-store.ts';
 import { createDynamoMigrationServerStore } from '../../adapters/dynamodb/dynamodb-migration-server-store.ts';
 import { createDynamoMigrationSettingsStore } from '../../adapters/dynamodb/dynamodb-migration-settings-store.ts';
 import { createDynamoMigrationSlotStore } from '../../adapters/dynamodb/dynamodb-migration-slot-store.ts';
+import { createDynamoMigrationWaitingStore } from '../../adapters/dynamodb/dynamodb-migration-waiting-store.ts';
 import type { Table } from '../../adapters/dynamodb/table.ts';
 import { createDynamoThrottleStore } from '../../adapters/dynamodb/dynamodb-throttle-store.ts';
 import { throttleRateCounter } from '../../modules/campaigns/rate-limits.ts';
@@ -17,6 +19,7 @@ import { makeDestinationOf, withLeaseRenewal } from '../../modules/migrations/ma
 import { makeManageJobs } from '../../modules/migrations/manage-jobs.ts';
 import { makeManageServers } from '../../modules/migrations/manage-servers.ts';
 import { makeMigrationSettings } from '../../modules/migrations/migration-settings.ts';
+import { makeOfferWaitingRun } from '../../modules/migrations/offer-waiting-run.ts';
 import { makeRunReads, type MigrationsApi } from '../../modules/migrations/migrations-api.ts';
 import type { ImapTargetGuard, JobQueue, RunLogReader, RunRecord, TaskRunner } from '../../modules/migrations/ports.ts';
 import { makeQueueRun } from '../../modules/migrations/queue-run.ts';
@@ -54,6 +57,8 @@ export function buildMigrationStores(table: Table, clock: Clock = systemClock) {
     runs: withLeaseRenewal(createDynamoMigrationRunStore(table), leases, clock),
     slots: createDynamoMigrationSlotStore(table),
     leases,
+    /** Queued runs turned away for a slot or a mailbox, offered again when a run ends. */
+    waiting: createDynamoMigrationWaitingStore(table),
     settings: createDynamoMigrationSettingsStore(table),
     /** Test-login attempts per admin, on the login throttle's buckets. */
     testLoginAttempts: throttleRateCounter(createDynamoThrottleStore(table)),
@@ -78,7 +83,14 @@ export function buildMigrationEngine(opts: { stores: MigrationStores; queue: Job
   // Called after every end and again after a worker is gone (the worker ends its runs in its own process);
   // observers are idempotent and never throw.
   const runEndedObservers: ((runId: string) => Promise<void>)[] = [];
+  const offerWaitingRun = makeOfferWaitingRun({ waiting: stores.waiting, queue: opts.queue, logger: opts.logger });
   const runEnded = async (runId: string) => {
+    // First the freed slot: the next waiting run starts now, not at its delayed re-offer. Only a run that was
+    // dispatched held a slot; one that ended while queued freed nothing.
+    if (opts.queue.offer) {
+      const run = await stores.runs.get(runId).catch(() => undefined);
+      if (run?.startedAt && isTerminalRunState(run.state)) await offerWaitingRun({ runId, leaseKey: run.mailboxLease });
+    }
     for (const observe of runEndedObservers) await observe(runId).catch((err: unknown) => opts.logger.error('run-end observer failed', { runId, error: (err as Error).message }));
   };
   const innerFinishRun = makeFinishRun({ runs: stores.runs, jobs: stores.jobs, slots: stores.slots, leases: stores.leases, clock });
@@ -119,6 +131,7 @@ export function buildMigrationEngine(opts: { stores: MigrationStores; queue: Job
     runs: stores.runs,
     slots: stores.slots,
     leases: stores.leases,
+    waiting: stores.waiting,
     destinationOf: makeDestinationOf({ jobs: stores.jobs, servers: stores.servers }),
     // Until the worker's first heartbeat a lease lasts as long as a start may take; then two heartbeats at a time.
     leaseHoldMs: startTimeoutMs,
@@ -133,7 +146,7 @@ export function buildMigrationEngine(opts: { stores: MigrationStores; queue: Job
   });
   const sweep = makeSweepRuns({ reconcile, stopZombies: makeStopZombieTasks({ runner: opts.runner, runs: stores.runs, clock, logger: opts.logger }) });
   const onRunEnded = (observe: (runId: string) => Promise<void>) => void runEndedObservers.push(observe);
-  return { finishRun, queueRun, handleWorkerGone, settings, reconcile, dispatch, sweep, onRunEnded };
+  return { finishRun, queueRun, handleWorkerGone, settings, reconcile, dispatch, sweep, onRunEnded, offerWaitingRun };
 }
 export type MigrationEngine = ReturnType<typeof buildMigrationEngine>;
 

@@ -8,6 +8,7 @@ import { createLocalTaskRunner } from '../../adapters/local-task-runner/local-ta
 import type { LocalConfig } from '../config.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
+import { buildWorkerIfNeeded, WORKER_BUNDLE } from '../../local/build-worker-if-needed.ts';
 import { buildMigrationEngine, buildMigrationsApi, buildMigrationStores } from './build-migrations.ts';
 
 /** How often the local watchdog sweeps (the AWS rule runs every 5 minutes; a local process is cheap to check). */
@@ -26,6 +27,7 @@ export function composeLocalMigrations(opts: { config: LocalConfig; table: Table
   const masterKeyFile = resolve(config.MASTER_KEY_FILE ?? join(dataDir, 'master.key'));
   const logDir = join(dataDir, 'logs');
   const workDir = join(dataDir, 'work');
+  if (config.MIGRATOR_ENTRY === WORKER_BUNDLE) buildWorkerIfNeeded(REPO_ROOT, (m) => opts.logger.info(m));
   const stores = buildMigrationStores(opts.table, opts.clock);
   const queue = createLocalJobQueue({ logger: opts.logger });
   let onExit: (runId: string, exit: { code: number | null; signal: string | null }) => void = () => {};
@@ -39,6 +41,8 @@ export function composeLocalMigrations(opts: { config: LocalConfig; table: Table
       DYNAMODB_ENDPOINT: opts.dynamoEndpoint,
       MASTER_KEY_FILE: masterKeyFile,
       LOG_DIR: logDir,
+      // Node 22+ keeps the bundle's compiled code here, so each run's worker starts without compiling it again.
+      NODE_COMPILE_CACHE: join(workDir, '.compile-cache'),
       WORK_DIR: workDir,
       IMAPSYNC_COMMAND: config.IMAPSYNC_COMMAND,
       ALLOW_PRIVATE_IMAP_HOSTS: String(config.ALLOW_PRIVATE_IMAP_HOSTS),
@@ -53,10 +57,11 @@ export function composeLocalMigrations(opts: { config: LocalConfig; table: Table
     rmSync(join(workDir, runId), { recursive: true, force: true });
     void engine.handleWorkerGone(runId, `The worker process exited (${exit.signal ?? `code ${exit.code}`}) before recording an end.`).catch((err: unknown) => opts.logger.error('worker exit not handled', { runId, error: err }));
   };
-  queue.consume(async (runId) => {
+  queue.consume(async (runId, message) => {
     const out = await engine.dispatch(runId);
-    if (out.action !== 'started') opts.logger.debug('migration dispatch', { runId, ...out });
-    return out.action === 'retry' ? { retryAfterSeconds: out.delaySeconds } : undefined;
+    if (out.action !== 'started') opts.logger.debug('migration dispatch', { runId, offer: message.offer, ...out });
+    // An offer that found no room is dropped: the run's own delayed re-offer is still on its way.
+    return out.action === 'retry' && !message.offer ? { retryAfterSeconds: out.delaySeconds } : undefined;
   });
   // The watchdog, as the AWS rule runs it: hung or over-long runs time out (their child is killed), and a child
   // no starting/running run accounts for is killed. Never overlaps itself; a failure waits for the next tick.

@@ -63,3 +63,20 @@ export function percentDone(p: RunProgress | null | undefined): number | null {
 }
 
 export const count = (n: number): string => n.toLocaleString();
+
+/** Folders the job asked for that imapsync ignored (the source has none by that name); empty for older runs. */
+export const ignoredFoldersOf = (run: Run | null | undefined): string[] => run?.outcome?.stats?.ignoredFolders ?? [];
+
+/** "303 messages (24.1 MB)": what a dry run says it would copy; null when imapsync printed no count. */
+export function wouldCopyText(run: Run | null | undefined): string | null {
+  const dry = run?.outcome?.stats?.dry;
+  if (!dry || dry.wouldCopy === null) return null;
+  const n = `${count(dry.wouldCopy)} ${dry.wouldCopy === 1 ? 'message' : 'messages'}`;
+  return dry.wouldCopyBytes === null ? n : `${n} (${formatBytes(dry.wouldCopyBytes)})`;
+}
+
+/** A list of names for a sentence: "A, B and 3 more". */
+export function nameList(names: readonly string[], max = 4): string {
+  if (names.length <= max) return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? '');
+  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
