@@ -164,6 +164,12 @@ export class MigratorStack extends Stack {
     props.senderIdentity.grantSendEmail(dispatchFn);
     // RunTask on this task definition and PassRole of its two roles (to ecs-tasks only): the dispatch role alone.
     this.task.taskDefinition.grantRun(dispatchFn);
+    // The dispatcher tags each task with its run id (ecs-task-runner.ts), and a RunTask that carries tags is also
+    // authorised as ecs:TagResource on the new task: without this every RunTask is denied. Only at creation time
+    // (ecs:CreateAction), so it cannot re-tag running tasks.
+    dispatchFn.addToRolePolicy(
+      new PolicyStatement({ actions: ['ecs:TagResource'], resources: [this.cluster.arnForTasks('*')], conditions: { StringEquals: { 'ecs:CreateAction': 'RunTask' } } }),
+    );
     // No L2 grant exists for StopTask/DescribeTasks; scope them to this cluster's tasks.
     dispatchFn.addToRolePolicy(new PolicyStatement({ actions: ['ecs:StopTask', 'ecs:DescribeTasks'], resources: [this.cluster.arnForTasks('*')] }));
     acknowledgeWildcard(
