@@ -1,4 +1,5 @@
-import { Duration, Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { AttributeType, BillingMode, ProjectionType, Table, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -122,6 +123,21 @@ export class DataStack extends Stack {
       id: 'AwsSolutions::AwsSolutions-SNS2',
       reason: 'CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed SNS key, and granting CloudWatch our CMK would widen the credentials key policy; alarm messages carry no secrets.',
     });
+    // The topic policy replaces SNS's default one (the key rule below adds EventBridge to it), so CloudWatch alarms
+    // must be allowed by name, or every alarm's notification fails to publish. Only alarms of this account
+    // (confused-deputy guard, as the CloudWatch guide recommends for alarm topics).
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisAccount',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
+        },
+      }),
+    );
     if (props.alarmEmail) {
       new Subscription(this, 'AlarmEmail', { topic: this.alarmTopic, protocol: SubscriptionProtocol.EMAIL, endpoint: props.alarmEmail });
     }
