@@ -5,7 +5,6 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -14,6 +13,7 @@ import { AppFunction } from '../constructs/app-function.ts';
 import { grantWithCredentialsContext, MIGRATOR_CONTAINER_NAME, MIGRATOR_STREAM_PREFIX } from '../constructs/migrator-task.ts';
 import { OpsAlarms } from '../constructs/ops-alarms.ts';
 import { acknowledgeWildcard, nagArn, nagRef } from '../nag.ts';
+import type { MailSenders } from '../config/mail-senders.ts';
 import type { SharedTable } from './data-stack.ts';
 
 export interface ApiStackProps extends StackProps {
@@ -23,8 +23,8 @@ export interface ApiStackProps extends StackProps {
   readonly credentialsKey: IKey;
   /** JSON `{ purelymailToken, originVerify }` (data stack): both functions need the token, the api also the origin-verify value. */
   readonly appSecret: ISecret;
-  readonly senderIdentity: IEmailIdentity;
-  readonly senderEmail: string;
+  /** The sender and the SES identities every mailing function may send from (data stack config). */
+  readonly mailSenders: MailSenders;
   readonly alarmTopic: ITopic;
   readonly migrationQueue: IQueue;
   /** The app's shared dead-letter queue (migrator stack), already alarmed there. */
@@ -39,6 +39,8 @@ export interface ApiStackProps extends StackProps {
   readonly apiEntry: string;
   /** functions/src/entrypoints/scheduled.ts */
   readonly scheduledEntry: string;
+  /** IMAP ports the migration tasks may reach besides 143 and 993: the server form accepts these too. @default [] */
+  readonly extraImapPorts?: readonly number[];
 }
 
 /**
@@ -59,7 +61,7 @@ export class ApiStack extends Stack {
       TABLE_NAME: table.tableName,
       APP_ORIGIN: props.siteUrl,
       APP_SECRET_ARN: props.appSecret.secretArn,
-      MAIL_FROM: props.senderEmail,
+      MAIL_FROM: props.mailSenders.senderEmail,
     };
 
     // A fixed name: the function re-arms schedules that target itself, so its env holds its own ARN.
@@ -90,7 +92,7 @@ export class ApiStack extends Stack {
     table.grantReadWriteData(scheduled.fn);
     props.table.acknowledgeIndexGrant(scheduled.role, 'the scheduled function');
     props.appSecret.grantRead(scheduled.fn);
-    props.senderIdentity.grantSendEmail(scheduled.fn);
+    props.mailSenders.grantSend(scheduled.fn);
     // EventBridge Scheduler for pending actions (AwsConfig SCHEDULER_*): the api arms and cancels one-time
     // schedules, the scheduled function re-arms one that fired early. Both may pass the scheduler role.
     const scheduling = {
@@ -122,15 +124,18 @@ export class ApiStack extends Stack {
         ...common,
         MIGRATION_QUEUE_URL: props.migrationQueue.queueUrl,
         MIGRATION_KMS_KEY_ID: props.credentialsKey.keyArn,
+        ...(props.extraImapPorts?.length ? { MIGRATION_EXTRA_IMAP_PORTS: props.extraImapPorts.join(',') } : {}),
         MIGRATOR_LOG_GROUP_NAME: props.migratorLogGroup.logGroupName,
         MIGRATOR_LOG_STREAM_PREFIX: `${MIGRATOR_STREAM_PREFIX}/${MIGRATOR_CONTAINER_NAME}`,
+        // Settings may only pick a sender these identities cover (the functions are granted exactly them).
+        MAIL_FROM_IDENTITIES: props.mailSenders.environmentValue,
       },
     });
     const apiFn = this.api.fn;
     table.grantReadWriteData(apiFn);
     props.table.acknowledgeIndexGrant(this.api.role, 'the api function');
     props.appSecret.grantRead(apiFn);
-    props.senderIdentity.grantSendEmail(apiFn);
+    props.mailSenders.grantSend(apiFn);
     props.migrationQueue.grantSendMessages(apiFn);
     // Full run logs (download): read events of the migrator's streams, nothing else in CloudWatch Logs.
     props.migratorLogGroup.grant(apiFn, 'logs:GetLogEvents');

@@ -7,6 +7,7 @@ import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Subscription, SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { OpsAlarms } from '../constructs/ops-alarms.ts';
+import type { MailSenders } from '../config/mail-senders.ts';
 import { acknowledgeWildcard } from '../nag.ts';
 import { tableDefinition } from '../../../functions/src/adapters/dynamodb/table-definition.ts';
 
@@ -36,8 +37,10 @@ export class SharedTable {
 }
 
 export interface DataStackProps extends StackProps {
-  /** The verified sender of notification emails. */
-  readonly senderEmail: string;
+  /** Who notification emails come from, and the SES identities that cover it. */
+  readonly mailSenders: MailSenders;
+  /** An identity already verified in SES that covers the sender: then none is created. @default - an email identity for the sender */
+  readonly existingSenderIdentity?: string;
   /** Ops address subscribed to the alarm topic. @default - no subscription */
   readonly alarmEmail?: string;
 }
@@ -58,13 +61,14 @@ export class DataStack extends Stack {
    * as `x-origin-verify`, so the API can trust CloudFront-Viewer-Address.
    */
   readonly appSecret: Secret;
-  readonly senderIdentity: EmailIdentity;
-  readonly senderEmail: string;
+  /** The sender's email identity, when this stack creates it (not when `existingSenderIdentity` names one). */
+  readonly senderIdentity?: EmailIdentity;
+  readonly mailSenders: MailSenders;
   readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, { terminationProtection: true, ...props });
-    this.senderEmail = props.senderEmail;
+    this.mailSenders = props.mailSenders;
 
     // Same key schema and indexes as the local bootstrap (functions/src/adapters/dynamodb/table.ts).
     const key = (name: string) => ({ name, type: AttributeType.STRING });
@@ -116,7 +120,9 @@ export class DataStack extends Stack {
         'Neither field can rotate automatically: PurelyMail API tokens are issued in the PurelyMail dashboard with no API to rotate them, and the origin-verify value is baked into the CloudFront origin config at deploy time (a rotation Lambda cannot redeploy). infra/README.md documents both manual rotations.',
     });
 
-    this.senderIdentity = new EmailIdentity(this, 'Sender', { identity: Identity.email(props.senderEmail) });
+    // CloudFormation cannot adopt an identity that already exists in SES (the deploy fails with "already exists"),
+    // so an operator who verified the address or its domain before names it instead (infra/README.md, SES).
+    if (!props.existingSenderIdentity) this.senderIdentity = new EmailIdentity(this, 'Sender', { identity: Identity.email(props.mailSenders.senderEmail) });
 
     this.alarmTopic = new Topic(this, 'Alarms', { displayName: 'PurelyManage alarms', enforceSSL: true });
     Validations.of(this.alarmTopic).acknowledge({

@@ -132,6 +132,7 @@ export function composeAws(env: Record<string, string | undefined> = process.env
     mailer: createSesMailer({ configurationSetName: config.SES_CONFIGURATION_SET }),
     panelUrl: config.APP_ORIGIN,
     mailFrom: config.MAIL_FROM,
+    senderIdentities: config.MAIL_FROM_IDENTITIES,
     dnsTierBatch: config.DNS_TIER_BATCH,
     // Loaded on first use: most requests touch neither domains nor migrations, so a cold start skips both.
     dnsFeature: { load: async (core) => (await import('./aws-features.ts')).buildDnsFeature(core) },

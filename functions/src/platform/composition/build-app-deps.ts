@@ -74,6 +74,8 @@ export function buildAppDeps(opts: {
   mailFrom: string;
   /** How `mailer` delivers (shown in Settings → Notifications); default SES. */
   mailDelivery?: MailDelivery;
+  /** SES identities the deployment may send from (MAIL_FROM_IDENTITIES); unset: any sender. */
+  senderIdentities?: readonly string[];
   /** DNS_TIER_BATCH: PurelyMail rechecks per tier run at most. */
   dnsTierBatch: number;
   /**
@@ -106,7 +108,7 @@ export function buildAppDeps(opts: {
   const settings = makeSettings({ store: settingsStore });
   const cache = createDynamoCacheStore(table);
   const refreshCache = makeRefreshCache({ purelymail: opts.purelymail, cache, clock, audit });
-  const { notify, mailSettings } = buildNotifier({ table, mailer: opts.mailer, clock, logger: opts.logger, panelUrl: opts.panelUrl, mailFrom: opts.mailFrom, mailDelivery: opts.mailDelivery });
+  const { notify, mailSettings } = buildNotifier({ table, mailer: opts.mailer, clock, logger: opts.logger, panelUrl: opts.panelUrl, mailFrom: opts.mailFrom, mailDelivery: opts.mailDelivery, senderIdentities: opts.senderIdentities });
   // Armed only when the local runtime starts it; the AWS root passes its own scheduler.
   const localScheduler = createLocalScheduler({ clock, onError: (id, err) => opts.logger.error('pending action failed to run', { id, error: (err as Error).message }) });
   const pendingActions = makePendingActions({
