@@ -16,7 +16,7 @@ import { authRoutes } from './routes/auth.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { domainRoutes } from './routes/domains.ts';
 import { routingRoutes } from './routes/routing.ts';
-import { healthRoutes } from './routes/health.ts';
+import { healthDetailRoutes, healthRoutes } from './routes/health.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { migrationRoutes } from './routes/migrations.ts';
@@ -56,6 +56,7 @@ export function createApp(deps: AppDeps) {
   const priv = new Hono<AppEnv>();
   priv.use('*', requireSession(deps.auth));
   priv.use('*', requireMfaEnrolment(deps.settings));
+  priv.route('/health', healthDetailRoutes(deps));
   priv.route('/sessions', sessionRoutes(deps));
   priv.route('/account', accountRoutes(deps));
   priv.route('/admins', adminRoutes(deps));

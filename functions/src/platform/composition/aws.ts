@@ -3,7 +3,7 @@ import type { LambdaEvent } from 'hono/aws-lambda';
 import { createTable } from '../../adapters/dynamodb/table.ts';
 import { NodeDnsLookup } from '../../adapters/dns/node-dns-lookup.ts';
 import { PurelyMailHttpClient } from '../../adapters/purelymail/purelymail-http-client.ts';
-import { PurelyMailUnavailableError } from '../../modules/purelymail/errors.ts';
+import { PurelyMailNotConfiguredError } from '../../modules/purelymail/errors.ts';
 import type { AppContext } from '../../http/app-env.ts';
 import { parseConfig, AwsConfig } from '../config.ts';
 import { systemClock } from '../clock.ts';
@@ -32,7 +32,7 @@ export interface AppSecret {
 export const PURELYMAIL_TOKEN_PLACEHOLDER = 'REPLACE_ME';
 
 /** The app secret still holds no PurelyMail token: every PurelyMail call fails like an outage (503) until ops set it. */
-export class PurelyMailTokenNotSetError extends PurelyMailUnavailableError {
+export class PurelyMailTokenNotSetError extends PurelyMailNotConfiguredError {
   constructor(secretId: string) {
     // The token is read before any operation is known; the operation and reason only satisfy the shape.
     super('listUser', 'http');
@@ -111,12 +111,21 @@ export function composeAws(env: Record<string, string | undefined> = process.env
   };
   const table = createTable(config.TABLE_NAME);
   const logger = createJsonLogger({ level: config.LOG_LEVEL });
+  // Said once per execution environment (and again after a token was read), not on every call: the scheduled
+  // function would otherwise log it every 15 minutes until ops set the token.
+  let saidNotSet = false;
   const purelymailToken = () =>
-    appSecret.purelymailToken().catch((err: unknown) => {
-      // Its message is the fix (the command to run); it names the secret, never a value.
-      if (err instanceof PurelyMailTokenNotSetError) logger.error('PurelyMail token not set', { error: err.message });
-      throw err;
-    });
+    appSecret.purelymailToken().then(
+      (token) => ((saidNotSet = false), token),
+      (err: unknown) => {
+        // Its message is the fix (the command to run); it names the secret, never a value.
+        if (err instanceof PurelyMailTokenNotSetError && !saidNotSet) {
+          saidNotSet = true;
+          logger.error('PurelyMail token not set', { error: err.message });
+        }
+        throw err;
+      },
+    );
   return buildAppDeps({
     table,
     purelymail: new PurelyMailHttpClient({ baseUrl: config.PURELYMAIL_BASE_URL, token: purelymailToken, timeoutMs: config.PURELYMAIL_TIMEOUT_MS }),
