@@ -9,6 +9,7 @@ import { parseConfig, AwsConfig } from '../config.ts';
 import { systemClock } from '../clock.ts';
 import { createJsonLogger } from '../logger.ts';
 import { once } from '../once.ts';
+import { safeEqual } from '../safe-equal.ts';
 import { buildAppDeps } from './build-app-deps.ts';
 import { createEventBridgeScheduler } from '../../adapters/scheduler/eventbridge-scheduler.ts';
 import { createSesMailer } from '../../adapters/ses/ses-mailer.ts';
@@ -106,7 +107,9 @@ export function composeAws(env: Record<string, string | undefined> = process.env
     if (originSecretValue === undefined) loadOriginSecret();
     const event = (c.env as { event?: LambdaEvent } | undefined)?.event;
     const viewer = c.req.header('cloudfront-viewer-address');
-    if (viewer && originSecretValue && c.req.header('x-origin-verify') === originSecretValue) return viewer.replace(/:\d+$/, '');
+    // Constant time: a timing difference must not let a client find the secret character by character.
+    const verify = c.req.header('x-origin-verify');
+    if (viewer && originSecretValue && verify !== undefined && safeEqual(verify, originSecretValue)) return viewer.replace(/:\d+$/, '');
     return (event?.requestContext as { http?: { sourceIp?: string } } | undefined)?.http?.sourceIp ?? 'unknown';
   };
   const table = createTable(config.TABLE_NAME);
