@@ -33,8 +33,7 @@ import { publicCampaignRoutes } from './routes/public-campaign.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Routes that answer without a session. Everything else fails closed with 401 (a test enforces it). */
-export const PUBLIC_ROUTES = ['GET /api/health', 'GET /api/setup/status', 'POST /api/setup', 'POST /api/auth/login', 'POST /api/auth/login/mfa', 'POST /api/public/campaigns/info', 'POST /api/public/campaigns/challenge', 'POST /api/public/campaigns/submit'] as const;
+export { PUBLIC_ROUTES } from './public-routes.ts';
 
 /**
  * The one Hono app behind API Gateway (Lambda) and the local server.
