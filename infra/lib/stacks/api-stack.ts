@@ -10,6 +10,8 @@ import type { Construct } from 'constructs';
 import { ActionScheduler } from '../constructs/action-scheduler.ts';
 import { ApiRoutes } from '../constructs/api-routes.ts';
 import { AppFunction } from '../constructs/app-function.ts';
+import { grantTableAccess } from '../constructs/table-access-grant.ts';
+import { TABLE_ACCESS } from '../../../functions/src/adapters/dynamodb/table-access.ts';
 import { grantWithCredentialsContext, MIGRATOR_CONTAINER_NAME, MIGRATOR_STREAM_PREFIX } from '../constructs/migrator-task.ts';
 import { OpsAlarms } from '../constructs/ops-alarms.ts';
 import { acknowledgeWildcard, nagArn, nagRef } from '../nag.ts';
@@ -90,8 +92,8 @@ export class ApiStack extends Stack {
     );
     // Errors inside the function (after Lambda's two async retries) land in the same DLQ as failed deliveries.
     scheduled.fn.configureAsyncInvoke({ onFailure: new SqsDestination(props.deadLetterQueue), retryAttempts: 2, maxEventAge: Duration.hours(6) });
-    table.grantReadWriteData(scheduled.fn);
-    props.table.acknowledgeIndexGrant(scheduled.role, 'the scheduled function');
+    // Pending actions, cache, DNS health, outbox, campaigns to purge; no session (table-access.ts).
+    grantTableAccess(table, scheduled.fn, TABLE_ACCESS.scheduled);
     props.appSecret.grantRead(scheduled.fn);
     props.mailSenders.grantSend(scheduled.fn);
     // EventBridge Scheduler for pending actions (AwsConfig SCHEDULER_*): the api arms and cancels one-time

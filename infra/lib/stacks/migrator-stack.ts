@@ -13,6 +13,8 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AppFunction } from '../constructs/app-function.ts';
+import { grantTableAccess } from '../constructs/table-access-grant.ts';
+import { TABLE_ACCESS } from '../../../functions/src/adapters/dynamodb/table-access.ts';
 import { MIGRATOR_CONTAINER_NAME, MigratorTask } from '../constructs/migrator-task.ts';
 import { OpsAlarms } from '../constructs/ops-alarms.ts';
 import { QueueWithDlq } from '../constructs/queue-with-dlq.ts';
@@ -131,9 +133,8 @@ export class MigratorStack extends Stack {
         ...(props.extraImapPorts?.length ? { MIGRATION_EXTRA_IMAP_PORTS: props.extraImapPorts.join(',') } : {}),
       },
     });
-    const taskRole = this.task.taskDefinition.taskRole;
-    table.grantReadWriteData(taskRole);
-    props.table.acknowledgeIndexGrant(taskRole, 'the migration worker');
+    // Its run, job, lease and slot items and the job's servers, by partition key (table-access.ts).
+    grantTableAccess(table, this.task.taskDefinition.taskRole, TABLE_ACCESS.worker);
     acknowledgeWildcard(
       this.task.taskDefinition.obtainExecutionRole(),
       'Resource::*',
@@ -184,8 +185,8 @@ export class MigratorStack extends Stack {
     dispatchFn.addEventSource(new SqsEventSource(this.jobs.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 2 }));
     // At the concurrency limit the dispatcher puts the job back with a delay.
     this.jobs.queue.grantSendMessages(dispatchFn);
-    table.grantReadWriteData(dispatchFn);
-    props.table.acknowledgeIndexGrant(dispatch.role, 'the dispatch function');
+    // Run records, batches, mail settings and send records, the admin list through the index (table-access.ts).
+    grantTableAccess(table, dispatchFn, TABLE_ACCESS.dispatch);
     // Runs end in the worker; the task-stopped event that follows sends their emails (SES, this sender only).
     props.mailSenders.grantSend(dispatchFn);
     // RunTask on this task definition and PassRole of its two roles (to ecs-tasks only): the dispatch role alone.
