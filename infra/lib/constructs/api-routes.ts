@@ -113,6 +113,6 @@ export class ApiRoutes extends Construct {
     });
     const cfnStage = this.stage.node.defaultChild as CfnStage;
     cfnStage.routeSettings = routeSettings;
-    for (const route of this.routes) cfnStage.addDependency(route.node.defaultChild as CfnResource);
+    for (const route of this.routes) cfnStage.addResourceDependency(route.node.defaultChild as CfnResource, 'RouteSettings name this route');
   }
 }
