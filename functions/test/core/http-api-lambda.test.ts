@@ -163,7 +163,7 @@ describe('http-api Lambda entry point', () => {
     const refused = await save(1143);
     expect(refused.statusCode).toBe(400);
     const error = JSON.parse(refused.body).error as { message: string; fields: { path: string }[] };
-    expect(error.message).toContain('Port 1143 is not allowed for IMAP servers in this deployment, which reaches ports 143, 993, 2993');
+    expect(error.message).toContain('Port 1143 is not open to IMAP servers in this deployment (it allows 143, 993, 2993)');
     expect(error.message).toContain('-c extraImapPorts=1143');
     expect(error.fields.map((f) => f.path)).toEqual(['port']);
     expect((await save(2993)).statusCode).toBe(201);

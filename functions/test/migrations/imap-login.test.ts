@@ -58,7 +58,7 @@ describe('SSRF guard (BI-4)', () => {
     expect(await resolveImapTarget('imap.example.org', 1143, policy, dns)).toMatchObject({ ok: true });
     const refused = await resolveImapTarget('imap.example.org', 2143, policy, dns);
     expect(refused).toMatchObject({ ok: false, reason: 'blocked', port: true });
-    expect(refused.ok ? '' : refused.message).toMatch(/^Port 2143 is not allowed for IMAP servers in this deployment, which reaches ports 143, 993, 1143\. .*-c extraImapPorts=2143.*MIGRATION_EXTRA_IMAP_PORTS=2143/);
+    expect(refused.ok ? '' : refused.message).toMatch(/^Port 2143 is not open to IMAP servers in this deployment \(it allows 143, 993, 1143\)\. .*-c extraImapPorts=2143.*MIGRATION_EXTRA_IMAP_PORTS=2143/);
     expect(imapPolicy(true, [1143]).allowedPorts).toBe('any');
   });
 

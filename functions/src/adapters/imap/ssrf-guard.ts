@@ -66,9 +66,8 @@ export async function resolveImapTarget(hostIn: string, port: number, policy: Im
       reason: 'blocked',
       port: true,
       message:
-        `Port ${port} is not allowed for IMAP servers in this deployment, which reaches ports ${policy.allowedPorts.join(', ')}. ` +
-        `Use 993 (implicit TLS) or 143 (STARTTLS), or allow port ${port}: on AWS deploy again with -c extraImapPorts=${port}, ` +
-        `locally set MIGRATION_EXTRA_IMAP_PORTS=${port} (infra/README.md, "IMAP ports").`,
+        `Port ${port} is not open to IMAP servers in this deployment (it allows ${policy.allowedPorts.join(', ')}). Use 993 or 143, ` +
+        `or open ${port}: deploy with -c extraImapPorts=${port} on AWS, set MIGRATION_EXTRA_IMAP_PORTS=${port} locally (infra/README.md, "IMAP ports").`,
     };
   }
   const host = hostIn.startsWith('[') && hostIn.endsWith(']') ? hostIn.slice(1, -1) : hostIn;
