@@ -1,5 +1,6 @@
 import { CfnOutput, Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { MailSenders } from './config/mail-senders.ts';
 import type { StageConfig } from './config/stage-config.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
@@ -41,7 +42,8 @@ export function buildPurelyManage(app: App, props: PurelyManageAppProps): Purely
 
   const data = new DataStack(app, name('Data'), {
     description: 'PurelyManage data: table, credentials key, secrets, SES identity, alarm topic (retained)',
-    senderEmail: config.senderEmail,
+    mailSenders: new MailSenders(config.senderEmail, { existingIdentity: config.existingSenderIdentity, extraIdentities: config.extraSenderIdentities }),
+    existingSenderIdentity: config.existingSenderIdentity,
     alarmEmail: config.alarmEmail,
     tags,
   });
@@ -61,9 +63,11 @@ export function buildPurelyManage(app: App, props: PurelyManageAppProps): Purely
     alarmTopic: data.alarmTopic,
     containerInsights: config.containerInsights,
     dispatchEntry: props.entries.dispatch,
-    senderIdentity: data.senderIdentity,
-    senderEmail: data.senderEmail,
+    mailSenders: data.mailSenders,
     siteUrl: web.site.siteUrl,
+    architecture: config.migratorArchitecture,
+    spot: config.migratorSpot,
+    extraImapPorts: config.extraImapPorts,
     tags,
   });
   const api = new ApiStack(app, name('Api'), {
@@ -72,8 +76,7 @@ export function buildPurelyManage(app: App, props: PurelyManageAppProps): Purely
     namePrefix: `purelymanage-${config.stage}`,
     credentialsKey: data.credentialsKey,
     appSecret: data.appSecret,
-    senderIdentity: data.senderIdentity,
-    senderEmail: data.senderEmail,
+    mailSenders: data.mailSenders,
     alarmTopic: data.alarmTopic,
     migrationQueue: migrator.jobs.queue,
     deadLetterQueue: migrator.deadLetters,
@@ -82,6 +85,7 @@ export function buildPurelyManage(app: App, props: PurelyManageAppProps): Purely
     siteUrl: web.site.siteUrl,
     apiEntry: props.entries.api,
     scheduledEntry: props.entries.scheduled,
+    extraImapPorts: config.extraImapPorts,
     tags,
   });
 

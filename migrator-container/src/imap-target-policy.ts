@@ -5,7 +5,7 @@ import { imapPolicy } from '@app/functions/platform/composition/build-migrations
 /** Set by ECS (Fargate included) or Lambda in every container: the worker is on AWS. */
 const AWS_MARKERS = ['ECS_CONTAINER_METADATA_URI_V4', 'ECS_CONTAINER_METADATA_URI', 'AWS_EXECUTION_ENV'] as const;
 
-export type WorkerPolicyConfig = { ALLOW_PRIVATE_IMAP_HOSTS: boolean; MASTER_KEY_FILE?: string; DYNAMODB_ENDPOINT?: string };
+export type WorkerPolicyConfig = { ALLOW_PRIVATE_IMAP_HOSTS: boolean; MIGRATION_EXTRA_IMAP_PORTS?: readonly number[]; MASTER_KEY_FILE?: string; DYNAMODB_ENDPOINT?: string };
 
 /**
  * The worker's address policy: the API's rule (`imapPolicy`, driven by the same ALLOW_PRIVATE_IMAP_HOSTS the
@@ -22,5 +22,5 @@ export function workerImapPolicy(config: WorkerPolicyConfig, env: Record<string,
       throw new ConfigError('Invalid configuration: ALLOW_PRIVATE_IMAP_HOSTS: only for the local worker (needs MASTER_KEY_FILE and DYNAMODB_ENDPOINT).');
     }
   }
-  return imapPolicy(config.ALLOW_PRIVATE_IMAP_HOSTS);
+  return imapPolicy(config.ALLOW_PRIVATE_IMAP_HOSTS, config.MIGRATION_EXTRA_IMAP_PORTS);
 }

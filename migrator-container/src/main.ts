@@ -16,6 +16,11 @@ import { makeRunMigration } from './run-migration.ts';
 import { workerImapPolicy } from './imap-target-policy.ts';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const ports = z
+  .string()
+  .regex(/^\d{1,5}(,\d{1,5})*$/, 'must list port numbers, comma-separated')
+  .transform((s) => s.split(',').map(Number))
+  .pipe(z.array(z.number().int().min(1).max(65535)));
 
 /** The worker's environment: the run id only travels here; secrets are loaded from the store and opened here. */
 const WorkerConfig = z.object({
@@ -32,6 +37,8 @@ const WorkerConfig = z.object({
   /** Passfiles, pidfile and imapsync's tmpdir (a tmpfs on Fargate). */
   WORK_DIR: z.string().min(1).default('/tmp/migrator'),
   ALLOW_PRIVATE_IMAP_HOSTS: bool.default(false),
+  /** IMAP ports besides 143 and 993 that the deployment opens (the tasks' security group on AWS). */
+  MIGRATION_EXTRA_IMAP_PORTS: ports.optional(),
   MIGRATION_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(300).default(15),
   STOP_GRACE_SECONDS: z.coerce.number().min(0.1).max(100).default(20),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),

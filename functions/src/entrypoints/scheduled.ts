@@ -1,4 +1,5 @@
 import { ScheduledEvent } from '../adapters/scheduler/scheduled-event.ts';
+import { PurelyMailNotConfiguredError } from '../modules/purelymail/errors.ts';
 import type { DnsTierResult } from '../modules/dns-health/run-dns-tier.ts';
 import type { Logger } from '../platform/logger.ts';
 import { composeAws } from '../platform/composition/aws.ts';
@@ -17,6 +18,9 @@ export interface ScheduledDeps {
 
 export type ScheduledOutcome = { kind: ScheduledEvent['kind']; result: unknown } | { kind: 'ignored'; reason: string };
 
+/** The result of a PurelyMail job that did not run because the deployment has no PurelyMail token yet. */
+export const NOT_CONFIGURED = { skipped: 'PurelyMail is not configured (no API token yet)' } as const;
+
 /**
  * The "scheduled" Lambda: decode an EventBridge Scheduler input, run one background job, report.
  * An input that is not one of ours is logged and ignored (throwing would only buy 185 useless retries).
@@ -24,6 +28,9 @@ export type ScheduledOutcome = { kind: ScheduledEvent['kind']; result: unknown }
  * every job is idempotent (conditional writes), so a retry never doubles an effect.
  */
 export function makeScheduledHandler(deps: ScheduledDeps) {
+  // Until ops set the token, the recurring cache refresh (and a DNS run with domains due) cannot work: it is skipped
+  // and said once, instead of failing into the dead-letter queue every 15 minutes and paging ops through its alarm.
+  let saidNotConfigured = false;
   return async (event: unknown): Promise<ScheduledOutcome> => {
     const parsed = ScheduledEvent.safeParse(event);
     if (!parsed.success) {
@@ -32,7 +39,17 @@ export function makeScheduledHandler(deps: ScheduledDeps) {
       return { kind: 'ignored', reason };
     }
     const e = parsed.data;
-    const result = await run(deps, e);
+    let result: unknown;
+    try {
+      result = await run(deps, e);
+    } catch (err) {
+      if (!(err instanceof PurelyMailNotConfiguredError) || (e.kind !== 'cache-refresh' && e.kind !== 'dns-tier')) throw err;
+      if (!saidNotConfigured) deps.logger.warn('scheduled PurelyMail jobs skipped: PurelyMail is not configured; they run again once the token is set', { kind: e.kind, error: err.message });
+      saidNotConfigured = true;
+      return { kind: e.kind, result: NOT_CONFIGURED };
+    }
+    // The refresh always calls PurelyMail (a DNS run with nothing due does not): its success means the token is set.
+    if (e.kind === 'cache-refresh') saidNotConfigured = false;
     deps.logger.info('scheduled job done', { kind: e.kind, result });
     return { kind: e.kind, result };
   };

@@ -1,4 +1,4 @@
-import type { Dashboard, Health } from '@app/shared';
+import type { Dashboard, Health, PublicHealth } from '@app/shared';
 import type { Audit } from '../modules/audit/audit.ts';
 import type { Auth } from '../modules/auth/auth.ts';
 import type { DomainsModule } from '../modules/domains/domains.ts';
@@ -23,7 +23,8 @@ export interface AppDeps {
   settings: SettingsModule;
   getDashboard: () => Promise<Dashboard>;
   refreshCache: () => Promise<unknown>;
-  health: () => Promise<Health>;
+  /** The same check twice over: for anyone (no detail), and the detail for the log and signed-in admins. */
+  health: () => Promise<{ public: PublicHealth; detail: Health }>;
   logger: Logger;
   /** Origins allowed to send state-changing requests (the panel's own URL). */
   allowedOrigins: readonly string[];

@@ -16,7 +16,7 @@ import { authRoutes } from './routes/auth.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { domainRoutes } from './routes/domains.ts';
 import { routingRoutes } from './routes/routing.ts';
-import { healthRoutes } from './routes/health.ts';
+import { healthDetailRoutes, healthRoutes } from './routes/health.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { migrationRoutes } from './routes/migrations.ts';
@@ -33,8 +33,7 @@ import { publicCampaignRoutes } from './routes/public-campaign.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Routes that answer without a session. Everything else fails closed with 401 (a test enforces it). */
-export const PUBLIC_ROUTES = ['GET /api/health', 'GET /api/setup/status', 'POST /api/setup', 'POST /api/auth/login', 'POST /api/auth/login/mfa', 'POST /api/public/campaigns/info', 'POST /api/public/campaigns/challenge', 'POST /api/public/campaigns/submit'] as const;
+export { PUBLIC_ROUTES } from './public-routes.ts';
 
 /**
  * The one Hono app behind API Gateway (Lambda) and the local server.
@@ -56,6 +55,7 @@ export function createApp(deps: AppDeps) {
   const priv = new Hono<AppEnv>();
   priv.use('*', requireSession(deps.auth));
   priv.use('*', requireMfaEnrolment(deps.settings));
+  priv.route('/health', healthDetailRoutes(deps));
   priv.route('/sessions', sessionRoutes(deps));
   priv.route('/account', accountRoutes(deps));
   priv.route('/admins', adminRoutes(deps));

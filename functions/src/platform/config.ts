@@ -43,6 +43,12 @@ const csv = () =>
     z.transform<string, string[]>((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
   );
 const whole = () => z.refine<number>((n) => Number.isInteger(n), 'must be a whole number');
+/** Comma-separated TCP ports, e.g. "1143,2993". */
+const ports = () =>
+  z.pipe(
+    csv(),
+    z.array(z.pipe(z.string().check(z.regex(/^\d{1,5}$/, 'must list port numbers')), z.pipe(z.transform<string, number>(Number), z.number().check(z.minimum(1, 'must be a port (1-65535)'), z.maximum(65535, 'must be a port (1-65535)'))))),
+  );
 /** A whole number in [min, max]; `fallback` when unset. */
 const int = (min: number, max: number, fallback: number) => withDefault(() => z.coerce.number().check(whole(), z.minimum(min), z.maximum(max)), fallback);
 /** A number in [min, max]; `fallback` when unset. */
@@ -51,7 +57,7 @@ const num = (min: number, max: number, fallback: number) => withDefault(() => z.
 const text = (min: number) => () => z.string().check(z.minLength(min));
 
 /** The variable kinds, for the other functions' specs (DispatchConfig). */
-export const envVar = { required, optional, withDefault, bool, csv, int, num, text };
+export const envVar = { required, optional, withDefault, bool, csv, int, num, text, ports };
 
 /** Settings every runtime shares (sessions, throttling, PurelyMail client). */
 const common = () => ({
@@ -78,6 +84,11 @@ const common = () => ({
   MIGRATION_RETRY_DELAY_SECONDS: num(0, 900, 15),
   /** Worker heartbeat; each one renews the run's destination-mailbox lease (a dead holder's lease frees after two). */
   MIGRATION_HEARTBEAT_SECONDS: num(0.1, 300, 15),
+  /**
+   * IMAP ports server profiles may use besides 143 and 993 (when private hosts are not allowed): on AWS the tasks'
+   * security group opens exactly these (CDK context extraImapPorts), so the server form refuses any other.
+   */
+  MIGRATION_EXTRA_IMAP_PORTS: withDefault(ports, []),
   /** Watchdog: a run running longer than this many hours is stopped and fails as timed out. */
   MIGRATION_MAX_RUN_HOURS: num(0.1, 168, 12),
   /** Watchdog: a running run whose worker sent no heartbeat for this many minutes is stopped and fails as timed out. */
@@ -135,6 +146,11 @@ export const AwsConfig = new EnvSpec({
     APP_SECRET_ARN: required(text(1)),
     /** SES v2 configuration set for notification emails (bounce and complaint tracking), optional. */
     SES_CONFIGURATION_SET: optional(text(1)),
+    /**
+     * The SES identities (addresses, domains) the deployment is granted to send from: the sender set in Settings must
+     * be one of them or at one of them. Unset: any sender is accepted.
+     */
+    MAIL_FROM_IDENTITIES: optional(csv),
     /** EventBridge Scheduler for pending actions: the group, the "scheduled" Lambda it invokes, the role it assumes, its DLQ. */
     SCHEDULER_GROUP_NAME: optional(text(1)),
     SCHEDULED_FUNCTION_ARN: optional(text(1)),

@@ -70,6 +70,9 @@ describe('http-api Lambda entry point', () => {
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      // As the Api stack sets them: what SES lets the functions send from, and the extra IMAP port the tasks reach.
+      MAIL_FROM_IDENTITIES: 'panel.example.com,alerts@other.example.net',
+      MIGRATION_EXTRA_IMAP_PORTS: '2993',
     });
     await makeAdminCli(dynamo.table, 12).create('ops@example.com', 'Ops', TEST_PASSWORD);
     handler = (await import('../../src/entrypoints/http-api.ts')).handler as unknown as typeof handler;
@@ -132,6 +135,39 @@ describe('http-api Lambda entry point', () => {
 
   it('read the app secret once for both the PurelyMail token and the origin-verify value', () => {
     expect(secrets.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.SecretId)).toEqual([APP_SECRET_ARN]);
+  });
+
+  const signIn = async () => {
+    const login = await handler(event('POST', '/api/auth/login', { body: { email: 'ops@example.com', password: TEST_PASSWORD } }));
+    return login.cookies![0]!.split(';')[0]!;
+  };
+
+  it('refuses a Settings sender SES would not let the deployment send from, saying how to allow it', async () => {
+    const cookie = await signIn();
+    const put = (from: string, version: number) => handler(event('PUT', '/api/notifications/settings', { cookies: [cookie], body: { from, version } }));
+    const refused = await put('ops@elsewhere.example.org', 0);
+    expect(refused.statusCode).toBe(400);
+    const error = JSON.parse(refused.body).error as { message: string; fields: { path: string }[] };
+    expect(error.message).toContain('This deployment cannot send from ops@elsewhere.example.org');
+    expect(error.message).toContain('-c extraSenderIdentities=elsewhere.example.org');
+    expect(error.fields.map((f) => f.path)).toEqual(['from']);
+    // Any address at a verified domain, or a verified address, is accepted.
+    expect((await put('alerts@panel.example.com', 0)).statusCode).toBe(200);
+    expect((await put('alerts@other.example.net', 1)).statusCode).toBe(200);
+    expect((await put('someone@other.example.net', 2)).statusCode).toBe(400);
+  });
+
+  it('refuses an IMAP server on a port the deployment does not open, saying how to open it', async () => {
+    const cookie = await signIn();
+    const save = (port: number) => handler(event('POST', '/api/migrations/servers', { cookies: [cookie], body: { name: `Public ${port}`, host: '8.8.8.8', port, tls: 'ssl' } }));
+    const refused = await save(1143);
+    expect(refused.statusCode).toBe(400);
+    const error = JSON.parse(refused.body).error as { message: string; fields: { path: string }[] };
+    expect(error.message).toContain('Port 1143 is not open to IMAP servers in this deployment (it allows 143, 993, 2993)');
+    expect(error.message).toContain('-c extraImapPorts=1143');
+    expect(error.fields.map((f) => f.path)).toEqual(['port']);
+    expect((await save(2993)).statusCode).toBe(201);
+    expect((await save(993)).statusCode).toBe(201);
   });
 
   it('refuses a cross-origin state change', async () => {

@@ -2,7 +2,7 @@ import { ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs'
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEcsTaskRunner, TaskStartError } from '../../src/adapters/ecs/ecs-task-runner.ts';
+import { createEcsTaskRunner, SpotArchitectureError, TaskStartError } from '../../src/adapters/ecs/ecs-task-runner.ts';
 import { createSqsJobQueue } from '../../src/adapters/sqs/sqs-job-queue.ts';
 import { makeDispatchHandler } from '../../src/entrypoints/dispatch.ts';
 import type { DispatchOutcome } from '../../src/modules/migrations/dispatch-run.ts';
@@ -52,6 +52,18 @@ describe('ECS task runner', () => {
 
     await runner.stop('arn:task/1', 'cancel requested');
     expect(ecs.commandCalls(StopTaskCommand)[0]!.args[0].input).toEqual({ cluster: 'arn:cluster', task: 'arn:task/1', reason: 'cancel requested' });
+  });
+
+  it('asks for the capacity provider it is given, and refuses FARGATE_SPOT for ARM64 tasks (Spot cannot run them)', async () => {
+    ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: 'arn:task/2' }], failures: [] });
+    await createEcsTaskRunner(new ECSClient({ region: 'eu-west-1' }), { ...cfg, capacityProvider: 'FARGATE_SPOT', cpuArchitecture: 'X86_64' }).start(RUN);
+    const input = ecs.commandCalls(RunTaskCommand)[0]!.args[0].input;
+    expect(input.capacityProviderStrategy).toEqual([{ capacityProvider: 'FARGATE_SPOT', weight: 1 }]);
+    expect(input.launchType).toBeUndefined();
+    for (const arm of [{ cpuArchitecture: 'ARM64' as const }, {}]) {
+      expect(() => createEcsTaskRunner(new ECSClient({ region: 'eu-west-1' }), { ...cfg, ...arm, capacityProvider: 'FARGATE_SPOT' })).toThrow(SpotArchitectureError);
+    }
+    expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(1);
   });
 
   it('a RunTask answer with failures and no task is an error (the dispatcher re-queues the run)', async () => {

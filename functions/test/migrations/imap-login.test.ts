@@ -7,6 +7,7 @@ import type { ServerStore } from '../../src/modules/migrations/ports.ts';
 import { makeTestLogin, TEST_LOGIN_LIMIT, type AttemptCounter } from '../../src/modules/migrations/test-login.ts';
 import { isPrivateAddress, resolveImapTarget, STANDARD_IMAP_PORTS, type ImapTargetPolicy } from '../../src/adapters/imap/ssrf-guard.ts';
 import { startDovecot, type Dovecot } from './dovecot.ts';
+import { imapPolicy } from '../../src/platform/composition/build-migrations.ts';
 
 const STRICT: ImapTargetPolicy = { allowPrivate: false, allowedPorts: STANDARD_IMAP_PORTS };
 // A resolver that must never be reached for literals, and answers names from a table.
@@ -49,6 +50,17 @@ describe('SSRF guard (BI-4)', () => {
     expect(await resolveImapTarget('imap.example.org', 993, STRICT, dns)).toEqual({ ok: true, address: '93.184.216.34', family: 4 });
     expect(await resolveImapTarget('imap.example.org', 143, STRICT, dns)).toMatchObject({ ok: true });
     for (const port of [22, 25, 6379, 2375, 80]) expect(await resolveImapTarget('imap.example.org', port, STRICT, dns)).toMatchObject({ ok: false, reason: 'blocked' });
+  });
+
+  it('allows the extra ports a deployment opens (imapPolicy), and a refused port says how to allow it', async () => {
+    const dns = fakeDns({ 'imap.example.org': ['93.184.216.34'] });
+    const policy = imapPolicy(false, [1143]);
+    expect(policy.allowedPorts).toEqual([143, 993, 1143]);
+    expect(await resolveImapTarget('imap.example.org', 1143, policy, dns)).toMatchObject({ ok: true });
+    const refused = await resolveImapTarget('imap.example.org', 2143, policy, dns);
+    expect(refused).toMatchObject({ ok: false, reason: 'blocked', port: true });
+    expect(refused.ok ? '' : refused.message).toMatch(/^Port 2143 is not open to IMAP servers in this deployment \(it allows 143, 993, 1143\)\. .*-c extraImapPorts=2143.*MIGRATION_EXTRA_IMAP_PORTS=2143/);
+    expect(imapPolicy(true, [1143]).allowedPorts).toBe('any');
   });
 
   it('reports a name that does not resolve as dns', async () => {

@@ -32,11 +32,11 @@ export interface TestRuntime {
  * The whole local runtime in-process (dynalite in a temp dir, the PurelyMail sandbox, the Hono app on a
  * random port), as `npm start` runs it, for HTTP-level tests.
  */
-export async function startTestRuntime(env: Record<string, string> = {}, clock?: Clock): Promise<TestRuntime> {
+export async function startTestRuntime(env: Record<string, string> = {}, clock?: Clock, opts: { migratorEnv?: Record<string, string> } = {}): Promise<TestRuntime> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pm-test-'));
   const logs: string[] = [];
   const config = parseConfig(LocalConfig, { DATA_DIR: dataDir, PORT: '0', BUILD_WEB: 'false', PASSWORD_SCRYPT_LOG_N: '12', LOG_LEVEL: 'debug', ...env });
-  const runtime = await startLocal(config, { logger: createJsonLogger({ level: 'debug', write: (l) => logs.push(l) }), clock });
+  const runtime = await startLocal(config, { logger: createJsonLogger({ level: 'debug', write: (l) => logs.push(l) }), clock, migratorEnv: opts.migratorEnv });
   return {
     runtime,
     logs,

@@ -21,7 +21,36 @@ export interface StageConfig {
    * @default false
    */
   readonly containerInsights: boolean;
+  /**
+   * CPU architecture of the migration task image. `auto` (the default) takes the deploying machine's, so
+   * `cdk deploy` builds the image natively; arm64 from an x86 machine needs Docker buildx with QEMU (infra/README.md).
+   * @default the deployer's architecture
+   */
+  readonly migratorArchitecture: MigratorArchitecture;
+  /** Run migration tasks on Fargate Spot (~70% cheaper; a reclaimed task ends interrupted and is retried). x86_64 only. @default false */
+  readonly migratorSpot: boolean;
+  /**
+   * An SES identity (the sender address or its domain) that is already verified in this account and region: the
+   * Data stack then creates none (creating an identity that exists fails the deploy). @default - the stack creates
+   * an email identity for `senderEmail`
+   */
+  readonly existingSenderIdentity?: string;
+  /** Further verified SES identities (addresses or domains) admins may pick as the sender in Settings. @default [] */
+  readonly extraSenderIdentities: readonly string[];
+  /** IMAP ports besides 143 and 993 that server profiles may use; the tasks' security group opens them. @default [] */
+  readonly extraImapPorts: readonly number[];
 }
+
+export type MigratorArchitecture = 'arm64' | 'x86_64';
+
+/** The address cdk.json ships as `senderEmail`: a deployment must replace it (SES could never verify it). */
+export const PLACEHOLDER_SENDER = 'notifications@example.com';
+
+/** Domains reserved for documentation (RFC 2606), which no mailbox can ever be at: a copied example, not a sender. */
+const EXAMPLE_DOMAIN = /(^|\.)example(\.(com|net|org))?$/;
+
+/** Ports the tasks always reach: IMAP (143 STARTTLS, 993 implicit TLS) and HTTPS (AWS APIs, the image pull). */
+export const ALWAYS_OPEN_PORTS = [143, 993, 443] as const;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const STAGE = /^[a-z][a-z0-9-]{0,19}$/;
@@ -31,6 +60,25 @@ const DOMAIN = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
 export class StageConfigError extends Error {
   override name = 'StageConfigError';
 }
+
+/**
+ * Whether this synthesis may be deployed: the CLI bundles the stacks of `synth`, `deploy` and `diff`, and none for
+ * `bootstrap`, `ls` or `destroy` (aws:cdk:bundling-stacks = []), which must work before the config is final.
+ */
+function deploying(node: Node): boolean {
+  const stacks: unknown = node.tryGetContext('aws:cdk:bundling-stacks');
+  return !Array.isArray(stacks) || stacks.length > 0;
+}
+
+function list(node: Node, key: string): string[] {
+  return (text(node, key) ?? '')
+    .split(',')
+    .map((v) => v.trim().toLowerCase())
+    .filter(Boolean);
+}
+
+/** The deployer's CPU as a Fargate architecture (Node's `process.arch`: arm64, x64, …). */
+export const hostArchitecture = (arch: string = process.arch): MigratorArchitecture => (arch === 'arm64' ? 'arm64' : 'x86_64');
 
 function text(node: Node, key: string): string | undefined {
   const raw: unknown = node.tryGetContext(key);
@@ -43,12 +91,22 @@ function text(node: Node, key: string): string | undefined {
  * Reads and checks the stage configuration from CDK context, failing fast with every problem named.
  * @example const config = readStageConfig(app.node);
  */
-export function readStageConfig(node: Node): StageConfig {
+export function readStageConfig(node: Node, host: { arch?: string } = {}): StageConfig {
   const problems: string[] = [];
   const stage = text(node, 'stage') ?? 'prod';
   if (!STAGE.test(stage)) problems.push(`stage "${stage}" must be lowercase letters, digits and dashes (max 20)`);
-  const senderEmail = text(node, 'senderEmail');
+  const senderEmail = text(node, 'senderEmail')?.toLowerCase();
+  const senderDomain = senderEmail?.split('@')[1] ?? '';
   if (!senderEmail || !EMAIL.test(senderEmail)) problems.push('senderEmail must be an email address (-c senderEmail=notify@your-domain)');
+  else if (deploying(node) && (senderEmail === PLACEHOLDER_SENDER || EXAMPLE_DOMAIN.test(senderDomain))) {
+    problems.push(`senderEmail is ${senderEmail === PLACEHOLDER_SENDER ? "cdk.json's placeholder" : 'at a documentation-only domain'} (${senderEmail}), which SES can never verify: deploy with -c senderEmail=<an address at your domain that you can receive mail at>`);
+  }
+  const existingSenderIdentity = text(node, 'existingSenderIdentity')?.toLowerCase();
+  if (existingSenderIdentity && senderEmail && existingSenderIdentity !== senderEmail && existingSenderIdentity !== senderDomain) {
+    problems.push(`existingSenderIdentity "${existingSenderIdentity}" must be senderEmail itself or its domain (${senderDomain}): SES sends from ${senderEmail} only with one of them verified`);
+  }
+  const extraSenderIdentities = list(node, 'extraSenderIdentities');
+  for (const id of extraSenderIdentities) if (!EMAIL.test(id) && !DOMAIN.test(id)) problems.push(`extraSenderIdentities: "${id}" is neither an email address nor a domain`);
   const alarmEmail = text(node, 'alarmEmail');
   if (alarmEmail && !EMAIL.test(alarmEmail)) problems.push(`alarmEmail "${alarmEmail}" is not an email address`);
   const domainName = text(node, 'domainName')?.toLowerCase();
@@ -60,6 +118,28 @@ export function readStageConfig(node: Node): StageConfig {
   }
   const insights = text(node, 'containerInsights') ?? 'false';
   if (insights !== 'true' && insights !== 'false') problems.push('containerInsights must be true or false');
+  const arch = text(node, 'migratorArchitecture') ?? 'auto';
+  if (arch !== 'auto' && arch !== 'arm64' && arch !== 'x86_64') problems.push(`migratorArchitecture must be auto, arm64 or x86_64 (not "${arch}")`);
+  const migratorArchitecture = arch === 'arm64' || arch === 'x86_64' ? arch : hostArchitecture(host.arch);
+  const spot = text(node, 'migratorSpot') ?? 'false';
+  if (spot !== 'true' && spot !== 'false') problems.push('migratorSpot must be true or false');
+  if (spot === 'true' && migratorArchitecture === 'arm64') {
+    problems.push(`migratorSpot=true needs x86_64 tasks: Fargate Spot cannot run arm64 tasks, and the migrator architecture is arm64${arch === 'auto' ? " (this machine's)" : ''}. Add -c migratorArchitecture=x86_64 or drop migratorSpot`);
+  }
+  const extraImapPorts = list(node, 'extraImapPorts').map(Number);
+  for (const port of extraImapPorts) if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push('extraImapPorts must list port numbers (1-65535), comma-separated');
   if (problems.length > 0) throw new StageConfigError(`Invalid CDK context: ${problems.join('; ')}`);
-  return { stage, senderEmail: senderEmail!, alarmEmail, domainName, certificateArn, containerInsights: insights === 'true' };
+  return {
+    stage,
+    senderEmail: senderEmail!,
+    alarmEmail,
+    domainName,
+    certificateArn,
+    containerInsights: insights === 'true',
+    migratorArchitecture,
+    migratorSpot: spot === 'true',
+    existingSenderIdentity,
+    extraSenderIdentities,
+    extraImapPorts: [...new Set(extraImapPorts)].filter((p) => p !== 143 && p !== 993).sort((a, b) => a - b),
+  };
 }

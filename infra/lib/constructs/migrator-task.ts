@@ -15,6 +15,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { repoPaths } from '../config/repo-paths.ts';
+import type { MigratorArchitecture } from '../config/stage-config.ts';
 
 /**
  * The KMS encryption context every sealed migration credential carries. A principal granted Decrypt with
@@ -51,6 +52,8 @@ export interface MigratorTaskProps {
   readonly memoryLimitMiB?: number;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
+  /** CPU architecture of the task and of the image Docker builds for it (StageConfig.migratorArchitecture). @default 'arm64' */
+  readonly architecture?: MigratorArchitecture;
 }
 
 /** Reads migrator-container/.dockerignore: patterns relative to the repository root, the build context. */
@@ -63,7 +66,8 @@ function dockerContextExcludes(): string[] {
 
 /**
  * The Fargate task that runs one migration: the imapsync + Node worker image built from
- * migrator-container/Dockerfile (staged at synth, built by `cdk deploy`), on arm64, logging to CloudWatch,
+ * migrator-container/Dockerfile (staged at synth, built by `cdk deploy` for the task's architecture: arm64 from an
+ * x86 machine needs Docker buildx with QEMU, see infra/README.md), logging to CloudWatch,
  * with 120 s between SIGTERM and SIGKILL so imapsync can print its statistics and the worker can record
  * an interrupted run.
  */
@@ -71,6 +75,7 @@ export class MigratorTask extends Construct {
   readonly taskDefinition: FargateTaskDefinition;
   readonly container: ContainerDefinition;
   readonly logGroup: LogGroup;
+  readonly architecture: MigratorArchitecture;
 
   constructor(scope: Construct, id: string, props: MigratorTaskProps) {
     super(scope, id);
@@ -78,17 +83,19 @@ export class MigratorTask extends Construct {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    this.architecture = props.architecture ?? 'arm64';
+    const arm = this.architecture === 'arm64';
     this.taskDefinition = new FargateTaskDefinition(this, 'TaskDefinition', {
       cpu: props.cpu ?? 512,
       memoryLimitMiB: props.memoryLimitMiB ?? 2048,
-      runtimePlatform: { cpuArchitecture: CpuArchitecture.ARM64, operatingSystemFamily: OperatingSystemFamily.LINUX },
+      runtimePlatform: { cpuArchitecture: arm ? CpuArchitecture.ARM64 : CpuArchitecture.X86_64, operatingSystemFamily: OperatingSystemFamily.LINUX },
     });
     this.container = this.taskDefinition.addContainer('Worker', {
       containerName: MIGRATOR_CONTAINER_NAME,
       // The build context is the repository root: the worker imports @app/shared, outside migrator-container/.
       image: ContainerImage.fromAsset(repoPaths.root, {
         file: repoPaths.migratorDockerfile,
-        platform: Platform.LINUX_ARM64,
+        platform: arm ? Platform.LINUX_ARM64 : Platform.LINUX_AMD64,
         exclude: dockerContextExcludes(),
         ignoreMode: IgnoreMode.DOCKER,
       }),

@@ -1,4 +1,6 @@
-import { Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Annotations, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
@@ -196,6 +198,15 @@ export class StaticSite extends Construct {
       });
     }
 
+    // `cdk bootstrap`, `cdk ls` and `cdk destroy` synthesize the app but bundle no stack (the CLI sets
+    // aws:cdk:bundling-stacks to []): they must work before `npm run build:web`. A synth or deploy of this stack
+    // without the build fails with the command to run, instead of shipping a site without its pages.
+    if (!existsSync(join(props.webBuildDir, 'index.html'))) {
+      const missing = `${join(props.webBuildDir, 'index.html')} is missing: run "npm run build:web" before synthesizing or deploying this stack (npm run synth does it for you).`;
+      if (Stack.of(this).bundlingRequired) Annotations.of(this).addError(missing);
+      else Annotations.of(this).addWarningV2('purelymanage:web-build-missing', `${missing} The site's upload is left out of this synthesis.`);
+      return;
+    }
     const deployment = new BucketDeployment(this, 'Deploy', {
       sources: [Source.asset(props.webBuildDir)],
       destinationBucket: this.bucket,

@@ -1,19 +1,21 @@
-import { ArnFormat, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
-import { HttpMethod, HttpRoute, HttpRouteKey, type IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { ArnFormat, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ActionScheduler } from '../constructs/action-scheduler.ts';
+import { ApiRoutes } from '../constructs/api-routes.ts';
 import { AppFunction } from '../constructs/app-function.ts';
+import { grantTableAccess } from '../constructs/table-access-grant.ts';
+import { TABLE_ACCESS } from '../../../functions/src/adapters/dynamodb/table-access.ts';
 import { grantWithCredentialsContext, MIGRATOR_CONTAINER_NAME, MIGRATOR_STREAM_PREFIX } from '../constructs/migrator-task.ts';
 import { OpsAlarms } from '../constructs/ops-alarms.ts';
 import { acknowledgeWildcard, nagArn, nagRef } from '../nag.ts';
+import type { MailSenders } from '../config/mail-senders.ts';
 import type { SharedTable } from './data-stack.ts';
 
 export interface ApiStackProps extends StackProps {
@@ -23,8 +25,8 @@ export interface ApiStackProps extends StackProps {
   readonly credentialsKey: IKey;
   /** JSON `{ purelymailToken, originVerify }` (data stack): both functions need the token, the api also the origin-verify value. */
   readonly appSecret: ISecret;
-  readonly senderIdentity: IEmailIdentity;
-  readonly senderEmail: string;
+  /** The sender and the SES identities every mailing function may send from (data stack config). */
+  readonly mailSenders: MailSenders;
   readonly alarmTopic: ITopic;
   readonly migrationQueue: IQueue;
   /** The app's shared dead-letter queue (migrator stack), already alarmed there. */
@@ -39,6 +41,8 @@ export interface ApiStackProps extends StackProps {
   readonly apiEntry: string;
   /** functions/src/entrypoints/scheduled.ts */
   readonly scheduledEntry: string;
+  /** IMAP ports the migration tasks may reach besides 143 and 993: the server form accepts these too. @default [] */
+  readonly extraImapPorts?: readonly number[];
 }
 
 /**
@@ -49,6 +53,7 @@ export class ApiStack extends Stack {
   readonly api: AppFunction;
   readonly scheduled: AppFunction;
   readonly scheduler: ActionScheduler;
+  readonly routes: ApiRoutes;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -59,7 +64,7 @@ export class ApiStack extends Stack {
       TABLE_NAME: table.tableName,
       APP_ORIGIN: props.siteUrl,
       APP_SECRET_ARN: props.appSecret.secretArn,
-      MAIL_FROM: props.senderEmail,
+      MAIL_FROM: props.mailSenders.senderEmail,
     };
 
     // A fixed name: the function re-arms schedules that target itself, so its env holds its own ARN.
@@ -87,10 +92,10 @@ export class ApiStack extends Stack {
     );
     // Errors inside the function (after Lambda's two async retries) land in the same DLQ as failed deliveries.
     scheduled.fn.configureAsyncInvoke({ onFailure: new SqsDestination(props.deadLetterQueue), retryAttempts: 2, maxEventAge: Duration.hours(6) });
-    table.grantReadWriteData(scheduled.fn);
-    props.table.acknowledgeIndexGrant(scheduled.role, 'the scheduled function');
+    // Pending actions, cache, DNS health, outbox, campaigns to purge; no session (table-access.ts).
+    grantTableAccess(table, scheduled.fn, TABLE_ACCESS.scheduled);
     props.appSecret.grantRead(scheduled.fn);
-    props.senderIdentity.grantSendEmail(scheduled.fn);
+    props.mailSenders.grantSend(scheduled.fn);
     // EventBridge Scheduler for pending actions (AwsConfig SCHEDULER_*): the api arms and cancels one-time
     // schedules, the scheduled function re-arms one that fired early. Both may pass the scheduler role.
     const scheduling = {
@@ -122,15 +127,18 @@ export class ApiStack extends Stack {
         ...common,
         MIGRATION_QUEUE_URL: props.migrationQueue.queueUrl,
         MIGRATION_KMS_KEY_ID: props.credentialsKey.keyArn,
+        ...(props.extraImapPorts?.length ? { MIGRATION_EXTRA_IMAP_PORTS: props.extraImapPorts.join(',') } : {}),
         MIGRATOR_LOG_GROUP_NAME: props.migratorLogGroup.logGroupName,
         MIGRATOR_LOG_STREAM_PREFIX: `${MIGRATOR_STREAM_PREFIX}/${MIGRATOR_CONTAINER_NAME}`,
+        // Settings may only pick a sender these identities cover (the functions are granted exactly them).
+        MAIL_FROM_IDENTITIES: props.mailSenders.environmentValue,
       },
     });
     const apiFn = this.api.fn;
     table.grantReadWriteData(apiFn);
     props.table.acknowledgeIndexGrant(this.api.role, 'the api function');
     props.appSecret.grantRead(apiFn);
-    props.senderIdentity.grantSendEmail(apiFn);
+    props.mailSenders.grantSend(apiFn);
     props.migrationQueue.grantSendMessages(apiFn);
     // Full run logs (download): read events of the migrator's streams, nothing else in CloudWatch Logs.
     props.migratorLogGroup.grant(apiFn, 'logs:GetLogEvents');
@@ -142,14 +150,7 @@ export class ApiStack extends Stack {
     // AS-5: a burst of refused sign-ins (the api logs one line per refusal) means someone is guessing.
     alarms.refusedSignIns('RefusedSignIns', this.api.logGroup);
 
-    const route = new HttpRoute(this, 'ApiRoute', {
-      httpApi: props.httpApi,
-      routeKey: HttpRouteKey.with('/api/{proxy+}', HttpMethod.ANY),
-      integration: new HttpLambdaIntegration('ApiIntegration', apiFn),
-    });
-    Validations.of(route).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-APIG4',
-      reason: 'Authorization is done inside the Hono app (session cookie + CSRF header/Origin check on every state-changing route, tested route by route); setup, login, health and campaign links must be reachable without a session, so an API Gateway authorizer would only duplicate it.',
-    });
+    // The routes and the stage with their throttles: the public routes each get their own limit.
+    this.routes = new ApiRoutes(this, 'Routes', { httpApi: props.httpApi, handler: apiFn });
   }
 }

@@ -1,4 +1,5 @@
-import { Duration, Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { AttributeType, BillingMode, ProjectionType, Table, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -6,6 +7,7 @@ import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Subscription, SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { OpsAlarms } from '../constructs/ops-alarms.ts';
+import type { MailSenders } from '../config/mail-senders.ts';
 import { acknowledgeWildcard } from '../nag.ts';
 import { tableDefinition } from '../../../functions/src/adapters/dynamodb/table-definition.ts';
 
@@ -35,8 +37,10 @@ export class SharedTable {
 }
 
 export interface DataStackProps extends StackProps {
-  /** The verified sender of notification emails. */
-  readonly senderEmail: string;
+  /** Who notification emails come from, and the SES identities that cover it. */
+  readonly mailSenders: MailSenders;
+  /** An identity already verified in SES that covers the sender: then none is created. @default - an email identity for the sender */
+  readonly existingSenderIdentity?: string;
   /** Ops address subscribed to the alarm topic. @default - no subscription */
   readonly alarmEmail?: string;
 }
@@ -57,13 +61,14 @@ export class DataStack extends Stack {
    * as `x-origin-verify`, so the API can trust CloudFront-Viewer-Address.
    */
   readonly appSecret: Secret;
-  readonly senderIdentity: EmailIdentity;
-  readonly senderEmail: string;
+  /** The sender's email identity, when this stack creates it (not when `existingSenderIdentity` names one). */
+  readonly senderIdentity?: EmailIdentity;
+  readonly mailSenders: MailSenders;
   readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, { terminationProtection: true, ...props });
-    this.senderEmail = props.senderEmail;
+    this.mailSenders = props.mailSenders;
 
     // Same key schema and indexes as the local bootstrap (functions/src/adapters/dynamodb/table.ts).
     const key = (name: string) => ({ name, type: AttributeType.STRING });
@@ -115,13 +120,30 @@ export class DataStack extends Stack {
         'Neither field can rotate automatically: PurelyMail API tokens are issued in the PurelyMail dashboard with no API to rotate them, and the origin-verify value is baked into the CloudFront origin config at deploy time (a rotation Lambda cannot redeploy). infra/README.md documents both manual rotations.',
     });
 
-    this.senderIdentity = new EmailIdentity(this, 'Sender', { identity: Identity.email(props.senderEmail) });
+    // CloudFormation cannot adopt an identity that already exists in SES (the deploy fails with "already exists"),
+    // so an operator who verified the address or its domain before names it instead (infra/README.md, SES).
+    if (!props.existingSenderIdentity) this.senderIdentity = new EmailIdentity(this, 'Sender', { identity: Identity.email(props.mailSenders.senderEmail) });
 
     this.alarmTopic = new Topic(this, 'Alarms', { displayName: 'PurelyManage alarms', enforceSSL: true });
     Validations.of(this.alarmTopic).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SNS2',
       reason: 'CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed SNS key, and granting CloudWatch our CMK would widen the credentials key policy; alarm messages carry no secrets.',
     });
+    // The topic policy replaces SNS's default one (the key rule below adds EventBridge to it), so CloudWatch alarms
+    // must be allowed by name, or every alarm's notification fails to publish. Only alarms of this account
+    // (confused-deputy guard, as the CloudWatch guide recommends for alarm topics).
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisAccount',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
+        },
+      }),
+    );
     if (props.alarmEmail) {
       new Subscription(this, 'AlarmEmail', { topic: this.alarmTopic, protocol: SubscriptionProtocol.EMAIL, endpoint: props.alarmEmail });
     }

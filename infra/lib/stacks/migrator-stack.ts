@@ -1,5 +1,5 @@
 import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
-import { FlowLogDestination, FlowLogTrafficType, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { FlowLogDestination, FlowLogTrafficType, Peer, Port, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Cluster, ContainerInsights } from 'aws-cdk-lib/aws-ecs';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -8,16 +8,19 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AppFunction } from '../constructs/app-function.ts';
+import { grantTableAccess } from '../constructs/table-access-grant.ts';
+import { TABLE_ACCESS } from '../../../functions/src/adapters/dynamodb/table-access.ts';
 import { MIGRATOR_CONTAINER_NAME, MigratorTask } from '../constructs/migrator-task.ts';
 import { OpsAlarms } from '../constructs/ops-alarms.ts';
 import { QueueWithDlq } from '../constructs/queue-with-dlq.ts';
 import { acknowledgeWildcard, nagArn, nagRef } from '../nag.ts';
+import type { MailSenders } from '../config/mail-senders.ts';
+import { ALWAYS_OPEN_PORTS, type MigratorArchitecture } from '../config/stage-config.ts';
 import type { SharedTable } from './data-stack.ts';
 
 /** The dispatch function's timeout; the job queue's visibility timeout is six times this (QM-3). */
@@ -42,10 +45,16 @@ export interface MigratorStackProps extends StackProps {
   /** Entry file of the dispatch function (functions/src/entrypoints/dispatch.ts). */
   readonly dispatchEntry: string;
   /** The verified sender (data stack): dispatch sends run-end emails (batch summaries, single-job results). */
-  readonly senderIdentity: IEmailIdentity;
-  readonly senderEmail: string;
+  /** The sender and the SES identities every mailing function may send from (data stack config). */
+  readonly mailSenders: MailSenders;
   /** `https://…` of the site, for links in those emails. */
   readonly siteUrl: string;
+  /** @default 'arm64' (StageConfig.migratorArchitecture) */
+  readonly architecture?: MigratorArchitecture;
+  /** Run tasks on Fargate Spot; x86_64 only (Spot cannot run arm64 tasks). @default false */
+  readonly spot?: boolean;
+  /** IMAP ports besides 143 and 993 the tasks may reach (StageConfig.extraImapPorts). @default [] */
+  readonly extraImapPorts?: readonly number[];
 }
 
 /**
@@ -65,6 +74,8 @@ export class MigratorStack extends Stack {
   readonly task: MigratorTask;
   readonly dispatch: AppFunction;
   readonly taskSecurityGroup: SecurityGroup;
+  /** TCP ports the tasks may connect to (IPv4, any address). */
+  readonly egressPorts: readonly number[];
   readonly vpc: Vpc;
 
   constructor(scope: Construct, id: string, props: MigratorStackProps) {
@@ -83,11 +94,21 @@ export class MigratorStack extends Stack {
       trafficType: FlowLogTrafficType.REJECT,
       destination: FlowLogDestination.toCloudWatchLogs(new LogGroup(this, 'FlowLogs', { retention: RetentionDays.ONE_MONTH })),
     });
+    if (props.spot && (props.architecture ?? 'arm64') === 'arm64') {
+      throw new Error('Fargate Spot cannot run arm64 tasks: use x86_64 tasks (-c migratorArchitecture=x86_64) or no Spot.');
+    }
+    // Outbound to IMAP (143 STARTTLS, 993 implicit TLS, plus the ports the deployment opens: the server form refuses
+    // any other) and HTTPS (DynamoDB, KMS, the image pull and the awslogs driver go through the task's own ENI on
+    // Fargate). DNS to the VPC resolver is not filtered by security groups.
     this.taskSecurityGroup = new SecurityGroup(this, 'TaskSecurityGroup', {
       vpc,
-      description: 'Migration tasks: no inbound; outbound to IMAP servers on any port a server profile names',
-      allowAllOutbound: true,
+      description: 'Migration tasks: no inbound; outbound to IMAP (143, 993 and the extraImapPorts) and HTTPS only',
+      allowAllOutbound: false,
     });
+    this.egressPorts = [...new Set([...ALWAYS_OPEN_PORTS, ...(props.extraImapPorts ?? [])])];
+    for (const port of this.egressPorts) {
+      this.taskSecurityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(port), port === 443 ? 'HTTPS: AWS APIs, image pull, logs' : `IMAP on ${port}`);
+    }
 
     this.cluster = new Cluster(this, 'Cluster', {
       vpc,
@@ -105,11 +126,15 @@ export class MigratorStack extends Stack {
     // as a RunTask override, the work directory from the image (WORK_DIR=/work).
     this.task = new MigratorTask(this, 'Migrator', {
       credentialsKey: props.credentialsKey,
-      environment: { TABLE_NAME: table.tableName, MIGRATION_KMS_KEY_ID: props.credentialsKey.keyArn },
+      architecture: props.architecture,
+      environment: {
+        TABLE_NAME: table.tableName,
+        MIGRATION_KMS_KEY_ID: props.credentialsKey.keyArn,
+        ...(props.extraImapPorts?.length ? { MIGRATION_EXTRA_IMAP_PORTS: props.extraImapPorts.join(',') } : {}),
+      },
     });
-    const taskRole = this.task.taskDefinition.taskRole;
-    table.grantReadWriteData(taskRole);
-    props.table.acknowledgeIndexGrant(taskRole, 'the migration worker');
+    // Its run, job, lease and slot items and the job's servers, by partition key (table-access.ts).
+    grantTableAccess(table, this.task.taskDefinition.taskRole, TABLE_ACCESS.worker);
     acknowledgeWildcard(
       this.task.taskDefinition.obtainExecutionRole(),
       'Resource::*',
@@ -150,7 +175,9 @@ export class MigratorStack extends Stack {
         MIGRATOR_CONTAINER_NAME,
         MIGRATOR_SUBNET_IDS: this.vpc.publicSubnets.map((s) => s.subnetId).join(','),
         MIGRATOR_SECURITY_GROUP_IDS: this.taskSecurityGroup.securityGroupId,
-        MAIL_FROM: props.senderEmail,
+        MIGRATOR_CPU_ARCHITECTURE: this.task.architecture === 'arm64' ? 'ARM64' : 'X86_64',
+        ...(props.spot ? { MIGRATOR_CAPACITY_PROVIDER: 'FARGATE_SPOT' } : {}),
+        MAIL_FROM: props.mailSenders.senderEmail,
         APP_ORIGIN: props.siteUrl,
       },
     });
@@ -158,12 +185,18 @@ export class MigratorStack extends Stack {
     dispatchFn.addEventSource(new SqsEventSource(this.jobs.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 2 }));
     // At the concurrency limit the dispatcher puts the job back with a delay.
     this.jobs.queue.grantSendMessages(dispatchFn);
-    table.grantReadWriteData(dispatchFn);
-    props.table.acknowledgeIndexGrant(dispatch.role, 'the dispatch function');
+    // Run records, batches, mail settings and send records, the admin list through the index (table-access.ts).
+    grantTableAccess(table, dispatchFn, TABLE_ACCESS.dispatch);
     // Runs end in the worker; the task-stopped event that follows sends their emails (SES, this sender only).
-    props.senderIdentity.grantSendEmail(dispatchFn);
+    props.mailSenders.grantSend(dispatchFn);
     // RunTask on this task definition and PassRole of its two roles (to ecs-tasks only): the dispatch role alone.
     this.task.taskDefinition.grantRun(dispatchFn);
+    // The dispatcher tags each task with its run id (ecs-task-runner.ts), and a RunTask that carries tags is also
+    // authorised as ecs:TagResource on the new task: without this every RunTask is denied. Only at creation time
+    // (ecs:CreateAction), so it cannot re-tag running tasks.
+    dispatchFn.addToRolePolicy(
+      new PolicyStatement({ actions: ['ecs:TagResource'], resources: [this.cluster.arnForTasks('*')], conditions: { StringEquals: { 'ecs:CreateAction': 'RunTask' } } }),
+    );
     // No L2 grant exists for StopTask/DescribeTasks; scope them to this cluster's tasks.
     dispatchFn.addToRolePolicy(new PolicyStatement({ actions: ['ecs:StopTask', 'ecs:DescribeTasks'], resources: [this.cluster.arnForTasks('*')] }));
     acknowledgeWildcard(

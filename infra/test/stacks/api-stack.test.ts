@@ -35,7 +35,7 @@ describe('api stack', () => {
     expect(Object.keys(api)).toEqual(
       expect.arrayContaining(['TABLE_NAME', 'APP_ORIGIN', 'APP_SECRET_ARN', 'MIGRATION_QUEUE_URL', 'MIGRATION_KMS_KEY_ID', 'MAIL_FROM', 'SCHEDULER_GROUP_NAME', 'SCHEDULER_ROLE_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULED_FUNCTION_ARN']),
     );
-    expect(api.MAIL_FROM).toBe('notify@example.org');
+    expect(api.MAIL_FROM).toBe('notify@purelymanage.test');
     expect(JSON.stringify(api.APP_ORIGIN)).toContain('https://');
     for (const fn of Object.values(functions)) expect(JSON.stringify(fn.Properties.Environment)).not.toContain('{{resolve:');
   });

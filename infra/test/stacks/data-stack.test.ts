@@ -61,7 +61,7 @@ describe('data stack', () => {
   });
 
   it('creates the SES identity of the sender address', () => {
-    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'notify@example.org' });
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'notify@purelymanage.test' });
   });
 
   it('has an ops topic, subscribed by email only when alarmEmail is set', () => {

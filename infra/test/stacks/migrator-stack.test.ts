@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CREDENTIALS_CONTEXT, MIGRATOR_CONTAINER_NAME } from '../../lib/constructs/migrator-task.ts';
@@ -36,6 +38,50 @@ describe('migrator stack', () => {
   it('gives tasks a security group with no inbound rule', () => {
     template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
     for (const sg of Object.values(template.findResources('AWS::EC2::SecurityGroup'))) expect(sg.Properties.SecurityGroupIngress).toBeUndefined();
+  });
+
+  /** The task security group's egress as "proto port cidr" strings (inline rules and separate egress resources). */
+  const egressOf = (t: Template): string[] => {
+    const groups = Object.values(t.findResources('AWS::EC2::SecurityGroup')).filter((g) => String(g.Properties.GroupDescription).startsWith('Migration tasks'));
+    expect(groups).toHaveLength(1);
+    const rules = [...(groups[0]!.Properties.SecurityGroupEgress ?? []), ...Object.values(t.findResources('AWS::EC2::SecurityGroupEgress')).map((r) => r.Properties)] as Record<string, unknown>[];
+    return rules.map((r) => `${r.IpProtocol} ${r.FromPort === r.ToPort ? r.FromPort : `${r.FromPort}-${r.ToPort}`} ${r.CidrIp ?? r.CidrIpv6 ?? JSON.stringify(r.DestinationSecurityGroupId)}`).sort();
+  };
+
+  it('lets tasks reach IMAP (143, 993) and HTTPS only, not every port (SECURITY.md promises IMAP only)', () => {
+    expect(egressOf(template)).toEqual(['tcp 143 0.0.0.0/0', 'tcp 443 0.0.0.0/0', 'tcp 993 0.0.0.0/0']);
+  });
+
+  it('opens the extra IMAP ports a deployment lists, and tells the worker and the api (the server form checks them)', () => {
+    const { stacks } = buildTestApp({ nag: false, context: { extraImapPorts: '1143,2993' } });
+    const migrator = Template.fromStack(stacks.migrator);
+    expect(egressOf(migrator)).toEqual(['tcp 1143 0.0.0.0/0', 'tcp 143 0.0.0.0/0', 'tcp 2993 0.0.0.0/0', 'tcp 443 0.0.0.0/0', 'tcp 993 0.0.0.0/0']);
+    const [task] = Object.values(migrator.findResources('AWS::ECS::TaskDefinition'));
+    expect(task!.Properties.ContainerDefinitions[0].Environment).toContainEqual({ Name: 'MIGRATION_EXTRA_IMAP_PORTS', Value: '1143,2993' });
+    const api = Object.entries(Template.fromStack(stacks.api).findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('ApiFunction'))![1];
+    expect(api.Properties.Environment.Variables.MIGRATION_EXTRA_IMAP_PORTS).toBe('1143,2993');
+  });
+
+  it('builds the x86_64 image and task when asked (no QEMU on an x86 deployer), and only then may use Fargate Spot', () => {
+    // What `cdk deploy` asks Docker to build: the image asset's platform in the cloud assembly's asset manifest.
+    const platformOf = (outdir: string, app: { synth(): unknown }) => {
+      app.synth();
+      const manifest = JSON.parse(readFileSync(join(outdir, 'PurelyManage-prod-Migrator.assets.json'), 'utf8')) as { dockerImages: Record<string, { source: { platform?: string } }> };
+      return Object.values(manifest.dockerImages).map((i) => i.source.platform);
+    };
+    const arm = buildTestApp({ nag: false });
+    expect(platformOf(arm.outdir, arm.app)).toEqual(['linux/arm64']);
+    const x86 = buildTestApp({ nag: false, context: { migratorArchitecture: 'x86_64', migratorSpot: 'true' } });
+    expect(platformOf(x86.outdir, x86.app)).toEqual(['linux/amd64']);
+    const t = Template.fromStack(x86.stacks.migrator);
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', { RuntimePlatform: { CpuArchitecture: 'X86_64', OperatingSystemFamily: 'LINUX' } });
+    const dispatch = Object.entries(t.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('DispatchFunction'))![1];
+    expect(dispatch.Properties.Environment.Variables).toMatchObject({ MIGRATOR_CPU_ARCHITECTURE: 'X86_64', MIGRATOR_CAPACITY_PROVIDER: 'FARGATE_SPOT' });
+    // The default (on-demand) sends no capacity provider and names the architecture the dispatcher checks Spot against.
+    const armDispatch = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('DispatchFunction'))![1];
+    expect(armDispatch.Properties.Environment.Variables.MIGRATOR_CPU_ARCHITECTURE).toBe('ARM64');
+    expect(armDispatch.Properties.Environment.Variables.MIGRATOR_CAPACITY_PROVIDER).toBeUndefined();
+    expect(() => buildTestApp({ nag: false, context: { migratorArchitecture: 'arm64', migratorSpot: 'true' } })).toThrow(/Fargate Spot cannot run arm64 tasks/);
   });
 
   it('has Container Insights off by default (cost) and on with -c containerInsights=true', () => {

@@ -30,7 +30,9 @@ export function buildTestApp(options: TestAppOptions = {}): { app: App; stacks: 
   const app = new App({
     outdir,
     context: {
-      senderEmail: 'notify@example.org',
+      senderEmail: 'notify@purelymanage.test',
+      // Fixed, so templates do not depend on the machine the tests run on (the default is the deployer's CPU).
+      migratorArchitecture: 'arm64',
       ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
       ...options.context,
     },

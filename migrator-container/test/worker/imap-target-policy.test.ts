@@ -13,6 +13,10 @@ describe('workerImapPolicy: loopback and private servers only for the local work
     expect(workerImapPolicy({ ALLOW_PRIVATE_IMAP_HOSTS: false }, { ECS_CONTAINER_METADATA_URI_V4: 'http://169.254.170.2/v4/x' })).toEqual({ allowPrivate: false, allowedPorts: [143, 993] });
   });
 
+  it('off, with the extra ports the deployment opens (MIGRATION_EXTRA_IMAP_PORTS, as the task definition sets it)', () => {
+    expect(workerImapPolicy({ ALLOW_PRIVATE_IMAP_HOSTS: false, MIGRATION_EXTRA_IMAP_PORTS: [1143] }, {})).toEqual({ allowPrivate: false, allowedPorts: [143, 993, 1143] });
+  });
+
   it.each(['ECS_CONTAINER_METADATA_URI_V4', 'ECS_CONTAINER_METADATA_URI', 'AWS_EXECUTION_ENV'])('refuses to start on AWS (%s set), naming the variable', (marker) => {
     expect(() => workerImapPolicy(local, { [marker]: 'x' })).toThrow(ConfigError);
     expect(() => workerImapPolicy(local, { [marker]: 'x' })).toThrow(`ALLOW_PRIVATE_IMAP_HOSTS: not allowed on AWS (${marker} is set)`);

@@ -52,3 +52,17 @@ export const Health = lazySchema(() =>
   }),
 );
 export type Health = z.infer<typeof Health>;
+
+/**
+ * What `/api/health` tells anyone who asks (monitors, load balancers): whether each dependency works, in words
+ * that carry no secret ARN, account id or command. Signed-in admins get {@link Health} from `/api/health/detail`.
+ */
+export const PublicHealth = lazySchema(() =>
+  z.object({
+    ok: z.boolean(),
+    store: z.enum(['ok', 'unreachable']),
+    purelymail: z.enum(['ok', 'not configured', 'unreachable']),
+    mode: z.enum(['sandbox', 'live']),
+  }),
+);
+export type PublicHealth = z.infer<typeof PublicHealth>;

@@ -1,9 +1,7 @@
-import { BatchGetCommand, type BatchGetCommandOutput } from './document-commands.ts';
+import { batchGetAll } from './batch-all.ts';
 import type { BatchJobReader, JobSnapshot } from '../../modules/batches/ports.ts';
 import type { RunRecord } from '../../modules/migrations/ports.ts';
 import type { Table } from './table.ts';
-
-const chunks = <T>(xs: readonly T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
 // Only these attributes are read: the sealed passwords (source.sealedPassword, dest.sealedPassword) never leave the table here.
 const JOB_FIELDS = ['id', 'name', 'source.serverId', 'source.user', 'dest.serverId', 'dest.user', 'options', 'createdAt', 'createdBy', 'updatedAt', 'version', 'latestRunId', 'activeRunId'];
@@ -21,20 +19,7 @@ export function createDynamoBatchJobReader(table: Table): BatchJobReader {
   const { doc, name: TableName } = table;
   const getAll = async (keys: Record<string, string>[], fields: readonly string[]) => {
     const { expr, names } = projection(fields);
-    const out: Record<string, unknown>[] = [];
-    await Promise.all(
-      chunks(keys, 100).map(async (chunk) => {
-        let pending: Record<string, unknown>[] | undefined = chunk;
-        for (let attempt = 0; pending?.length; attempt++) {
-          if (attempt > 8) throw new Error('DynamoDB kept keys unprocessed in a batch read.');
-          if (attempt) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-          const res: BatchGetCommandOutput = await doc.send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys: pending, ProjectionExpression: expr, ExpressionAttributeNames: names, ConsistentRead: true } } }));
-          out.push(...(res.Responses?.[TableName] ?? []));
-          pending = res.UnprocessedKeys?.[TableName]?.Keys;
-        }
-      }),
-    );
-    return out;
+    return batchGetAll(doc, TableName, keys, { ProjectionExpression: expr, ExpressionAttributeNames: names, ConsistentRead: true }, { concurrency: 8 });
   };
   const ordered = <T extends { id: string }>(ids: readonly string[], items: T[]) => {
     const byId = new Map(items.map((i) => [i.id, i]));

@@ -1,4 +1,5 @@
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand, type BatchWriteCommandInput, type BatchWriteCommandOutput } from './document-commands.ts';
+import { batchWriteAll } from './batch-all.ts';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type BatchWriteCommandInput } from './document-commands.ts';
 import type { BatchRecord, BatchStore } from '../../modules/batches/ports.ts';
 import { GSI1 } from './table-definition.ts';
 import { queryAll } from './query-all.ts';
@@ -8,7 +9,6 @@ const key = (id: string) => ({ pk: `MIGBATCH#${id}`, sk: 'BATCH' });
 const memberKey = (jobId: string) => ({ pk: `MIGBATCHJOB#${jobId}`, sk: 'MEMBER' });
 const KEYS = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk']);
 const toBatch = (item: Record<string, unknown>) => Object.fromEntries(Object.entries(item).filter(([k]) => !KEYS.has(k))) as unknown as BatchRecord;
-const chunks = <T>(xs: readonly T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
 /**
  * Batches: one item each (listed newest first through gsi1 MIGBATCHES), plus one member item per job
@@ -16,18 +16,7 @@ const chunks = <T>(xs: readonly T[], n: number): T[][] => Array.from({ length: M
  */
 export function createDynamoBatchStore(table: Table): BatchStore {
   const { doc, name: TableName } = table;
-  // BatchWrite may hand back unprocessed items under load; send them again with a short backoff.
-  const writeAll = async (requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string]) => {
-    for (const chunk of chunks(requests, 25)) {
-      let pending: typeof requests | undefined = chunk;
-      for (let attempt = 0; pending?.length; attempt++) {
-        if (attempt > 8) throw new Error('DynamoDB kept items unprocessed in a batch write.');
-        if (attempt) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-        const out: BatchWriteCommandOutput = await doc.send(new BatchWriteCommand({ RequestItems: { [TableName]: pending } }));
-        pending = out.UnprocessedItems?.[TableName];
-      }
-    }
-  };
+  const writeAll = (requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string]) => batchWriteAll(doc, TableName, requests);
   const conditional = async (send: () => Promise<unknown>) => {
     try {
       await send();

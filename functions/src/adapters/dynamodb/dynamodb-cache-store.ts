@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isUserListCapped } from '@app/shared';
-import { BatchGetCommand, GetCommand, PutCommand } from './document-commands.ts';
+import { batchGetAll } from './batch-all.ts';
+import { GetCommand, PutCommand } from './document-commands.ts';
 import { compareAddresses, type CachePart, type CacheSnapshot, type CacheStore, type TrackedPart } from '../../modules/cache/ports.ts';
 import type { ApiDomainInfo, RoutingRule } from '../../modules/purelymail/purelymail-types.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
@@ -163,8 +164,9 @@ export function createDynamoCacheStore(table: Table): CacheStore {
   }
 
   async function batchGet(parts: readonly CachePart[], projection: typeof READ_PROJECTION): Promise<Map<string, Record<string, unknown>>> {
-    const res = await doc.send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys: parts.map((p) => key(SORT_KEYS[p])), ConsistentRead: true, ...projection } } }));
-    return new Map((res.Responses?.[TableName] ?? []).map((i) => [i.sk as string, i]));
+    // Unprocessed keys are asked again: a part missing from the answer would read as "never synced".
+    const items = await batchGetAll(doc, TableName, parts.map((p) => key(SORT_KEYS[p])), { ConsistentRead: true, ...projection });
+    return new Map(items.map((i) => [i.sk as string, i]));
   }
 
   /** Keeps the first-seen time of names still listed; a name new to the cache is first seen at `at`. */

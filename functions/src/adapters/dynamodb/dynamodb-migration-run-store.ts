@@ -1,4 +1,5 @@
-import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from './document-commands.ts';
+import { batchWriteAll } from './batch-all.ts';
+import { GetCommand, PutCommand, UpdateCommand } from './document-commands.ts';
 import type { RunState } from '@app/shared';
 import type { RunPatch, RunRecord, RunStore } from '../../modules/migrations/ports.ts';
 import { GSI1 } from './table-definition.ts';
@@ -90,10 +91,8 @@ export function createDynamoMigrationRunStore(table: Table): RunStore {
     },
     async deleteForJob(jobId) {
       const runs = await this.listForJob(jobId);
-      for (let i = 0; i < runs.length; i += 25) {
-        const batch = runs.slice(i, i + 25).map((r) => ({ DeleteRequest: { Key: key(r.id) } }));
-        await doc.send(new BatchWriteCommand({ RequestItems: { [TableName]: batch } }));
-      }
+      // Unprocessed deletes are sent again: a run left behind would outlive its job.
+      await batchWriteAll(doc, TableName, runs.map((r) => ({ DeleteRequest: { Key: key(r.id) } })));
     },
   };
 }

@@ -8,7 +8,14 @@ export interface EcsRunnerConfig {
   subnets: readonly string[];
   securityGroups: readonly string[];
   /** FARGATE or FARGATE_SPOT capacity provider; plain FARGATE launch type when absent. */
-  capacityProvider?: string;
+  capacityProvider?: 'FARGATE' | 'FARGATE_SPOT';
+  /** The task definition's architecture. @default 'ARM64' */
+  cpuArchitecture?: 'ARM64' | 'X86_64';
+}
+
+/** Fargate Spot runs x86_64 tasks only: an arm64 task asked for on FARGATE_SPOT would never start. */
+export class SpotArchitectureError extends Error {
+  override name = 'SpotArchitectureError';
 }
 
 /** A RunTask that answered without a task (capacity, throttling): the dispatcher puts the run back in the queue. */
@@ -24,6 +31,11 @@ export const STARTED_BY = 'purelymanage-dispatch';
  * included); `clientToken` = run id makes a duplicate dispatch return the same task instead of a second one.
  */
 export function createEcsTaskRunner(ecs: ECSClient, cfg: EcsRunnerConfig): TaskRunner {
+  // Refused when composed (a cold start), so the misconfiguration shows in the function's first error, not as
+  // runs that queue and never start.
+  if (cfg.capacityProvider === 'FARGATE_SPOT' && (cfg.cpuArchitecture ?? 'ARM64') === 'ARM64') {
+    throw new SpotArchitectureError('MIGRATOR_CAPACITY_PROVIDER=FARGATE_SPOT with ARM64 tasks: Fargate Spot cannot run arm64 tasks. Deploy x86_64 tasks (-c migratorArchitecture=x86_64) or drop -c migratorSpot.');
+  }
   return {
     async start(runId) {
       const out = await ecs.send(

@@ -9,7 +9,8 @@ export interface ImapTargetPolicy {
 
 export const STANDARD_IMAP_PORTS = [143, 993] as const;
 
-export type ResolvedTarget = { ok: true; address: string; family: 4 | 6 } | { ok: false; reason: 'blocked' | 'dns'; message: string };
+/** A refusal names the reason; `port` is set when the port, not the address, was refused. */
+export type ResolvedTarget = { ok: true; address: string; family: 4 | 6 } | { ok: false; reason: 'blocked' | 'dns'; message: string; port?: true };
 
 export type LookupAll = (host: string) => Promise<{ address: string; family: number }[]>;
 // Loaded on first use: most requests never resolve an IMAP host.
@@ -59,7 +60,15 @@ const fail = (reason: 'blocked' | 'dns', message: string): ResolvedTarget => ({ 
  */
 export async function resolveImapTarget(hostIn: string, port: number, policy: ImapTargetPolicy, lookup: LookupAll = systemLookup): Promise<ResolvedTarget> {
   if (policy.allowedPorts !== 'any' && !policy.allowedPorts.includes(port)) {
-    return fail('blocked', `Port ${port} is not an IMAP port; use 993 (implicit TLS) or 143 (STARTTLS).`);
+    // The migration tasks' network (the security group on AWS) opens these ports only: say how to open another.
+    return {
+      ok: false,
+      reason: 'blocked',
+      port: true,
+      message:
+        `Port ${port} is not open to IMAP servers in this deployment (it allows ${policy.allowedPorts.join(', ')}). Use 993 or 143, ` +
+        `or open ${port}: deploy with -c extraImapPorts=${port} on AWS, set MIGRATION_EXTRA_IMAP_PORTS=${port} locally (infra/README.md, "IMAP ports").`,
+    };
   }
   const host = hostIn.startsWith('[') && hostIn.endsWith(']') ? hostIn.slice(1, -1) : hostIn;
   // 2130706433, 0x7f.1, 017700000001 and friends are IPv4 in disguise for inet_aton: refuse the spelling.

@@ -12,7 +12,7 @@ import type { ImapTargetGuard, JobStore, ServerStore } from './ports.ts';
 export function makeManageServers(deps: { servers: ServerStore; jobs: JobStore; guard: ImapTargetGuard; clock: Clock }) {
   const checkTarget = async (host: string, port: number) => {
     const verdict = await deps.guard.check(host, port);
-    if (!verdict.ok) throw new ValidationError(verdict.message, [{ path: 'host', message: verdict.message }]);
+    if (!verdict.ok) throw new ValidationError(verdict.message, [{ path: verdict.field ?? 'host', message: verdict.message }]);
   };
   const get = async (id: string): Promise<ServerProfile> => {
     const s = await deps.servers.get(id);

@@ -177,7 +177,8 @@ export interface ImapLoginTester {
 
 /** The private-address rule at save time: resolves and refuses private targets (DNS failure is allowed then). */
 export interface ImapTargetGuard {
-  check(host: string, port: number): Promise<{ ok: true } | { ok: false; message: string }>;
+  /** `field`: which form field the refusal is about (the port, or by default the host). */
+  check(host: string, port: number): Promise<{ ok: true } | { ok: false; message: string; field?: 'host' | 'port' }>;
 }
 
 /**

@@ -40,6 +40,13 @@ export class PurelyMailUnavailableError extends Error {
 }
 
 /**
+ * The deployment has no PurelyMail token yet (on AWS: the app secret still holds the placeholder). It fails like
+ * an outage (503) for requests; health answers "not configured" and scheduled jobs skip instead of retrying into
+ * the dead-letter queue. The message is the fix, for the log and signed-in admins, never for anonymous callers.
+ */
+export class PurelyMailNotConfiguredError extends PurelyMailUnavailableError {}
+
+/**
  * A request did not match the operation's schema, so it was not sent. This is a programming error:
  * callers validate user input before reaching the client. Only field paths are reported, never values.
  */

@@ -57,6 +57,7 @@ export function composeAwsMigrationsApi(config: AwsConfig, table: Table, logger:
     sealer,
     logReader: config.MIGRATOR_LOG_GROUP_NAME ? lazyCloudWatchRunLogReader(config.MIGRATOR_LOG_GROUP_NAME, config.MIGRATOR_LOG_STREAM_PREFIX) : { read: async () => undefined },
     allowPrivateImapHosts: config.ALLOW_PRIVATE_IMAP_HOSTS,
+    extraImapPorts: config.MIGRATION_EXTRA_IMAP_PORTS,
     clock: systemClock,
   });
 }
@@ -72,7 +73,9 @@ export const DispatchConfig = new EnvSpec({
   MIGRATOR_CONTAINER_NAME: withDefault(text(1), 'migrator'),
   MIGRATOR_SUBNET_IDS: required(csv),
   MIGRATOR_SECURITY_GROUP_IDS: required(csv),
-  MIGRATOR_CAPACITY_PROVIDER: optional(text(1)),
+  MIGRATOR_CAPACITY_PROVIDER: optional(() => z.enum(['FARGATE', 'FARGATE_SPOT'])),
+  /** The task definition's CPU architecture: with ARM64 the dispatcher never asks for FARGATE_SPOT, which cannot run it. */
+  MIGRATOR_CPU_ARCHITECTURE: withDefault(() => z.enum(['ARM64', 'X86_64']), 'ARM64'),
   MIGRATION_CONCURRENCY: int(1, 50, 4),
   MIGRATION_MAX_ATTEMPTS: int(1, 10, 3),
   MIGRATION_RETRY_DELAY_SECONDS: num(0, 900, 30),
@@ -105,6 +108,7 @@ export function composeAwsDispatcher(env: Record<string, string | undefined> = p
     subnets: config.MIGRATOR_SUBNET_IDS,
     securityGroups: config.MIGRATOR_SECURITY_GROUP_IDS,
     capacityProvider: config.MIGRATOR_CAPACITY_PROVIDER,
+    cpuArchitecture: config.MIGRATOR_CPU_ARCHITECTURE,
   });
   const table = createTable(config.TABLE_NAME);
   const engine = buildMigrationEngine({ stores: buildMigrationStores(table), queue, runner, config: { ...config, ALLOW_PRIVATE_IMAP_HOSTS: false }, clock: systemClock, logger });

@@ -3,12 +3,13 @@ import type { LambdaEvent } from 'hono/aws-lambda';
 import { createTable } from '../../adapters/dynamodb/table.ts';
 import { NodeDnsLookup } from '../../adapters/dns/node-dns-lookup.ts';
 import { PurelyMailHttpClient } from '../../adapters/purelymail/purelymail-http-client.ts';
-import { PurelyMailUnavailableError } from '../../modules/purelymail/errors.ts';
+import { PurelyMailNotConfiguredError } from '../../modules/purelymail/errors.ts';
 import type { AppContext } from '../../http/app-env.ts';
 import { parseConfig, AwsConfig } from '../config.ts';
 import { systemClock } from '../clock.ts';
 import { createJsonLogger } from '../logger.ts';
 import { once } from '../once.ts';
+import { safeEqual } from '../safe-equal.ts';
 import { buildAppDeps } from './build-app-deps.ts';
 import { createEventBridgeScheduler } from '../../adapters/scheduler/eventbridge-scheduler.ts';
 import { createSesMailer } from '../../adapters/ses/ses-mailer.ts';
@@ -32,7 +33,7 @@ export interface AppSecret {
 export const PURELYMAIL_TOKEN_PLACEHOLDER = 'REPLACE_ME';
 
 /** The app secret still holds no PurelyMail token: every PurelyMail call fails like an outage (503) until ops set it. */
-export class PurelyMailTokenNotSetError extends PurelyMailUnavailableError {
+export class PurelyMailTokenNotSetError extends PurelyMailNotConfiguredError {
   constructor(secretId: string) {
     // The token is read before any operation is known; the operation and reason only satisfy the shape.
     super('listUser', 'http');
@@ -106,17 +107,28 @@ export function composeAws(env: Record<string, string | undefined> = process.env
     if (originSecretValue === undefined) loadOriginSecret();
     const event = (c.env as { event?: LambdaEvent } | undefined)?.event;
     const viewer = c.req.header('cloudfront-viewer-address');
-    if (viewer && originSecretValue && c.req.header('x-origin-verify') === originSecretValue) return viewer.replace(/:\d+$/, '');
+    // Constant time: a timing difference must not let a client find the secret character by character.
+    const verify = c.req.header('x-origin-verify');
+    if (viewer && originSecretValue && verify !== undefined && safeEqual(verify, originSecretValue)) return viewer.replace(/:\d+$/, '');
     return (event?.requestContext as { http?: { sourceIp?: string } } | undefined)?.http?.sourceIp ?? 'unknown';
   };
   const table = createTable(config.TABLE_NAME);
   const logger = createJsonLogger({ level: config.LOG_LEVEL });
+  // Said once per execution environment (and again after a token was read), not on every call: the scheduled
+  // function would otherwise log it every 15 minutes until ops set the token.
+  let saidNotSet = false;
   const purelymailToken = () =>
-    appSecret.purelymailToken().catch((err: unknown) => {
-      // Its message is the fix (the command to run); it names the secret, never a value.
-      if (err instanceof PurelyMailTokenNotSetError) logger.error('PurelyMail token not set', { error: err.message });
-      throw err;
-    });
+    appSecret.purelymailToken().then(
+      (token) => ((saidNotSet = false), token),
+      (err: unknown) => {
+        // Its message is the fix (the command to run); it names the secret, never a value.
+        if (err instanceof PurelyMailTokenNotSetError && !saidNotSet) {
+          saidNotSet = true;
+          logger.error('PurelyMail token not set', { error: err.message });
+        }
+        throw err;
+      },
+    );
   return buildAppDeps({
     table,
     purelymail: new PurelyMailHttpClient({ baseUrl: config.PURELYMAIL_BASE_URL, token: purelymailToken, timeoutMs: config.PURELYMAIL_TIMEOUT_MS, logger }),
@@ -132,6 +144,7 @@ export function composeAws(env: Record<string, string | undefined> = process.env
     mailer: createSesMailer({ configurationSetName: config.SES_CONFIGURATION_SET }),
     panelUrl: config.APP_ORIGIN,
     mailFrom: config.MAIL_FROM,
+    senderIdentities: config.MAIL_FROM_IDENTITIES,
     dnsTierBatch: config.DNS_TIER_BATCH,
     // Loaded on first use: most requests touch neither domains nor migrations, so a cold start skips both.
     dnsFeature: { load: async (core) => (await import('./aws-features.ts')).buildDnsFeature(core) },

@@ -1,4 +1,4 @@
-import type { Health, MailDelivery } from '@app/shared';
+import type { Health, MailDelivery, PublicHealth } from '@app/shared';
 import { createDynamoAdminStore } from '../../adapters/dynamodb/dynamodb-admin-store.ts';
 import { createDynamoMfaChallengeStore } from '../../adapters/dynamodb/dynamodb-mfa-challenge-store.ts';
 import { createDynamoAuditStore } from '../../adapters/dynamodb/dynamodb-audit-store.ts';
@@ -17,6 +17,7 @@ import { makeGetDashboard, NO_MIGRATIONS, summarizeJobs } from '../../modules/da
 import { makeRouting } from '../../modules/routing/routing.ts';
 import type { DnsLookup } from '../../modules/dns/ports.ts';
 import type { PurelyMail } from '../../modules/purelymail/ports.ts';
+import { PurelyMailNotConfiguredError } from '../../modules/purelymail/errors.ts';
 import { makeSettings } from '../../modules/settings/settings.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
@@ -74,6 +75,8 @@ export function buildAppDeps(opts: {
   mailFrom: string;
   /** How `mailer` delivers (shown in Settings → Notifications); default SES. */
   mailDelivery?: MailDelivery;
+  /** SES identities the deployment may send from (MAIL_FROM_IDENTITIES); unset: any sender. */
+  senderIdentities?: readonly string[];
   /** DNS_TIER_BATCH: PurelyMail rechecks per tier run at most. */
   dnsTierBatch: number;
   /**
@@ -106,7 +109,7 @@ export function buildAppDeps(opts: {
   const settings = makeSettings({ store: settingsStore });
   const cache = createDynamoCacheStore(table);
   const refreshCache = makeRefreshCache({ purelymail: opts.purelymail, cache, clock, audit });
-  const { notify, mailSettings } = buildNotifier({ table, mailer: opts.mailer, clock, logger: opts.logger, panelUrl: opts.panelUrl, mailFrom: opts.mailFrom, mailDelivery: opts.mailDelivery });
+  const { notify, mailSettings } = buildNotifier({ table, mailer: opts.mailer, clock, logger: opts.logger, panelUrl: opts.panelUrl, mailFrom: opts.mailFrom, mailDelivery: opts.mailDelivery, senderIdentities: opts.senderIdentities });
   // Armed only when the local runtime starts it; the AWS root passes its own scheduler.
   const localScheduler = createLocalScheduler({ clock, onError: (id, err) => opts.logger.error('pending action failed to run', { id, error: (err as Error).message }) });
   const pendingActions = makePendingActions({
@@ -139,21 +142,33 @@ export function buildAppDeps(opts: {
   });
   const checkCredit = makeCheckCredit({ alerts: createDynamoCreditAlertStore(table), settings, notify, clock });
 
-  let pmHealth: { at: number; value: string } | undefined;
-  const health = async (): Promise<Health> => {
+  let pmHealth: { at: number; value: string; state: PublicHealth['purelymail'] } | undefined;
+  /**
+   * The detail (error names and messages: a missing token's message names the secret and the command that sets it)
+   * is for the log and signed-in admins; anyone else gets one word per dependency.
+   */
+  const health = async (): Promise<{ public: PublicHealth; detail: Health }> => {
     const store = await settingsStore.get().then(
       () => 'ok',
       (err: unknown) => `unreachable: ${(err as Error).name}`,
     );
     const now = clock.now().getTime();
-    if (!pmHealth || now - pmHealth.at > PURELYMAIL_HEALTH_TTL_MS || pmHealth.value !== 'ok') {
-      const value = await opts.purelymail.getOwnershipCode().then(
-        () => 'ok',
-        (err: unknown) => `unreachable: ${(err as Error).message}`,
+    if (!pmHealth || now - pmHealth.at > PURELYMAIL_HEALTH_TTL_MS || pmHealth.state !== 'ok') {
+      pmHealth = await opts.purelymail.getOwnershipCode().then(
+        () => ({ at: now, value: 'ok', state: 'ok' as const }),
+        (err: unknown) => ({
+          at: now,
+          value: `${err instanceof PurelyMailNotConfiguredError ? 'not configured' : 'unreachable'}: ${(err as Error).message}`,
+          state: err instanceof PurelyMailNotConfiguredError ? ('not configured' as const) : ('unreachable' as const),
+        }),
       );
-      pmHealth = { at: now, value };
     }
-    return { ok: store === 'ok' && pmHealth.value === 'ok', store, purelymail: pmHealth.value, mode: opts.sandbox ? 'sandbox' : 'live' };
+    const ok = store === 'ok' && pmHealth.state === 'ok';
+    const mode = opts.sandbox ? 'sandbox' : 'live';
+    return {
+      public: { ok, store: store === 'ok' ? 'ok' : 'unreachable', purelymail: pmHealth.state, mode },
+      detail: { ok, store, purelymail: pmHealth.value, mode },
+    };
   };
 
   const deps: AppDeps = {

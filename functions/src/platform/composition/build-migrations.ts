@@ -43,7 +43,14 @@ export interface MigrationConfig {
   ALLOW_PRIVATE_IMAP_HOSTS: boolean;
 }
 
-export const imapPolicy = (allowPrivate: boolean): ImapTargetPolicy => ({ allowPrivate, allowedPorts: allowPrivate ? 'any' : STANDARD_IMAP_PORTS });
+/**
+ * Where IMAP connections may go: any port with private hosts allowed (a local lab), else 143, 993 and the ports the
+ * deployment opened besides (MIGRATION_EXTRA_IMAP_PORTS; on AWS the tasks' security group allows exactly these).
+ */
+export const imapPolicy = (allowPrivate: boolean, extraPorts: readonly number[] = []): ImapTargetPolicy => ({
+  allowPrivate,
+  allowedPorts: allowPrivate ? 'any' : [...new Set([...STANDARD_IMAP_PORTS, ...extraPorts])],
+});
 
 /**
  * The migration stores. `runs` renews a run's mailbox lease with each worker heartbeat (see withLeaseRenewal):
@@ -71,7 +78,7 @@ function saveTimeGuard(policy: ImapTargetPolicy): ImapTargetGuard {
   return {
     async check(host, port) {
       const r = await resolveImapTarget(host, port, policy);
-      return r.ok || r.reason === 'dns' ? { ok: true } : { ok: false, message: r.message };
+      return r.ok || r.reason === 'dns' ? { ok: true } : { ok: false, message: r.message, field: r.port ? 'port' : 'host' };
     },
   };
 }
@@ -171,11 +178,13 @@ export function buildMigrationsApi(opts: {
   sealer: SecretSealer;
   logReader: RunLogReader;
   allowPrivateImapHosts: boolean;
+  /** IMAP ports the deployment opens besides 143 and 993 (MIGRATION_EXTRA_IMAP_PORTS). */
+  extraImapPorts?: readonly number[];
   clock: Clock;
   signalWorker?: (run: RunRecord) => Promise<void>;
 }): MigrationsApi {
   const { stores, clock } = opts;
-  const policy = imapPolicy(opts.allowPrivateImapHosts);
+  const policy = imapPolicy(opts.allowPrivateImapHosts, opts.extraImapPorts);
   const reads = makeRunReads({ runs: stores.runs, logReader: opts.logReader });
   return {
     servers: makeManageServers({ servers: stores.servers, jobs: stores.jobs, guard: saveTimeGuard(policy), clock }),

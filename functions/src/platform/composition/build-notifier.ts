@@ -13,10 +13,10 @@ import type { Logger } from '../logger.ts';
  * Notifications as every root builds them: recipients are all admins plus the extra recipients in Settings,
  * the sender is Settings' or MAIL_FROM, and each (event id, recipient) is sent once (send records in the table).
  */
-export function buildNotifier(opts: { table: Table; mailer: Mailer; clock: Clock; logger: Logger; panelUrl: string; mailFrom: string; mailDelivery?: MailDelivery }): { notify: Notifier; mailSettings: MailSettingsModule } {
+export function buildNotifier(opts: { table: Table; mailer: Mailer; clock: Clock; logger: Logger; panelUrl: string; mailFrom: string; mailDelivery?: MailDelivery; senderIdentities?: readonly string[] }): { notify: Notifier; mailSettings: MailSettingsModule } {
   const { table } = opts;
   const admins = createDynamoAdminStore(table);
-  const mailSettings = makeMailSettings({ store: createDynamoNotificationSettingsStore(table), defaultFrom: opts.mailFrom, delivery: opts.mailDelivery });
+  const mailSettings = makeMailSettings({ store: createDynamoNotificationSettingsStore(table), defaultFrom: opts.mailFrom, delivery: opts.mailDelivery, senderIdentities: opts.senderIdentities });
   const notify = makeNotifier({
     mailer: opts.mailer,
     sends: createDynamoNotificationSendStore(table),

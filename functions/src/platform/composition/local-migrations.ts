@@ -46,6 +46,7 @@ export function composeLocalMigrations(opts: { config: LocalConfig; table: Table
       WORK_DIR: workDir,
       IMAPSYNC_COMMAND: config.IMAPSYNC_COMMAND,
       ALLOW_PRIVATE_IMAP_HOSTS: String(config.ALLOW_PRIVATE_IMAP_HOSTS),
+      MIGRATION_EXTRA_IMAP_PORTS: config.MIGRATION_EXTRA_IMAP_PORTS.join(','),
       MIGRATION_HEARTBEAT_SECONDS: String(config.MIGRATION_HEARTBEAT_SECONDS),
       LOG_LEVEL: config.LOG_LEVEL,
       ...opts.workerEnv,
@@ -81,6 +82,7 @@ export function composeLocalMigrations(opts: { config: LocalConfig; table: Table
     sealer,
     logReader: createLocalRunLogReader(logDir),
     allowPrivateImapHosts: config.ALLOW_PRIVATE_IMAP_HOSTS,
+    extraImapPorts: config.MIGRATION_EXTRA_IMAP_PORTS,
     clock: opts.clock,
     // Locally the cancel also reaches the worker at once (SIGTERM → graceful imapsync stop); it then sees cancelRequested.
     signalWorker: async (run) => {
