@@ -11,7 +11,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ActionScheduler } from '../constructs/action-scheduler.ts';
 import { AppFunction } from '../constructs/app-function.ts';
-import { grantWithCredentialsContext, MIGRATOR_CONTAINER_NAME, MIGRATOR_STREAM_PREFIX } from '../constructs/migrator-task.ts';
+import { grantWithCredentialsContext, grantWithMfaContext, MIGRATOR_CONTAINER_NAME, MIGRATOR_STREAM_PREFIX } from '../constructs/migrator-task.ts';
 import { OpsAlarms } from '../constructs/ops-alarms.ts';
 import { acknowledgeWildcard, nagArn, nagRef } from '../nag.ts';
 import type { SharedTable } from './data-stack.ts';
@@ -136,6 +136,8 @@ export class ApiStack extends Stack {
     props.migratorLogGroup.grant(apiFn, 'logs:GetLogEvents');
     // Seal only: GenerateDataKey returns the plaintext data key for encrypting; never Decrypt (CS-3).
     grantWithCredentialsContext(props.credentialsKey, apiFn, 'kms:GenerateDataKey');
+    // 2FA: admins' TOTP secrets are sealed at rest under their own purpose; checking a code opens one.
+    grantWithMfaContext(props.credentialsKey, apiFn, 'kms:GenerateDataKey', 'kms:Decrypt');
     allowScheduling(this.api, 'the api function');
     // The api is the one synchronous function: its failures reach no queue (the others end in the DLQ).
     alarms.functionErrors('Api', apiFn, 'API function');

@@ -135,10 +135,11 @@ export function createDynamoAdminStore(table: Table): AdminStore {
       return conditional(
         {
           UpdateExpression:
-            'SET mfaSecret = :s, mfaEnabledAt = :t, mfaLastStep = :step, mfaRecoverySalt = :salt, mfaRecoveryHashes = :h REMOVE mfaPendingSecret, mfaPendingAt',
-          ConditionExpression: 'mfaPendingSecret = :s AND attribute_not_exists(mfaSecret)',
+            'SET mfaSecret = :secret, mfaEnabledAt = :t, mfaLastStep = :step, mfaRecoverySalt = :salt, mfaRecoveryHashes = :h REMOVE mfaPendingSecret, mfaPendingAt',
+          ConditionExpression: 'mfaPendingSecret = :pending AND attribute_not_exists(mfaSecret)',
           ExpressionAttributeValues: {
-            ':s': pendingSecret,
+            ':pending': pendingSecret,
+            ':secret': mfa.secret,
             ':t': mfa.enabledAt,
             ':step': mfa.lastStep,
             ':salt': mfa.recoverySalt,
@@ -159,6 +160,9 @@ export function createDynamoAdminStore(table: Table): AdminStore {
         { UpdateExpression: 'DELETE mfaRecoveryHashes :set', ConditionExpression: 'contains(mfaRecoveryHashes, :h)', ExpressionAttributeValues: { ':set': new Set([hash]), ':h': hash } },
         email,
       );
+    },
+    async replaceMfaSecret(email, from, to) {
+      return conditional({ UpdateExpression: 'SET mfaSecret = :to', ConditionExpression: 'mfaSecret = :from', ExpressionAttributeValues: { ':from': from, ':to': to } }, email);
     },
     async disableMfa(email) {
       await doc.send(new UpdateCommand({ TableName, Key: key(email), UpdateExpression: `REMOVE ${MFA_ATTRIBUTES}`, ConditionExpression: 'attribute_exists(pk)' }));

@@ -12,15 +12,16 @@ const NOTHING_PENDING = 'Start the set-up again: no new authenticator is waiting
 
 /**
  * Starts enrolment: a new TOTP secret, kept pending on the admin until a code confirms it.
- * 1. Refuse while 2FA is on  2. Store the new secret as pending (replacing an older pending one)
+ * 1. Refuse while 2FA is on  2. Store the new secret, sealed, as pending (replacing an older pending one)
  * 3. Return the otpauth URI and the base32 secret: the only response that ever carries it.
  */
 export const makeStartMfaEnrolment =
-  (deps: Pick<AuthDeps, 'admins' | 'clock'>) =>
+  (deps: Pick<AuthDeps, 'admins' | 'clock' | 'mfaSecrets'>) =>
   async (actor: AdminRecord): Promise<MfaEnrolment> => {
     if (actor.mfa) throw new ConflictError(MFA_ALREADY_ON, 'mfa_already_on');
     const secret = await newTotpSecret();
-    await deps.admins.setPendingMfa(actor.email, { secret, createdAt: deps.clock.now().toISOString() });
+    // Sealed before it is stored: the table never holds a TOTP secret in clear, pending or active.
+    await deps.admins.setPendingMfa(actor.email, { secret: await deps.mfaSecrets.seal(secret, actor.email), createdAt: deps.clock.now().toISOString() });
     return { otpauthUri: await otpauthUri(secret, actor.email), secret };
   };
 
@@ -45,7 +46,8 @@ export const makeConfirmMfaEnrolment = (deps: AuthDeps) => {
     const pending = actor.mfaPending;
     if (!pending) throw new ConflictError(NOTHING_PENDING, 'mfa_not_pending');
     const passwordOk = await deps.hasher.verify(input.password, actor.passwordHash);
-    const step = await matchTotp(pending.secret, input.code.replace(/\s/g, ''), deps.clock.now());
+    const { secret } = await deps.mfaSecrets.open(pending.secret, actor.email);
+    const step = await matchTotp(secret, input.code.replace(/\s/g, ''), deps.clock.now());
     if (!passwordOk || step === undefined) {
       await throttle.recordFailure(actor.email, origin.ip);
       const fields = [
@@ -57,7 +59,9 @@ export const makeConfirmMfaEnrolment = (deps: AuthDeps) => {
     const recoveryCodes = newRecoveryCodes();
     const recoverySalt = newRecoverySalt();
     const recoveryCodeHashes = await Promise.all(recoveryCodes.map((c) => hashRecoveryCode(normaliseRecoveryCode(c)!, recoverySalt)));
-    const mfa = { secret: pending.secret, enabledAt: deps.clock.now().toISOString(), lastStep: step, recoverySalt, recoveryCodeHashes };
+    // The pending secret goes live as stored (sealed), unless it predates sealing.
+    const stored = pending.secret.startsWith('v1:') ? pending.secret : await deps.mfaSecrets.seal(secret, actor.email);
+    const mfa = { secret: stored, enabledAt: deps.clock.now().toISOString(), lastStep: step, recoverySalt, recoveryCodeHashes };
     if (!(await deps.admins.activateMfa(actor.email, mfa, pending.secret))) throw new ConflictError(NOTHING_PENDING, 'mfa_not_pending');
     const rotated = await rotate(actor.email, currentSessionId, origin, true);
     return { recoveryCodes, ...rotated };

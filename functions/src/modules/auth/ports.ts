@@ -9,12 +9,12 @@ export interface AdminRecord {
   lastLoginAt: string | null;
   /** Active two-factor authentication; absent when off. */
   mfa?: AdminMfa;
-  /** A TOTP secret waiting for its first code (enrolment started, not confirmed). */
+  /** A TOTP secret waiting for its first code (enrolment started, not confirmed), sealed (MfaSecretBox). */
   mfaPending?: { secret: string; createdAt: string };
 }
 
 export interface AdminMfa {
-  /** Base32 TOTP secret. Never logged, audited or returned after enrolment. */
+  /** The base32 TOTP secret, sealed (MfaSecretBox; plaintext only in items from before sealing). Never logged, audited or returned. */
   secret: string;
   enabledAt: string;
   /** The last TOTP time step accepted: no code is accepted twice (RFC 6238 §5.2). */
@@ -45,6 +45,15 @@ export interface AdminStore {
   useRecoveryCode(email: string, hash: string): Promise<boolean>;
   /** Removes 2FA and any pending secret. */
   disableMfa(email: string): Promise<void>;
+  /** Replaces the stored TOTP secret `from` by `to` (a legacy plaintext one by its sealed form); false if it changed meanwhile. */
+  replaceMfaSecret(email: string, from: string, to: string): Promise<boolean>;
+}
+
+/** TOTP secrets at rest: sealed for one admin, opened only to check a code. */
+export interface MfaSecretBox {
+  seal(secret: string, adminEmail: string): Promise<string>;
+  /** The base32 secret; `legacy` when the stored value is a plaintext one from before sealing. */
+  open(stored: string, adminEmail: string): Promise<{ secret: string; legacy: boolean }>;
 }
 
 /** A password-verified login waiting for its second factor. Only the token's SHA-256 is stored. */

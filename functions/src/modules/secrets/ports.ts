@@ -6,6 +6,8 @@
 
 /** What a sealed value is bound to: the record it belongs to. Never secret; part of the AEAD/KMS context. */
 export interface SecretContext {
+  /** What the secret is for (KMS encryption context `purpose`, which IAM conditions name); default migration credentials. */
+  purpose?: typeof SECRET_PURPOSE | typeof MFA_SECRET_PURPOSE;
   /** e.g. `migration-job-source` */
   kind: string;
   /** The record's id (a job id). */
@@ -14,6 +16,12 @@ export interface SecretContext {
 
 /** The purpose every migration credential is sealed under (KMS encryption context `purpose`). */
 export const SECRET_PURPOSE = 'migration-credentials';
+
+/**
+ * The purpose admins' TOTP secrets are sealed under. The API may seal and open these (it checks codes); the
+ * migration task role may not, and the API still cannot open migration credentials.
+ */
+export const MFA_SECRET_PURPOSE = 'admin-mfa';
 
 /** An opaque, self-describing string (`v1:<scheme>:…`) safe to store; useless without the key and the context. */
 export type SealedSecret = string;
@@ -34,5 +42,5 @@ export class SecretOpenError extends Error {
 
 /** The context in the fixed key order used as AES-GCM additional data and as the KMS encryption context. */
 export function encryptionContext(context: SecretContext): Record<string, string> {
-  return { purpose: SECRET_PURPOSE, kind: context.kind, id: context.id };
+  return { purpose: context.purpose ?? SECRET_PURPOSE, kind: context.kind, id: context.id };
 }
