@@ -45,7 +45,7 @@ export const makeRemoveAdmin = (deps: Pick<AuthDeps, 'admins' | 'sessions'>) => 
  * Changes the caller's own password. The current password in the same request is the re-authentication
  * (ASVS 7.5.1), so no recent sign-in is needed; it is checked independently of the new password's policy
  * (already validated at the edge) and under the login throttle.
- * 1. Refuse while throttled  2. Check the current password (wrong: counts as a failed login, 400) and,
+ * 1. Reserve the attempt in the login throttle (429 when full or locked)  2. Check the current password (wrong: stays counted as a failed login, 400) and,
  * independently, refuse a common new password  4. Store the new hash  5. New session token with authAt = now (ASVS
  * 7.2.4); other sessions end when asked (ASVS 7.4.3).
  */
@@ -58,18 +58,17 @@ export const makeChangePassword = (deps: AuthDeps) => {
     input: { currentPassword: string; newPassword: string; endOtherSessions: boolean },
     origin: RequestOrigin,
   ): Promise<{ endedSessions: number; cookie: string; session: SessionRecord }> => {
-    await throttle.check(actor.email, origin.ip);
+    const attempt = await throttle.reserve(actor.email, origin.ip);
     // Both checks always run and both are reported (PostfixAdmin 2.3.1: no check hides another).
-    const common = await isCommonPassword(input.newPassword);
-    if (!(await deps.hasher.verify(input.currentPassword, actor.passwordHash))) {
-      await throttle.recordFailure(actor.email, origin.ip);
+    const common = await attempt.check(() => isCommonPassword(input.newPassword));
+    if (!(await attempt.check(() => deps.hasher.verify(input.currentPassword, actor.passwordHash)))) {
       // 400, not 401: the caller is signed in; a 401 would send the browser to the login page.
       throw new ValidationError('The current password is wrong.', [
         { path: 'currentPassword', message: 'is wrong' },
         ...(common ? [{ path: 'newPassword', message: COMMON_PASSWORD_FIELD_MESSAGE }] : []),
       ]);
     }
-    await throttle.recordSuccess(actor.email);
+    await attempt.succeeded();
     if (common) await assertNotCommonPassword(input.newPassword, 'newPassword');
     await deps.admins.setPasswordHash(actor.email, await deps.hasher.hash(input.newPassword));
     return rotate(actor.email, currentSessionId, origin, input.endOtherSessions);

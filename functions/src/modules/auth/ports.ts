@@ -61,15 +61,18 @@ export interface MfaChallengeRecord {
   id: string;
   adminEmail: string;
   expiresAt: string;
-  /** Wrong codes sent with this challenge. */
+  /** Codes checked (reserved) with this challenge. */
   attempts: number;
 }
 
 export interface MfaChallengeStore {
   put(challenge: MfaChallengeRecord): Promise<void>;
   get(id: string): Promise<MfaChallengeRecord | undefined>;
-  /** Counts one wrong code and returns the new count. */
-  addAttempt(id: string): Promise<number>;
+  /**
+   * Reserves one code check on a live challenge (one conditional write, before the code is looked at): the
+   * check's number (1…max), or undefined once `max` were reserved or the challenge expired or is gone.
+   */
+  reserveAttempt(id: string, now: Date, max: number): Promise<number | undefined>;
   /** Deletes the challenge if it has not expired; true for exactly one caller. */
   consume(id: string, now: Date): Promise<boolean>;
   delete(id: string): Promise<void>;
@@ -112,18 +115,41 @@ export interface SessionStore {
 }
 
 export interface ThrottleState {
-  /** Consecutive failures (account buckets) or failures in the window (IP buckets). */
+  /** Attempts reserved in the window (windowed buckets), or consecutive failed ones (account buckets). */
   failures: number;
   windowStartedAt: number;
   lockedUntil: number;
 }
 
+/** A windowed bucket counted one attempt: the count it reached and the window it belongs to (to give it back). */
+export type WindowReservation = { ok: true; count: number; windowStartedAt: number };
+/** A consecutive bucket counted one attempt: the count it reached and what it was before (to restore it). */
+export type ConsecutiveReservation = { ok: true; count: number; previous: { failures: number; lockedUntil: number } };
+/** Not counted: the bucket is full or locked until `retryAt` (epoch ms). */
+export type Refusal = { ok: false; retryAt: number };
+
+/**
+ * Counters for throttles and rate limits. An attempt is reserved (counted) with one conditional write BEFORE
+ * anything is checked, so a burst of parallel requests cannot all pass a check made before any of them counted;
+ * no counter is ever reset or overwritten without a condition on its current value.
+ */
 export interface ThrottleStore {
   get(key: string): Promise<ThrottleState | undefined>;
-  /** Adds one failure atomically and returns the new state; starts a new window when the old one ended. */
+  /** Counts one more (no limit) and returns the new state; a window that ended starts anew, on that condition. */
   addFailure(key: string, now: number, windowMs: number): Promise<ThrottleState>;
-  lockUntil(key: string, until: number): Promise<void>;
-  clear(key: string): Promise<void>;
+  /** Counts one attempt if fewer than `limit` are counted in the current window (a window that ended starts anew). */
+  reserve(key: string, now: number, windowMs: number, limit: number): Promise<WindowReservation | Refusal>;
+  /** Gives one reservation back if its window is still the current one. */
+  release(key: string, windowStartedAt: number): Promise<void>;
+  /**
+   * Consecutive attempts with a lock: refused while locked; otherwise counts one and sets the lock the attempt
+   * leaves should it fail (`lockFor(count)`, 0 for none), with a write conditional on the count it read.
+   */
+  reserveConsecutive(key: string, now: number, lockFor: (count: number) => number): Promise<ConsecutiveReservation | Refusal>;
+  /** Undoes one consecutive reservation if the count is still the one it reached; false if others counted since. */
+  restoreConsecutive(key: string, count: number, previous: { failures: number; lockedUntil: number }): Promise<boolean>;
+  /** Clears the bucket if its count is still `count` (a success ends the streak it reserved); false otherwise. */
+  clearIf(key: string, count: number): Promise<boolean>;
 }
 
 export interface SetupTokenStore {
