@@ -3,7 +3,7 @@ import type { AuditEntry, AuditPage, AuditQuery } from '@app/shared';
 import type { Clock } from '../../platform/clock.ts';
 import { ValidationError } from '../errors.ts';
 import type { AuditStore } from './ports.ts';
-import { toCsv } from './audit-csv.ts';
+import { auditCsv } from './audit-csv.ts';
 
 export type AuditInput = Omit<AuditEntry, 'id' | 'at'> & { id?: string; at?: string };
 
@@ -47,7 +47,7 @@ export function makeAudit(deps: { store: AuditStore; clock: Clock }) {
         rows.push(...page.entries);
         cursor = page.nextCursor ?? undefined;
       } while (cursor && rows.length < EXPORT_MAX_ROWS);
-      return toCsv(rows.slice(0, EXPORT_MAX_ROWS));
+      return auditCsv(rows.slice(0, EXPORT_MAX_ROWS));
     },
   };
 }
