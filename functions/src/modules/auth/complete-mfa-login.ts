@@ -1,4 +1,4 @@
-import { UnauthorizedError } from '../errors.ts';
+import { SignInRefusedError, UnauthorizedError } from '../errors.ts';
 import type { AuthDeps, RequestOrigin } from './deps.ts';
 import { CHALLENGE_EXPIRED, MAX_CODE_ATTEMPTS } from './mfa-challenge.ts';
 import { makeLoginThrottle } from './login-throttle.ts';
@@ -46,7 +46,7 @@ export function makeCompleteMfaLogin(deps: AuthDeps) {
     const factor = await attempt.check(() => verify(admin, input.code));
     if (!factor) {
       if (codeNumber >= MAX_CODE_ATTEMPTS) await deps.mfaChallenges.delete(id);
-      throw new UnauthorizedError(WRONG_CODE);
+      throw new SignInRefusedError(WRONG_CODE);
     }
     if (!(await deps.mfaChallenges.consume(id, now))) throw new UnauthorizedError(CHALLENGE_EXPIRED);
     await attempt.succeeded();

@@ -1,4 +1,4 @@
-import { UnauthorizedError } from '../errors.ts';
+import { SignInRefusedError, UnauthorizedError } from '../errors.ts';
 import type { AuthDeps, RequestOrigin } from './deps.ts';
 import { makeLoginThrottle } from './login-throttle.ts';
 import { makeIssueMfaChallenge } from './mfa-challenge.ts';
@@ -44,7 +44,8 @@ export function makeLogIn(deps: AuthDeps) {
       dummyHash.catch(() => (dummyHash = undefined));
       return deps.hasher.verify(input.password, admin?.passwordHash ?? (await dummyHash));
     });
-    if (!admin || !ok) throw new UnauthorizedError(WRONG_CREDENTIALS);
+    if (!admin) throw new UnauthorizedError(WRONG_CREDENTIALS);
+    if (!ok) throw new SignInRefusedError(WRONG_CREDENTIALS);
     if (deps.hasher.needsRehash(admin.passwordHash)) {
       await deps.admins.setPasswordHash(admin.email, await deps.hasher.hash(input.password));
     }

@@ -43,6 +43,7 @@ export interface RuntimeConfig extends Partial<CampaignConfig> {
   LOGIN_IP_FAILURES_PER_WINDOW: number;
   LOGIN_IP_WINDOW_MINUTES: number;
   PASSWORD_SCRYPT_LOG_N: number;
+  AUDIT_RETENTION_DAYS?: number;
 }
 
 // PurelyMail has no health endpoint; a cheap read tells whether it answers. Cached so health checks
@@ -106,7 +107,7 @@ export function buildAppDeps(opts: {
       ipWindowMinutes: config.LOGIN_IP_WINDOW_MINUTES,
     },
   });
-  const audit = makeAudit({ store: createDynamoAuditStore(table), clock });
+  const audit = makeAudit({ store: createDynamoAuditStore(table), clock, retentionDays: config.AUDIT_RETENTION_DAYS });
   const settingsStore = createDynamoSettingsStore(table);
   const settings = makeSettings({ store: settingsStore });
   const cache = createDynamoCacheStore(table);
