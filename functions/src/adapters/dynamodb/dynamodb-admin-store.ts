@@ -104,6 +104,22 @@ export function createDynamoAdminStore(table: Table): AdminStore {
         throw err;
       }
     },
+    async setRole(email, from, to) {
+      if (from === 'owner') {
+        try {
+          await addOwners(-1, 'owners > :one');
+        } catch (err) {
+          if (isConditionalCheckFailed(err)) throw new ConflictError(LAST_OWNER, 'last_owner', { cause: err });
+          throw err;
+        }
+      }
+      const changed = await conditional({ UpdateExpression: 'SET #role = :to', ConditionExpression: '#role = :from', ExpressionAttributeNames: { '#role': 'role' }, ExpressionAttributeValues: { ':from': from, ':to': to } }, email);
+      if (!changed) {
+        if (from === 'owner') await addOwners(1);
+        throw new ConflictError('That admin was changed or removed meanwhile. Reload and try again.', 'stale_admin');
+      }
+      if (to === 'owner') await addOwners(1);
+    },
     async setPasswordHash(email, passwordHash) {
       await doc.send(
         new UpdateCommand({

@@ -1,4 +1,4 @@
-import type { CreateAdminInput } from '@app/shared';
+import { whyNot, type AdminRole, type CreateAdminInput } from '@app/shared';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { assertNotCommonPassword, COMMON_PASSWORD_FIELD_MESSAGE, isCommonPassword } from './common-passwords.ts';
 import type { AuthDeps, RequestOrigin } from './deps.ts';
@@ -7,11 +7,16 @@ import { makeEndAdminSessions } from './manage-sessions.ts';
 import type { AdminRecord, SessionRecord } from './ports.ts';
 import { makeRotateSession } from './rotate-session.ts';
 
+const assertOwnerPower = (actor: AdminRecord) => {
+  const refused = whyNot(actor.role, 'manage-admins');
+  if (refused) throw new ForbiddenError(refused);
+};
+
 /** Only owners add admins; never with a common password. */
 export const makeCreateAdmin =
   (deps: Pick<AuthDeps, 'admins' | 'hasher' | 'clock'>) =>
   async (actor: AdminRecord, input: CreateAdminInput): Promise<AdminRecord> => {
-    if (actor.role !== 'owner') throw new ForbiddenError('Only an owner can add admins.');
+    assertOwnerPower(actor);
     await assertNotCommonPassword(input.password, 'password');
     const admin: AdminRecord = {
       email: input.email,
@@ -32,7 +37,7 @@ export const makeCreateAdmin =
 export const makeRemoveAdmin = (deps: Pick<AuthDeps, 'admins' | 'sessions'>) => {
   const endSessions = makeEndAdminSessions(deps);
   return async (actor: AdminRecord, email: string): Promise<void> => {
-    if (actor.role !== 'owner') throw new ForbiddenError('Only an owner can remove admins.');
+    assertOwnerPower(actor);
     if (actor.email === email) throw new ConflictError('You cannot remove yourself. Ask another owner.', 'self_removal');
     const target = await deps.admins.get(email);
     if (!target) throw new NotFoundError('There is no admin with that email.');
@@ -40,6 +45,22 @@ export const makeRemoveAdmin = (deps: Pick<AuthDeps, 'admins' | 'sessions'>) => 
     await endSessions(email);
   };
 };
+
+/**
+ * An owner promotes, demotes or makes read-only another admin. The new role applies from that admin's next
+ * request (the role is read with the session every time). Nobody changes their own role (ask another owner),
+ * and the last owner stays an owner (the store's owner counter, one conditional write).
+ */
+export const makeChangeAdminRole =
+  (deps: Pick<AuthDeps, 'admins'>) =>
+  async (actor: AdminRecord, email: string, role: AdminRole): Promise<{ admin: AdminRecord; from: AdminRole }> => {
+    assertOwnerPower(actor);
+    if (actor.email === email) throw new ConflictError('You cannot change your own role. Ask another owner.', 'self_role_change');
+    const target = await deps.admins.get(email);
+    if (!target) throw new NotFoundError('There is no admin with that email.');
+    if (target.role !== role) await deps.admins.setRole(email, target.role, role);
+    return { admin: { ...target, role }, from: target.role };
+  };
 
 /**
  * Changes the caller's own password. The current password in the same request is the re-authentication

@@ -32,6 +32,8 @@ export interface AdminStore {
   create(admin: AdminRecord): Promise<void>;
   /** Removes the admin; for an owner, only while another owner remains (never zero owners). */
   remove(email: string, role: AdminRole): Promise<void>;
+  /** Changes the role if it is still `from` (else ConflictError); an owner stops being one only while another owner remains. */
+  setRole(email: string, from: AdminRole, to: AdminRole): Promise<void>;
   setPasswordHash(email: string, passwordHash: string): Promise<void>;
   recordLogin(email: string, at: string): Promise<void>;
   countOwners(): Promise<number>;

@@ -1,4 +1,5 @@
-import type { MailDelivery, MailSettings, UpdateMailSettingsInput } from '@app/shared';
+import { whyNot, type AdminRole, type MailDelivery, type MailSettings, type UpdateMailSettingsInput } from '@app/shared';
+import { ForbiddenError } from '../errors.ts';
 
 export type StoredMailSettings = Omit<MailSettings, 'defaultFrom' | 'delivery'>;
 
@@ -18,8 +19,12 @@ export function makeMailSettings(deps: { store: MailSettingsStore; defaultFrom: 
   const get = async (): Promise<MailSettings> => ({ ...((await deps.store.get()) ?? { from: null, extraRecipients: [], version: 0 }), ...fixed });
   return {
     get,
-    async update(input: UpdateMailSettingsInput): Promise<MailSettings> {
+    /** Changing who receives notifications is an owner's power (`role`): someone could otherwise silence or redirect them. */
+    async update(input: UpdateMailSettingsInput, role?: AdminRole): Promise<MailSettings> {
       const current = await get();
+      const recipients = (list: readonly string[]) => [...new Set(list.map((e) => e.toLowerCase()))].sort().join(',');
+      const refused = input.extraRecipients && recipients(input.extraRecipients) !== recipients(current.extraRecipients) && whyNot(role, 'notification-recipients');
+      if (refused) throw new ForbiddenError(refused);
       const next: StoredMailSettings = {
         from: input.from === undefined ? current.from : input.from,
         extraRecipients: input.extraRecipients ? [...new Set(input.extraRecipients.map((e) => e.toLowerCase()))] : current.extraRecipients,
