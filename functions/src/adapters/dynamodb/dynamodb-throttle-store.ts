@@ -12,6 +12,8 @@ const CONSECUTIVE_TRIES = 40;
 /** Rounds of a windowed write racing window starts; each lost round means another request changed the bucket. */
 const WINDOW_TRIES = 20;
 const jitter = () => new Promise((r) => setTimeout(r, Math.random() * 15));
+/** A consecutive streak whose last attempt is older than this has ended (checked here; the TTL may lag by days). */
+const STREAK_MS = 24 * 3_600_000;
 
 /**
  * Throttle buckets and rate counters. Every change is one conditional UpdateItem (never a blind overwrite), so
@@ -118,7 +120,8 @@ export function createDynamoThrottleStore(table: Table): ThrottleStore {
         if (i > 0) await jitter();
         const state = await get(k);
         if (state && state.lockedUntil > now) return { ok: false, retryAt: state.lockedUntil };
-        const previous = { failures: state?.failures ?? 0, lockedUntil: state?.lockedUntil ?? 0 };
+        const ended = !state || state.windowStartedAt <= now - STREAK_MS;
+        const previous = { failures: ended ? 0 : state.failures, lockedUntil: ended ? 0 : state.lockedUntil };
         const count = previous.failures + 1;
         // The lock this attempt leaves if it fails is set now, before anything is checked: parallel attempts
         // see it at once instead of after the password check.
@@ -128,13 +131,15 @@ export function createDynamoThrottleStore(table: Table): ThrottleStore {
             new UpdateCommand({
               TableName,
               Key: key(k),
-              UpdateExpression: 'SET failures = :count, lockedUntil = :lock, expiresAt = :e',
+              // windowStartedAt: the last attempt of the streak.
+              UpdateExpression: 'SET failures = :count, lockedUntil = :lock, windowStartedAt = :now, expiresAt = :e',
               ConditionExpression: state ? 'failures = :seen' : 'attribute_not_exists(pk)',
               ExpressionAttributeValues: {
                 ':count': count,
                 ':lock': lockedUntil,
+                ':now': now,
                 ':e': Math.ceil(Math.max(now + 86_400_000, lockedUntil + 86_400_000) / 1000),
-                ...(state ? { ':seen': previous.failures } : {}),
+                ...(state ? { ':seen': state.failures } : {}),
               },
             }),
           ),
