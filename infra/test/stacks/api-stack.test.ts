@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ScheduledEvent } from '../../../functions/src/adapters/scheduler/scheduled-event.ts';
 import { RECURRING_JOBS } from '../../lib/constructs/action-scheduler.ts';
 import { CREDENTIALS_CONTEXT, MFA_CONTEXT } from '../../lib/constructs/migrator-task.ts';
-import { MFA_SECRET_PURPOSE } from '../../../functions/src/modules/secrets/ports.ts';
+import { MFA_SECRET_PURPOSE } from '../../../functions/src/modules/auth/mfa-secret-box.ts';
 import { attachedStatements, statementsOfRole } from '../support/iam.ts';
 import { buildTestApp } from '../support/synth-app.ts';
 

@@ -1,5 +1,13 @@
-import { MFA_SECRET_PURPOSE, type SecretContext, type SecretOpener, type SecretSealer } from '../secrets/ports.ts';
+import type { SecretContext, SecretOpener, SecretSealer } from '../secrets/ports.ts';
 import type { MfaSecretBox } from './ports.ts';
+
+/**
+ * The purpose admins' TOTP secrets are sealed under (KMS encryption context). The API may seal and open these
+ * (it checks codes); the migration task role may not, and the API still cannot open migration credentials.
+ * Defined here, not beside SECRET_PURPOSE, so the sign-in path imports no value from the migrations' secrets
+ * module (esbuild would split it into one more chunk read at every cold start).
+ */
+export const MFA_SECRET_PURPOSE = 'admin-mfa';
 
 // Bound to the admin: a sealed secret copied onto another admin's item does not open.
 const context = (adminEmail: string): SecretContext => ({ purpose: MFA_SECRET_PURPOSE, kind: 'totp', id: adminEmail });

@@ -6,8 +6,11 @@
 
 /** What a sealed value is bound to: the record it belongs to. Never secret; part of the AEAD/KMS context. */
 export interface SecretContext {
-  /** What the secret is for (KMS encryption context `purpose`, which IAM conditions name); default migration credentials. */
-  purpose?: typeof SECRET_PURPOSE | typeof MFA_SECRET_PURPOSE;
+  /**
+   * What the secret is for (KMS encryption context `purpose`, which IAM conditions name); default migration
+   * credentials (SECRET_PURPOSE). Admins' TOTP secrets use MFA_SECRET_PURPOSE (modules/auth/mfa-secret-box.ts).
+   */
+  purpose?: string;
   /** e.g. `migration-job-source` */
   kind: string;
   /** The record's id (a job id). */
@@ -16,12 +19,6 @@ export interface SecretContext {
 
 /** The purpose every migration credential is sealed under (KMS encryption context `purpose`). */
 export const SECRET_PURPOSE = 'migration-credentials';
-
-/**
- * The purpose admins' TOTP secrets are sealed under. The API may seal and open these (it checks codes); the
- * migration task role may not, and the API still cannot open migration credentials.
- */
-export const MFA_SECRET_PURPOSE = 'admin-mfa';
 
 /** An opaque, self-describing string (`v1:<scheme>:…`) safe to store; useless without the key and the context. */
 export type SealedSecret = string;
