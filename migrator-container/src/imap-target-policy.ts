@@ -5,7 +5,7 @@ import { imapPolicy } from '@app/functions/platform/composition/build-migrations
 /** Set by ECS (Fargate included) or Lambda in every container: the worker is on AWS. */
 const AWS_MARKERS = ['ECS_CONTAINER_METADATA_URI_V4', 'ECS_CONTAINER_METADATA_URI', 'AWS_EXECUTION_ENV'] as const;
 
-export type WorkerPolicyConfig = { ALLOW_PRIVATE_IMAP_HOSTS: boolean; MIGRATION_EXTRA_IMAP_PORTS?: readonly number[]; MASTER_KEY_FILE?: string; DYNAMODB_ENDPOINT?: string };
+export type WorkerPolicyConfig = { ALLOW_PRIVATE_IMAP_HOSTS: boolean; MIGRATION_EXTRA_IMAP_PORTS?: readonly number[]; MASTER_KEY_FILE?: string; DYNAMODB_SOCKET?: string };
 
 /**
  * The worker's address policy: the API's rule (`imapPolicy`, driven by the same ALLOW_PRIVATE_IMAP_HOSTS the
@@ -18,8 +18,8 @@ export function workerImapPolicy(config: WorkerPolicyConfig, env: Record<string,
   if (config.ALLOW_PRIVATE_IMAP_HOSTS) {
     const marker = AWS_MARKERS.find((k) => env[k]);
     if (marker) throw new ConfigError(`Invalid configuration: ALLOW_PRIVATE_IMAP_HOSTS: not allowed on AWS (${marker} is set).`);
-    if (!config.MASTER_KEY_FILE || !config.DYNAMODB_ENDPOINT) {
-      throw new ConfigError('Invalid configuration: ALLOW_PRIVATE_IMAP_HOSTS: only for the local worker (needs MASTER_KEY_FILE and DYNAMODB_ENDPOINT).');
+    if (!config.MASTER_KEY_FILE || !config.DYNAMODB_SOCKET) {
+      throw new ConfigError('Invalid configuration: ALLOW_PRIVATE_IMAP_HOSTS: only for the local worker (needs MASTER_KEY_FILE and DYNAMODB_SOCKET).');
     }
   }
   return imapPolicy(config.ALLOW_PRIVATE_IMAP_HOSTS, config.MIGRATION_EXTRA_IMAP_PORTS);

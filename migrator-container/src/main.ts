@@ -3,6 +3,7 @@
 import { join, resolve } from 'node:path';
 import * as z from 'zod';
 import { createSdkTable } from '@app/functions/adapters/dynamodb/sdk-table';
+import { sdkSocketConfig } from '@app/functions/adapters/dynamodb/local-socket';
 import { createLocalSecretOpener } from '@app/functions/adapters/local-secret-box/local-secret-box';
 import { resolveImapTarget } from '@app/functions/adapters/imap/ssrf-guard';
 import { buildMigrationStores } from '@app/functions/platform/composition/build-migrations';
@@ -26,8 +27,8 @@ const ports = z
 const WorkerConfig = z.object({
   RUN_ID: z.string().regex(/^run_[0-9a-z]{8,40}(-a\d{1,2})?$/),
   TABLE_NAME: z.string().min(3),
-  /** dynalite locally; unset on AWS. */
-  DYNAMODB_ENDPOINT: z.url().optional(),
+  /** dynalite's Unix socket locally (the panel's database is on no TCP port); unset on AWS. */
+  DYNAMODB_SOCKET: z.string().min(1).optional(),
   /** Local opener (the master key file) or KMS (the task role may Decrypt under the migration context). */
   MASTER_KEY_FILE: z.string().min(1).optional(),
   MIGRATION_KMS_KEY_ID: z.string().min(1).optional(),
@@ -54,10 +55,7 @@ async function main(): Promise<number> {
   // Worker diagnostics go to stderr so stdout stays the pure imapsync log.
   const logger = createJsonLogger({ level: config.LOG_LEVEL, write: (l) => process.stderr.write(`${l}\n`), base: { runId: config.RUN_ID } });
   // The SDK: on ECS the credentials come from the container credentials endpoint, which the lite client does not read.
-  const table = createSdkTable(
-    config.TABLE_NAME,
-    config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {},
-  );
+  const table = createSdkTable(config.TABLE_NAME, config.DYNAMODB_SOCKET ? sdkSocketConfig(config.DYNAMODB_SOCKET) : {});
   // The KMS SDK is loaded only where it is used (AWS): every run pays for what its start-up evaluates.
   const opener = config.MASTER_KEY_FILE
     ? createLocalSecretOpener(config.MASTER_KEY_FILE)

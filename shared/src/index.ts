@@ -19,3 +19,4 @@ export * from './schemas/migration.ts';
 export * from './schemas/batch.ts';
 export * from './schemas/bulk-import.ts';
 export * from './schemas/campaign.ts';
+export * from './roles.ts';

@@ -125,8 +125,13 @@ describe('bulk CSV import and batches in a browser', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-report').click()]);
     const report = readFileSync((await download.path())!, 'utf8');
     const rows = report.trimEnd().split('\r\n');
-    expect(rows[0]).toBe('source_email,dest_email,state,run_kind,messages_transferred,bytes_transferred,verdict,error_class,cause,job_id');
-    expect(rows.slice(1).map((r) => r.split(',').slice(0, 3).join(','))).toEqual(['user1@old.example,user1@new.example,succeeded', 'user2@old.example,user2@new.example,succeeded', 'user3@old.example,user3@new.example,succeeded']);
+    // Every field quoted (the one CSV writer, shared/src/csv-file.ts).
+    expect(rows[0]).toBe('"source_email","dest_email","state","run_kind","messages_transferred","bytes_transferred","verdict","error_class","cause","job_id"');
+    expect(rows.slice(1).map((r) => r.split(',').slice(0, 3).join(','))).toEqual([
+      '"user1@old.example","user1@new.example","succeeded"',
+      '"user2@old.example","user2@new.example","succeeded"',
+      '"user3@old.example","user3@new.example","succeeded"',
+    ]);
     expect(report).not.toContain('secret');
 
     // One summary email for the batch in the local outbox, to the admin who launched it.

@@ -7,6 +7,7 @@ import { csrf } from './middleware/csrf.ts';
 import { requestId } from './middleware/request-id.ts';
 import { requireMfaEnrolment } from './middleware/require-mfa-enrolment.ts';
 import { requireSession } from './middleware/require-session.ts';
+import { readOnlyForViewers } from './middleware/read-only-viewers.ts';
 import { API_SECURITY_HEADERS, securityHeaders } from './middleware/security-headers.ts';
 import { makeOnError } from './on-error.ts';
 import { accountRoutes } from './routes/account.ts';
@@ -37,7 +38,8 @@ export { PUBLIC_ROUTES } from './public-routes.ts';
 
 /**
  * The one Hono app behind API Gateway (Lambda) and the local server.
- * Order: request id → security headers → body limit → CSRF → public routes → session → private routes.
+ * Order: request id → security headers → body limit → CSRF → public routes → session → 2FA enrolment →
+ * read-only viewers → private routes.
  */
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -55,6 +57,7 @@ export function createApp(deps: AppDeps) {
   const priv = new Hono<AppEnv>();
   priv.use('*', requireSession(deps.auth));
   priv.use('*', requireMfaEnrolment(deps.settings));
+  priv.use('*', readOnlyForViewers(deps));
   priv.route('/health', healthDetailRoutes(deps));
   priv.route('/sessions', sessionRoutes(deps));
   priv.route('/account', accountRoutes(deps));

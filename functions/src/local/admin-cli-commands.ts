@@ -12,7 +12,7 @@ export function makeAdminCli(table: Table, scryptLogN: number) {
   const admins = createDynamoAdminStore(table);
   const sessions = createDynamoSessionStore(table);
   const hasher = createScryptPasswordHasher(scryptLogN);
-  const audit = makeAudit({ store: createDynamoAuditStore(table), clock: systemClock });
+  const audit = makeAudit({ store: createDynamoAuditStore(table), clock: systemClock, retentionDays: Number(process.env.AUDIT_RETENTION_DAYS) || undefined });
   const cliOrigin = { actor: 'cli', ip: 'local', userAgent: 'purelymanage-admin-cli' };
   // The CLI acts as an owner: it exists for when nobody can log in.
   const cliOwner = { email: 'cli', name: 'CLI', role: 'owner' as const, passwordHash: '', createdAt: '', lastLoginAt: null };

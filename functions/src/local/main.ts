@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { parseConfig, LocalConfig, ConfigError } from '../platform/config.ts';
 import { createJsonLogger } from '../platform/logger.ts';
 import { buildWebIfNeeded } from './build-web-if-needed.ts';
+import { cliFailureSentence } from './cli-failure.ts';
+import { keepNewFilesPrivate } from './private-data-dir.ts';
 import { startLocal } from './start-local.ts';
 
 // `npm start`: the whole panel on one machine. Thin: read config, build the UI if needed, start, report.
@@ -15,10 +17,13 @@ try {
   const config = parseConfig(LocalConfig, process.env);
   const logger = createJsonLogger({ level: config.LOG_LEVEL });
   if (config.BUILD_WEB) buildWebIfNeeded(repoRoot, (m) => console.log(m));
+  // Everything the panel writes from here on (database, logs, mail, keys) is private to this user.
+  keepNewFilesPrivate();
   const runtime = await startLocal(config, { logger });
   console.log('');
   console.log(`  PurelyManage is running at ${runtime.url}`);
   console.log(runtime.sandboxUrl ? `  PurelyMail: built-in sandbox at ${runtime.sandboxUrl} (changes do not reach PurelyMail)` : '  PurelyMail: live API');
+  if (runtime.sandboxDns) console.log(`  DNS: the sandbox's records served at ${runtime.sandboxDns}`);
   if (runtime.setupUrl) {
     console.log('');
     console.log('  No admin exists yet. Create the first one with this one-time link (valid 24 h):');
@@ -41,6 +46,6 @@ try {
     console.error(err.message);
     process.exit(2);
   }
-  console.error(err instanceof Error ? err.message : err);
+  console.error(cliFailureSentence(err));
   process.exit(1);
 }

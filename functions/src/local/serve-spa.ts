@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
-import { PAGE_SECURITY_HEADERS, securityHeaders } from '../http/middleware/security-headers.ts';
+import { inlineScriptHashes, pageSecurityHeaders } from '../http/middleware/security-headers.ts';
 import type { App } from '../http/app.ts';
 
 /**
@@ -14,7 +14,17 @@ export function withSpa(api: App, buildDir: string) {
   const indexPath = join(root, 'index.html');
   const app = new Hono();
   app.route('/', api);
-  app.use('*', securityHeaders(PAGE_SECURITY_HEADERS));
+  // The script hashes come from the built index.html, read again when a rebuild changed it.
+  let built: { mtimeMs: number; headers: Record<string, string> } | undefined;
+  const pageHeaders = () => {
+    const mtimeMs = existsSync(indexPath) ? statSync(indexPath).mtimeMs : -1;
+    if (built?.mtimeMs !== mtimeMs) built = { mtimeMs, headers: pageSecurityHeaders(mtimeMs < 0 ? [] : inlineScriptHashes(readFileSync(indexPath, 'utf8'))) };
+    return built.headers;
+  };
+  app.use('*', async (c, next) => {
+    await next();
+    for (const [k, v] of Object.entries(pageHeaders())) c.res.headers.set(k, v);
+  });
   // Hashed assets never change; everything else must be revalidated.
   app.use('/_app/immutable/*', async (c, next) => {
     await next();

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { startLocalDynamo } from '../adapters/dynamodb/local-dynalite.ts';
+import { dynamoSocketPath } from '../adapters/dynamodb/local-socket.ts';
 import type { Table } from '../adapters/dynamodb/table.ts';
 import { createApp } from '../http/app.ts';
 import type { LocalConfig } from '../platform/config.ts';
@@ -13,6 +14,7 @@ import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { startDnsServer } from './dns-server/dns-server.ts';
 import { startSandbox, type Sandbox } from './purelymail-sandbox/sandbox-server.ts';
+import { makeDataDirPrivate } from './private-data-dir.ts';
 import { withSpa } from './serve-spa.ts';
 import { startBackgroundTimers } from '../adapters/local-timers/background-timers.ts';
 import { startCacheRefresher } from '../adapters/local-scheduler/local-cache-refresher.ts';
@@ -24,6 +26,8 @@ export interface LocalRuntime {
   /** Present while no admin exists: the one-time setup link. */
   setupUrl: string | undefined;
   sandboxUrl: string | undefined;
+  /** `host:port` of the loopback DNS server that publishes the sandbox's records (sandbox mode only). */
+  sandboxDns: string | undefined;
   /** The built-in PurelyMail sandbox, when no token is set (tests drive its DNS and read its request log). */
   sandbox: Sandbox | undefined;
   deps: ReturnType<typeof composeLocal>['deps'];
@@ -45,8 +49,10 @@ export interface StartLocalOptions {
 }
 
 /**
- * Starts everything `npm start` runs, in this process: dynalite (on disk unless told otherwise), the PurelyMail
- * sandbox when no token is set, and the Hono app serving the SPA and /api. Used by `npm start` and by the browser tests.
+ * Starts everything `npm start` runs, in this process: dynalite (on disk unless told otherwise) on a Unix socket
+ * in DATA_DIR, the PurelyMail sandbox when no token is set, and the Hono app serving the SPA and /api. The only
+ * TCP ports are the app's and, in sandbox mode, the sandbox's (its API and its DNS server). DATA_DIR is made
+ * private (0700/0600) first. Used by `npm start` and by the HTTP and browser tests.
  */
 export async function startLocal(config: LocalConfig, opts: StartLocalOptions): Promise<LocalRuntime> {
   const closers: (() => Promise<void>)[] = [];
@@ -54,12 +60,18 @@ export async function startLocal(config: LocalConfig, opts: StartLocalOptions): 
     for (const close of closers.reverse()) await close().catch(() => {});
   };
   try {
-    const dynamo = await startLocalDynamo({ path: opts.dynamoStorage === 'memory' ? undefined : join(config.DATA_DIR, 'dynamodb'), tableName: config.TABLE_NAME });
+    makeDataDirPrivate(config.DATA_DIR);
+    const dynamo = await startLocalDynamo({
+      path: opts.dynamoStorage === 'memory' ? undefined : join(config.DATA_DIR, 'dynamodb'),
+      tableName: config.TABLE_NAME,
+      socketPath: dynamoSocketPath(config.DATA_DIR),
+    });
     closers.push(dynamo.close);
 
     let purelymail: { baseUrl: string; token: string };
     let sandboxUrl: string | undefined;
     let sandboxHandle: Sandbox | undefined;
+    let sandboxDns: string | undefined;
     let dnsServers: readonly string[] = config.DNS_SERVERS;
     if (config.PURELYMAIL_API_TOKEN) {
       purelymail = { baseUrl: config.PURELYMAIL_BASE_URL, token: config.PURELYMAIL_API_TOKEN };
@@ -76,6 +88,7 @@ export async function startLocal(config: LocalConfig, opts: StartLocalOptions): 
         const dns = await startDnsServer({ records: () => sandbox.dns.list() });
         closers.push(() => dns.close());
         dnsServers = [dns.server];
+        sandboxDns = dns.server;
       }
     }
 
@@ -88,7 +101,7 @@ export async function startLocal(config: LocalConfig, opts: StartLocalOptions): 
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const port = (server.address() as AddressInfo).port;
     // Migrations: in-process queue → dispatcher → worker child processes; closed before the store goes away.
-    const migrations = composeLocalMigrations({ config, table: dynamo.table, dynamoEndpoint: dynamo.endpoint, logger: opts.logger, clock: opts.clock ?? systemClock, workerEnv: opts.migratorEnv });
+    const migrations = composeLocalMigrations({ config, table: dynamo.table, dynamoSocket: dynamo.socketPath, logger: opts.logger, clock: opts.clock ?? systemClock, workerEnv: opts.migratorEnv });
     closers.push(() => migrations.close());
     const { deps, localScheduler, background } = composeLocal({ config, table: dynamo.table, purelymail, sandbox: !config.PURELYMAIL_API_TOKEN, port, logger: opts.logger, clock: opts.clock, dnsServers, migrations: migrations.api, campaignSealer: migrations.sealer, migrationQueue: migrations.queue });
     // Batch summaries and single-job emails: the engine tells the batches module about every run end.
@@ -122,6 +135,7 @@ export async function startLocal(config: LocalConfig, opts: StartLocalOptions): 
       port,
       setupUrl: setupToken ? `${url}/setup#token=${setupToken}` : undefined,
       sandboxUrl,
+      sandboxDns,
       sandbox: sandboxHandle,
       deps,
       migrations,

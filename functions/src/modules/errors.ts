@@ -34,6 +34,15 @@ export class UnauthorizedError extends Error {
 }
 
 /**
+ * A sign-in refused after a real account's password or 2FA code was checked. The answer is the same 401 as
+ * for an unknown account (no enumeration); only the audit tells them apart: these get an entry each (they are
+ * bounded by the account's throttle), other refused sign-ins are counted.
+ */
+export class SignInRefusedError extends UnauthorizedError {
+  override name = 'SignInRefusedError';
+}
+
+/**
  * A sensitive action needs a password check from the last few minutes (step-up re-authentication, ASVS
  * 7.5): HTTP 401 `reauth_required`. The session itself is still valid.
  */

@@ -97,6 +97,8 @@ const common = () => ({
   CAMPAIGN_PER_IP_PER_15_MIN: int(1, 100_000, 30),
   /** Campaign form: submissions per link per hour. */
   CAMPAIGN_PER_TOKEN_PER_HOUR: int(1, 100_000, 200),
+  /** Audit entries (and the counts of refused public requests) are kept this many days, then removed by TTL. */
+  AUDIT_RETENTION_DAYS: int(30, 3650, 400),
   /** Campaign form: wrong passwords per submitted address per hour; then refused without contacting the server. */
   CAMPAIGN_FAILURES_PER_ADDRESS_PER_HOUR: int(1, 100, 5),
 });

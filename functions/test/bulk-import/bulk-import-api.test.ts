@@ -112,9 +112,9 @@ describe('bulk CSV import and batches through the HTTP API', () => {
     expect(report.headers.get('content-disposition')).toContain('Acme-batch-report.csv');
     const lines = (await report.text()).trimEnd().split('\r\n');
     seen.push(lines.join('\n'));
-    expect(lines[0]).toBe('source_email,dest_email,state,run_kind,messages_transferred,bytes_transferred,verdict,error_class,cause,job_id');
+    expect(lines[0]).toBe('"source_email","dest_email","state","run_kind","messages_transferred","bytes_transferred","verdict","error_class","cause","job_id"');
     expect(lines).toHaveLength(4);
-    expect(lines[1]).toMatch(/^user1@old\.example,user1@new\.example,succeeded,full,300,\d+,sync looks good,succeeded,,job_/);
+    expect(lines[1]).toMatch(/^"user1@old\.example","user1@new\.example","succeeded","full","300","\d+","sync looks good","succeeded","","job_/);
 
     await waitFor('summary email', async () => summaries(out.batch.id).length === 1);
     const [mail] = summaries(out.batch.id);

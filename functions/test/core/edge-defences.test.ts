@@ -1,4 +1,8 @@
 import { CSRF_HEADER } from '@app/shared';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, body } from '../support/api-client.ts';
 import { startTestRuntime, TEST_PASSWORD, type TestRuntime } from '../support/test-runtime.ts';
@@ -42,6 +46,28 @@ describe('edge defences', () => {
       expect(res.headers.get('cache-control')).toBe('no-store');
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
       expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    }
+  });
+
+  it("serves the SPA with a CSP that allows no inline script but the page's own hashed bootstrap (no 'unsafe-inline', issue 15)", async () => {
+    // A build as SvelteKit writes it: one inline bootstrap, its hash in the page's <meta> CSP.
+    const dir = mkdtempSync(join(tmpdir(), 'pm-spa-'));
+    const bootstrap = 'window.__boot = 1;';
+    const hash = `'sha256-${createHash('sha256').update(bootstrap).digest('base64')}'`;
+    writeFileSync(join(dir, 'index.html'), `<!doctype html><meta http-equiv="content-security-policy" content="default-src 'self'; script-src 'self' ${hash}"><script>${bootstrap}</script>`);
+    const spa = await startTestRuntime({ WEB_BUILD_DIR: dir });
+    try {
+      for (const path of ['/', '/users', '/c/']) {
+        const res = await fetch(`${spa.runtime.url}${path}`);
+        expect(res.status).toBe(200);
+        const csp = res.headers.get('content-security-policy')!;
+        expect(csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'))).toBe(`script-src 'self' ${hash}`);
+        expect(csp).toContain("frame-ancestors 'none'");
+        expect(csp).toContain("object-src 'none'");
+      }
+    } finally {
+      await spa.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -53,6 +53,23 @@ describe('step-up re-authentication', () => {
     expect((await owner.del('/api/admins/bob%40example.com')).status).toBe(204);
   });
 
+  it("setting a mailbox password and creating, editing or deleting a routing rule need it too (issue 15); PurelyMail is not called before", async () => {
+    await owner.post('/api/sync');
+    const sandbox = t.runtime.sandbox!;
+    const rule = { domainName: 'northwind.example', preset: 'exact', matchUser: 'reauth-test', targetAddresses: ['alice@northwind.example'] };
+    clock.advance(STALE);
+    sandbox.clearRequests();
+    await expectReauthRequired(await owner.post('/api/users/alice%40northwind.example/password', { newPassword: 'a new mailbox password 1' }));
+    await expectReauthRequired(await owner.post('/api/routing/rules', rule));
+    await expectReauthRequired(await owner.put('/api/routing/rules/1', rule));
+    await expectReauthRequired(await owner.del('/api/routing/rules/1'));
+    expect(sandbox.requests().map((r) => r.op)).toEqual([]);
+
+    expect((await reauth(owner)).status).toBe(200);
+    expect((await owner.post('/api/users/alice%40northwind.example/password', { newPassword: 'a new mailbox password 1' })).status).toBe(204);
+    expect((await owner.post('/api/routing/rules', rule)).status).toBe(201);
+  });
+
   it('revoking another session and ending all other sessions need it; signing out one’s own session does not', async () => {
     const other = await signIn('owner@example.com');
     const third = await signIn('owner@example.com');
@@ -150,12 +167,12 @@ describe('step-up re-authentication', () => {
   it('audits every re-auth and every refusal, without the password or code', async () => {
     const { entries } = await owner.json<{ entries: { action: string; result: string; reason?: string; details?: string }[] }>(owner.get('/api/audit?limit=200'));
     const reauths = entries.filter((e) => e.action === 'auth.reauth');
-    expect(reauths.filter((e) => e.result === 'ok')).toHaveLength(5);
+    expect(reauths.filter((e) => e.result === 'ok')).toHaveLength(6);
     expect(reauths.some((e) => e.result === 'ok' && e.details === 'with the password and an authenticator code; session token renewed')).toBe(true);
     expect(reauths.some((e) => e.result === 'failed' && e.reason === 'The password is not right.')).toBe(true);
     expect(reauths.some((e) => e.result === 'failed' && e.reason === 'The password or the code is not right.')).toBe(true);
     const refused = entries.filter((e) => e.result === 'failed' && e.reason === 'Confirm it is you: enter your password again to do this.');
-    expect(new Set(refused.map((e) => e.action))).toEqual(new Set(['admin.create', 'admin.remove', 'session.revoke', 'session.revoke_others', 'settings.update']));
+    expect(new Set(refused.map((e) => e.action))).toEqual(new Set(['admin.create', 'admin.remove', 'session.revoke', 'session.revoke_others', 'settings.update', 'user.password.set', 'routing.create', 'routing.edit', 'routing.delete_requested']));
     const text = JSON.stringify(entries);
     for (const secret of [TEST_PASSWORD, 'not the password at all', 'a different long passphrase 9']) expect(text).not.toContain(secret);
   });

@@ -82,9 +82,18 @@ describe('route matrix', () => {
     const csv = await owner.get('/api/audit/export.csv?q=pat');
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     const lines = (await csv.text()).trim().split('\r\n');
-    expect(lines[0]).toBe('at,actor,action,target,result,reason,ip,userAgent,details');
+    expect(lines[0]).toBe('"at","actor","action","target","result","reason","ip","userAgent","details"');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toContain('admin.create');
+    expect(lines[1]).toContain('"admin.create"');
+  });
+
+  it('exports admin-typed text so no spreadsheet runs it: every field quoted, `x;=2+2;` not a formula in any locale', async () => {
+    expect((await owner.post('/api/migrations/servers', { name: 'x;=2+2;', host: 'imap.example.com', port: 993, tls: 'ssl' })).status).toBe(201);
+    const text = await (await owner.get('/api/audit/export.csv?action=migration.server.create')).text();
+    const row = text.trim().split('\r\n')[1]!;
+    expect(row).toContain(`"x;'=2+2; (imap.example.com:993)"`);
+    // Split as Excel would in a ';' or ',' locale: no cell starts a formula.
+    for (const cell of row.split(/[;,]/)) expect(cell.replace(/^"/, '').trimStart(), cell).not.toMatch(/^[=+\-@]/);
   });
 
   it('has no route that edits or deletes audit entries', () => {

@@ -34,7 +34,8 @@ function filesUnder(dir: string): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
     if (e.isDirectory()) out.push(...filesUnder(p));
-    else if (statSync(p).size < 20 * 1024 * 1024) out.push(p);
+    // The database's socket is no file to read (its data is in dynamodb/).
+    else if (e.isFile() && statSync(p).size < 20 * 1024 * 1024) out.push(p);
   }
   return out;
 }

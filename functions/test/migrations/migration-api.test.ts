@@ -95,7 +95,8 @@ describe('migrations through the HTTP API, the local runner and the real worker'
     const argv = JSON.parse(readFileSync(join(dataDir, 'argv.json'), 'utf8')) as { argv: string[]; env: Record<string, string>; passfiles: Record<string, { mode: string; firstLineSha256: string }> };
     expect(argv.passfiles['1']).toMatchObject({ mode: '600', firstLineSha256: createHash('sha256').update(CANARY).digest('hex') });
     expect(JSON.stringify(argv.argv) + JSON.stringify(argv.env)).not.toContain('CANARY');
-    expect(readdirSync(join(t.runtime.migrations.workDir))).not.toContain(first.id);
+    // The run's private directory goes when the worker exits, which is just after it recorded the end.
+    await waitFor('the run directory removed', async () => !readdirSync(join(t.runtime.migrations.workDir)).includes(first.id));
 
     const jobs = await json<{ jobs: Job[] }>(owner.get('/api/migrations/jobs'), 200);
     expect(jobs.jobs[0]!.latestRun).toMatchObject({ id: first.id, state: 'succeeded' });

@@ -9,6 +9,8 @@ import { createKmsSecretOpener } from '../../src/adapters/kms/kms-secret-opener.
 import { createKmsSecretSealer } from '../../src/adapters/kms/kms-secret-sealer.ts';
 import { createLocalSecretOpener, createLocalSecretSealer } from '../../src/adapters/local-secret-box/local-secret-box.ts';
 import { SecretOpenError } from '../../src/modules/secrets/ports.ts';
+import { createDefaultKmsSecretBox } from '../../src/adapters/kms/kms-secret-box.ts';
+import { makeMfaSecretBox } from '../../src/modules/auth/mfa-secret-box.ts';
 
 const CTX = { kind: 'migration-job-source', id: 'job_abc' };
 const SECRET = 'pässwörd with "quotes" and $(id)';
@@ -83,5 +85,18 @@ describe('KMS envelope (aws-sdk-client-mock)', () => {
     const client = new KMSClient({ region: 'eu-west-1' });
     const sealed = await createKmsSecretSealer(client, 'k').seal(SECRET, CTX);
     await expect(createKmsSecretOpener(client, 'k').open(sealed, { ...CTX, id: 'job_b' })).rejects.toBeInstanceOf(SecretOpenError);
+  });
+
+  it('TOTP secrets (issue 15): sealed and opened by the api under their own purpose, bound to the admin', async () => {
+    kms.on(GenerateDataKeyCommand).resolves({ Plaintext: new Uint8Array(dataKey), CiphertextBlob: new Uint8Array([7, 7]) });
+    kms.on(DecryptCommand).resolves({ Plaintext: new Uint8Array(dataKey) });
+    const box = makeMfaSecretBox(createDefaultKmsSecretBox('arn:aws:kms:eu-west-1:111122223333:key/k'));
+    const sealed = await box.seal('JBSWY3DPEHPK3PXP', 'olive@example.com');
+    expect(sealed).toMatch(/^v1:kms:/);
+    expect(sealed).not.toContain('JBSWY3DPEHPK3PXP');
+    const context = { purpose: 'admin-mfa', kind: 'totp', id: 'olive@example.com' };
+    expect(kms.commandCalls(GenerateDataKeyCommand)[0]!.args[0].input).toEqual({ KeyId: 'arn:aws:kms:eu-west-1:111122223333:key/k', KeySpec: 'AES_256', EncryptionContext: context });
+    expect(await box.open(sealed, 'olive@example.com')).toEqual({ secret: 'JBSWY3DPEHPK3PXP', legacy: false });
+    expect(kms.commandCalls(DecryptCommand)[0]!.args[0].input.EncryptionContext).toEqual(context);
   });
 });

@@ -47,6 +47,8 @@ describe('scheduled entry point', () => {
       clientIp: () => '127.0.0.1',
       dnsLookup: new NodeDnsLookup({ servers: [dns.server], timeoutMs: 1_000, tries: 1 }),
       scheduler: { schedule: async (id) => void scheduled.push(id), cancel: async () => {} },
+      // No 2FA here: the scheduled entry never seals or opens a TOTP secret.
+      mfaSecretBox: { seal: () => Promise.reject(new Error('not used')), open: () => Promise.reject(new Error('not used')) },
       mailer: {
         send: async (e) => {
           if (mailerDown) throw new Error('SES throttled');

@@ -36,6 +36,17 @@ export function grantWithCredentialsContext(key: IKey, grantee: IGrantable, ...a
   });
 }
 
+/**
+ * The KMS encryption context of admins' sealed TOTP secrets (functions: MFA_SECRET_PURPOSE). The api may
+ * GenerateDataKey and Decrypt under it to check 2FA codes, and under it only.
+ */
+export const MFA_CONTEXT = { key: 'kms:EncryptionContext:purpose', value: 'admin-mfa' } as const;
+
+/** Grants KMS actions on the credentials key under the {@link MFA_CONTEXT} condition. */
+export function grantWithMfaContext(key: IKey, grantee: IGrantable, ...actions: string[]): Grant {
+  return Grant.addToPrincipal({ grantee, actions, resourceArns: [key.keyArn], conditions: { StringEquals: { [MFA_CONTEXT.key]: MFA_CONTEXT.value } } });
+}
+
 /** Name of the worker container, which `RunTask` overrides address. */
 export const MIGRATOR_CONTAINER_NAME = 'migrator';
 /** awslogs stream prefix: a task's stream is `run/migrator/<task id>` (the api reads full run logs from it). */

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Annotations, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -32,7 +32,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledgeWildcard, nagRef } from '../nag.ts';
 import { CSRF_HEADER } from '../../../shared/src/api/api-error.ts';
-import { API_SECURITY_HEADERS, PAGE_SECURITY_HEADERS } from '../../../functions/src/http/middleware/security-headers.ts';
+import { API_SECURITY_HEADERS, inlineScriptHashes, pageSecurityHeaders } from '../../../functions/src/http/middleware/security-headers.ts';
 
 /** The header CloudFront adds to every API request, holding the origin-verify secret's value. */
 export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
@@ -89,10 +89,16 @@ export class StaticSite extends Construct {
       reason: 'The bucket holds only the public SPA build, written by BucketDeployment and read by CloudFront through OAC; access logs would record nothing but CloudFront fetches. API requests are logged by API Gateway.',
     });
 
+    // Scripts: the origin and the hashed inline bootstrap of this build (synth reads the built index.html).
+    // Without the build (bootstrap, ls, destroy: see the end of this constructor) no site is uploaded, so no
+    // inline script is allowed either.
+    const indexHtml = join(props.webBuildDir, 'index.html');
+    const builtPage = existsSync(indexHtml) ? readFileSync(indexHtml, 'utf8') : '';
+    const pageCsp = pageSecurityHeaders(inlineScriptHashes(builtPage))['Content-Security-Policy']!;
     const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'PurelyManage SPA security headers',
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: PAGE_SECURITY_HEADERS['Content-Security-Policy']!, override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: pageCsp, override: true },
         strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },

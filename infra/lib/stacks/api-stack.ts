@@ -12,7 +12,7 @@ import { ApiRoutes } from '../constructs/api-routes.ts';
 import { AppFunction } from '../constructs/app-function.ts';
 import { grantTableAccess } from '../constructs/table-access-grant.ts';
 import { TABLE_ACCESS } from '../../../functions/src/adapters/dynamodb/table-access.ts';
-import { grantWithCredentialsContext, MIGRATOR_CONTAINER_NAME, MIGRATOR_STREAM_PREFIX } from '../constructs/migrator-task.ts';
+import { grantWithCredentialsContext, grantWithMfaContext, MIGRATOR_CONTAINER_NAME, MIGRATOR_STREAM_PREFIX } from '../constructs/migrator-task.ts';
 import { OpsAlarms } from '../constructs/ops-alarms.ts';
 import { acknowledgeWildcard, nagArn, nagRef } from '../nag.ts';
 import type { MailSenders } from '../config/mail-senders.ts';
@@ -144,6 +144,8 @@ export class ApiStack extends Stack {
     props.migratorLogGroup.grant(apiFn, 'logs:GetLogEvents');
     // Seal only: GenerateDataKey returns the plaintext data key for encrypting; never Decrypt (CS-3).
     grantWithCredentialsContext(props.credentialsKey, apiFn, 'kms:GenerateDataKey');
+    // 2FA: admins' TOTP secrets are sealed at rest under their own purpose; checking a code opens one.
+    grantWithMfaContext(props.credentialsKey, apiFn, 'kms:GenerateDataKey', 'kms:Decrypt');
     allowScheduling(this.api, 'the api function');
     // The api is the one synchronous function: its failures reach no queue (the others end in the DLQ).
     alarms.functionErrors('Api', apiFn, 'API function');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@app/functions/platform/config';
 import { workerImapPolicy } from '../../src/imap-target-policy.ts';
 
-const local = { ALLOW_PRIVATE_IMAP_HOSTS: true, MASTER_KEY_FILE: '/d/master.key', DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' };
+const local = { ALLOW_PRIVATE_IMAP_HOSTS: true, MASTER_KEY_FILE: '/d/master.key', DYNAMODB_SOCKET: '/d/dynamodb.sock' };
 
 describe('workerImapPolicy: loopback and private servers only for the local worker', () => {
   it('locally (key file + dynalite), ALLOW_PRIVATE_IMAP_HOSTS allows private addresses and any port', () => {
@@ -23,7 +23,7 @@ describe('workerImapPolicy: loopback and private servers only for the local work
   });
 
   it('refuses without the local opener and dynalite (a KMS worker is an AWS worker)', () => {
-    expect(() => workerImapPolicy({ ALLOW_PRIVATE_IMAP_HOSTS: true, DYNAMODB_ENDPOINT: 'http://x' }, {})).toThrow(/only for the local worker/);
+    expect(() => workerImapPolicy({ ALLOW_PRIVATE_IMAP_HOSTS: true, DYNAMODB_SOCKET: '/x.sock' }, {})).toThrow(/only for the local worker/);
     expect(() => workerImapPolicy({ ALLOW_PRIVATE_IMAP_HOSTS: true, MASTER_KEY_FILE: '/k' }, {})).toThrow(/only for the local worker/);
   });
 });

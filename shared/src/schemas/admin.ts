@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { lazySchema } from '../lazy-schema.ts';
 
-export const AdminRole = lazySchema(() => z.enum(['owner', 'admin']));
+export const AdminRole = lazySchema(() => z.enum(['owner', 'admin', 'viewer']));
 export type AdminRole = z.infer<typeof AdminRole>;
 
 /** Email addresses are compared lower-cased; the schema normalises them. */
@@ -52,3 +52,7 @@ export const CreateAdminInput = lazySchema(() =>
   }),
 );
 export type CreateAdminInput = z.infer<typeof CreateAdminInput>;
+
+/** An owner changes another admin's role (promote, demote, make read-only). */
+export const ChangeRoleInput = lazySchema(() => z.strictObject({ role: AdminRole }));
+export type ChangeRoleInput = z.infer<typeof ChangeRoleInput>;

@@ -34,5 +34,19 @@ export const AuditQuery = lazySchema(() =>
 );
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
+/**
+ * Requests to the public routes (sign-in, setup, campaign links) that are counted per day instead of audited
+ * one by one: refusals that name nothing real (unknown accounts, bad tokens, throttled, bad input) and campaign
+ * page views. Anyone can send them, so one entry each would let an anonymous client fill the audit log.
+ */
+export const PublicRequestCounts = lazySchema(() =>
+  z.object({
+    days: z.array(z.object({ day: z.string(), counts: z.array(z.object({ action: z.string(), outcome: z.string(), count: z.number().int() })) })),
+    /** Audit entries (and these counts) are kept this many days, then removed by the table's TTL. */
+    retentionDays: z.number().int(),
+  }),
+);
+export type PublicRequestCounts = z.infer<typeof PublicRequestCounts>;
+
 export const AuditPage = lazySchema(() => z.object({ entries: z.array(AuditEntry), nextCursor: z.string().nullable() }));
 export type AuditPage = z.infer<typeof AuditPage>;

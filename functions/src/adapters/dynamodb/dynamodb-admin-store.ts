@@ -104,6 +104,22 @@ export function createDynamoAdminStore(table: Table): AdminStore {
         throw err;
       }
     },
+    async setRole(email, from, to) {
+      if (from === 'owner') {
+        try {
+          await addOwners(-1, 'owners > :one');
+        } catch (err) {
+          if (isConditionalCheckFailed(err)) throw new ConflictError(LAST_OWNER, 'last_owner', { cause: err });
+          throw err;
+        }
+      }
+      const changed = await conditional({ UpdateExpression: 'SET #role = :to', ConditionExpression: '#role = :from', ExpressionAttributeNames: { '#role': 'role' }, ExpressionAttributeValues: { ':from': from, ':to': to } }, email);
+      if (!changed) {
+        if (from === 'owner') await addOwners(1);
+        throw new ConflictError('That admin was changed or removed meanwhile. Reload and try again.', 'stale_admin');
+      }
+      if (to === 'owner') await addOwners(1);
+    },
     async setPasswordHash(email, passwordHash) {
       await doc.send(
         new UpdateCommand({
@@ -135,10 +151,11 @@ export function createDynamoAdminStore(table: Table): AdminStore {
       return conditional(
         {
           UpdateExpression:
-            'SET mfaSecret = :s, mfaEnabledAt = :t, mfaLastStep = :step, mfaRecoverySalt = :salt, mfaRecoveryHashes = :h REMOVE mfaPendingSecret, mfaPendingAt',
-          ConditionExpression: 'mfaPendingSecret = :s AND attribute_not_exists(mfaSecret)',
+            'SET mfaSecret = :secret, mfaEnabledAt = :t, mfaLastStep = :step, mfaRecoverySalt = :salt, mfaRecoveryHashes = :h REMOVE mfaPendingSecret, mfaPendingAt',
+          ConditionExpression: 'mfaPendingSecret = :pending AND attribute_not_exists(mfaSecret)',
           ExpressionAttributeValues: {
-            ':s': pendingSecret,
+            ':pending': pendingSecret,
+            ':secret': mfa.secret,
             ':t': mfa.enabledAt,
             ':step': mfa.lastStep,
             ':salt': mfa.recoverySalt,
@@ -159,6 +176,9 @@ export function createDynamoAdminStore(table: Table): AdminStore {
         { UpdateExpression: 'DELETE mfaRecoveryHashes :set', ConditionExpression: 'contains(mfaRecoveryHashes, :h)', ExpressionAttributeValues: { ':set': new Set([hash]), ':h': hash } },
         email,
       );
+    },
+    async replaceMfaSecret(email, from, to) {
+      return conditional({ UpdateExpression: 'SET mfaSecret = :to', ConditionExpression: 'mfaSecret = :from', ExpressionAttributeValues: { ':from': from, ':to': to } }, email);
     },
     async disableMfa(email) {
       await doc.send(new UpdateCommand({ TableName, Key: key(email), UpdateExpression: `REMOVE ${MFA_ATTRIBUTES}`, ConditionExpression: 'attribute_exists(pk)' }));

@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand } from './document-commands.ts';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from './document-commands.ts';
 import type { AuditEntry } from '@app/shared';
 import type { AuditFilter, AuditStore } from '../../modules/audit/ports.ts';
 import { ValidationError } from '../../modules/errors.ts';
@@ -6,6 +6,9 @@ import { GSI1 } from './table-definition.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
 const PAGE = 200;
+// Public request counts: one item per UTC day, one attribute per `<action> <outcome>`.
+const publicKey = (day: string) => ({ pk: `PUBLICREQ#${day}`, sk: 'COUNTS' });
+const COUNT_PREFIX = 'n:';
 const MAX_PAGES_PER_CALL = 25;
 
 const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
@@ -39,18 +42,35 @@ const toEntry = (item: Record<string, unknown>): AuditEntry => ({
 export function createDynamoAuditStore(table: Table): AuditStore {
   const { doc, name: TableName } = table;
   return {
-    async append(entry) {
+    async append(entry, expiresAt) {
       try {
         await doc.send(
           new PutCommand({
             TableName,
-            Item: { pk: `AUDIT#${entry.id}`, sk: 'AUDIT', gsi1pk: 'AUDIT', gsi1sk: `${entry.at}#${entry.id}`, targetLower: entry.target.toLowerCase(), ...entry },
+            Item: { pk: `AUDIT#${entry.id}`, sk: 'AUDIT', gsi1pk: 'AUDIT', gsi1sk: `${entry.at}#${entry.id}`, targetLower: entry.target.toLowerCase(), ...entry, expiresAt },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
       } catch (err) {
         if (!isConditionalCheckFailed(err)) throw err; // already recorded: a retried secondary write
       }
+    },
+    async countPublic(day, key, expiresAt) {
+      await doc.send(
+        new UpdateCommand({
+          TableName,
+          Key: publicKey(day),
+          UpdateExpression: 'ADD #k :one SET expiresAt = :e',
+          ExpressionAttributeNames: { '#k': `${COUNT_PREFIX}${key}` },
+          ExpressionAttributeValues: { ':one': 1, ':e': expiresAt },
+        }),
+      );
+    },
+    async publicCounts(days) {
+      const items = await Promise.all(days.map((day) => doc.send(new GetCommand({ TableName, Key: publicKey(day) }))));
+      return Object.fromEntries(
+        days.map((day, i) => [day, Object.fromEntries(Object.entries(items[i]!.Item ?? {}).filter(([k]) => k.startsWith(COUNT_PREFIX)).map(([k, v]) => [k.slice(COUNT_PREFIX.length), Number(v)]))]),
+      );
     },
     async query(filter: AuditFilter, limit, cursor) {
       const names: Record<string, string> = {};

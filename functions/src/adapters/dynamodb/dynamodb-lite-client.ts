@@ -30,6 +30,8 @@ export interface LiteClientConfig {
   /** The backoff's base delay (default 50 ms), doubled per retry with full jitter. */
   readonly retryBaseMs?: number;
   readonly env?: Record<string, string | undefined>;
+  /** The connection agent (default: a keep-alive agent for the endpoint's protocol); locally, one that dials dynalite's Unix socket. */
+  readonly agent?: http.Agent;
   /** Test seam: the signing time. */
   readonly now?: () => Date;
 }
@@ -106,7 +108,7 @@ export function createLiteDocumentClient(config: LiteClientConfig = {}): Documen
   if (!region) throw new Error('DynamoDB: no region (set AWS_REGION).');
   const url = new URL(config.endpoint ?? env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL ?? `https://dynamodb.${region}.amazonaws.com`);
   const secure = url.protocol === 'https:';
-  const agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 50 }) : new http.Agent({ keepAlive: true, maxSockets: 50 });
+  const agent = config.agent ?? (secure ? new https.Agent({ keepAlive: true, maxSockets: 50 }) : new http.Agent({ keepAlive: true, maxSockets: 50 }));
   const maxAttempts = Math.max(1, config.maxAttempts ?? 3);
   const timeoutMs = config.requestTimeoutMs ?? 10_000;
   const baseMs = config.retryBaseMs ?? 50;

@@ -21,21 +21,21 @@ export function createDynamoMfaChallengeStore(table: Table): MfaChallengeStore {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: key(id), ConsistentRead: true }));
       return Item ? { id, adminEmail: Item.adminEmail as string, expiresAt: Item.validUntil as string, attempts: Item.attempts as number } : undefined;
     },
-    async addAttempt(id) {
+    async reserveAttempt(id, now, max) {
       try {
         const { Attributes } = await doc.send(
           new UpdateCommand({
             TableName,
             Key: key(id),
             UpdateExpression: 'ADD attempts :one',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':one': 1 },
+            ConditionExpression: 'attempts < :max AND validUntil > :now',
+            ExpressionAttributeValues: { ':one': 1, ':max': max, ':now': now.toISOString() },
             ReturnValues: 'UPDATED_NEW',
           }),
         );
-        return (Attributes?.attempts as number | undefined) ?? 0;
+        return Attributes?.attempts as number;
       } catch (err) {
-        if (isConditionalCheckFailed(err)) return Number.POSITIVE_INFINITY;
+        if (isConditionalCheckFailed(err)) return undefined;
         throw err;
       }
     },

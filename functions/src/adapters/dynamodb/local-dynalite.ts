@@ -1,29 +1,65 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
+import { liteSocketConfig, sdkSocketConfig, socketAnswers } from './local-socket.ts';
 import { ensureTable } from './sdk-table.ts';
 import { createTable, type Table } from './table.ts';
 
+/** Another process (a running `npm start`) already serves the database of this data directory. */
+export class DatabaseInUseError extends Error {
+  override name = 'DatabaseInUseError';
+}
+
+export interface LocalDynamo {
+  table: Table;
+  /** The Unix socket the database listens on (the local runtime, the admin CLI). */
+  socketPath?: string;
+  /** `http://127.0.0.1:<port>`, only when started on TCP (tests of AWS-shaped code that read AWS_ENDPOINT_URL_DYNAMODB). */
+  endpoint?: string;
+  close(): Promise<void>;
+}
+
 /**
- * Starts dynalite (a real DynamoDB wire-protocol server) on loopback, on disk when `path` is given
- * (in memory otherwise), and creates the table. Local and test runtimes only.
+ * Starts dynalite (a real DynamoDB wire-protocol server), on disk when `path` is given (in memory otherwise),
+ * and creates the table.
+ * - With `socketPath` (the local runtime and the admin CLI): on that Unix socket, mode 0600, and nowhere else.
+ *   A socket some other process answers on is refused (DatabaseInUseError); a stale one is replaced.
+ * - Without it: on a random loopback TCP port, for tests that run AWS-shaped code against an endpoint URL.
+ *   Never used by `npm start`: a loopback port is open to every local user and web page.
  */
-export async function startLocalDynamo(opts: { path?: string; tableName: string; port?: number }): Promise<{ table: Table; endpoint: string; close(): Promise<void> }> {
-  if (opts.path) mkdirSync(opts.path, { recursive: true });
+export async function startLocalDynamo(opts: { path?: string; tableName: string; socketPath: string }): Promise<LocalDynamo & { socketPath: string }>;
+export async function startLocalDynamo(opts: { path?: string; tableName: string }): Promise<LocalDynamo & { endpoint: string }>;
+export async function startLocalDynamo(opts: { path?: string; tableName: string; socketPath?: string }): Promise<LocalDynamo> {
+  if (opts.path) mkdirSync(opts.path, { recursive: true, mode: 0o700 });
+  if (opts.socketPath) {
+    if (await socketAnswers(opts.socketPath)) throw new DatabaseInUseError('PurelyManage is already running with this data directory (its database socket answers); stop it first, or use the running panel.');
+    rmSync(opts.socketPath, { force: true });
+  }
   const server = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+    if (opts.socketPath) server.listen(opts.socketPath, () => resolve());
+    else server.listen(0, '127.0.0.1', () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
-  const config = { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 2 };
+  let lite: ReturnType<typeof liteSocketConfig> | { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  let sdk: Parameters<typeof ensureTable>[1];
+  let endpoint: string | undefined;
+  if (opts.socketPath) {
+    chmodSync(opts.socketPath, 0o600);
+    lite = liteSocketConfig(opts.socketPath);
+    sdk = sdkSocketConfig(opts.socketPath);
+  } else {
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    lite = { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+    sdk = lite;
+  }
   // The stores use the lite client, as on Lambda; only the table's creation goes through the SDK.
-  await ensureTable(opts.tableName, config);
-  const table = createTable(opts.tableName, config);
+  await ensureTable(opts.tableName, { ...sdk, maxAttempts: 2 });
+  const table = createTable(opts.tableName, { ...lite, maxAttempts: 2 });
   return {
     table,
-    endpoint,
+    ...(opts.socketPath ? { socketPath: opts.socketPath } : {}),
+    ...(endpoint ? { endpoint } : {}),
     close: () =>
       new Promise<void>((resolve) => {
         table.doc.destroy();

@@ -1,4 +1,4 @@
-import { AdminEmail, CreateAdminInput } from '@app/shared';
+import { AdminEmail, ChangeRoleInput, CreateAdminInput } from '@app/shared';
 import { Hono } from 'hono';
 import { toAdmin } from '../../modules/auth/auth.ts';
 import type { AppDeps } from '../app-deps.ts';
@@ -7,7 +7,7 @@ import { audited } from '../middleware/audited.ts';
 import { requireRecentAuth } from '../middleware/require-recent-auth.ts';
 import { readJson, readParam } from '../read-input.ts';
 
-/** Adding and removing admins are sensitive: both need a password check from the last 5 minutes. */
+/** Adding, removing and changing the role of admins are sensitive: each needs a password check from the last 5 minutes. Owners only. */
 export const adminRoutes = (deps: AppDeps) =>
   new Hono<AppEnv>()
     .get('/', async (c) => c.json({ admins: await deps.auth.listAdmins() }))
@@ -15,6 +15,14 @@ export const adminRoutes = (deps: AppDeps) =>
       const input = await readJson(c, CreateAdminInput);
       c.set('auditTarget', `${input.email} (${input.role})`);
       return c.json(toAdmin(await deps.auth.createAdmin(c.get('admin'), input)), 201);
+    })
+    .patch('/:email', audited(deps, 'admin.role'), requireRecentAuth(deps.auth), async (c) => {
+      const email = readParam(c, 'email', AdminEmail);
+      const { role } = await readJson(c, ChangeRoleInput);
+      c.set('auditTarget', email);
+      const { admin, from } = await deps.auth.changeAdminRole(c.get('admin'), email, role);
+      c.set('auditDetails', `${from} → ${role}`);
+      return c.json(toAdmin(admin));
     })
     .delete('/:email', audited(deps, 'admin.remove'), requireRecentAuth(deps.auth), async (c) => {
       const email = readParam(c, 'email', AdminEmail);

@@ -2,6 +2,7 @@ import { LoginInput, LoginMfaInput, ReauthInput, type MfaChallenge } from '@app/
 import { Hono, type MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { toAdmin } from '../../modules/auth/auth.ts';
+import { SignInRefusedError } from '../../modules/errors.ts';
 import { REFUSED_SIGN_IN_LOG } from '../../modules/auth/log-in.ts';
 import { parseSessionCookie, SESSION_COOKIE } from '../../modules/auth/session-token.ts';
 import type { AppDeps } from '../app-deps.ts';
@@ -30,11 +31,17 @@ const logRefusal = (deps: AppDeps, step: 'password' | '2fa'): MiddlewareHandler<
   deps.logger.warn(REFUSED_SIGN_IN_LOG, { step, outcome: c.res.status === 429 ? 'throttled' : 'wrong', email: c.get('auditActor') ?? null, ip: deps.clientIp(c), requestId: c.get('requestId') });
 };
 
+/**
+ * The audit keeps a sign-in that worked, and one refused after a real account's password or code was checked;
+ * unknown accounts, throttled and malformed attempts are counted per day instead (audited.ts).
+ */
+const signInAudit = { keep: (c: AppContext, failed: boolean) => !failed || c.error instanceof SignInRefusedError };
+
 /** Public login (password, then the 2FA code when the admin has it); logout, "me" and re-auth need a session. */
 export const authRoutes = (deps: AppDeps) => {
   const origin = (c: AppContext) => ({ ip: deps.clientIp(c), userAgent: c.req.header('user-agent') ?? '' });
   return new Hono<AppEnv>()
-    .post('/login', logRefusal(deps, 'password'), audited(deps, 'auth.login', (c) => c.get('auditActor') ?? ''), async (c) => {
+    .post('/login', logRefusal(deps, 'password'), audited(deps, 'auth.login', (c) => c.get('auditActor') ?? '', signInAudit), async (c) => {
       const input = await readJson(c, LoginInput);
       c.set('auditActor', input.email);
       const result = await deps.auth.logIn({ ...input, ...previousSession(c) }, origin(c));
@@ -45,7 +52,7 @@ export const authRoutes = (deps: AppDeps) => {
       setSessionCookie(c, result.cookie, deps.sessionCookieMaxAgeSeconds);
       return c.json(meOf(toAdmin(result.admin), result.session, deps, await needsMfaEnrolment(deps.settings, result.admin)));
     })
-    .post('/login/mfa', logRefusal(deps, '2fa'), audited(deps, 'auth.login.mfa', (c) => c.get('auditActor') ?? ''), async (c) => {
+    .post('/login/mfa', logRefusal(deps, '2fa'), audited(deps, 'auth.login.mfa', (c) => c.get('auditActor') ?? '', signInAudit), async (c) => {
       const input = await readJson(c, LoginMfaInput);
       const email = await deps.auth.mfaChallengeOwner(input.challenge);
       if (email) c.set('auditActor', email);

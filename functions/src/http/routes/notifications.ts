@@ -11,7 +11,7 @@ export const notificationRoutes = (deps: AppDeps) =>
     .get('/settings', async (c) => c.json(await deps.mailSettings.get()))
     .put('/settings', audited(deps, 'notifications.settings.update', () => 'mail settings'), async (c) => {
       const input = await readJson(c, UpdateMailSettingsInput);
-      const saved = await deps.mailSettings.update(input);
+      const saved = await deps.mailSettings.update(input, c.get('admin').role);
       const { version: _v, ...changed } = input;
       c.set('auditDetails', JSON.stringify(changed));
       return c.json(saved);

@@ -7,10 +7,12 @@ import { readJson } from '../read-input.ts';
 
 /**
  * The public campaign form's API (no session). The token travels in the JSON body (the page reads it from
- * the URL fragment), so no access log ever records it. Each call writes one audit entry with the actor
- * `campaign:<id>` (or `anonymous` for a link that is not valid) and, for a submission, the submitted source
- * address as target: never a password, never the token.
+ * the URL fragment), so no access log ever records it. An accepted submission writes one audit entry with the
+ * actor `campaign:<id>` and the submitted source address as target (never a password, never the token); page
+ * views, browser checks and every refused or dropped submission are counted per day instead (anyone with or
+ * without a link can send them), and the campaign page counts wrong passwords and browser checks per link.
  */
+const countOnly = { keep: () => false };
 export const publicCampaignRoutes = (deps: AppDeps) =>
   new Hono<AppEnv>()
     .use('*', async (c, next) => {
@@ -18,18 +20,18 @@ export const publicCampaignRoutes = (deps: AppDeps) =>
       c.header('Cache-Control', 'no-store');
       c.header('Referrer-Policy', 'no-referrer');
     })
-    .post('/info', audited(deps, 'campaign.public.view', () => ''), async (c) => {
+    .post('/info', audited(deps, 'campaign.public.view', () => '', countOnly), async (c) => {
       const { token } = await readJson(c, PublicInfoInput);
       const info = await deps.campaigns.public.info(token, deps.clientIp(c), (id) => c.set('auditActor', `campaign:${id}`));
       return c.json(info);
     })
     // The browser check asked for after repeated wrong passwords (answer `challenge_required` to /submit).
-    .post('/challenge', audited(deps, 'campaign.public.challenge', () => ''), async (c) => {
+    .post('/challenge', audited(deps, 'campaign.public.challenge', () => '', countOnly), async (c) => {
       const { token } = await readJson(c, PublicChallengeInput);
       const challenge = await deps.campaigns.public.challenge(token, deps.clientIp(c), (id) => c.set('auditActor', `campaign:${id}`));
       return c.json(challenge, 201);
     })
-    .post('/submit', audited(deps, 'campaign.public.submit', () => ''), async (c) => {
+    .post('/submit', audited(deps, 'campaign.public.submit', () => '', { keep: (c, failed) => !failed && !c.get('auditDetails')?.startsWith('dropped') }), async (c) => {
       const input = await readJson(c, PublicSubmitInput);
       c.set('auditTarget', input.sourceEmail);
       const out = await deps.campaigns.public.submit(input, {

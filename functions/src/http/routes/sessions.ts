@@ -28,7 +28,7 @@ export const sessionRoutes = (deps: AppDeps) =>
       if (!own) deps.auth.assertRecentAuth(c.get('session'));
       const target = (await deps.auth.listSessions(c.get('session').id)).find((s) => s.id === id);
       c.set('auditTarget', target ? `${target.adminEmail} (${target.device}, ${target.ip})` : id.slice(0, 12));
-      await deps.auth.revokeSession(id);
+      await deps.auth.revokeSession(c.get('admin'), id);
       if (own) clearSessionCookie(c);
       return c.body(null, 204);
     });

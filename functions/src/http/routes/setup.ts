@@ -11,7 +11,8 @@ import { meOf } from './me.ts';
 export const setupRoutes = (deps: AppDeps) =>
   new Hono<AppEnv>()
     .get('/status', async (c) => c.json({ needsSetup: await deps.auth.needsSetup() }))
-    .post('/', audited(deps, 'setup.complete', (c) => c.get('auditActor') ?? ''), async (c) => {
+    // A refused setup (a wrong or used link, bad input) is counted, not audited: anyone can send one.
+    .post('/', audited(deps, 'setup.complete', (c) => c.get('auditActor') ?? '', { keep: (_c, failed) => !failed }), async (c) => {
       const input = await readJson(c, SetupInput);
       c.set('auditActor', input.email);
       c.set('auditTarget', input.email);

@@ -5,6 +5,7 @@ import { lazySchema } from '@app/shared';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppContext, AppEnv } from '../app-env.ts';
 import { audited } from '../middleware/audited.ts';
+import { requireRecentAuth } from '../middleware/require-recent-auth.ts';
 import { readJson, readParam } from '../read-input.ts';
 
 const address = (c: AppContext) => readParam(c, 'address', UserAddress);
@@ -28,7 +29,8 @@ export const userRoutes = (deps: AppDeps) =>
       c.set('auditDetails', JSON.stringify({ ...input, ...(input.newPassword === undefined ? {} : { newPassword: 'set' }) }));
       return c.json(await deps.users.update(target, input));
     })
-    .post('/:address/password', audited(deps, 'user.password.set'), async (c) => {
+    // Setting someone's mailbox password is sensitive (whoever knows it reads their mail): a password check from the last 5 minutes.
+    .post('/:address/password', audited(deps, 'user.password.set'), requireRecentAuth(deps.auth), async (c) => {
       const target = address(c);
       const input = await readJson(c, SetUserPasswordInput);
       await deps.users.setPassword(target, input.newPassword);

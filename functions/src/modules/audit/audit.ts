@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { AuditEntry, AuditPage, AuditQuery } from '@app/shared';
+import type { AuditEntry, AuditPage, AuditQuery, PublicRequestCounts } from '@app/shared';
 import type { Clock } from '../../platform/clock.ts';
 import { ValidationError } from '../errors.ts';
 import type { AuditStore } from './ports.ts';
-import { toCsv } from './audit-csv.ts';
+import { auditCsv } from './audit-csv.ts';
 
 export type AuditInput = Omit<AuditEntry, 'id' | 'at'> & { id?: string; at?: string };
 
@@ -16,9 +16,18 @@ export const newAuditId = (at: Date): string =>
   `${at.getTime().toString(36).padStart(9, '0')}${(sequence++ % 0x1000000).toString(16).padStart(6, '0')}${randomBytes(4).toString('hex')}`;
 
 const EXPORT_MAX_ROWS = 10_000;
+const DAY_MS = 86_400_000;
+/** How long audit entries are kept by default (AUDIT_RETENTION_DAYS): a year and a month, for yearly reviews. */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 400;
 
-/** The audit capability: append-only entries, filtered reads and CSV export. */
-export function makeAudit(deps: { store: AuditStore; clock: Clock }) {
+/**
+ * The audit capability: append-only entries, filtered reads and CSV export, and the per-day counts of public
+ * requests that are not worth an entry each. Entries and counts carry a TTL `retentionDays` after they were
+ * written; DynamoDB removes them within a few days after that (nothing edits or deletes them before).
+ */
+export function makeAudit(deps: { store: AuditStore; clock: Clock; retentionDays?: number }) {
+  const retentionDays = deps.retentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS;
+  const expiresAt = (at: Date) => Math.ceil((at.getTime() + retentionDays * DAY_MS) / 1000);
   const range = (q: Pick<AuditQuery, 'from' | 'to'>) => {
     const fromIso = q.from ? new Date(q.from).toISOString() : '0000';
     // A bare date as "to" means the whole day.
@@ -32,8 +41,32 @@ export function makeAudit(deps: { store: AuditStore; clock: Clock }) {
     async record(input: AuditInput): Promise<AuditEntry> {
       const now = deps.clock.now();
       const entry: AuditEntry = { ...input, id: input.id ?? newAuditId(now), at: input.at ?? now.toISOString() };
-      await deps.store.append(entry);
+      await deps.store.append(entry, expiresAt(new Date(entry.at)));
       return entry;
+    },
+    retentionDays,
+    /** Counts one public request instead of an entry, e.g. ('auth.login', 'refused 401'). */
+    async countPublicRequest(action: string, outcome: string): Promise<void> {
+      const now = deps.clock.now();
+      await deps.store.countPublic(now.toISOString().slice(0, 10), `${action} ${outcome}`, expiresAt(now));
+    },
+    /** The last `days` days of counted public requests, newest first. */
+    async publicRequestCounts(days = 7): Promise<PublicRequestCounts> {
+      const today = deps.clock.now().getTime();
+      const keys = Array.from({ length: days }, (_, i) => new Date(today - i * DAY_MS).toISOString().slice(0, 10));
+      const found = await deps.store.publicCounts(keys);
+      return {
+        retentionDays,
+        days: keys.map((day) => ({
+          day,
+          counts: Object.entries(found[day] ?? {})
+            .map(([key, count]) => {
+              const space = key.indexOf(' ');
+              return { action: key.slice(0, space), outcome: key.slice(space + 1), count };
+            })
+            .sort((a, b) => b.count - a.count || a.action.localeCompare(b.action)),
+        })),
+      };
     },
     async query(q: AuditQuery): Promise<AuditPage> {
       return deps.store.query(filterOf(q), q.limit, q.cursor);
@@ -47,7 +80,7 @@ export function makeAudit(deps: { store: AuditStore; clock: Clock }) {
         rows.push(...page.entries);
         cursor = page.nextCursor ?? undefined;
       } while (cursor && rows.length < EXPORT_MAX_ROWS);
-      return toCsv(rows.slice(0, EXPORT_MAX_ROWS));
+      return auditCsv(rows.slice(0, EXPORT_MAX_ROWS));
     },
   };
 }

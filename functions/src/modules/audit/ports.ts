@@ -10,8 +10,12 @@ export interface AuditFilter {
 }
 
 export interface AuditStore {
-  /** Appends an entry; an entry with an id that already exists is not written again (idempotent retries). */
-  append(entry: AuditEntry): Promise<void>;
+  /** Appends an entry, removed by TTL after `expiresAt` (epoch s); an entry whose id exists is not written again (idempotent retries). */
+  append(entry: AuditEntry, expiresAt: number): Promise<void>;
+  /** Counts one public request of `key` (`<action> <outcome>`) on `day` (YYYY-MM-DD, UTC), one atomic ADD. */
+  countPublic(day: string, key: string, expiresAt: number): Promise<void>;
+  /** The public request counts of these days (missing days: none). */
+  publicCounts(days: readonly string[]): Promise<Record<string, Record<string, number>>>;
   /** Newest first, through the audit index; `cursor` is opaque. */
   query(filter: AuditFilter, limit: number, cursor?: string): Promise<{ entries: AuditEntry[]; nextCursor: string | null }>;
 }

@@ -1,4 +1,4 @@
-import { UnauthorizedError } from '../errors.ts';
+import { SignInRefusedError, UnauthorizedError } from '../errors.ts';
 import type { AuthDeps, RequestOrigin } from './deps.ts';
 import { CHALLENGE_EXPIRED, MAX_CODE_ATTEMPTS } from './mfa-challenge.ts';
 import { makeLoginThrottle } from './login-throttle.ts';
@@ -11,10 +11,11 @@ export const WRONG_CODE = 'That code is not right. Check the time on your device
 
 /**
  * Second step of a login with 2FA: the challenge from the password step plus a code.
- * 1. Load the challenge (unknown or expired → 401)  2. Refuse while the login throttle is locked
- * 3. Verify the code (TOTP once per step, or a recovery code once); a wrong one counts in both login buckets
- * and in the challenge, which dies after 5  4. Consume the challenge (single use)  5. Clear the account
- * bucket, end the session the browser came with, start a new one.
+ * 1. Load the challenge (unknown or expired → 401)  2. Reserve the attempt in both login buckets (429 when
+ * full or locked) and in the challenge (one conditional write: at most 5 codes per challenge, ever; one more
+ * and the challenge is gone), all before the code is looked at  3. Verify the code (TOTP once per step, or a
+ * recovery code once); wrong: the reservations stay counted  4. Consume the challenge (single use)  5. End the
+ * account's streak, end the session the browser came with, start a new one.
  */
 export function makeCompleteMfaLogin(deps: AuthDeps) {
   const throttle = makeLoginThrottle(deps);
@@ -29,20 +30,26 @@ export function makeCompleteMfaLogin(deps: AuthDeps) {
     const challenge = await deps.mfaChallenges.get(id);
     const now = deps.clock.now();
     if (!challenge || new Date(challenge.expiresAt) <= now) throw new UnauthorizedError(CHALLENGE_EXPIRED);
-    await throttle.check(challenge.adminEmail, origin.ip);
-    const admin = await deps.admins.get(challenge.adminEmail);
-    if (!admin?.mfa) {
+    const attempt = await throttle.reserve(challenge.adminEmail, origin.ip);
+    const codeNumber = await attempt.check(() => deps.mfaChallenges.reserveAttempt(id, now, MAX_CODE_ATTEMPTS));
+    if (codeNumber === undefined) {
+      await attempt.refund();
       await deps.mfaChallenges.delete(id);
       throw new UnauthorizedError(CHALLENGE_EXPIRED);
     }
-    const factor = await verify(admin, input.code);
+    const admin = await attempt.check(() => deps.admins.get(challenge.adminEmail));
+    if (!admin?.mfa) {
+      await attempt.refund();
+      await deps.mfaChallenges.delete(id);
+      throw new UnauthorizedError(CHALLENGE_EXPIRED);
+    }
+    const factor = await attempt.check(() => verify(admin, input.code));
     if (!factor) {
-      await throttle.recordFailure(admin.email, origin.ip);
-      if ((await deps.mfaChallenges.addAttempt(id)) >= MAX_CODE_ATTEMPTS) await deps.mfaChallenges.delete(id);
-      throw new UnauthorizedError(WRONG_CODE);
+      if (codeNumber >= MAX_CODE_ATTEMPTS) await deps.mfaChallenges.delete(id);
+      throw new SignInRefusedError(WRONG_CODE);
     }
     if (!(await deps.mfaChallenges.consume(id, now))) throw new UnauthorizedError(CHALLENGE_EXPIRED);
-    await throttle.recordSuccess(admin.email);
+    await attempt.succeeded();
     if (input.previousSessionId) await deps.sessions.delete(input.previousSessionId);
     const at = now.toISOString();
     await deps.admins.recordLogin(admin.email, at);

@@ -1,5 +1,5 @@
 import type { Clock } from '../../platform/clock.ts';
-import type { AdminStore, MfaChallengeStore, PasswordHasher, SessionPolicy, SessionStore, SetupTokenStore, ThrottlePolicy, ThrottleStore } from './ports.ts';
+import type { AdminStore, MfaChallengeStore, MfaSecretBox, PasswordHasher, SessionPolicy, SessionStore, SetupTokenStore, ThrottlePolicy, ThrottleStore } from './ports.ts';
 
 /** Everything the auth capability needs, wired by a composition root. */
 export interface AuthDeps {
@@ -8,6 +8,8 @@ export interface AuthDeps {
   throttles: ThrottleStore;
   setupTokens: SetupTokenStore;
   mfaChallenges: MfaChallengeStore;
+  /** Seals TOTP secrets at rest and opens them to check a code. */
+  mfaSecrets: MfaSecretBox;
   hasher: PasswordHasher;
   clock: Clock;
   sessionPolicy: SessionPolicy;

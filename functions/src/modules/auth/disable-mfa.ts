@@ -8,8 +8,8 @@ import { makeVerifySecondFactor, type SecondFactor } from './verify-second-facto
 
 /**
  * Turns 2FA off after re-authentication with both factors (ASVS 7.5.1).
- * 1. Refuse while throttled; 2FA off → 409  2. Check the password, then the code (TOTP or recovery code,
- * used up); a wrong one counts in the login throttle and answers 400 naming the field  3. Remove the
+ * 1. 2FA off → 409; reserve the attempt in the login throttle (429 when full or locked)  2. Check the
+ * password, then the code (TOTP or recovery code, used up); a wrong one stays counted and answers 400 naming the field  3. Remove the
  * secret and the recovery codes  4. New session token (ASVS 7.2.4).
  */
 export const makeDisableMfa = (deps: AuthDeps) => {
@@ -22,16 +22,16 @@ export const makeDisableMfa = (deps: AuthDeps) => {
     input: DisableMfaInput,
     origin: RequestOrigin,
   ): Promise<{ cookie: string; session: SessionRecord; factor: SecondFactor }> => {
-    await throttle.check(actor.email, origin.ip);
     if (!actor.mfa) throw new ConflictError('Two-factor authentication is already off.', 'mfa_already_off');
-    const passwordOk = await deps.hasher.verify(input.password, actor.passwordHash);
+    const attempt = await throttle.reserve(actor.email, origin.ip);
+    const passwordOk = await attempt.check(() => deps.hasher.verify(input.password, actor.passwordHash));
     // A code is only spent once the password is known to be right.
-    const factor = passwordOk ? await verify(actor, input.code) : undefined;
+    const factor = passwordOk ? await attempt.check(() => verify(actor, input.code)) : undefined;
     if (!passwordOk || !factor) {
-      await throttle.recordFailure(actor.email, origin.ip);
       const field = passwordOk ? { path: 'code', message: 'is not a current code or an unused recovery code' } : { path: 'password', message: 'is wrong' };
       throw new ValidationError(`Two-factor authentication is still on: the ${field.path} is not right.`, [field]);
     }
+    await attempt.succeeded();
     await deps.admins.disableMfa(actor.email);
     const { cookie, session } = await rotate(actor.email, currentSessionId, origin, false);
     return { cookie, session, factor };

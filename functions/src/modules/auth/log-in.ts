@@ -1,4 +1,4 @@
-import { UnauthorizedError } from '../errors.ts';
+import { SignInRefusedError, UnauthorizedError } from '../errors.ts';
 import type { AuthDeps, RequestOrigin } from './deps.ts';
 import { makeLoginThrottle } from './login-throttle.ts';
 import { makeIssueMfaChallenge } from './mfa-challenge.ts';
@@ -17,13 +17,14 @@ export type LogInResult =
 
 /**
  * Log in with email and password.
- * 1. Refuse while the account or the IP bucket is locked (same answer for unknown accounts)
+ * 1. Reserve the attempt in the account and the IP bucket, each with one conditional write, before anything
+ * is checked (429 when either is full or locked; same answer for unknown accounts)
  * 2. Verify the password; unknown accounts verify against a dummy hash so timing does not tell them apart
- * 3. On failure, count it in both buckets  4. On success, clear the account bucket, rehash if the policy
- * got stronger, end the session the browser came with (rotation), start a new one.
- * With 2FA on, step 4 becomes: rehash if needed and issue a challenge instead of a session; the account
- * bucket is cleared only after the code (see complete-mfa-login.ts), so a known password cannot reset the
- * count of wrong codes.
+ * 3. Wrong: the reservation stays counted as a failure  4. Right: end the account's streak, rehash if the
+ * policy got stronger, end the session the browser came with (rotation), start a new one.
+ * With 2FA on, step 4 becomes: give the reservation back (no failure, but the streak goes on), rehash if
+ * needed and issue a challenge instead of a session; the streak ends only after the code
+ * (complete-mfa-login.ts), so a known password cannot reset the count of wrong codes.
  */
 export function makeLogIn(deps: AuthDeps) {
   const throttle = makeLoginThrottle(deps);
@@ -35,19 +36,24 @@ export function makeLogIn(deps: AuthDeps) {
     input: { email: string; password: string; previousSessionId?: string },
     origin: RequestOrigin,
   ): Promise<LogInResult> => {
-    await throttle.check(input.email, origin.ip);
-    const admin = await deps.admins.get(input.email);
-    dummyHash ??= deps.hasher.hash('dummy password for timing equality');
-    const ok = await deps.hasher.verify(input.password, admin?.passwordHash ?? (await dummyHash));
-    if (!admin || !ok) {
-      await throttle.recordFailure(input.email, origin.ip);
-      throw new UnauthorizedError(WRONG_CREDENTIALS);
-    }
+    const attempt = await throttle.reserve(input.email, origin.ip);
+    const admin = await attempt.check(() => deps.admins.get(input.email));
+    const ok = await attempt.check(async () => {
+      dummyHash ??= deps.hasher.hash('dummy password for timing equality');
+      // A failed dummy hash is not kept: the next attempt tries again.
+      dummyHash.catch(() => (dummyHash = undefined));
+      return deps.hasher.verify(input.password, admin?.passwordHash ?? (await dummyHash));
+    });
+    if (!admin) throw new UnauthorizedError(WRONG_CREDENTIALS);
+    if (!ok) throw new SignInRefusedError(WRONG_CREDENTIALS);
     if (deps.hasher.needsRehash(admin.passwordHash)) {
       await deps.admins.setPasswordHash(admin.email, await deps.hasher.hash(input.password));
     }
-    if (admin.mfa) return { mfaChallenge: await issueChallenge(admin.email), admin };
-    await throttle.recordSuccess(input.email);
+    if (admin.mfa) {
+      await attempt.refund();
+      return { mfaChallenge: await issueChallenge(admin.email), admin };
+    }
+    await attempt.succeeded();
     if (input.previousSessionId) await deps.sessions.delete(input.previousSessionId);
     const now = deps.clock.now().toISOString();
     await deps.admins.recordLogin(admin.email, now);

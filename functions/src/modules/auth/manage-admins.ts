@@ -1,4 +1,4 @@
-import type { CreateAdminInput } from '@app/shared';
+import { whyNot, type AdminRole, type CreateAdminInput } from '@app/shared';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { assertNotCommonPassword, COMMON_PASSWORD_FIELD_MESSAGE, isCommonPassword } from './common-passwords.ts';
 import type { AuthDeps, RequestOrigin } from './deps.ts';
@@ -7,11 +7,16 @@ import { makeEndAdminSessions } from './manage-sessions.ts';
 import type { AdminRecord, SessionRecord } from './ports.ts';
 import { makeRotateSession } from './rotate-session.ts';
 
+const assertOwnerPower = (actor: AdminRecord) => {
+  const refused = whyNot(actor.role, 'manage-admins');
+  if (refused) throw new ForbiddenError(refused);
+};
+
 /** Only owners add admins; never with a common password. */
 export const makeCreateAdmin =
   (deps: Pick<AuthDeps, 'admins' | 'hasher' | 'clock'>) =>
   async (actor: AdminRecord, input: CreateAdminInput): Promise<AdminRecord> => {
-    if (actor.role !== 'owner') throw new ForbiddenError('Only an owner can add admins.');
+    assertOwnerPower(actor);
     await assertNotCommonPassword(input.password, 'password');
     const admin: AdminRecord = {
       email: input.email,
@@ -32,7 +37,7 @@ export const makeCreateAdmin =
 export const makeRemoveAdmin = (deps: Pick<AuthDeps, 'admins' | 'sessions'>) => {
   const endSessions = makeEndAdminSessions(deps);
   return async (actor: AdminRecord, email: string): Promise<void> => {
-    if (actor.role !== 'owner') throw new ForbiddenError('Only an owner can remove admins.');
+    assertOwnerPower(actor);
     if (actor.email === email) throw new ConflictError('You cannot remove yourself. Ask another owner.', 'self_removal');
     const target = await deps.admins.get(email);
     if (!target) throw new NotFoundError('There is no admin with that email.');
@@ -42,10 +47,26 @@ export const makeRemoveAdmin = (deps: Pick<AuthDeps, 'admins' | 'sessions'>) => 
 };
 
 /**
+ * An owner promotes, demotes or makes read-only another admin. The new role applies from that admin's next
+ * request (the role is read with the session every time). Nobody changes their own role (ask another owner),
+ * and the last owner stays an owner (the store's owner counter, one conditional write).
+ */
+export const makeChangeAdminRole =
+  (deps: Pick<AuthDeps, 'admins'>) =>
+  async (actor: AdminRecord, email: string, role: AdminRole): Promise<{ admin: AdminRecord; from: AdminRole }> => {
+    assertOwnerPower(actor);
+    if (actor.email === email) throw new ConflictError('You cannot change your own role. Ask another owner.', 'self_role_change');
+    const target = await deps.admins.get(email);
+    if (!target) throw new NotFoundError('There is no admin with that email.');
+    if (target.role !== role) await deps.admins.setRole(email, target.role, role);
+    return { admin: { ...target, role }, from: target.role };
+  };
+
+/**
  * Changes the caller's own password. The current password in the same request is the re-authentication
  * (ASVS 7.5.1), so no recent sign-in is needed; it is checked independently of the new password's policy
  * (already validated at the edge) and under the login throttle.
- * 1. Refuse while throttled  2. Check the current password (wrong: counts as a failed login, 400) and,
+ * 1. Reserve the attempt in the login throttle (429 when full or locked)  2. Check the current password (wrong: stays counted as a failed login, 400) and,
  * independently, refuse a common new password  4. Store the new hash  5. New session token with authAt = now (ASVS
  * 7.2.4); other sessions end when asked (ASVS 7.4.3).
  */
@@ -58,18 +79,17 @@ export const makeChangePassword = (deps: AuthDeps) => {
     input: { currentPassword: string; newPassword: string; endOtherSessions: boolean },
     origin: RequestOrigin,
   ): Promise<{ endedSessions: number; cookie: string; session: SessionRecord }> => {
-    await throttle.check(actor.email, origin.ip);
+    const attempt = await throttle.reserve(actor.email, origin.ip);
     // Both checks always run and both are reported (PostfixAdmin 2.3.1: no check hides another).
-    const common = await isCommonPassword(input.newPassword);
-    if (!(await deps.hasher.verify(input.currentPassword, actor.passwordHash))) {
-      await throttle.recordFailure(actor.email, origin.ip);
+    const common = await attempt.check(() => isCommonPassword(input.newPassword));
+    if (!(await attempt.check(() => deps.hasher.verify(input.currentPassword, actor.passwordHash)))) {
       // 400, not 401: the caller is signed in; a 401 would send the browser to the login page.
       throw new ValidationError('The current password is wrong.', [
         { path: 'currentPassword', message: 'is wrong' },
         ...(common ? [{ path: 'newPassword', message: COMMON_PASSWORD_FIELD_MESSAGE }] : []),
       ]);
     }
-    await throttle.recordSuccess(actor.email);
+    await attempt.succeeded();
     if (common) await assertNotCommonPassword(input.newPassword, 'newPassword');
     await deps.admins.setPasswordHash(actor.email, await deps.hasher.hash(input.newPassword));
     return rotate(actor.email, currentSessionId, origin, input.endOtherSessions);

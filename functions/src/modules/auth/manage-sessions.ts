@@ -1,6 +1,8 @@
 import type { SessionInfo } from '@app/shared';
-import { NotFoundError } from '../errors.ts';
+import { whyNot } from '@app/shared';
+import { ForbiddenError, NotFoundError } from '../errors.ts';
 import type { AuthDeps } from './deps.ts';
+import type { AdminRecord } from './ports.ts';
 import { describeDevice } from './describe-device.ts';
 import { sessionDeadline } from './start-session.ts';
 
@@ -27,10 +29,15 @@ export const makeListSessions =
       }));
   };
 
-/** Any admin may revoke any session (ASVS 7.4.5); the next request with it gets 401. */
-export const makeRevokeSession = (deps: Pick<AuthDeps, 'sessions'>) => async (id: string): Promise<void> => {
+/**
+ * Ends one session; the next request with it gets 401. One's own sessions are one's own to end; another
+ * admin's only an owner may end (ASVS 7.4.5: admins can end sessions for one user or all users).
+ */
+export const makeRevokeSession = (deps: Pick<AuthDeps, 'sessions'>) => async (actor: Pick<AdminRecord, 'email' | 'role'>, id: string): Promise<void> => {
   const session = await deps.sessions.get(id);
   if (!session) throw new NotFoundError('That session has already ended.');
+  const refused = session.adminEmail !== actor.email && whyNot(actor.role, 'end-others-sessions');
+  if (refused) throw new ForbiddenError(refused);
   await deps.sessions.delete(id);
 };
 

@@ -9,12 +9,12 @@ export interface AdminRecord {
   lastLoginAt: string | null;
   /** Active two-factor authentication; absent when off. */
   mfa?: AdminMfa;
-  /** A TOTP secret waiting for its first code (enrolment started, not confirmed). */
+  /** A TOTP secret waiting for its first code (enrolment started, not confirmed), sealed (MfaSecretBox). */
   mfaPending?: { secret: string; createdAt: string };
 }
 
 export interface AdminMfa {
-  /** Base32 TOTP secret. Never logged, audited or returned after enrolment. */
+  /** The base32 TOTP secret, sealed (MfaSecretBox; plaintext only in items from before sealing). Never logged, audited or returned. */
   secret: string;
   enabledAt: string;
   /** The last TOTP time step accepted: no code is accepted twice (RFC 6238 §5.2). */
@@ -32,6 +32,8 @@ export interface AdminStore {
   create(admin: AdminRecord): Promise<void>;
   /** Removes the admin; for an owner, only while another owner remains (never zero owners). */
   remove(email: string, role: AdminRole): Promise<void>;
+  /** Changes the role if it is still `from` (else ConflictError); an owner stops being one only while another owner remains. */
+  setRole(email: string, from: AdminRole, to: AdminRole): Promise<void>;
   setPasswordHash(email: string, passwordHash: string): Promise<void>;
   recordLogin(email: string, at: string): Promise<void>;
   countOwners(): Promise<number>;
@@ -45,6 +47,15 @@ export interface AdminStore {
   useRecoveryCode(email: string, hash: string): Promise<boolean>;
   /** Removes 2FA and any pending secret. */
   disableMfa(email: string): Promise<void>;
+  /** Replaces the stored TOTP secret `from` by `to` (a legacy plaintext one by its sealed form); false if it changed meanwhile. */
+  replaceMfaSecret(email: string, from: string, to: string): Promise<boolean>;
+}
+
+/** TOTP secrets at rest: sealed for one admin, opened only to check a code. */
+export interface MfaSecretBox {
+  seal(secret: string, adminEmail: string): Promise<string>;
+  /** The base32 secret; `legacy` when the stored value is a plaintext one from before sealing. */
+  open(stored: string, adminEmail: string): Promise<{ secret: string; legacy: boolean }>;
 }
 
 /** A password-verified login waiting for its second factor. Only the token's SHA-256 is stored. */
@@ -52,15 +63,18 @@ export interface MfaChallengeRecord {
   id: string;
   adminEmail: string;
   expiresAt: string;
-  /** Wrong codes sent with this challenge. */
+  /** Codes checked (reserved) with this challenge. */
   attempts: number;
 }
 
 export interface MfaChallengeStore {
   put(challenge: MfaChallengeRecord): Promise<void>;
   get(id: string): Promise<MfaChallengeRecord | undefined>;
-  /** Counts one wrong code and returns the new count. */
-  addAttempt(id: string): Promise<number>;
+  /**
+   * Reserves one code check on a live challenge (one conditional write, before the code is looked at): the
+   * check's number (1…max), or undefined once `max` were reserved or the challenge expired or is gone.
+   */
+  reserveAttempt(id: string, now: Date, max: number): Promise<number | undefined>;
   /** Deletes the challenge if it has not expired; true for exactly one caller. */
   consume(id: string, now: Date): Promise<boolean>;
   delete(id: string): Promise<void>;
@@ -103,18 +117,41 @@ export interface SessionStore {
 }
 
 export interface ThrottleState {
-  /** Consecutive failures (account buckets) or failures in the window (IP buckets). */
+  /** Attempts reserved in the window (windowed buckets), or consecutive failed ones (account buckets). */
   failures: number;
   windowStartedAt: number;
   lockedUntil: number;
 }
 
+/** A windowed bucket counted one attempt: the count it reached and the window it belongs to (to give it back). */
+export type WindowReservation = { ok: true; count: number; windowStartedAt: number };
+/** A consecutive bucket counted one attempt: the count it reached and what it was before (to restore it). */
+export type ConsecutiveReservation = { ok: true; count: number; previous: { failures: number; lockedUntil: number } };
+/** Not counted: the bucket is full or locked until `retryAt` (epoch ms). */
+export type Refusal = { ok: false; retryAt: number };
+
+/**
+ * Counters for throttles and rate limits. An attempt is reserved (counted) with one conditional write BEFORE
+ * anything is checked, so a burst of parallel requests cannot all pass a check made before any of them counted;
+ * no counter is ever reset or overwritten without a condition on its current value.
+ */
 export interface ThrottleStore {
   get(key: string): Promise<ThrottleState | undefined>;
-  /** Adds one failure atomically and returns the new state; starts a new window when the old one ended. */
+  /** Counts one more (no limit) and returns the new state; a window that ended starts anew, on that condition. */
   addFailure(key: string, now: number, windowMs: number): Promise<ThrottleState>;
-  lockUntil(key: string, until: number): Promise<void>;
-  clear(key: string): Promise<void>;
+  /** Counts one attempt if fewer than `limit` are counted in the current window (a window that ended starts anew). */
+  reserve(key: string, now: number, windowMs: number, limit: number): Promise<WindowReservation | Refusal>;
+  /** Gives one reservation back if its window is still the current one. */
+  release(key: string, windowStartedAt: number): Promise<void>;
+  /**
+   * Consecutive attempts with a lock: refused while locked; otherwise counts one and sets the lock the attempt
+   * leaves should it fail (`lockFor(count)`, 0 for none), with a write conditional on the count it read.
+   */
+  reserveConsecutive(key: string, now: number, lockFor: (count: number) => number): Promise<ConsecutiveReservation | Refusal>;
+  /** Undoes one consecutive reservation if the count is still the one it reached; false if others counted since. */
+  restoreConsecutive(key: string, count: number, previous: { failures: number; lockedUntil: number }): Promise<boolean>;
+  /** Clears the bucket if its count is still `count` (a success ends the streak it reserved); false otherwise. */
+  clearIf(key: string, count: number): Promise<boolean>;
 }
 
 export interface SetupTokenStore {

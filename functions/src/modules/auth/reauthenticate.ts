@@ -29,10 +29,11 @@ export const makeAssertRecentAuth = (deps: Pick<AuthDeps, 'clock'>) => {
 
 /**
  * Step-up re-authentication for a signed-in admin: checked like a login, and the token is replaced.
- * 1. Refuse while the account or IP bucket is locked (the login throttle)  2. With 2FA, a code is required
- * (400 before anything is verified)  3. Check the password, then the code (TOTP once per step, or a
- * recovery code, used up); either wrong counts in both buckets and answers one generic 400  4. Clear the
- * account bucket  5. New session token with authAt = now; the old token is dead (ASVS 7.2.4).
+ * 1. With 2FA, a code is required (400 before anything is verified)  2. Reserve the attempt in the account
+ * and IP buckets (the login throttle; 429 when full or locked) before anything is checked  3. Check the
+ * password, then the code (TOTP once per step, or a recovery code, used up); either wrong stays counted and
+ * answers one generic 400  4. End the account's streak  5. New session token with authAt = now; the old
+ * token is dead (ASVS 7.2.4).
  */
 export const makeReauthenticate = (deps: AuthDeps) => {
   const throttle = makeLoginThrottle(deps);
@@ -44,20 +45,19 @@ export const makeReauthenticate = (deps: AuthDeps) => {
     input: ReauthInput,
     origin: RequestOrigin,
   ): Promise<{ cookie: string; session: SessionRecord; factor: SecondFactor | 'password' }> => {
-    await throttle.check(actor.email, origin.ip);
     if (actor.mfa && !input.code) {
       throw new ValidationError('Enter the code from your authenticator app (or a recovery code) as well.', [{ path: 'code', message: 'is required' }]);
     }
-    const passwordOk = await deps.hasher.verify(input.password, actor.passwordHash);
+    const attempt = await throttle.reserve(actor.email, origin.ip);
+    const passwordOk = await attempt.check(() => deps.hasher.verify(input.password, actor.passwordHash));
     // A code is only spent once the password is known to be right.
-    const factor = !passwordOk ? undefined : actor.mfa ? await verify(actor, input.code!) : 'password';
+    const factor = !passwordOk ? undefined : actor.mfa ? await attempt.check(() => verify(actor, input.code!)) : 'password';
     if (!factor) {
-      await throttle.recordFailure(actor.email, origin.ip);
       throw new ValidationError(actor.mfa ? WRONG_REAUTH : 'The password is not right.', [
         actor.mfa ? { path: 'password', message: 'or the code is not right' } : { path: 'password', message: 'is wrong' },
       ]);
     }
-    await throttle.recordSuccess(actor.email);
+    await attempt.succeeded();
     const { cookie, session } = await rotate(actor.email, currentSessionId, origin, false);
     return { cookie, session, factor };
   };

@@ -57,7 +57,7 @@ export function makeBatches(deps: BatchesDeps) {
     act: makeBatchAction({ store: deps.store, load, jobs: deps.jobs, cancelRun: deps.cancelRun, checkFinished: finish.checkFinished }),
     async reportCsv(batchId: string): Promise<{ name: string; csv: string }> {
       const { batch, jobs } = await load(batchId);
-      return { name: batch.name, csv: batchReportCsv(toBatchView(batch), jobs.map(reportRow)) };
+      return { name: batch.name, csv: await batchReportCsv(toBatchView(batch), jobs.map(reportRow)) };
     },
     /** The engine calls this after every run end (idempotent, never throws). */
     onRunEnded: finish.onRunEnded,

@@ -95,10 +95,15 @@ export interface SubmissionStore {
   purge(campaignId: string, id: string): Promise<void>;
 }
 
-/** Counters for the public form; each `hit` is one atomic update and returns the count in the window. */
+/** Counters for the public form; each `hit` or `reserve` is one atomic, conditional update. */
 export interface RateCounter {
+  /** Counts one and returns the count in the window. */
   hit(key: string, now: number, windowMs: number): Promise<number>;
   count(key: string, now: number, windowMs: number): Promise<number>;
+  /** Counts one if fewer than `limit` are counted in the window: the count reached, or when to retry. */
+  reserve(key: string, now: number, windowMs: number, limit: number): Promise<{ ok: true; count: number; windowStartedAt: number } | { ok: false; retryAt: number }>;
+  /** Gives one reservation back while its window lasts. */
+  release(key: string, windowStartedAt: number): Promise<void>;
 }
 
 export interface CampaignLimits {

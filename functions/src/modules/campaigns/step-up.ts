@@ -20,9 +20,10 @@ export type StepUpRefusal = 'missing' | 'unknown or already used' | 'expired' | 
  * a desktop core and ≈ 25,000/s at a 4× CPU slowdown (a mid-range phone), so about 0.3 s and 1.3 s.
  *
  * Issue: 1. a random id and prefix, the configured difficulty, expiry now + 60 s  2. one item in the table.
- * Guard: 1. not required (fewer failures) → pass  2. no solution → refuse  3. take the challenge out (one
- * conditional write: a reused one is gone)  4. same link, not expired (checked here, never left to TTL), the
- * hash has enough zero bits → pass; anything else → the same `challenge_required` refusal.
+ * Reserve: 1. count this check on the link (one conditional write)  2. fewer earlier failures or running
+ * checks than the threshold → pass  3. no solution → refuse  4. take the challenge out (one conditional
+ * write: a reused one is gone)  5. same link, not expired (checked here, never left to TTL), the hash has
+ * enough zero bits → pass; anything else → the same `challenge_required` refusal (and the slot is given back).
  */
 export function makeStepUp(deps: Pick<CampaignDeps, 'challenges' | 'campaigns' | 'limits' | 'clock'> & { counter: RateCounter }) {
   const failKey = (campaignId: string) => `campaign-linkfail#${campaignId}`;
@@ -48,19 +49,29 @@ export function makeStepUp(deps: Pick<CampaignDeps, 'challenges' | 'campaigns' |
       return { id: c.id, prefix: c.prefix, difficulty: c.difficulty, expiresAt: c.expiresAt };
     },
 
-    /** Throws `challenge_required` (409) unless no check is needed or `pow` solves a live challenge of this link. */
-    async guard(campaignId: string, pow: ProofOfWork | undefined, onRefused: (why: StepUpRefusal) => void = () => {}): Promise<void> {
-      if (!(await required(campaignId))) return;
+    /**
+     * Reserves this submission's password check on the link (one conditional write, before the IMAP login) and
+     * throws `challenge_required` (409) when the link has had enough wrong passwords, counting checks still
+     * running, unless `pow` solves a live challenge of this link. The slot stays counted if the password turns
+     * out wrong; give it back otherwise. Parallel submissions therefore cannot all slip under the threshold.
+     */
+    async reserve(campaignId: string, pow: ProofOfWork | undefined, onRefused: (why: StepUpRefusal) => void = () => {}): Promise<{ release(): Promise<void> }> {
+      const key = failKey(campaignId);
+      const r = await deps.counter.reserve(key, now(), HOUR, Number.MAX_SAFE_INTEGER);
+      if (!r.ok) throw new ConflictError(CHALLENGE_REQUIRED_MESSAGE, 'challenge_required');
+      const slot = { release: () => deps.counter.release(key, r.windowStartedAt) };
+      // The checks before this one: failures and checks in flight.
+      if (r.count - 1 < deps.limits.challengeAfterLinkFailures) return slot;
       const why = await check(campaignId, pow);
-      if (!why) return;
+      if (!why) return slot;
+      await slot.release();
       onRefused(why);
       await deps.campaigns.countAttempt(campaignId, why === 'missing' ? 'challengesAsked' : 'challengesRefused');
       throw new ConflictError(CHALLENGE_REQUIRED_MESSAGE, 'challenge_required');
     },
 
-    /** After the IMAP server refused a password given through this link. */
+    /** After the IMAP server refused a password given through this link (its slot stays counted). */
     async recordFailure(campaignId: string): Promise<void> {
-      await deps.counter.hit(failKey(campaignId), now(), HOUR);
       await deps.campaigns.countAttempt(campaignId, 'failedPasswords');
     },
   };

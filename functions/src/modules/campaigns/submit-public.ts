@@ -6,7 +6,7 @@ import type { CampaignDeps } from './campaign-deps.ts';
 import { hintsFor } from './hints.ts';
 import { submissionIdFor } from './ids.ts';
 import type { SubmissionRecord } from './ports.ts';
-import type { CampaignRateLimits } from './rate-limits.ts';
+import type { CampaignRateLimits, Slot } from './rate-limits.ts';
 import { resolveToken } from './resolve-token.ts';
 import type { StepUp, StepUpRefusal } from './step-up.ts';
 import { defaultDest } from './views.ts';
@@ -14,31 +14,60 @@ import { defaultDest } from './views.ts';
 type Input = z.output<typeof PublicSubmitInput>;
 const IDEMPOTENT_WINDOW_MS = 60_000;
 
+type Check = { serverId: string; user: string; password: string; field: 'sourcePassword' | 'destPassword' };
+
 /**
- * One verification (the address cap was checked before); a rejected password counts against the address and
- * the link (towards the browser check), anything else is a plain 409.
+ * The real IMAP logins of a submission, each reserved before it happens: one check in flight per address
+ * (a parallel submission for the same address is refused), one check of the address's hourly allowance and
+ * one of the link's (which asks for the browser check after repeated failures), each a conditional write.
+ * A password the server accepts gives its reservations back; a rejected one keeps them (that is the failure
+ * counted) and answers 400; a server that could not be asked gives everything back and answers 409.
  */
-async function verifyOrThrow(deps: CampaignDeps, limits: CampaignRateLimits, stepUp: StepUp, campaignId: string, serverId: string, user: string, password: string, field: 'sourcePassword' | 'destPassword') {
-  const r = await deps.verifier.verify(serverId, user, password);
-  if (r.ok) return;
-  if (r.reason === 'auth') {
-    const left = await limits.failAddress(serverId, user);
-    await stepUp.recordFailure(campaignId);
-    const which = field === 'sourcePassword' ? 'your mailbox' : 'the new mailbox';
-    const tries = left > 0 ? ` You can try ${left} more time${left === 1 ? '' : 's'} this hour.` : ' Wait an hour before trying again.';
-    throw new ValidationError(`The mail server did not accept this email address and password for ${which}. Check them and try again.${tries}`, [{ path: field, message: 'was not accepted by the mail server' }]);
+async function verifyPasswords(deps: CampaignDeps, limits: CampaignRateLimits, stepUp: StepUp, campaignId: string, checks: Check[], pow: Input['pow'], onStepUpRefused?: (why: StepUpRefusal) => void) {
+  const inFlight: Slot[] = [];
+  const reserved: (Slot & { left: number })[] = [];
+  let link: Slot | undefined;
+  let keep = false;
+  try {
+    for (const c of checks) inFlight.push(await limits.claimCheck(c.serverId, c.user));
+    for (const c of checks) reserved.push(await limits.reserveAddress(c.serverId, c.user));
+    link = await stepUp.reserve(campaignId, pow, onStepUpRefused);
+    for (const [i, c] of checks.entries()) {
+      const r = await deps.verifier.verify(c.serverId, c.user, c.password);
+      if (r.ok) {
+        await reserved[i]!.release();
+        reserved[i] = { left: 0, release: async () => {} };
+        continue;
+      }
+      if (r.reason === 'auth') {
+        // This check's address slot and the link's slot stay counted: they are the failure.
+        const left = reserved[i]!.left;
+        reserved[i] = { left, release: async () => {} };
+        link = undefined;
+        keep = true;
+        await stepUp.recordFailure(campaignId);
+        const which = c.field === 'sourcePassword' ? 'your mailbox' : 'the new mailbox';
+        const tries = left > 0 ? ` You can try ${left} more time${left === 1 ? '' : 's'} this hour.` : ' Wait an hour before trying again.';
+        throw new ValidationError(`The mail server did not accept this email address and password for ${which}. Check them and try again.${tries}`, [{ path: c.field, message: 'was not accepted by the mail server' }]);
+      }
+      throw new ConflictError(`We could not check your password: ${r.message} Try again in a few minutes.`, 'cannot_verify');
+    }
+  } finally {
+    // Every slot not kept as a failure goes back: the accepted checks, the ones not reached, and all of them
+    // when something other than a wrong password stopped the submission.
+    await Promise.all([...reserved.map((s) => s.release()), ...(keep ? [] : [link?.release()]), ...inFlight.map((s) => s.release())]);
   }
-  throw new ConflictError(`We could not check your password: ${r.message} Try again in a few minutes.`, 'cannot_verify');
 }
 
 /**
  * The public page: what the campaign asks for, and a submission.
  * Submit: 1. Honeypot filled → silent drop (no lookup, no IMAP)  2. Per-IP bucket  3. Token → open campaign
- * (404/410)  4. Per-token bucket  5. Same address already there: an identical re-send within 60 s returns the
- * original result; otherwise "already submitted" unless the person asked to replace  6. Per-address cap,
- * checked BEFORE contacting the server  7. After repeated wrong passwords on the link, a solved browser check
- * (proof of work), also before contacting the server  8. Real IMAP LOGIN (source, and destination when a
- * password was given)  9. Seal under the job id reserved for this submission  10. One conditional write.
+ * (404/410)  4. Per-token bucket  5. One check in flight per address, the per-address allowance and (after
+ * repeated wrong passwords on the link) a solved browser check, each reserved BEFORE contacting the server
+ * 6. Real IMAP LOGIN (source, and destination when a password was given)  7. Only now, with the password
+ * proven: the same address already there → an identical re-send within 60 s returns the original result;
+ * otherwise "already submitted" unless the person asked to replace  8. Seal under the job id reserved for
+ * this submission  9. One conditional write.
  * Challenge: the same IP bucket as page views and the same token resolution (identical 404), then a challenge.
  */
 export function makePublicCampaign(deps: CampaignDeps, limits: CampaignRateLimits, stepUp: StepUp) {
@@ -66,9 +95,28 @@ export function makePublicCampaign(deps: CampaignDeps, limits: CampaignRateLimit
       ctx.onCampaign(c.id);
       await limits.hitToken(c.id);
 
+      const typed = input.destEmail ?? null;
+      if (c.destMode === 'typed' && !typed) throw new ValidationError('Tell us the address of your new mailbox.', [{ path: 'destEmail', message: 'is required' }]);
+      const dest = defaultDest(c, input.sourceEmail, typed);
+      if (input.destPassword && !dest) throw new ValidationError('Give the address of the new mailbox with its password.', [{ path: 'destEmail', message: 'is required with a password' }]);
+
+      // Whether this address already submitted is looked at only once its password is proven: anyone with the
+      // link must not learn who has submitted (the answers before this point never depend on it).
+      await verifyPasswords(
+        deps,
+        limits,
+        stepUp,
+        c.id,
+        [
+          { serverId: c.sourceServerId, user: input.sourceEmail, password: input.sourcePassword, field: 'sourcePassword' },
+          ...(input.destPassword && dest ? [{ serverId: c.destServerId, user: dest, password: input.destPassword, field: 'destPassword' as const }] : []),
+        ],
+        input.pow,
+        ctx.onStepUpRefused,
+      );
+
       const id = submissionIdFor(input.sourceEmail);
       const existing = await deps.submissions.get(c.id, id);
-      const typed = input.destEmail ?? null;
       if (existing) {
         const identical = existing.via === 'public' && existing.name === input.name && existing.typedDest === typed && existing.verification.ok;
         if (identical && now.getTime() - Date.parse(existing.updatedAt) <= IDEMPOTENT_WINDOW_MS) {
@@ -77,15 +125,6 @@ export function makePublicCampaign(deps: CampaignDeps, limits: CampaignRateLimit
         if (existing.launchedAt) throw new ConflictError(`The move of ${existing.sourceEmail} has already started, so this submission can no longer be changed. Contact ${c.requester} if something is wrong.`, 'already_launched');
         if (!input.replace) throw new ConflictError(`${existing.sourceEmail} was already submitted. You can replace that submission with this one.`, 'already_submitted');
       }
-      if (c.destMode === 'typed' && !typed) throw new ValidationError('Tell us the address of your new mailbox.', [{ path: 'destEmail', message: 'is required' }]);
-      const dest = defaultDest(c, input.sourceEmail, typed);
-      if (input.destPassword && !dest) throw new ValidationError('Give the address of the new mailbox with its password.', [{ path: 'destEmail', message: 'is required with a password' }]);
-
-      await limits.checkAddress(c.sourceServerId, input.sourceEmail);
-      if (input.destPassword && dest) await limits.checkAddress(c.destServerId, dest);
-      await stepUp.guard(c.id, input.pow, ctx.onStepUpRefused);
-      await verifyOrThrow(deps, limits, stepUp, c.id, c.sourceServerId, input.sourceEmail, input.sourcePassword, 'sourcePassword');
-      if (input.destPassword && dest) await verifyOrThrow(deps, limits, stepUp, c.id, c.destServerId, dest, input.destPassword, 'destPassword');
 
       const jobId = existing?.reservedJobId ?? deps.newJobId(now);
       const record: SubmissionRecord = {

@@ -1,5 +1,5 @@
-import type { MailDelivery, MailSettings, UpdateMailSettingsInput } from '@app/shared';
-import { ValidationError } from '../errors.ts';
+import { whyNot, type AdminRole, type MailDelivery, type MailSettings, type UpdateMailSettingsInput } from '@app/shared';
+import { ForbiddenError, ValidationError } from '../errors.ts';
 
 export type StoredMailSettings = Omit<MailSettings, 'defaultFrom' | 'delivery'>;
 
@@ -28,7 +28,8 @@ export function makeMailSettings(deps: { store: MailSettingsStore; defaultFrom: 
   const get = async (): Promise<MailSettings> => ({ ...((await deps.store.get()) ?? { from: null, extraRecipients: [], version: 0 }), ...fixed });
   return {
     get,
-    async update(input: UpdateMailSettingsInput): Promise<MailSettings> {
+    /** Changing who receives notifications is an owner's power (`role`): someone could otherwise silence or redirect them. */
+    async update(input: UpdateMailSettingsInput, role?: AdminRole): Promise<MailSettings> {
       const identities = deps.senderIdentities;
       if (input.from && identities?.length && !senderCovered(input.from, identities)) {
         const allowed = identities.map((i) => (i.includes('@') ? i : `any address at ${i}`)).join(', ');
@@ -38,6 +39,9 @@ export function makeMailSettings(deps: { store: MailSettingsStore; defaultFrom: 
         throw new ValidationError(message, [{ path: 'from', message }]);
       }
       const current = await get();
+      const recipients = (list: readonly string[]) => [...new Set(list.map((e) => e.toLowerCase()))].sort().join(',');
+      const refused = input.extraRecipients && recipients(input.extraRecipients) !== recipients(current.extraRecipients) && whyNot(role, 'notification-recipients');
+      if (refused) throw new ForbiddenError(refused);
       const next: StoredMailSettings = {
         from: input.from === undefined ? current.from : input.from,
         extraRecipients: input.extraRecipients ? [...new Set(input.extraRecipients.map((e) => e.toLowerCase()))] : current.extraRecipients,

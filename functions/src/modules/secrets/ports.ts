@@ -6,6 +6,11 @@
 
 /** What a sealed value is bound to: the record it belongs to. Never secret; part of the AEAD/KMS context. */
 export interface SecretContext {
+  /**
+   * What the secret is for (KMS encryption context `purpose`, which IAM conditions name); default migration
+   * credentials (SECRET_PURPOSE). Admins' TOTP secrets use MFA_SECRET_PURPOSE (modules/auth/mfa-secret-box.ts).
+   */
+  purpose?: string;
   /** e.g. `migration-job-source` */
   kind: string;
   /** The record's id (a job id). */
@@ -34,5 +39,5 @@ export class SecretOpenError extends Error {
 
 /** The context in the fixed key order used as AES-GCM additional data and as the KMS encryption context. */
 export function encryptionContext(context: SecretContext): Record<string, string> {
-  return { purpose: SECRET_PURPOSE, kind: context.kind, id: context.id };
+  return { purpose: context.purpose ?? SECRET_PURPOSE, kind: context.kind, id: context.id };
 }

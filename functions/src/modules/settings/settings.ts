@@ -1,4 +1,4 @@
-import type { AdminRole, Settings, UpdateSettingsInput } from '@app/shared';
+import { whyNot, type AdminRole, type Settings, type UpdateSettingsInput } from '@app/shared';
 import { compareDecimal } from '@app/shared/money';
 import { ConflictError, ForbiddenError, ReauthRequiredError, ValidationError } from '../errors.ts';
 import type { SettingsStore } from './ports.ts';
@@ -14,13 +14,17 @@ export function makeSettings(deps: { store: SettingsStore }) {
   return {
     get,
     /**
-     * `actor` is who asks: only an owner who uses 2FA may change `requireAdminMfa` (so nobody locks themselves
-     * out), and only with a password check from the last few minutes (`recentAuth`, step-up re-auth).
+     * `actor` is who asks: only an owner changes the deletion delay and `requireAdminMfa` (the panel's safety
+     * policy); `requireAdminMfa` moreover only by an owner who uses 2FA (so nobody locks themselves out), and only
+     * with a password check from the last few minutes (`recentAuth`, step-up re-auth).
      */
     async update(input: UpdateSettingsInput, actor?: { role: AdminRole; mfaEnabled: boolean; recentAuth?: boolean }): Promise<Settings> {
       const current = await get();
-      if (input.requireAdminMfa !== undefined && input.requireAdminMfa !== current.requireAdminMfa) {
-        if (actor?.role !== 'owner') throw new ForbiddenError('Only an owner can change whether every admin must use two-factor authentication.');
+      const delayChanged = input.deletionDelayHours !== undefined && input.deletionDelayHours !== current.deletionDelayHours;
+      const mfaChanged = input.requireAdminMfa !== undefined && input.requireAdminMfa !== current.requireAdminMfa;
+      const refused = (delayChanged || mfaChanged) && whyNot(actor?.role, 'panel-policy');
+      if (refused) throw new ForbiddenError(refused);
+      if (mfaChanged && actor) {
         if (input.requireAdminMfa && !actor.mfaEnabled) {
           throw new ConflictError('Turn on two-factor authentication for your own account first (Settings → Two-factor authentication).', 'mfa_not_enabled');
         }

@@ -13,6 +13,7 @@ import { safeEqual } from '../safe-equal.ts';
 import { buildAppDeps } from './build-app-deps.ts';
 import { createEventBridgeScheduler } from '../../adapters/scheduler/eventbridge-scheduler.ts';
 import { createSesMailer } from '../../adapters/ses/ses-mailer.ts';
+import type { SecretOpener, SecretSealer } from '../../modules/secrets/ports.ts';
 
 export type SecretsManagerSdk = () => Promise<{ client: SecretsManagerClient; GetSecretValueCommand: typeof GetSecretValueCommand }>;
 
@@ -141,6 +142,7 @@ export function composeAws(env: Record<string, string | undefined> = process.env
     dnsLookup: new NodeDnsLookup({ servers: config.DNS_SERVERS }),
     ownershipCodeFallback: config.PURELYMAIL_OWNERSHIP_TOKEN,
     scheduler: awsScheduler(config),
+    mfaSecretBox: lazyKmsBox(config.MIGRATION_KMS_KEY_ID),
     mailer: createSesMailer({ configurationSetName: config.SES_CONFIGURATION_SET }),
     panelUrl: config.APP_ORIGIN,
     mailFrom: config.MAIL_FROM,
@@ -150,6 +152,18 @@ export function composeAws(env: Record<string, string | undefined> = process.env
     dnsFeature: { load: async (core) => (await import('./aws-features.ts')).buildDnsFeature(core) },
     migrationFeature: { load: async (core) => (await import('./aws-features.ts')).buildAwsMigrationFeature(core, config, table, logger) },
   });
+}
+
+/**
+ * TOTP secrets under the credentials key with their own purpose (the api role may GenerateDataKey and Decrypt
+ * for `admin-mfa` only). The KMS SDK is loaded on the first 2FA enrolment or code check, off the cold start.
+ */
+function lazyKmsBox(keyId: string | undefined): SecretSealer & SecretOpener {
+  const load = once(async () => {
+    if (!keyId) throw new Error('MIGRATION_KMS_KEY_ID is not configured: two-factor secrets cannot be sealed.');
+    return (await import('../../adapters/kms/kms-secret-box.ts')).createDefaultKmsSecretBox(keyId);
+  });
+  return { seal: async (p, c) => (await load()).seal(p, c), open: async (s, c) => (await load()).open(s, c) };
 }
 
 /** EventBridge Scheduler when the stack configured it; without it only the sweeper runs due actions. */

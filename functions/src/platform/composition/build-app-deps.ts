@@ -11,7 +11,9 @@ import type { Table } from '../../adapters/dynamodb/table.ts';
 import type { AppDeps } from '../../http/app-deps.ts';
 import { makeAudit } from '../../modules/audit/audit.ts';
 import { makeAuth } from '../../modules/auth/auth.ts';
+import { makeMfaSecretBox } from '../../modules/auth/mfa-secret-box.ts';
 import { createScryptPasswordHasher } from '../../modules/auth/scrypt-password-hasher.ts';
+import type { SecretOpener, SecretSealer } from '../../modules/secrets/ports.ts';
 import { makeRefreshCache } from '../../modules/cache/refresh-cache.ts';
 import { makeGetDashboard, NO_MIGRATIONS, summarizeJobs } from '../../modules/dashboard/get-dashboard.ts';
 import { makeRouting } from '../../modules/routing/routing.ts';
@@ -42,6 +44,7 @@ export interface RuntimeConfig extends Partial<CampaignConfig> {
   LOGIN_IP_FAILURES_PER_WINDOW: number;
   LOGIN_IP_WINDOW_MINUTES: number;
   PASSWORD_SCRYPT_LOG_N: number;
+  AUDIT_RETENTION_DAYS?: number;
 }
 
 // PurelyMail has no health endpoint; a cheap read tells whether it answers. Cached so health checks
@@ -67,6 +70,8 @@ export function buildAppDeps(opts: {
   ownershipCodeFallback?: string;
   /** Fires pending actions when due; default: the in-process timer (the local runtime starts it). */
   scheduler?: Scheduler;
+  /** Seals admins' TOTP secrets at rest and opens them for a code check: KMS on AWS, the master key locally. */
+  mfaSecretBox: SecretSealer & SecretOpener;
   /** Notification email: SES on AWS, the outbox (and SMTP) locally. */
   mailer: Mailer;
   /** The panel's own URL, for links in emails. */
@@ -95,6 +100,7 @@ export function buildAppDeps(opts: {
     throttles: createDynamoThrottleStore(table),
     setupTokens: createDynamoSetupTokenStore(table),
     mfaChallenges: createDynamoMfaChallengeStore(table),
+    mfaSecrets: makeMfaSecretBox(opts.mfaSecretBox),
     hasher: createScryptPasswordHasher(config.PASSWORD_SCRYPT_LOG_N),
     clock,
     sessionPolicy: { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS },
@@ -104,7 +110,7 @@ export function buildAppDeps(opts: {
       ipWindowMinutes: config.LOGIN_IP_WINDOW_MINUTES,
     },
   });
-  const audit = makeAudit({ store: createDynamoAuditStore(table), clock });
+  const audit = makeAudit({ store: createDynamoAuditStore(table), clock, retentionDays: config.AUDIT_RETENTION_DAYS });
   const settingsStore = createDynamoSettingsStore(table);
   const settings = makeSettings({ store: settingsStore });
   const cache = createDynamoCacheStore(table);

@@ -19,9 +19,9 @@ const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..', '..');
 
 /**
  * Migrations on one machine: the in-process queue feeds the dispatcher, which starts the worker as a child
- * process against the same dynalite; credentials are sealed under DATA_DIR/master.key (the worker opens them).
+ * process against the same dynalite (over its Unix socket); credentials are sealed under DATA_DIR/master.key (the worker opens them).
  */
-export function composeLocalMigrations(opts: { config: LocalConfig; table: Table; dynamoEndpoint: string; logger: Logger; clock: Clock; workerEnv?: Record<string, string> }) {
+export function composeLocalMigrations(opts: { config: LocalConfig; table: Table; dynamoSocket: string; logger: Logger; clock: Clock; workerEnv?: Record<string, string> }) {
   const { config } = opts;
   const dataDir = resolve(config.DATA_DIR);
   const masterKeyFile = resolve(config.MASTER_KEY_FILE ?? join(dataDir, 'master.key'));
@@ -38,7 +38,7 @@ export function composeLocalMigrations(opts: { config: LocalConfig; table: Table
     onExit: (runId, exit) => onExit(runId, exit),
     env: {
       TABLE_NAME: opts.table.name,
-      DYNAMODB_ENDPOINT: opts.dynamoEndpoint,
+      DYNAMODB_SOCKET: opts.dynamoSocket,
       MASTER_KEY_FILE: masterKeyFile,
       LOG_DIR: logDir,
       // Node 22+ keeps the bundle's compiled code here, so each run's worker starts without compiling it again.

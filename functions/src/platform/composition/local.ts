@@ -13,6 +13,7 @@ import type { AppDeps } from '../../http/app-deps.ts';
 import { resolve } from 'node:path';
 import { createLocalMailer } from '../../adapters/local-mailer/local-mailer.ts';
 import type { SecretSealer } from '../../modules/secrets/ports.ts';
+import { createLocalSecretOpener, createLocalSecretSealer } from '../../adapters/local-secret-box/local-secret-box.ts';
 
 /** The origins a browser on this machine may use to reach the panel. */
 export function localOrigins(config: Pick<LocalConfig, 'HOST' | 'EXTRA_ORIGINS'>, port: number): string[] {
@@ -27,6 +28,8 @@ export function localOrigins(config: Pick<LocalConfig, 'HOST' | 'EXTRA_ORIGINS'>
 export function composeLocal(opts: { config: LocalConfig; table: Table; purelymail: { baseUrl: string; token: string }; sandbox: boolean; port: number; logger: Logger; clock?: Clock; dnsServers: readonly string[]; migrations: AppDeps['migrations']; campaignSealer?: SecretSealer; migrationQueue?: JobQueue }) {
   const purelymail = new PurelyMailHttpClient({ baseUrl: opts.purelymail.baseUrl, token: opts.purelymail.token, timeoutMs: opts.config.PURELYMAIL_TIMEOUT_MS, logger: opts.logger });
   const outboxDir = resolve(opts.config.DATA_DIR, 'outbox');
+  // The same master key as migration credentials, under another purpose in the AES-GCM additional data.
+  const masterKeyFile = resolve(opts.config.MASTER_KEY_FILE ?? resolve(opts.config.DATA_DIR, 'master.key'));
   return buildAppDeps({
     table: opts.table,
     purelymail,
@@ -38,6 +41,7 @@ export function composeLocal(opts: { config: LocalConfig; table: Table; purelyma
     dnsLookup: new NodeDnsLookup({ servers: opts.dnsServers }),
     ownershipCodeFallback: opts.config.PURELYMAIL_OWNERSHIP_TOKEN,
     // One .eml per email under DATA_DIR/outbox/ (a person or a browser test opens it), plus SMTP when set.
+    mfaSecretBox: { ...createLocalSecretSealer(masterKeyFile), ...createLocalSecretOpener(masterKeyFile) },
     mailer: createLocalMailer({ outboxDir, smtpUrl: opts.config.SMTP_URL }),
     mailDelivery: { via: 'outbox', outboxDir, smtp: Boolean(opts.config.SMTP_URL) },
     panelUrl: localOrigins(opts.config, opts.port)[0]!,

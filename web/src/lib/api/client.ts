@@ -12,7 +12,7 @@ import { ApiError, apiErrorFromResponse, NetworkError, ResponseShapeError } from
 
 export { ApiError, NetworkError, ResponseShapeError } from './api-error.ts';
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * Called on a 401 from a protected endpoint with the path to come back to after signing in.
@@ -108,6 +108,8 @@ export const api = {
     request('POST', path, body, schema as S),
   put: <S extends z.ZodType | undefined = undefined>(path: string, body?: unknown, schema?: S) =>
     request('PUT', path, body, schema as S),
+  patch: <S extends z.ZodType | undefined = undefined>(path: string, body?: unknown, schema?: S) =>
+    request('PATCH', path, body, schema as S),
   del: <S extends z.ZodType | undefined = undefined>(path: string, schema?: S) =>
     request('DELETE', path, undefined, schema as S),
 };

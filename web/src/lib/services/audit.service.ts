@@ -1,4 +1,4 @@
-import { AuditPage } from '@app/shared';
+import { AuditPage, PublicRequestCounts } from '@app/shared';
 import { api, queryString } from '$lib/api/client.ts';
 
 export type AuditFilters = { actor: string; action: string; q: string; from: string; to: string };
@@ -29,4 +29,5 @@ export function auditQuery(f: AuditFilters, extra: { cursor?: string; limit?: nu
 export const auditService = {
   page: (f: AuditFilters, cursor?: string) => api.get(`/api/audit${auditQuery(f, { cursor, limit: 50 })}`, AuditPage),
   exportUrl: (f: AuditFilters) => `/api/audit/export.csv${auditQuery(f)}`,
+  publicRequests: () => api.get('/api/audit/public-requests', PublicRequestCounts),
 };

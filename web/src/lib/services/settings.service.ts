@@ -4,6 +4,7 @@ import {
   EndedSessions,
   SessionList,
   Settings,
+  type AdminRole,
   type CreateAdminInput,
   type UpdateSettingsInput,
 } from '@app/shared';
@@ -20,6 +21,7 @@ export const adminsService = {
   list: () => api.get('/api/admins', AdminList),
   create: (input: CreateAdminInput) => api.post('/api/admins', input, Admin),
   remove: (email: string) => api.del(`/api/admins/${encodeURIComponent(email)}`),
+  changeRole: (email: string, role: AdminRole) => api.patch(`/api/admins/${encodeURIComponent(email)}`, { role }, Admin),
 };
 
 export const panelSettingsService = {

@@ -1,4 +1,4 @@
-import { Me } from '@app/shared';
+import { Me, whyNot, type AdminRole, type Power } from '@app/shared';
 import { api, setReauthHandler } from '$lib/api/client.ts';
 
 /** The signed-in admin, shared by every page under (app). */
@@ -13,6 +13,19 @@ class SessionState {
 
   get isOwner(): boolean {
     return this.me?.admin.role === 'owner';
+  }
+
+  get role(): AdminRole | undefined {
+    return this.me?.admin.role;
+  }
+
+  /**
+   * Why the signed-in admin may not use `power` (shown on the disabled control), or undefined when they may.
+   * The server enforces the same rules (shared/src/roles.ts); this only keeps people from trying.
+   * @example <Button disabledReason={session.why('change')}>Delete</Button>
+   */
+  why(power: Power): string | undefined {
+    return this.me ? whyNot(this.me.admin.role, power) : undefined;
   }
 
   /** GET /api/auth/me. Throws ApiError (401 when signed out). */

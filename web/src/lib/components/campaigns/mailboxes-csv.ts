@@ -1,7 +1,12 @@
-/** The generated mailbox passwords as CSV (address,password), quoted per RFC 4180, for the one-time download. */
-export function mailboxesCsv(rows: { address: string; password: string }[]): string {
-  const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
-  return ['address,password', ...rows.map((r) => `${q(r.address)},${q(r.password)}`)].join('\r\n') + '\r\n';
+import { toCsv } from '@app/shared/csv-file';
+
+/**
+ * The generated mailbox passwords as CSV (address,password) for the one-time download, through the panel's one
+ * CSV writer. The formula guard cannot touch a password: the generator's alphabet has no = + - @ , ; (see
+ * functions/src/modules/campaigns/generate-password.ts).
+ */
+export function mailboxesCsv(rows: { address: string; password: string }[]): Promise<string> {
+  return toCsv(['address', 'password'], rows.map((r) => [r.address, r.password]));
 }
 
 /** Starts a download of `text` without it ever touching a server. */
