@@ -233,6 +233,7 @@ describe('each runtime touches only the items its IAM grant allows', () => {
         clientIp: () => '127.0.0.1',
         dnsLookup: new NodeDnsLookup({ servers: [dns.server], timeoutMs: 1_000, tries: 1 }),
         scheduler: { schedule: async () => {}, cancel: async () => {} },
+        mfaSecretBox: { seal: () => Promise.reject(new Error('not used')), open: () => Promise.reject(new Error('not used')) },
         mailer: { send: async () => {} },
         panelUrl: 'https://panel.example.com',
         mailFrom: 'panel@example.com',

@@ -47,6 +47,7 @@ describe('scheduled jobs while the PurelyMail token is not set', () => {
       config: { SESSION_IDLE_MINUTES: 30, SESSION_ABSOLUTE_HOURS: 12, LOGIN_ACCOUNT_FAILURES_BEFORE_BACKOFF: 5, LOGIN_IP_FAILURES_PER_WINDOW: 30, LOGIN_IP_WINDOW_MINUTES: 15, PASSWORD_SCRYPT_LOG_N: 12 },
       clock,
       logger: createJsonLogger({ level: 'info', write: (l) => logs.push(l) }),
+      mfaSecretBox: { seal: () => Promise.reject(new Error('not used')), open: () => Promise.reject(new Error('not used')) },
       sandbox: false,
       allowedOrigins: ['https://panel.test'],
       clientIp: () => '127.0.0.1',
