@@ -76,7 +76,7 @@ describe('each runtime touches only the items its IAM grant allows', () => {
   });
 
   it('the worker (its real process, as the Fargate task runs it): run, job, lease and slot items, and the two server profiles', async () => {
-    const recorder = await startRecordingDynamo(dynamo.endpoint);
+    const recorder = await startRecordingDynamo(dynamo.endpoint, { socketPath: join(dir, 'recorder.sock') });
     try {
       const now = new Date().toISOString();
       const sealer = createLocalSecretSealer(keyFile);
@@ -108,7 +108,7 @@ describe('each runtime touches only the items its IAM grant allows', () => {
             PATH: process.env.PATH,
             RUN_ID: queued.id,
             TABLE_NAME: TABLE,
-            DYNAMODB_ENDPOINT: recorder.endpoint,
+            DYNAMODB_SOCKET: recorder.socketPath,
             MASTER_KEY_FILE: keyFile,
             ALLOW_PRIVATE_IMAP_HOSTS: 'true',
             IMAPSYNC_COMMAND: STAND_IN,

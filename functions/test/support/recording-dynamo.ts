@@ -49,9 +49,13 @@ const read = (req: IncomingMessage) =>
 /**
  * A DynamoDB endpoint in front of dynalite that records every request's operation and partition keys: point one
  * runtime (a Lambda composition, the worker process) at it to learn exactly which items it touches, whatever
- * client it uses (the lite client or the AWS SDK). `target` is dynalite's endpoint, or a function giving it.
+ * client it uses (the lite client or the AWS SDK). `target` is dynalite's endpoint, or a function giving it; with
+ * `socketPath` the recorder listens on that Unix socket instead of a loopback port.
  */
-export async function startRecordingDynamo(target: string | (() => string)): Promise<{ endpoint: string; accesses: TableAccess[]; close(): Promise<void> }> {
+export async function startRecordingDynamo(
+  target: string | (() => string),
+  opts: { socketPath?: string } = {},
+): Promise<{ endpoint: string; socketPath?: string; accesses: TableAccess[]; close(): Promise<void> }> {
   const accesses: TableAccess[] = [];
   const server = createServer((req, res) => {
     void read(req).then((body) => {
@@ -71,9 +75,12 @@ export async function startRecordingDynamo(target: string | (() => string)): Pro
       forward.end(body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // On a Unix socket for the local worker, which reaches its database only that way (DYNAMODB_SOCKET).
+  if (opts.socketPath) await new Promise<void>((resolve) => server.listen(opts.socketPath, resolve));
+  else await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint: opts.socketPath ? 'http://localhost' : `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    ...(opts.socketPath ? { socketPath: opts.socketPath } : {}),
     accesses,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

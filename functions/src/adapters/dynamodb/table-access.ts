@@ -47,12 +47,13 @@ export const TABLE_ACCESS = {
   },
   /**
    * The dispatch function: starts, re-offers, retries and ends runs (the run records above; the migration settings for
-   * the concurrency limit and the servers for the mailbox lease, read only), and sends the run-end emails: batch
+   * the concurrency limit and the servers for the mailbox lease, read only; the wait list of runs it turned away, which
+   * the end of a run offers again), and sends the run-end emails: batch
    * state, the batch a job is in, the mail settings, the admin list (read through the index only) and send records.
    */
   dispatch: {
     read: ['MIGSERVER#*', 'SETTINGS', 'MIGBATCHJOB#*'],
-    write: [...RUN_ITEMS, 'MIGBATCH#*', 'NOTIFY#*'],
+    write: [...RUN_ITEMS, 'MIGWAIT', 'MIGBATCH#*', 'NOTIFY#*'],
     indexRead: ['BATCH#*', 'ADMINS'],
   },
   /**
