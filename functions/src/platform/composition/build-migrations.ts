@@ -9,9 +9,9 @@ import { createDynamoMigrationWaitingStore } from '../../adapters/dynamodb/dynam
 import type { Table } from '../../adapters/dynamodb/table.ts';
 import { createDynamoThrottleStore } from '../../adapters/dynamodb/dynamodb-throttle-store.ts';
 import { throttleRateCounter } from '../../modules/campaigns/rate-limits.ts';
+import { createImapLoginTester } from '../../adapters/imap/imap-login-tester.ts';
 import { resolveImapTarget, STANDARD_IMAP_PORTS, type ImapTargetPolicy } from '../../adapters/imap/ssrf-guard.ts';
 import { makeCancelRun } from '../../modules/migrations/cancel-run.ts';
-import type { ImapLoginTester } from '../../modules/migrations/ports.ts';
 import { makeDispatchRun } from '../../modules/migrations/dispatch-run.ts';
 import { makeFinishRun } from '../../modules/migrations/finish-run.ts';
 import { makeHandleWorkerGone } from '../../modules/migrations/handle-worker-gone.ts';
@@ -157,20 +157,6 @@ export function buildMigrationEngine(opts: { stores: MigrationStores; queue: Job
 }
 export type MigrationEngine = ReturnType<typeof buildMigrationEngine>;
 
-/**
- * The IMAP login tester (node:net/node:tls, ~6 kB), loaded on the first test: a server test or a campaign
- * submission, never an ordinary page load, so a cold start does not compile it.
- */
-function lazyImapLoginTester(policy: ImapTargetPolicy): ImapLoginTester {
-  let tester: Promise<ImapLoginTester> | undefined;
-  return {
-    testLogin: async (target) => {
-      tester ??= import('../../adapters/imap/imap-login-tester.ts').then(({ createImapLoginTester }) => createImapLoginTester({ policy }));
-      return (await tester).testLogin(target);
-    },
-  };
-}
-
 /** The API's migrations facade: it can seal (never open), queue runs and ask workers to stop. */
 export function buildMigrationsApi(opts: {
   stores: MigrationStores;
@@ -188,7 +174,7 @@ export function buildMigrationsApi(opts: {
   const reads = makeRunReads({ runs: stores.runs, logReader: opts.logReader });
   return {
     servers: makeManageServers({ servers: stores.servers, jobs: stores.jobs, guard: saveTimeGuard(policy), clock }),
-    testLogin: makeTestLogin({ servers: stores.servers, tester: lazyImapLoginTester(policy), attempts: stores.testLoginAttempts, now: () => clock.now().getTime() }),
+    testLogin: makeTestLogin({ servers: stores.servers, tester: createImapLoginTester({ policy }), attempts: stores.testLoginAttempts, now: () => clock.now().getTime() }),
     jobs: makeManageJobs({ jobs: stores.jobs, runs: stores.runs, servers: stores.servers, sealer: opts.sealer, queueRun: opts.engine.queueRun, clock }),
     cancelRun: makeCancelRun({ runs: stores.runs, finishRun: opts.engine.finishRun, clock, signalWorker: opts.signalWorker }),
     ...reads,
