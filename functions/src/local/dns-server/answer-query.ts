@@ -2,6 +2,7 @@ import * as dnsPacket from 'dns-packet';
 import type { DnsServerRecord } from './dns-server-record.ts';
 
 const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4 } as const;
+const OPCODE_QUERY = 0;
 const TTL_SECONDS = 60;
 const MAX_CNAME_HOPS = 8;
 const TXT_STRING_MAX_BYTES = 255;
@@ -18,7 +19,7 @@ const TXT_STRING_MAX_BYTES = 255;
 export function answerQuery(query: dnsPacket.Packet, records: readonly DnsServerRecord[]): dnsPacket.Packet {
   const question = query.questions?.[0];
   if (!question) return response(query, RCODE.FORMERR, []);
-  if (query.opcode !== undefined && query.opcode !== 'QUERY') return response(query, RCODE.NOTIMP, []);
+  if (opcodeOf(query) !== OPCODE_QUERY) return response(query, RCODE.NOTIMP, []);
 
   const qname = normalize(question.name);
   const qtype = question.type.toUpperCase();
@@ -64,17 +65,22 @@ function response(query: dnsPacket.Packet, rcode: number, answers: dnsPacket.Ans
   };
 }
 
+/** The header's OPCODE field (RFC 1035 §4.1.1): 0 is a standard query. */
+function opcodeOf(packet: dnsPacket.Packet): number {
+  return ((packet.flags ?? 0) >> 11) & 0xf;
+}
+
 function toAnswer(name: string, record: DnsServerRecord): dnsPacket.Answer {
-  const base = { name, type: record.type, class: 'IN', ttl: TTL_SECONDS };
+  const base = { name, class: 'IN', ttl: TTL_SECONDS } as const;
   switch (record.type) {
     case 'TXT':
-      return { ...base, data: splitTxt(record.value) };
+      return { ...base, type: 'TXT', data: splitTxt(record.value) };
     case 'MX':
-      return { ...base, data: { preference: record.priority ?? 10, exchange: normalize(record.value) } };
+      return { ...base, type: 'MX', data: { preference: record.priority ?? 10, exchange: normalize(record.value) } };
     case 'CNAME':
-      return { ...base, data: normalize(record.value) };
+      return { ...base, type: 'CNAME', data: normalize(record.value) };
     case 'A':
-      return { ...base, data: record.value.trim() };
+      return { ...base, type: 'A', data: record.value.trim() };
   }
 }
 
