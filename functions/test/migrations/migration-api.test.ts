@@ -81,12 +81,18 @@ describe('migrations through the HTTP API, the local runner and the real worker'
     const again = await owner.get(`/api/migrations/jobs/${created.job.id}`, { 'if-none-match': etag });
     expect(again.status).toBe(304);
     expect(await again.text()).toBe('');
+    // The 304 still carries the API's headers, and an ETag that does not match gets the body.
+    expect(again.headers.get('etag')).toBe(etag);
+    expect(again.headers.get('cache-control')).toBe('no-store');
+    expect(again.headers.get('x-request-id')).toBeTruthy();
+    expect((await owner.get(`/api/migrations/jobs/${created.job.id}`, { 'if-none-match': '"stale"' })).status).toBe(200);
 
     const log = await json<{ lines: string[]; state: string }>(owner.get(`/api/migrations/runs/${first.id}/log?tail=20`), 200);
     expect(log.lines).toHaveLength(20);
     expect(log.lines.join('\n')).toContain('Exiting with return value 0');
     const full = await owner.get(`/api/migrations/runs/${first.id}/log/download`);
     expect(full.headers.get('content-disposition')).toContain(`${first.id}.log`);
+    expect(full.headers.get('etag')).toBeNull();
     const text = await full.text();
     seen.push(text);
     expect(text.split('\n').filter((l) => / copied to /.test(l))).toHaveLength(300);

@@ -1,30 +1,22 @@
-import { createHash } from 'node:crypto';
 import { CreateJobInput, StartRunInput, UpdateJobCredentialsInput, UpdateMigrationSettingsInput } from '@app/shared';
 import { Hono } from 'hono';
+import { etag } from 'hono/etag';
 import * as z from 'zod';
 import { lazySchema } from '@app/shared';
 import { NotFoundError } from '../../modules/errors.ts';
 import { ID_PATTERN } from '../../modules/migrations/ids.ts';
 import { toRunView } from '../../modules/migrations/views.ts';
 import type { AppDeps } from '../app-deps.ts';
-import type { AppContext, AppEnv } from '../app-env.ts';
+import type { AppEnv } from '../app-env.ts';
 import { audited } from '../middleware/audited.ts';
 import { readJson, readParam, readQuery } from '../read-input.ts';
 
 const Id = lazySchema(() => z.string().regex(ID_PATTERN, 'is not a valid id'));
 const TailQuery = lazySchema(() => z.strictObject({ tail: z.coerce.number().int().min(1).max(1000).default(200) }));
 
-/** JSON with a strong ETag; a matching If-None-Match gets 304 and no body, so polling an unchanged job is cheap. */
-function jsonWithEtag(c: AppContext, value: unknown) {
-  const body = JSON.stringify(value);
-  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-  c.header('ETag', etag);
-  c.header('Cache-Control', 'no-cache');
-  const inm = c.req.header('if-none-match');
-  if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return c.body(null, 304);
-  c.header('Content-Type', 'application/json');
-  return c.body(body);
-}
+// JSON with a strong ETag (a hash of the body); a matching If-None-Match gets 304 and no body, so polling an
+// unchanged job is cheap. Only on these reads: the full log download is a stream, never hashed whole.
+const withEtag = etag();
 
 /** Text chunks as a byte stream, read one chunk per pull: a long log goes out as it is read, never whole. */
 function textStream(chunks: AsyncIterable<string>): ReadableStream<Uint8Array> {
@@ -45,7 +37,7 @@ function textStream(chunks: AsyncIterable<string>): ReadableStream<Uint8Array> {
 /** Jobs, runs, logs and the concurrency setting. Responses never carry a password, sealed or not. */
 export const migrationRoutes = (deps: AppDeps) =>
   new Hono<AppEnv>()
-    .get('/jobs', async (c) => jsonWithEtag(c, { jobs: await deps.migrations.jobs.list() }))
+    .get('/jobs', withEtag, async (c) => c.json({ jobs: await deps.migrations.jobs.list() }))
     .post('/jobs', audited(deps, 'migration.job.create'), async (c) => {
       const input = await readJson(c, CreateJobInput);
       c.set('auditTarget', `${input.name}: ${input.source.user} → ${input.dest.user}`);
@@ -54,7 +46,7 @@ export const migrationRoutes = (deps: AppDeps) =>
       if (input.start !== 'none') c.set('auditDetails', `first run: ${input.start}`);
       return c.json(detail, 201);
     })
-    .get('/jobs/:id', async (c) => jsonWithEtag(c, await deps.migrations.jobs.detail(readParam(c, 'id', Id))))
+    .get('/jobs/:id', withEtag, async (c) => c.json(await deps.migrations.jobs.detail(readParam(c, 'id', Id))))
     .put('/jobs/:id/credentials', audited(deps, 'migration.job.credentials'), async (c) => {
       const id = readParam(c, 'id', Id);
       const input = await readJson(c, UpdateJobCredentialsInput);
@@ -73,7 +65,7 @@ export const migrationRoutes = (deps: AppDeps) =>
       c.set('auditTarget', `${id} run ${run.id} (${kind})`);
       return c.json(run, 202);
     })
-    .get('/runs/:id', async (c) => jsonWithEtag(c, await deps.migrations.getRun(readParam(c, 'id', Id))))
+    .get('/runs/:id', withEtag, async (c) => c.json(await deps.migrations.getRun(readParam(c, 'id', Id))))
     .post('/runs/:id/cancel', audited(deps, 'migration.run.cancel'), async (c) => {
       const run = await deps.migrations.cancelRun(readParam(c, 'id', Id));
       return c.json(toRunView(run), 202);
@@ -84,9 +76,9 @@ export const migrationRoutes = (deps: AppDeps) =>
       c.set('auditTarget', `${id} → ${run.id}`);
       return c.json(run, 202);
     })
-    .get('/runs/:id/log', async (c) => {
+    .get('/runs/:id/log', withEtag, async (c) => {
       const id = readParam(c, 'id', Id);
-      return jsonWithEtag(c, await deps.migrations.runLog(id, readQuery(c, TailQuery).tail));
+      return c.json(await deps.migrations.runLog(id, readQuery(c, TailQuery).tail));
     })
     .get('/runs/:id/log/download', async (c) => {
       const id = readParam(c, 'id', Id);
