@@ -3,7 +3,7 @@ import type { DispatchOutcome } from '../modules/migrations/dispatch-run.ts';
 import { ID_PATTERN } from '../modules/migrations/ids.ts';
 import type { JobQueue } from '../modules/migrations/ports.ts';
 import type { SweepResult } from '../modules/migrations/sweep-runs.ts';
-import type { Logger } from '../platform/logger.ts';
+import { addLambdaContext, type Logger } from '../platform/logger.ts';
 
 /** An SQS batch from the migration-jobs queue: each body is a run id and nothing else. */
 const SqsEvent = z.object({
@@ -96,13 +96,16 @@ export function makeDispatchHandler(deps: DispatchDeps) {
 }
 
 let handle: ReturnType<typeof makeDispatchHandler> | undefined;
+let logger: Logger | undefined;
 
 /** Lambda entry (SQS event source and the EventBridge "task stopped" rule); composed once per cold start. */
-export const handler = async (event: unknown) => {
+export const handler = async (event: unknown, context?: object) => {
   if (!handle) {
     const { composeAwsDispatcher } = await import('../platform/composition/aws-migrations.ts');
-    const { engine, queue, logger } = composeAwsDispatcher();
-    handle = makeDispatchHandler({ dispatch: engine.dispatch, handleWorkerGone: engine.handleWorkerGone, sweep: engine.sweep, queue, logger });
+    const composed = composeAwsDispatcher();
+    logger = composed.logger;
+    handle = makeDispatchHandler({ dispatch: composed.engine.dispatch, handleWorkerGone: composed.engine.handleWorkerGone, sweep: composed.engine.sweep, queue: composed.queue, logger });
   }
+  addLambdaContext(logger!, context);
   return handle(event);
 };

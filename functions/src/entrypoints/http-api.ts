@@ -3,6 +3,13 @@ import '../platform/zod-jitless.ts';
 import { handle } from 'hono/aws-lambda';
 import { createApp } from '../http/app.ts';
 import { composeAws } from '../platform/composition/aws.ts';
+import { addLambdaContext } from '../platform/logger.ts';
 
-// API Gateway HTTP API (v2) → the one Hono app. Composition happens once per cold start.
-export const handler = handle(createApp(composeAws().deps));
+// API Gateway HTTP API (v2) → the one Hono app. Composition happens once per cold start; each invocation's log
+// lines carry its request id.
+const { deps } = composeAws();
+const app = handle(createApp(deps));
+export const handler: typeof app = (event, context) => {
+  addLambdaContext(deps.logger, context);
+  return app(event, context);
+};

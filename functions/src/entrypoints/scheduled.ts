@@ -1,7 +1,7 @@
 import { ScheduledEvent } from '../adapters/scheduler/scheduled-event.ts';
 import { PurelyMailNotConfiguredError } from '../modules/purelymail/errors.ts';
 import type { DnsTierResult } from '../modules/dns-health/run-dns-tier.ts';
-import type { Logger } from '../platform/logger.ts';
+import { addLambdaContext, type Logger } from '../platform/logger.ts';
 import { composeAws } from '../platform/composition/aws.ts';
 
 /** What the scheduled Lambda runs; `buildAppDeps(...).background` provides exactly this. */
@@ -80,12 +80,15 @@ async function run(deps: ScheduledDeps, e: ScheduledEvent): Promise<unknown> {
 }
 
 let handle: ReturnType<typeof makeScheduledHandler> | undefined;
+let logger: Logger | undefined;
 
 /** Composed on the first invocation (not at import), once per execution environment. */
-export const handler = (event: unknown): Promise<ScheduledOutcome> => {
+export const handler = (event: unknown, context?: object): Promise<ScheduledOutcome> => {
   if (!handle) {
     const { background, deps } = composeAws();
-    handle = makeScheduledHandler({ ...background, logger: deps.logger });
+    logger = deps.logger;
+    handle = makeScheduledHandler({ ...background, logger });
   }
+  addLambdaContext(logger!, context);
   return handle(event);
 };
