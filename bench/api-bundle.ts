@@ -40,7 +40,7 @@ import { BASELINE_KEY } from './baseline-api.ts';
 import { median, ROOT, round, summary } from './lib.ts';
 
 // A cold start here varies by ±10 % from run to run (a shared 2-core machine): the median of 15 per side.
-const RUNS = 15;
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const TARGET_RATIO = 2;
 const APP_ORIGIN = 'https://panel.bench.example';
 const TABLE = 'pm-bench-api';
