@@ -1,4 +1,5 @@
-import { CloudWatchLogsClient, GetLogEventsCommand, type GetLogEventsCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
+import type { CloudWatchLogsClient, GetLogEventsCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
+import { once } from '../../platform/once.ts';
 import type { RunLogReader } from '../../modules/migrations/ports.ts';
 
 export interface CloudWatchRunLogConfig {
@@ -19,19 +20,24 @@ export function ecsTaskId(taskRef: string): string | undefined {
   return /^[A-Za-z0-9-]{1,64}$/.test(id) ? id : undefined;
 }
 
+// The CloudWatch Logs SDK is loaded on the first log download, not at every cold start of the API.
+const cloudWatchLogsSdk = once(() => import('./cloudwatch-logs-sdk.ts'));
+
 /**
  * Reads a run's full imapsync log from the CloudWatch Logs stream of its Fargate task: GetLogEvents from the
  * head, following nextForwardToken until the same token comes back (the end of the stream), one page at a
  * time so the log is never whole in memory. Each event is one line the worker wrote.
  * @example createCloudWatchRunLogReader(new CloudWatchLogsClient({}), { logGroupName: 'pm-migrator', streamPrefix: 'run/migrator' })
  */
-export function createCloudWatchRunLogReader(client: Pick<CloudWatchLogsClient, 'send'>, cfg: CloudWatchRunLogConfig): RunLogReader {
+export function createCloudWatchRunLogReader(client: Pick<CloudWatchLogsClient, 'send'> | undefined, cfg: CloudWatchRunLogConfig): RunLogReader {
   return {
     async read(run) {
       const taskId = run.taskRef ? ecsTaskId(run.taskRef) : undefined;
       if (!taskId) return undefined;
+      const { CloudWatchLogsClient, GetLogEventsCommand } = await cloudWatchLogsSdk();
+      const logs = (client ??= new CloudWatchLogsClient({}));
       const logStreamName = `${cfg.streamPrefix}/${taskId}`;
-      const page = (nextToken?: string) => client.send(new GetLogEventsCommand({ logGroupName: cfg.logGroupName, logStreamName, startFromHead: true, ...(nextToken ? { nextToken } : {}) }));
+      const page = (nextToken?: string) => logs.send(new GetLogEventsCommand({ logGroupName: cfg.logGroupName, logStreamName, startFromHead: true, ...(nextToken ? { nextToken } : {}) }));
       let first: GetLogEventsCommandOutput;
       try {
         // The first page is read before answering, so a stream that does not exist (the task never logged,
@@ -46,8 +52,8 @@ export function createCloudWatchRunLogReader(client: Pick<CloudWatchLogsClient, 
   };
 }
 
-/** With the default client (region and credentials from the Lambda environment). */
-export const createDefaultCloudWatchRunLogReader = (cfg: CloudWatchRunLogConfig): RunLogReader => createCloudWatchRunLogReader(new CloudWatchLogsClient({}), cfg);
+/** With the default client (region and credentials from the Lambda environment), built on the first read. */
+export const createDefaultCloudWatchRunLogReader = (cfg: CloudWatchRunLogConfig): RunLogReader => createCloudWatchRunLogReader(undefined, cfg);
 
 async function* pages(first: GetLogEventsCommandOutput, page: (token: string) => Promise<GetLogEventsCommandOutput>, maxBytes: number, where: string): AsyncGenerator<string> {
   let current = first;
