@@ -1,4 +1,4 @@
-import { Resolver } from 'node:dns/promises';
+import type { Resolver } from 'node:dns/promises';
 import { DnsLookupError } from '../../modules/dns/dns-lookup-error.ts';
 import type { DnsLookup, MxRecord } from '../../modules/dns/ports.ts';
 
@@ -15,15 +15,18 @@ const NOTHING_PUBLISHED = new Set(['ENOTFOUND', 'ENODATA']);
 
 /** Our own DNS lookups, through c-ares (not getaddrinfo) so the servers can be chosen. */
 export class NodeDnsLookup implements DnsLookup {
-  private readonly resolver: Resolver;
+  private resolver: Promise<Resolver> | undefined;
 
-  constructor(options: NodeDnsLookupOptions = {}) {
-    this.resolver = new Resolver({ timeout: options.timeoutMs ?? 2_000, tries: options.tries ?? 2 });
-    if (options.servers && options.servers.length > 0) this.resolver.setServers([...options.servers]);
-  }
+  constructor(private readonly options: NodeDnsLookupOptions = {}) {}
 
+  /** Created on the first lookup: most requests never look anything up, so a cold start skips loading c-ares. */
   private resolve<T>(query: (resolver: Resolver) => Promise<T>): Promise<T> {
-    return query(this.resolver);
+    this.resolver ??= import('node:dns/promises').then(({ Resolver }) => {
+      const resolver = new Resolver({ timeout: this.options.timeoutMs ?? 2_000, tries: this.options.tries ?? 2 });
+      if (this.options.servers && this.options.servers.length > 0) resolver.setServers([...this.options.servers]);
+      return resolver;
+    });
+    return this.resolver.then(query);
   }
 
   async txt(name: string): Promise<string[]> {

@@ -1,4 +1,3 @@
-import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 
 /** Where an IMAP connection may go. `allowPrivate` is for local and test mode (dovecot on loopback). */
@@ -14,7 +13,8 @@ export const STANDARD_IMAP_PORTS = [143, 993] as const;
 export type ResolvedTarget = { ok: true; address: string; family: 4 | 6 } | { ok: false; reason: 'blocked' | 'dns'; message: string; port?: true };
 
 export type LookupAll = (host: string) => Promise<{ address: string; family: number }[]>;
-const systemLookup: LookupAll = (host) => lookup(host, { all: true, verbatim: true });
+// Loaded on first use: most requests never resolve an IMAP host.
+const systemLookup: LookupAll = async (host) => (await import('node:dns/promises')).lookup(host, { all: true, verbatim: true });
 
 // Everything that is not the public internet: RFC 1918, CGNAT, loopback, link-local (incl. the cloud
 // metadata endpoints 169.254.169.254 and fd00:ec2::254), multicast, documentation and reserved ranges.
