@@ -242,7 +242,7 @@ describe('IMAP login tester against a fake server', () => {
 
     it('logs in over STARTTLS when the certificate is not verified', async () => {
       const srv = await starttlsServer();
-            expect(await tester.testLogin(target(srv.port, { tls: 'starttls', verifyCert: false }))).toEqual({ ok: true, message: 'Logged in successfully.', latencyMs: expect.any(Number), capabilities: expect.any(Array), folders: ['INBOX', 'R&D'] });
+      expect(await tester.testLogin(target(srv.port, { tls: 'starttls', verifyCert: false }))).toEqual({ ok: true, message: 'Logged in successfully.', latencyMs: expect.any(Number), capabilities: expect.any(Array), folders: ['INBOX', 'R&D'] });
     });
 
     it('connects to the checked address and asks TLS for the host name (SNI), never resolving the name again', async () => {
