@@ -1,4 +1,5 @@
 import { untrack } from 'svelte';
+import { ApiError } from '../api/api-error.ts';
 import { errorMessage, handleError } from '../api/handle-error.ts';
 
 /** What a fetcher returns to keep the data it has: the server answered 304 to a conditional GET. */
@@ -27,6 +28,8 @@ export class Resource<T> {
   data = $state<T | null>(null);
   /** Why the first load failed (nothing to show yet). */
   error = $state<string | null>(null);
+  /** The first load failed with 404: the thing is not there (a deleted domain, a mistyped link). */
+  notFound = $state(false);
   /** Why the newest reload failed while older data stays on screen. */
   refreshError = $state<string | null>(null);
   loading = $state(false);
@@ -63,7 +66,10 @@ export class Resource<T> {
   async #load({ reset = false, toast = false }: { reset?: boolean; toast?: boolean }): Promise<boolean> {
     const mine = ++this.#seq;
     if (reset) this.data = null;
-    if (this.data === null) this.error = null;
+    if (this.data === null) {
+      this.error = null;
+      this.notFound = false;
+    }
     this.loading = true;
     try {
       const next = await this.fetcher();
@@ -78,6 +84,7 @@ export class Resource<T> {
       if (mine !== this.#seq) return false;
       if (this.data === null) {
         this.error = errorMessage(err, this.failure);
+        this.notFound = err instanceof ApiError && err.status === 404;
       } else {
         this.refreshError = errorMessage(err, this.failure);
         if (toast) handleError(err, this.failure);

@@ -28,7 +28,19 @@ describe('Resource', () => {
     expect(users.data).toBeNull();
     expect(users.error).toBe('PurelyMail is not answering.');
     expect(users.failureTitle).toBe('Could not load the users');
+    expect(users.notFound).toBe(false);
     expect(users.loading).toBe(false);
+  });
+
+  it('tells a 404 on the first load apart (the thing is not there), and forgets it on the next load', async () => {
+    let answer: () => Promise<string> = () => Promise.reject(new ApiError(404, { code: 'not_found', message: 'No domain gone.example on this account.' }));
+    const domain = new Resource(() => answer(), 'Could not load the domain.');
+    await domain.load();
+    expect(domain.notFound).toBe(true);
+    expect(domain.error).toBe('No domain gone.example on this account.');
+    answer = () => Promise.reject(refused());
+    await domain.load();
+    expect(domain.notFound).toBe(false);
   });
 
   it('keeps the data on screen when a reload fails, and toasts only when asked', async () => {
