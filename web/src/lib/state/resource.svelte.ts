@@ -10,6 +10,14 @@ export interface ResourceOptions<T> {
   onload?: (data: T) => void;
 }
 
+/** What a view needs to show where a Resource stands (DataTable takes any Resource through it). */
+export interface Loadable {
+  readonly data: unknown;
+  readonly error: string | null;
+  readonly failureTitle: string;
+  load(): Promise<boolean>;
+}
+
 /**
  * The one loading helper: data a page, tab or section reads from the API, with its loading and error states.
  * `<Loaded>` and `<DataTable>` render those states, so a page only says what to fetch and what to show.
@@ -24,7 +32,7 @@ export interface ResourceOptions<T> {
  * onMount(() => void users.load());
  * <Loaded resource={users} loading="Loading users…">{#snippet children(list)}…{/snippet}</Loaded>
  */
-export class Resource<T> {
+export class Resource<T> implements Loadable {
   data = $state<T | null>(null);
   /** Why the first load failed (nothing to show yet). */
   error = $state<string | null>(null);
