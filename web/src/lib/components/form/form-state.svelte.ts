@@ -6,6 +6,9 @@ import { errorMessage } from '../../api/handle-error.ts';
 /** The API's code for a write refused because the record changed since it was read (a 409). */
 export const STALE_VERSION = 'stale_version';
 
+/** The record changed since it was read: the API refused a write made with an old version. */
+export const isStaleVersion = (err: unknown): boolean => err instanceof ApiError && err.status === 409 && err.code === STALE_VERSION;
+
 /** What went wrong with a submit, shown in the form above its buttons. */
 export type FormProblem = { message: string; title?: string; tone?: 'danger' | 'warning' };
 
@@ -24,6 +27,8 @@ export interface FormOptions {
    * then says so, and the person reviews and saves again.
    */
   reload?: () => Promise<unknown>;
+  /** Also show the server's message above the buttons when it put messages next to fields (it says more). */
+  summary?: boolean;
 }
 
 export const STALE_MESSAGE = 'Someone else changed this meanwhile. The latest values are loaded: review them and save again.';
@@ -98,8 +103,8 @@ export class FormState {
 
   /** Shows an error from outside `submit` the same way. */
   async fail(err: unknown): Promise<void> {
-    const { explain, field = (p: string) => p, reload, failure } = this.options;
-    if (reload && err instanceof ApiError && err.status === 409 && err.code === STALE_VERSION) {
+    const { explain, field = (p: string) => p, reload, failure, summary = false } = this.options;
+    if (reload && isStaleVersion(err)) {
       await reload().catch(() => undefined);
       this.problem = { message: STALE_MESSAGE, tone: 'warning' };
       return;
@@ -119,8 +124,8 @@ export class FormState {
       }
     }
     this.fields = fields;
-    if (Object.keys(fields).length === 0 || unplaced) this.problem = { message: errorMessage(err, failure) };
-    else void this.focusInvalid();
+    if (Object.keys(fields).length === 0 || unplaced || summary) this.problem = { message: errorMessage(err, failure) };
+    if (Object.keys(fields).length > 0) void this.focusInvalid();
   }
 
   private async focusInvalid(): Promise<void> {

@@ -65,6 +65,13 @@ describe('FormState.submit', () => {
     expect(form.problem).toEqual({ message: 'Some fields are invalid.' });
   });
 
+  it('with summary, shows the server’s message above the buttons as well as next to the fields', async () => {
+    const form = new FormState({ failure: 'Could not confirm it’s you.', summary: true });
+    await form.submit(() => Promise.reject(new ApiError(400, { code: 'invalid_input', message: 'The password is not right.', fields: [{ path: 'password', message: 'is wrong' }] })));
+    expect(form.fields).toEqual({ password: 'is wrong' });
+    expect(form.problem).toEqual({ message: 'The password is not right.' });
+  });
+
   it('uses the form’s own words for a known refusal', async () => {
     const form = new FormState({
       failure: 'Could not add the domain.',
