@@ -20,11 +20,13 @@ import {
 } from '@app/shared';
 import { api } from '$lib/api/client.ts';
 import { apiErrorFromResponse, NetworkError, ResponseShapeError } from '$lib/api/api-error.ts';
+import { UNCHANGED } from '$lib/state/resource.svelte.ts';
 
 const BASE = '/api/migrations';
 const server = (id: string) => `${BASE}/servers/${encodeURIComponent(id)}`;
 const job = (id: string) => `${BASE}/jobs/${encodeURIComponent(id)}`;
 const run = (id: string) => `${BASE}/runs/${encodeURIComponent(id)}`;
+const listServers = () => api.get(`${BASE}/servers`, ServerList);
 
 /** A conditional GET's answer: `unchanged` when the server said 304 (nothing parsed, nothing re-rendered). */
 export type Polled<T> = { unchanged: true; etag: string | null } | { unchanged: false; etag: string | null; data: T };
@@ -51,9 +53,26 @@ async function pollGet<S extends z.ZodType>(path: string, schema: S, etag: strin
   return { unchanged: false, etag: res.headers.get('etag'), data: parsed.data };
 }
 
+/**
+ * A Resource fetcher over a conditional GET: it remembers the ETag of the last answer and says UNCHANGED on a
+ * 304. `fresh` (nothing on screen yet) asks without an ETag, so the answer always carries the data.
+ * @example new Resource(polled((etag) => migrationsService.pollList(etag)), 'Could not load the jobs.')
+ */
+export function polled<T>(poll: (etag: string | null) => Promise<Polled<T>>): (fresh: boolean) => Promise<T | typeof UNCHANGED> {
+  let etag: string | null = null;
+  return async (fresh) => {
+    const res = await poll(fresh ? null : etag);
+    if (res.unchanged) return UNCHANGED;
+    etag = res.etag;
+    return res.data;
+  };
+}
+
 /** IMAP server profiles and "Test login" (credentials used once, never stored). */
 export const migrationServersService = {
-  list: () => api.get(`${BASE}/servers`, ServerList),
+  list: listServers,
+  /** The saved servers by id, to name a job's source and destination. */
+  byId: async () => new Map((await listServers()).servers.map((s) => [s.id, s])),
   create: (input: CreateServerInput) => api.post(`${BASE}/servers`, input, ServerProfile),
   update: (id: string, input: UpdateServerInput) => api.put(server(id), input, ServerProfile),
   remove: (id: string) => api.del(server(id)),

@@ -46,7 +46,8 @@ export class Resource<T> implements Loadable {
   #seq = 0;
 
   constructor(
-    private readonly fetcher: () => Promise<T | typeof UNCHANGED>,
+    /** `fresh`: there is nothing on screen yet, so the answer must be the data itself (never UNCHANGED). */
+    private readonly fetcher: (fresh: boolean) => Promise<T | typeof UNCHANGED>,
     private readonly failure: string,
     private readonly options: ResourceOptions<T> = {},
   ) {
@@ -80,7 +81,7 @@ export class Resource<T> implements Loadable {
     }
     this.loading = true;
     try {
-      const next = await this.fetcher();
+      const next = await this.fetcher(this.data === null);
       if (mine !== this.#seq) return false;
       if (next !== UNCHANGED) {
         this.data = next;

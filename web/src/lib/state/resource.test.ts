@@ -113,6 +113,19 @@ describe('Resource', () => {
     expect(seen).toEqual(['v1', 'v2']);
   });
 
+  it('asks for fresh data when it has none, so a conditional fetcher never leaves it empty', async () => {
+    const asked: boolean[] = [];
+    const log = new Resource(async (fresh) => {
+      asked.push(fresh);
+      return fresh ? 'lines' : UNCHANGED;
+    }, 'Could not load the log.');
+    await log.load();
+    await log.load();
+    await log.load({ reset: true });
+    expect(asked).toEqual([true, false, true]);
+    expect(log.data).toBe('lines');
+  });
+
   it('reset forgets the previous item while the next one loads', async () => {
     const { fetcher, pending } = controlled<string>();
     const domain = new Resource(fetcher, 'Could not load the domain.');

@@ -15,7 +15,10 @@ export type FormProblem = { message: string; title?: string; tone?: 'danger' | '
 export interface FormOptions {
   /** What failed, for errors the server did not explain: "Could not create the user." */
   failure: string;
-  /** Words for a known refusal (an error code the form expects), or undefined for the usual handling. */
+  /**
+   * Words above the buttons for a known refusal (an error code the form expects), or undefined for the usual
+   * ones. Field messages from the server are placed next to their fields either way.
+   */
   explain?: (err: unknown) => FormProblem | undefined;
   /**
    * The form field a server field path belongs to (`targetAddresses.1` → `targetAddresses`), or undefined when
@@ -47,8 +50,8 @@ export class FormState {
   busy = $state(false);
   problem = $state<FormProblem | null>(null);
   fields = $state<Record<string, string>>({});
-  /** The <form>, set by `<Form>`: the first invalid control in it gets focus. */
-  element: HTMLFormElement | undefined;
+  /** The <form> (set by `<Form>`), or the part of one this state checks: its first invalid control gets focus. */
+  element: HTMLElement | undefined;
 
   constructor(readonly options: FormOptions) {}
 
@@ -109,11 +112,6 @@ export class FormState {
       this.problem = { message: STALE_MESSAGE, tone: 'warning' };
       return;
     }
-    const explained = explain?.(err);
-    if (explained) {
-      this.problem = explained;
-      return;
-    }
     const fields: Record<string, string> = {};
     let unplaced = false;
     if (err instanceof ApiError) {
@@ -124,7 +122,9 @@ export class FormState {
       }
     }
     this.fields = fields;
-    if (Object.keys(fields).length === 0 || unplaced || summary) this.problem = { message: errorMessage(err, failure) };
+    const explained = explain?.(err);
+    if (explained) this.problem = explained;
+    else if (Object.keys(fields).length === 0 || unplaced || summary) this.problem = { message: errorMessage(err, failure) };
     if (Object.keys(fields).length > 0) void this.focusInvalid();
   }
 

@@ -81,6 +81,13 @@ describe('FormState.submit', () => {
     expect(form.problem).toEqual({ title: 'PurelyMail cannot see the ownership record yet', message: 'Publish a TXT record.', tone: 'warning' });
   });
 
+  it('still places field messages when the form explains the problem in its own words', async () => {
+    const form = new FormState({ failure: 'Could not save the credentials.', explain: (err) => ({ message: `${(err as Error).message} Type the passwords again.` }) });
+    await form.submit(() => Promise.reject(invalidInput(['source.user', 'is too long'])));
+    expect(form.fields).toEqual({ 'source.user': 'is too long' });
+    expect(form.problem).toEqual({ message: 'Some fields are invalid. Type the passwords again.' });
+  });
+
   it('reloads on a stale version (409) and says the latest values are loaded; other 409s are shown as they are', async () => {
     // Prepare
     let reloads = 0;
