@@ -1,5 +1,6 @@
 import { untrack } from 'svelte';
 import { ApiError } from '../api/api-error.ts';
+import type { Polled } from '../api/client.ts';
 import { errorMessage, handleError } from '../api/handle-error.ts';
 
 /** What a fetcher returns to keep the data it has: the server answered 304 to a conditional GET. */
@@ -104,3 +105,19 @@ export class Resource<T> implements Loadable {
     }
   }
 }
+
+/**
+ * A Resource fetcher over a conditional GET: it remembers the ETag of the last answer and says UNCHANGED on a
+ * 304. `fresh` (nothing on screen yet) asks without an ETag, so the answer always carries the data.
+ * @example new Resource(polled((etag) => api.poll('/api/migrations/jobs', JobList, etag)), 'Could not load the jobs.')
+ */
+export function polled<T>(poll: (etag: string | null) => Promise<Polled<T>>): (fresh: boolean) => Promise<T | typeof UNCHANGED> {
+  let etag: string | null = null;
+  return async (fresh) => {
+    const res = await poll(fresh ? null : etag);
+    if (res.unchanged) return UNCHANGED;
+    etag = res.etag;
+    return res.data;
+  };
+}
+

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../api/api-error.ts';
 import { toasts } from './toasts.svelte.ts';
-import { Resource, UNCHANGED } from './resource.svelte.ts';
+import { Resource, UNCHANGED, polled } from './resource.svelte.ts';
 
 /** A fetcher whose answers the test hands out one by one, in any order. */
 function controlled<T>() {
@@ -150,5 +150,28 @@ describe('Resource', () => {
     await inFlight;
     expect(settings.data).toEqual({ version: 3 });
     expect(seen).toEqual([3]);
+  });
+});
+
+describe('polled', () => {
+  it('sends the last ETag, keeps the data on a 304, and asks without an ETag for a fresh load', async () => {
+    // Prepare: a server whose resource changes once.
+    let version = 1;
+    const asked: (string | null)[] = [];
+    const poll = async (etag: string | null) => {
+      asked.push(etag);
+      const now = `"v${version}"`;
+      return etag === now ? { unchanged: true as const, etag } : { unchanged: false as const, etag: now, data: `jobs v${version}` };
+    };
+    const jobs = new Resource(polled(poll), 'Could not load the jobs.');
+    // Act
+    await jobs.load();
+    await jobs.load();
+    version = 2;
+    await jobs.load();
+    await jobs.load({ reset: true });
+    // Assess
+    expect(asked).toEqual([null, '"v1"', '"v1"', null]);
+    expect(jobs.data).toBe('jobs v2');
   });
 });
