@@ -189,6 +189,28 @@ describe('reauth_required (step-up re-authentication)', () => {
   });
 });
 
+describe('api.poll (conditional GET)', () => {
+  it('sends the ETag it was given, bypasses the browser cache, and says unchanged on a 304', async () => {
+    stubFetch(() => new Response(null, { status: 304 }));
+    const out = await api.poll('/api/migrations/jobs', z.object({ jobs: z.array(z.string()) }), '"v1"');
+    expect(out).toEqual({ unchanged: true, etag: '"v1"' });
+    expect((calls[0].init.headers as Record<string, string>)['if-none-match']).toBe('"v1"');
+    expect(calls[0].init.cache).toBe('no-store');
+  });
+
+  it('returns the checked body and the new ETag on a 200, and asks without an ETag when it has none', async () => {
+    stubFetch(() => json(200, { jobs: ['a'] }, { etag: '"v2"' }));
+    const out = await api.poll('/api/migrations/jobs', z.object({ jobs: z.array(z.string()) }), null);
+    expect(out).toEqual({ unchanged: false, etag: '"v2"', data: { jobs: ['a'] } });
+    expect((calls[0].init.headers as Record<string, string>)['if-none-match']).toBeUndefined();
+  });
+
+  it('turns an error answer into the same ApiError as every other call', async () => {
+    stubFetch(() => json(404, { error: { code: 'not_found', message: 'No such job.' } }));
+    await expect(api.poll('/api/migrations/jobs/x', z.object({}), null)).rejects.toMatchObject({ status: 404, message: 'No such job.' });
+  });
+});
+
 describe('queryString', () => {
   it('skips empty values and encodes the rest', () => {
     expect(queryString({ a: 'x y', b: '', c: undefined, d: 0 })).toBe('?a=x+y&d=0');

@@ -102,6 +102,31 @@ async function request<S extends z.ZodType | undefined>(
   return parsed.data as S extends z.ZodType ? z.output<S> : void;
 }
 
+/** A conditional GET's answer: `unchanged` when the server said 304 (nothing parsed, nothing re-rendered). */
+export type Polled<T> = { unchanged: true; etag: string | null } | { unchanged: false; etag: string | null; data: T };
+
+/**
+ * GET with `If-None-Match`, for polling: an unchanged resource costs a 304 with no body.
+ * Errors become the same ApiError as everywhere; a 401 is re-asked through the client so it sends the person to login.
+ */
+async function poll<S extends z.ZodType>(path: string, schema: S, etag: string | null): Promise<Polled<z.output<S>>> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (etag) headers['if-none-match'] = etag;
+  let res: Response;
+  try {
+    // no-store: the browser must not answer a 304 from its own cache; we compare ETags ourselves.
+    res = await fetch(path, { headers, credentials: 'same-origin', cache: 'no-store' });
+  } catch (cause) {
+    throw new NetworkError({ cause });
+  }
+  if (res.status === 304) return { unchanged: true, etag };
+  if (res.status === 401) return { unchanged: false, etag: null, data: (await request('GET', path, undefined, schema)) as z.output<S> };
+  if (!res.ok) throw await apiErrorFromResponse(res);
+  const parsed = schema.safeParse(await res.json().catch(() => undefined));
+  if (!parsed.success) throw new ResponseShapeError(path, { cause: parsed.error });
+  return { unchanged: false, etag: res.headers.get('etag'), data: parsed.data };
+}
+
 export const api = {
   get: <S extends z.ZodType>(path: string, schema: S) => request('GET', path, undefined, schema),
   post: <S extends z.ZodType | undefined = undefined>(path: string, body?: unknown, schema?: S) =>
@@ -112,6 +137,8 @@ export const api = {
     request('PATCH', path, body, schema as S),
   del: <S extends z.ZodType | undefined = undefined>(path: string, schema?: S) =>
     request('DELETE', path, undefined, schema as S),
+  /** GET with If-None-Match, for polling: `unchanged` on a 304 (nothing parsed, nothing re-rendered). */
+  poll,
 };
 
 /** Build `?a=1&b=2` from an object, skipping empty values. */

@@ -1,5 +1,5 @@
 import { ApiError } from './api-error.ts';
-import { toasts } from '$lib/state/toasts.svelte.ts';
+import { toasts } from '../state/toasts.svelte.ts';
 
 /** The message a person should read for any error thrown by the API client or our code. */
 export function errorMessage(err: unknown, fallback: string): string {

@@ -14,6 +14,8 @@ import {
 import { api } from '$lib/api/client.ts';
 
 export const authService = {
+  /** The signed-in admin; ApiError 401 when signed out. */
+  me: () => api.get('/api/auth/me', Me),
   setupStatus: () => api.get('/api/setup/status', SetupStatus),
   setup: (input: { token: string; email: string; name: string; password: string }) =>
     api.post('/api/setup', input, Me),

@@ -1,5 +1,4 @@
-import { Settings } from '@app/shared';
-import { api } from '$lib/api/client.ts';
+import { panelSettingsService } from '$lib/services/settings.service.ts';
 import { delayText } from '$lib/utils/delay-text.ts';
 
 /**
@@ -12,7 +11,7 @@ class DeletionDelay {
   /** Fetches the current setting; on failure keeps the last value (the dialog then speaks generally). */
   async refresh(): Promise<void> {
     try {
-      this.hours = (await api.get('/api/settings', Settings)).deletionDelayHours;
+      this.hours = (await panelSettingsService.get()).deletionDelayHours;
     } catch {
       // The confirmation still works without the number.
     }

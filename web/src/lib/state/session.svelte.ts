@@ -1,5 +1,6 @@
-import { Me, whyNot, type AdminRole, type Power } from '@app/shared';
-import { api, setReauthHandler } from '$lib/api/client.ts';
+import { whyNot, type AdminRole, type Me, type Power } from '@app/shared';
+import { setReauthHandler } from '$lib/api/client.ts';
+import { authService } from '$lib/services/auth.service.ts';
 
 /** The signed-in admin, shared by every page under (app). */
 class SessionState {
@@ -30,7 +31,7 @@ class SessionState {
 
   /** GET /api/auth/me. Throws ApiError (401 when signed out). */
   async load(): Promise<Me> {
-    const me = await api.get('/api/auth/me', Me);
+    const me = await authService.me();
     this.me = me;
     return me;
   }

@@ -1,7 +1,9 @@
-import { AddedDomain, DnsHealthList, Domain, DomainDetail, DomainList, OwnershipCode, QueuedDeletion, type UpdateDomainSettingsInput } from '@app/shared';
+import { AddedDomain, DnsHealthList, Domain, DomainDetail, DomainList, OwnershipCode, QueuedDeletion, type DomainDnsHealth, type UpdateDomainSettingsInput } from '@app/shared';
 import { api } from '$lib/api/client.ts';
 
 const path = (name: string) => `/api/domains/${encodeURIComponent(name)}`;
+/** The automatic (tiered) rechecks' stored state per domain; reading it never calls PurelyMail. */
+const dnsHealth = () => api.get('/api/dns-health', DnsHealthList);
 
 /** Domains: list and detail read the panel's cache and its own DNS lookups; re-check asks PurelyMail. */
 export const domainsService = {
@@ -12,8 +14,13 @@ export const domainsService = {
   updateSettings: (name: string, input: UpdateDomainSettingsInput) => api.put(`${path(name)}/settings`, input, Domain),
   recheckDns: (name: string) => api.post(`${path(name)}/recheck-dns`, undefined, DomainDetail),
   requestDeletion: (name: string) => api.del(path(name), QueuedDeletion),
-  /** The automatic (tiered) rechecks' stored state per domain; reading it never calls PurelyMail. */
-  dnsHealth: () => api.get('/api/dns-health', DnsHealthList),
+  dnsHealth,
+  /**
+   * The rechecks' state by domain name. It is extra to the pages that show it: when it cannot be read they say
+   * "First check in the next run", so a failure gives an empty map.
+   */
+  healthByDomain: async (): Promise<Map<string, DomainDnsHealth>> =>
+    new Map((await dnsHealth().catch(() => ({ domains: [] }))).domains.map((h) => [h.domain, h])),
 };
 
 /** "@" for the apex, else the part an admin types in most DNS panels ("purelymail1._domainkey"). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterUsers, filtersFromUrl, groupByDomain } from './user-filters.ts';
+import { filterUsers, filtersFromUrl } from './user-filters.ts';
 
 const users = ['alice@a.example', 'bob@b.example', 'alina@b.example'];
 
@@ -8,12 +8,6 @@ describe('user filters', () => {
     expect(filterUsers(users, { q: 'AL', domain: '' })).toEqual(['alice@a.example', 'alina@b.example']);
     expect(filterUsers(users, { q: 'al', domain: 'b.example' })).toEqual(['alina@b.example']);
     expect(filterUsers(users, { q: '@b.ex', domain: '' })).toEqual(['bob@b.example', 'alina@b.example']);
-  });
-  it('groups by domain in order', () => {
-    expect(groupByDomain(users)).toEqual([
-      { domain: 'a.example', users: ['alice@a.example'] },
-      { domain: 'b.example', users: ['bob@b.example', 'alina@b.example'] },
-    ]);
   });
   it('reads the filters from the URL', () => {
     expect(filtersFromUrl(new URL('http://x/users?q=al&domain=b.example&group=1'))).toEqual({ q: 'al', domain: 'b.example', group: true });

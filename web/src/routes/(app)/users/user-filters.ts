@@ -18,10 +18,3 @@ export function filterUsers(users: string[], f: Pick<UserFilters, 'q' | 'domain'
   const q = f.q.trim().toLowerCase();
   return users.filter((u) => (!f.domain || domainOf(u) === f.domain) && (!q || u.includes(q)));
 }
-
-/** Users by domain, domains in alphabetical order, for the grouped view. */
-export function groupByDomain(users: string[]): { domain: string; users: string[] }[] {
-  const groups = new Map<string, string[]>();
-  for (const u of users) groups.set(domainOf(u), [...(groups.get(domainOf(u)) ?? []), u]);
-  return [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([domain, list]) => ({ domain, users: list }));
-}

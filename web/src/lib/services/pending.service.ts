@@ -3,7 +3,7 @@ import { api } from '$lib/api/client.ts';
 import { session } from '$lib/state/session.svelte.ts';
 
 /** The pending queue. Every read also refreshes the nav badge, so it never lags behind the page. */
-export const pendingApi = {
+export const pendingService = {
   async list(): Promise<PendingActionOverview> {
     const overview = await api.get('/api/pending-actions', PendingActionOverview);
     session.pendingActions = overview.actions.filter((a) => a.status === 'pending').length;

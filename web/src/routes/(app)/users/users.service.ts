@@ -12,7 +12,7 @@ import { api } from '$lib/api/client.ts';
 const one = (address: string) => `/api/users/${encodeURIComponent(address)}`;
 
 /** Mailboxes: the list is the panel's cache of PurelyMail; everything else talks to PurelyMail. */
-export const usersApi = {
+export const usersService = {
   list: () => api.get('/api/users', UserList),
   refresh: () => api.post('/api/users/refresh', undefined, UserList),
   create: (input: CreateUserInput) => api.post('/api/users', input, CreatedUser),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeNext } from './url.ts';
+import { safeNext } from './safe-next.ts';
 
 describe('safeNext', () => {
   it('keeps same-site paths with their query', () => {
