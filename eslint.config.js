@@ -24,6 +24,20 @@ export default tseslint.config(
     },
   },
   {
+    // The worker image sees one surface of functions (functions/src/worker.ts); its tests and benchmark also see the
+    // test-support one (functions/test/support/worker-testing.ts). Nothing else, by package path or relative path.
+    files: ['migrator-container/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^@app/functions(?!/worker$)', message: 'The worker imports functions only through @app/functions/worker.' }, { regex: '^\\.\\.?/(.*/)?functions/', message: 'The worker imports functions only through @app/functions/worker.' }] }],
+    },
+  },
+  {
+    files: ['migrator-container/test/**/*.ts', 'migrator-container/bin/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^@app/functions(?!/(worker|testing)$)', message: 'Use @app/functions/worker (or @app/functions/testing in tests).' }, { regex: '^\\.\\.?/(.*/)?functions/', message: 'Use @app/functions/worker (or @app/functions/testing in tests).' }] }],
+    },
+  },
+  {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
   },

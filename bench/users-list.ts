@@ -25,7 +25,8 @@ import { CSRF_HEADER } from '@app/shared';
 import { startLocal } from '../functions/src/local/start-local.ts';
 import { GetCommand } from '../functions/src/adapters/dynamodb/document-commands.ts';
 import { SETTINGS_KEY } from '../functions/src/adapters/dynamodb/dynamodb-settings-store.ts';
-import { parseConfig, LocalConfig } from '../functions/src/platform/config.ts';
+import { LocalConfig } from '../functions/src/platform/config/local-config.ts';
+import { parseConfig } from '../functions/src/platform/config/parse-config.ts';
 import { createJsonLogger } from '../functions/src/platform/logger.ts';
 import { percentile, round, summary } from './lib.ts';
 

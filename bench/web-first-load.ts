@@ -18,7 +18,8 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
 import { CSRF_HEADER } from '@app/shared';
 import { startLocal } from '../functions/src/local/start-local.ts';
-import { parseConfig, LocalConfig } from '../functions/src/platform/config.ts';
+import { LocalConfig } from '../functions/src/platform/config/local-config.ts';
+import { parseConfig } from '../functions/src/platform/config/parse-config.ts';
 import { createJsonLogger } from '../functions/src/platform/logger.ts';
 import { ROOT, round, summary } from './lib.ts';
 

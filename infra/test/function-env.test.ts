@@ -2,13 +2,16 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AwsConfig, parseConfig, type EnvSpec, type EnvVar } from '../../functions/src/platform/config.ts';
-import { DispatchConfig } from '../../functions/src/platform/composition/aws-migrations.ts';
+import type * as z from 'zod';
+import { AwsConfig } from '../../functions/src/platform/config/aws-config.ts';
+import { DispatchConfig } from '../../functions/src/platform/config/dispatch-config.ts';
+import { parseConfig } from '../../functions/src/platform/config/parse-config.ts';
+import { WorkerConfig } from '../../functions/src/platform/config/worker-config.ts';
 import { repoPaths } from '../lib/config/repo-paths.ts';
 import { buildTestApp } from './support/synth-app.ts';
 
 type Env = Record<string, unknown>;
-type AnySpec = EnvSpec<Record<string, EnvVar<unknown>>>;
+type AnySpec = z.ZodObject<Record<string, z.ZodType>>;
 type FnResource = { Properties: { Environment?: { Variables?: Env } } };
 
 /** Renders a CloudFormation value with every token (Ref, GetAtt, ImportValue, …) replaced by a placeholder. */
@@ -24,10 +27,16 @@ function render(value: unknown): string {
 
 const rendered = (env: Env): Record<string, string> => Object.fromEntries(Object.entries(env).map(([k, v]) => [k, render(v)]));
 
+/** How a variable reads when it is not set: required (an error), a default value, or undefined. */
+const whenUnset = (schema: z.ZodType) => schema.safeParse(undefined);
+
 /** Variables the spec neither requires nor defaults: a deployment sets them, or the feature is off. */
 function deploymentProvided(spec: AnySpec): string[] {
-  return Object.entries(spec.vars)
-    .filter(([, v]) => !v.unset.required && v.unset.value === undefined)
+  return Object.entries(spec.shape)
+    .filter(([, v]) => {
+      const unset = whenUnset(v);
+      return unset.success && unset.data === undefined;
+    })
     .map(([key]) => key);
 }
 
@@ -49,12 +58,9 @@ const INTENTIONALLY_UNSET: Record<string, Record<string, string>> = {
   },
 };
 
-/** The keys of the worker's WorkerConfig (migrator-container/src/main.ts, not exported) and which are required. */
+/** The keys of the worker's WorkerConfig (functions/src/platform/config/worker-config.ts) and which are required. */
 function workerConfigKeys(): { key: string; required: boolean }[] {
-  const source = readFileSync(resolve(repoPaths.root, 'migrator-container/src/main.ts'), 'utf8');
-  const block = /const WorkerConfig = z\.object\(\{([\s\S]*?)\n\}\);/.exec(source)?.[1];
-  if (!block) throw new Error('WorkerConfig not found in migrator-container/src/main.ts');
-  return [...block.matchAll(/^\s{2}([A-Z][A-Z0-9_]*):\s*(.*)$/gm)].map((m) => ({ key: m[1]!, required: !/\.(optional|default)\(/.test(m[2]!) }));
+  return Object.entries(WorkerConfig.shape).map(([key, schema]) => ({ key, required: !whenUnset(schema).success }));
 }
 
 describe('every function and the worker get exactly the environment their config schema reads', () => {
@@ -85,7 +91,7 @@ describe('every function and the worker get exactly the environment their config
     // 1. It parses: every required variable is present and well-formed (tokens replaced by placeholders).
     expect(() => parseConfig(spec, values), prefix).not.toThrow();
     // 2. Nothing the schema does not read (a misspelt name would silently be ignored).
-    const known = new Set(Object.keys(spec.vars));
+    const known = new Set(Object.keys(spec.shape));
     expect(Object.keys(env).filter((k) => !known.has(k)), `${prefix}: variables no schema reads`).toEqual([]);
     // 3. Every optional, default-less variable is set unless this function leaves it unset on purpose.
     const missing = deploymentProvided(spec).filter((k) => !(k in env) && !(k in unset));
@@ -118,7 +124,7 @@ describe('every function and the worker get exactly the environment their config
   });
 
   it('unintentional gaps are listed with a reason that names a real schema variable', () => {
-    const all = new Set([...Object.keys(AwsConfig.vars), ...Object.keys(DispatchConfig.vars)]);
+    const all = new Set([...Object.keys(AwsConfig.shape), ...Object.keys(DispatchConfig.shape)]);
     for (const group of Object.values(INTENTIONALLY_UNSET)) for (const key of Object.keys(group)) expect(all.has(key), key).toBe(true);
   });
 

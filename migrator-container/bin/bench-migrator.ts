@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { JobDetail, Run } from '@app/shared';
 import type { RunProgress } from '@app/shared/schemas/imapsync';
-import { startTestRuntime } from '../../functions/test/support/test-runtime.ts';
+import { ProgressWriter } from '@app/functions/worker';
+import { startTestRuntime } from '@app/functions/testing';
 import { createFileLogSink } from '../src/adapters/file-log-sink.ts';
-import { ProgressWriter } from '../src/adapters/progress-writer.ts';
 import { runImapsync } from '../src/imapsync/run-imapsync.ts';
 
 const name = process.argv[2] ?? '11a-throughput-5000-small';

@@ -1,6 +1,4 @@
-import type { ImapTargetPolicy } from '@app/functions/adapters/imap/ssrf-guard';
-import { ConfigError } from '@app/functions/platform/config';
-import { imapPolicy } from '@app/functions/platform/composition/build-migrations';
+import { ConfigError, imapPolicy, type ImapTargetPolicy } from '@app/functions/worker';
 
 /** Set by ECS (Fargate included) or Lambda in every container: the worker is on AWS. */
 const AWS_MARKERS = ['ECS_CONTAINER_METADATA_URI_V4', 'ECS_CONTAINER_METADATA_URI', 'AWS_EXECUTION_ENV'] as const;

@@ -20,3 +20,4 @@ export * from './schemas/batch.ts';
 export * from './schemas/bulk-import.ts';
 export * from './schemas/campaign.ts';
 export * from './roles.ts';
+export * from './run-transitions.ts';

@@ -4,6 +4,7 @@ import { ID_PATTERN } from '../modules/migrations/ids.ts';
 import type { JobQueue } from '../modules/migrations/ports.ts';
 import type { SweepResult } from '../modules/migrations/sweep-runs.ts';
 import { addLambdaContext, type Logger } from '../platform/logger.ts';
+import { composeAwsDispatcher } from '../platform/composition/aws-dispatch.ts';
 
 /** An SQS batch from the migration-jobs queue: each body is a run id and nothing else. */
 const SqsEvent = z.object({
@@ -98,10 +99,9 @@ export function makeDispatchHandler(deps: DispatchDeps) {
 let handle: ReturnType<typeof makeDispatchHandler> | undefined;
 let logger: Logger | undefined;
 
-/** Lambda entry (SQS event source and the EventBridge "task stopped" rule); composed once per cold start. */
+/** Lambda entry (SQS event source and the EventBridge "task stopped" rule); composed once per execution environment. */
 export const handler = async (event: unknown, context?: object) => {
   if (!handle) {
-    const { composeAwsDispatcher } = await import('../platform/composition/aws-migrations.ts');
     const composed = composeAwsDispatcher();
     logger = composed.logger;
     handle = makeDispatchHandler({ dispatch: composed.engine.dispatch, handleWorkerGone: composed.engine.handleWorkerGone, sweep: composed.engine.sweep, queue: composed.queue, logger });

@@ -1,13 +1,11 @@
-// First: it must run before any zod schema is built (each captures the setting when it is built).
-import '../platform/zod-jitless.ts';
 import { handle } from 'hono/aws-lambda';
 import { createApp } from '../http/app.ts';
-import { composeAws } from '../platform/composition/aws.ts';
+import { composeAwsApi } from '../platform/composition/aws.ts';
 import { addLambdaContext } from '../platform/logger.ts';
 
-// API Gateway HTTP API (v2) → the one Hono app. Composition happens once per cold start; each invocation's log
-// lines carry its request id.
-const { deps } = composeAws();
+// API Gateway HTTP API (v2) → the one Hono app. Composition happens once per cold start, eagerly; each
+// invocation's log lines carry its request id.
+const { deps } = composeAwsApi();
 const app = handle(createApp(deps));
 export const handler: typeof app = (event, context) => {
   addLambdaContext(deps.logger, context);

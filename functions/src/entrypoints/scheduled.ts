@@ -2,9 +2,9 @@ import { ScheduledEvent } from '../adapters/scheduler/scheduled-event.ts';
 import { PurelyMailNotConfiguredError } from '../modules/purelymail/errors.ts';
 import type { DnsTierResult } from '../modules/dns-health/run-dns-tier.ts';
 import { addLambdaContext, type Logger } from '../platform/logger.ts';
-import { composeAws } from '../platform/composition/aws.ts';
+import { composeAwsScheduled } from '../platform/composition/aws.ts';
 
-/** What the scheduled Lambda runs; `buildAppDeps(...).background` provides exactly this. */
+/** What the scheduled Lambda runs; `buildCapabilities(...).background` provides exactly this. */
 export interface ScheduledDeps {
   pendingActions: { executeDue(actionId: string): Promise<unknown>; sweep(now?: Date): Promise<unknown> };
   runDnsTier(opts?: { tier?: 'new' | 'failing' | 'healthy' }): Promise<DnsTierResult>;
@@ -82,11 +82,12 @@ async function run(deps: ScheduledDeps, e: ScheduledEvent): Promise<unknown> {
 let handle: ReturnType<typeof makeScheduledHandler> | undefined;
 let logger: Logger | undefined;
 
-/** Composed on the first invocation (not at import), once per execution environment. */
+/** Composed on the first invocation (not at import), once per execution environment; no HTTP app is built. */
 export const handler = (event: unknown, context?: object): Promise<ScheduledOutcome> => {
   if (!handle) {
-    const { background, deps } = composeAws();
-    logger = deps.logger;
+    const composed = composeAwsScheduled();
+    logger = composed.logger;
+    const { background } = composed;
     handle = makeScheduledHandler({ ...background, logger });
   }
   addLambdaContext(logger!, context);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseConfig, LocalConfig, ConfigError } from '../platform/config.ts';
+import { LocalConfig } from '../platform/config/local-config.ts';
+import { ConfigError, parseConfig } from '../platform/config/parse-config.ts';
 import { createJsonLogger } from '../platform/logger.ts';
 import { buildWebIfNeeded } from './build-web-if-needed.ts';
 import { cliFailureSentence } from './cli-failure.ts';

@@ -6,10 +6,8 @@ import { startLocalDynamo } from '../adapters/dynamodb/local-dynalite.ts';
 import { dynamoSocketPath } from '../adapters/dynamodb/local-socket.ts';
 import type { Table } from '../adapters/dynamodb/table.ts';
 import { createApp } from '../http/app.ts';
-import type { LocalConfig } from '../platform/config.ts';
-import { composeLocal } from '../platform/composition/local.ts';
-import { composeLocalMigrations, type LocalMigrations } from '../platform/composition/local-migrations.ts';
-import { systemClock } from '../platform/clock.ts';
+import type { LocalConfig } from '../platform/config/local-config.ts';
+import { composeLocal, type LocalMigrations } from '../platform/composition/local.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { startDnsServer } from './dns-server/dns-server.ts';
@@ -100,12 +98,21 @@ export async function startLocal(config: LocalConfig, opts: StartLocalOptions): 
     });
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const port = (server.address() as AddressInfo).port;
-    // Migrations: in-process queue → dispatcher → worker child processes; closed before the store goes away.
-    const migrations = composeLocalMigrations({ config, table: dynamo.table, dynamoSocket: dynamo.socketPath, logger: opts.logger, clock: opts.clock ?? systemClock, workerEnv: opts.migratorEnv });
+    // Everything the app does, over local adapters; the migration engine's queue, worker runner and watchdog are
+    // closed before the store goes away.
+    const { deps, localScheduler, background, migrations } = composeLocal({
+      config,
+      table: dynamo.table,
+      dynamoSocket: dynamo.socketPath,
+      purelymail,
+      sandbox: !config.PURELYMAIL_API_TOKEN,
+      port,
+      logger: opts.logger,
+      clock: opts.clock,
+      dnsServers,
+      workerEnv: opts.migratorEnv,
+    });
     closers.push(() => migrations.close());
-    const { deps, localScheduler, background } = composeLocal({ config, table: dynamo.table, purelymail, sandbox: !config.PURELYMAIL_API_TOKEN, port, logger: opts.logger, clock: opts.clock, dnsServers, migrations: migrations.api, campaignSealer: migrations.sealer, migrationQueue: migrations.queue });
-    // Batch summaries and single-job emails: the engine tells the batches module about every run end.
-    migrations.engine.onRunEnded(deps.batches.onRunEnded);
     // Pending deletions run in this process: timers re-armed from the store, overdue ones swept now and every minute.
     const pendingRunner = startPendingRunner({ scheduler: localScheduler, pendingActions: deps.pendingActions, logger: opts.logger });
     // The periodic refresh also checks credit against the thresholds (one email per crossing).

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalDynamo } from '../../src/adapters/dynamodb/local-dynalite.ts';
 import { createApp } from '../../src/http/app.ts';
 import { makeAdminCli } from '../../src/local/admin-cli-commands.ts';
-import { composeAws } from '../../src/platform/composition/aws.ts';
+import { composeAwsApi } from '../../src/platform/composition/aws.ts';
 import { TEST_PASSWORD } from '../support/test-runtime.ts';
 
 const ORIGIN = 'https://panel.example.com';
@@ -30,7 +30,7 @@ describe('health while the PurelyMail token is not set (AWS composition)', () =>
     await makeAdminCli(dynamo.table, 12).create('ops@example.com', 'Ops', TEST_PASSWORD);
     // The JSON logger writes to stdout, as Lambda's does.
     process.stdout.write = ((chunk: string) => (logs.push(String(chunk)), true)) as typeof process.stdout.write;
-    const { deps } = composeAws({ TABLE_NAME: 'pm-health-exposure', APP_ORIGIN: ORIGIN, APP_SECRET_ARN, PASSWORD_SCRYPT_LOG_N: '12', MAIL_FROM: 'panel@example.com' });
+    const { deps } = composeAwsApi({ TABLE_NAME: 'pm-health-exposure', APP_ORIGIN: ORIGIN, APP_SECRET_ARN, PASSWORD_SCRYPT_LOG_N: '12', MAIL_FROM: 'panel@example.com' });
     app = createApp(deps);
   });
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AppContext } from '../../src/http/app-env.ts';
-import { composeAws } from '../../src/platform/composition/aws.ts';
+import { composeAwsApi } from '../../src/platform/composition/aws.ts';
 import { safeEqual } from '../../src/platform/safe-equal.ts';
 
 // The comparison is watched, not replaced: the AWS root must decide through the constant-time helper.
@@ -24,7 +24,7 @@ describe("the origin-verify header (CloudFront's proof) is compared in constant 
   beforeAll(async () => {
     secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ purelymailToken: 'pm', originVerify: ORIGIN_VERIFY }) });
     Object.assign(process.env, { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
-    ({ clientIp } = composeAws({ TABLE_NAME: 'unused', APP_ORIGIN: 'https://panel.example.com', APP_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:app', MAIL_FROM: 'p@example.com' }).deps);
+    ({ clientIp } = composeAwsApi({ TABLE_NAME: 'unused', APP_ORIGIN: 'https://panel.example.com', APP_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:app', MAIL_FROM: 'p@example.com' }).deps);
     // The secret is read at cold start, off the request path.
     await vi.waitFor(() => expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1));
     await new Promise((r) => setTimeout(r, 10));

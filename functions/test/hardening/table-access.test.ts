@@ -23,12 +23,12 @@ import { startSandbox, type Sandbox } from '../../src/local/purelymail-sandbox/s
 import { newBatchId } from '../../src/modules/batches/batch-ids.ts';
 import { SEALED_KIND, type JobRecord } from '../../src/modules/migrations/ports.ts';
 import { systemClock } from '../../src/platform/clock.ts';
-import { composeAws } from '../../src/platform/composition/aws.ts';
-import { composeAwsDispatcher } from '../../src/platform/composition/aws-migrations.ts';
-import { buildAppDeps } from '../../src/platform/composition/build-app-deps.ts';
-import { buildDnsFeature } from '../../src/platform/composition/build-dns-feature.ts';
-import { buildMigrationFeature } from '../../src/platform/composition/build-migration-feature.ts';
-import { buildMigrationEngine, buildMigrationStores, type MigrationStores } from '../../src/platform/composition/build-migrations.ts';
+import { emitNowhere } from '../../src/modules/events.ts';
+import { composeAwsScheduled } from '../../src/platform/composition/aws.ts';
+import { composeAwsDispatcher } from '../../src/platform/composition/aws-dispatch.ts';
+import { buildMigrationEngine } from '../../src/platform/composition/migration-engine.ts';
+import { buildMigrationStores, type MigrationStores } from '../../src/platform/composition/migration-stores.ts';
+import { buildTestCapabilities } from '../support/test-capabilities.ts';
 import { NodeDnsLookup } from '../../src/adapters/dns/node-dns-lookup.ts';
 import { PurelyMailHttpClient } from '../../src/adapters/purelymail/purelymail-http-client.ts';
 import { makeJob, quietLogger, testConfig } from '../migrations/engine-fixture.ts';
@@ -82,7 +82,7 @@ describe('each runtime touches only the items its IAM grant allows', () => {
       const sealer = createLocalSecretSealer(keyFile);
       // The dispatcher's side, straight to dynalite: it takes the slot and the mailbox lease and marks the run
       // starting; its task runner here only notes the start, and the test starts the worker process itself.
-      const dispatcher = buildMigrationEngine({ stores, queue: { enqueue: async () => undefined }, runner: { start: async () => ({ taskRef: 'task' }), stop: async () => undefined, listRunning: async () => [] }, config: testConfig, clock: systemClock, logger: quietLogger });
+      const dispatcher = buildMigrationEngine({ stores, queue: { enqueue: async () => undefined }, runner: { start: async () => ({ taskRef: 'task' }), stop: async () => undefined, listRunning: async () => [] }, config: testConfig, clock: systemClock, logger: quietLogger, emit: emitNowhere });
       const work = async (fixture: string, speed: string, during?: (runId: string) => Promise<void>) => {
         const id = `job_access${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
         const job: JobRecord = {
@@ -168,7 +168,7 @@ describe('each runtime touches only the items its IAM grant allows', () => {
       });
       const handle = makeDispatchHandler({ dispatch: engine.dispatch, handleWorkerGone: engine.handleWorkerGone, sweep: engine.sweep, queue, logger });
       // The api's side, straight to dynalite: a batch of two jobs and a single job, each with a queued run.
-      const api = buildMigrationEngine({ stores, queue: { enqueue: async () => undefined }, runner: { start: () => Promise.reject(new Error('api')), stop: async () => undefined, listRunning: async () => [] }, config: testConfig, clock: systemClock, logger: quietLogger });
+      const api = buildMigrationEngine({ stores, queue: { enqueue: async () => undefined }, runner: { start: () => Promise.reject(new Error('api')), stop: async () => undefined, listRunning: async () => [] }, config: testConfig, clock: systemClock, logger: quietLogger, emit: emitNowhere });
       // Real servers, so dispatch takes each destination mailbox's lease.
       const jobOf = (name: string) => makeJob(stores, { name, source: { serverId: SOURCE, user: name, sealedPassword: 'v1:local:x:y' }, dest: { serverId: DEST, user: name, sealedPassword: 'v1:local:x:y' } });
       const jobs = [await jobOf('ann'), await jobOf('bob')];
@@ -185,11 +185,11 @@ describe('each runtime touches only the items its IAM grant allows', () => {
       expect(await handle({ Records: runs.map((r, i) => ({ messageId: `m${i}`, body: r.id })) })).toEqual({ batchItemFailures: [] });
       // The worker ends two runs itself; the third crashes (its task stops with the run still running).
       for (const [i, to] of [[0, 'succeeded'], [1, 'failed']] as const) {
-        await stores.runs.transition(runs[i]!.id, ['starting'], 'running', { startedAt: new Date().toISOString() });
-        await api.finishRun((await stores.runs.get(runs[i]!.id))!, to, ['running']);
+        await stores.runs.transition(runs[i]!.id, 'workerStarted', { startedAt: new Date().toISOString() });
+        await api.finishRun((await stores.runs.get(runs[i]!.id))!, to);
         expect((await stores.runs.get(runs[i]!.id))!.state).toBe(to);
       }
-      await stores.runs.transition(runs[2]!.id, ['starting'], 'running', { startedAt: new Date().toISOString() });
+      await stores.runs.transition(runs[2]!.id, 'workerStarted', { startedAt: new Date().toISOString() });
       for (const run of runs) await handle(stopped(run.id));
       expect(ses.commandCalls(SendEmailCommand).length).toBeGreaterThan(0);
       expect((await stores.runs.get(runs[2]!.id))!.state).toBe('interrupted');
@@ -222,25 +222,16 @@ describe('each runtime touches only the items its IAM grant allows', () => {
       ses.on(SendEmailCommand).resolves({ MessageId: 'm' });
       // The api's side, straight to dynalite, a day ago: a user deletion requested (due now), an ended campaign.
       const past = new FakeClock(Date.now() - 25 * HOUR);
-      const apiSide = buildAppDeps({
+      const apiSide = buildTestCapabilities({
         table: dynamo.table,
         purelymail: new PurelyMailHttpClient({ baseUrl: sb.url, token: 'access-token', sleep: async () => {}, maxRetries: 0 }),
-        config: { SESSION_IDLE_MINUTES: 30, SESSION_ABSOLUTE_HOURS: 12, LOGIN_ACCOUNT_FAILURES_BEFORE_BACKOFF: 5, LOGIN_IP_FAILURES_PER_WINDOW: 30, LOGIN_IP_WINDOW_MINUTES: 15, PASSWORD_SCRYPT_LOG_N: 12 },
         clock: past,
         logger: quietLogger,
-        sandbox: false,
-        allowedOrigins: ['https://panel.example.com'],
-        clientIp: () => '127.0.0.1',
         dnsLookup: new NodeDnsLookup({ servers: [dns.server], timeoutMs: 1_000, tries: 1 }),
         scheduler: { schedule: async () => {}, cancel: async () => {} },
         mfaSecretBox: { seal: () => Promise.reject(new Error('not used')), open: () => Promise.reject(new Error('not used')) },
         mailer: { send: async () => {} },
-        panelUrl: 'https://panel.example.com',
-        mailFrom: 'panel@example.com',
-        dnsTierBatch: 10,
-        dnsFeature: { build: buildDnsFeature },
-        migrationFeature: { build: (core) => buildMigrationFeature(core) },
-      });
+      }, { panelUrl: 'https://panel.example.com', config: { MAIL_FROM: 'panel@example.com', DNS_TIER_BATCH: 10 } });
       const { action } = await apiSide.deps.pendingActions.requestOnce({ kind: 'delete-user', target: 'noah@northwind.example', label: 'User noah@northwind.example', requestedBy: 'ops@example.com' });
       const ended = new Date(Date.now() - 40 * 24 * HOUR).toISOString();
       await createDynamoCampaignStore(dynamo.table).create({
@@ -249,7 +240,7 @@ describe('each runtime touches only the items its IAM grant allows', () => {
       } as never);
 
       process.env.AWS_ENDPOINT_URL_DYNAMODB = recorder.endpoint;
-      const { background, deps } = composeAws({
+      const { background, logger } = composeAwsScheduled({
         TABLE_NAME: TABLE,
         APP_ORIGIN: 'https://panel.example.com',
         APP_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:app',
@@ -262,7 +253,7 @@ describe('each runtime touches only the items its IAM grant allows', () => {
         SCHEDULER_ROLE_ARN: 'arn:aws:iam::1:role/s',
         SCHEDULER_DLQ_ARN: 'arn:aws:sqs:eu-west-1:1:dlq',
       });
-      const handler = makeScheduledHandler({ ...background, logger: deps.logger });
+      const handler = makeScheduledHandler({ ...background, logger });
       expect(await handler({ kind: 'pending-action', actionId: action.id })).toMatchObject({ result: { outcome: 'done' } });
       expect(await handler({ kind: 'cache-refresh' })).toMatchObject({ kind: 'cache-refresh' });
       expect(await handler({ kind: 'dns-tier' })).toMatchObject({ kind: 'dns-tier' });

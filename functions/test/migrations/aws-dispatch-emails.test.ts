@@ -11,8 +11,10 @@ import { makeDispatchHandler } from '../../src/entrypoints/dispatch.ts';
 import { newBatchId } from '../../src/modules/batches/batch-ids.ts';
 import type { JobRecord } from '../../src/modules/migrations/ports.ts';
 import { systemClock } from '../../src/platform/clock.ts';
-import { composeAwsDispatcher } from '../../src/platform/composition/aws-migrations.ts';
-import { buildMigrationEngine, buildMigrationStores, type MigrationEngine, type MigrationStores } from '../../src/platform/composition/build-migrations.ts';
+import { emitNowhere } from '../../src/modules/events.ts';
+import { composeAwsDispatcher } from '../../src/platform/composition/aws-dispatch.ts';
+import { buildMigrationEngine, type MigrationEngine } from '../../src/platform/composition/migration-engine.ts';
+import { buildMigrationStores, type MigrationStores } from '../../src/platform/composition/migration-stores.ts';
 import { makeJob, quietLogger, testConfig } from './engine-fixture.ts';
 
 const TABLE = 'pm-aws-dispatch-emails';
@@ -41,7 +43,7 @@ describe('dispatch Lambda: run-end emails through SES', () => {
     dynamo = await startLocalDynamo({ tableName: TABLE });
     Object.assign(process.env, { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
     stores = buildMigrationStores(dynamo.table);
-    worker = buildMigrationEngine({ stores, queue: { enqueue: async () => undefined }, runner: { start: () => Promise.reject(new Error('no')), stop: async () => undefined, listRunning: async () => [] }, config: testConfig, clock: systemClock, logger: quietLogger });
+    worker = buildMigrationEngine({ stores, queue: { enqueue: async () => undefined }, runner: { start: () => Promise.reject(new Error('no')), stop: async () => undefined, listRunning: async () => [] }, config: testConfig, clock: systemClock, logger: quietLogger, emit: emitNowhere });
     const admins = createDynamoAdminStore(dynamo.table);
     for (const email of ['ops@example.com', 'lead@example.com']) await admins.create({ email, name: email, role: 'owner', passwordHash: 'x', createdAt: new Date().toISOString(), lastLoginAt: null });
     await createDynamoNotificationSettingsStore(dynamo.table).save({ from: null, extraRecipients: ['extra@example.com'], version: 1 }, 0);
@@ -72,8 +74,9 @@ describe('dispatch Lambda: run-end emails through SES', () => {
   /** A run of `job` that the worker started and ended as `to`. */
   const endedRun = async (job: JobRecord, to: 'succeeded' | 'failed') => {
     const run = await worker.queueRun(job, 'full', { createdBy: job.createdBy });
-    await stores.runs.transition(run.id, ['queued'], 'running', { startedAt: new Date().toISOString() });
-    await worker.finishRun(run, to, ['running'], to === 'failed' ? { failureReason: 'Authentication failed' } : {});
+    await stores.runs.transition(run.id, 'dispatched', { startedAt: new Date().toISOString() });
+    await stores.runs.transition(run.id, 'workerStarted');
+    await worker.finishRun(run, to, to === 'failed' ? { failureReason: 'Authentication failed' } : {});
     return run;
   };
   const sent = () => ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);

@@ -121,7 +121,7 @@ describe('GET /api/migrations/runs/:id/log/download with the CloudWatch reader',
     // Runs as the dispatcher leaves them on AWS: one started as an ECS task, one never started (no task).
     const queueRun = makeQueueRun({ ...stores, queue: { enqueue: async () => {} }, clock: systemClock });
     const started = await queueRun(await newJob('cw started'), 'full', { createdBy: 'test' });
-    await stores.runs.transition(started.id, ['queued'], 'starting', { taskRef: TASK_ARN });
+    await stores.runs.transition(started.id, 'dispatched', { taskRef: TASK_ARN });
     runWithTask = started.id;
     runWithoutTask = (await queueRun(await newJob('cw queued'), 'dry', { createdBy: 'test' })).id;
 

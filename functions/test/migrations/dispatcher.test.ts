@@ -2,7 +2,9 @@ import { isTerminalRunState } from '@app/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Table } from '../../src/adapters/dynamodb/table.ts';
 import type { JobQueue, TaskRunner } from '../../src/modules/migrations/ports.ts';
-import type { MigrationEngine, MigrationStores } from '../../src/platform/composition/build-migrations.ts';
+import type { MigrationEngine } from '../../src/platform/composition/migration-engine.ts';
+import type { MigrationStores } from '../../src/platform/composition/migration-stores.ts';
+import { emitNowhere } from '../../src/modules/events.ts';
 import { makeFinishRun } from '../../src/modules/migrations/finish-run.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { dispatcher, makeJob, sleep, startStore, waitFor } from './engine-fixture.ts';
@@ -43,14 +45,14 @@ class FakeFleet implements TaskRunner {
   }
   private async simulate(runId: string) {
     await sleep(5 + Math.random() * 20);
-    const run = await this.stores.runs.transition(runId, ['starting'], 'running', { heartbeatAt: new Date().toISOString() });
+    const run = await this.stores.runs.transition(runId, 'workerStarted', { heartbeatAt: new Date().toISOString() });
     await sleep(80 + Math.random() * 60);
     // A worker counts as running until it records its end; the slot is given back only after that write
     // (a crashed worker: until the engine learns it is gone).
     if (run && !this.crash.has(runId.replace(/-a\d+$/, ''))) {
       const outcome = Math.random() < 0.8 ? 'succeeded' : 'failed';
       this.alive.delete(runId);
-      await this.engine().finishRun(run, outcome, ['running'], { failureReason: outcome === 'failed' ? 'simulated failure' : null });
+      await this.engine().finishRun(run, outcome, { failureReason: outcome === 'failed' ? 'simulated failure' : null });
     }
     this.alive.delete(runId);
     await this.engine().handleWorkerGone(runId, 'The worker process exited before recording an end.');
@@ -150,7 +152,8 @@ describe('dispatcher (QM-1, concurrency limit)', () => {
     const stale = await d.engine.queueRun(job, 'full', { createdBy: 'test' });
     expect(await stores.slots.take(stale.id, 1, new Date())).toBe('taken');
     const old = new Date(Date.now() - 3600_000).toISOString();
-    await stores.runs.transition(stale.id, ['queued'], 'running', { startedAt: old, heartbeatAt: old });
+    await stores.runs.transition(stale.id, 'dispatched', { startedAt: old });
+    await stores.runs.transition(stale.id, 'workerStarted', { heartbeatAt: old });
 
     const other = await d.engine.queueRun(await makeJob(stores), 'full', { createdBy: 'test' });
     const out = await d.engine.dispatch(other.id);
@@ -185,8 +188,8 @@ describe('dispatcher (QM-1, concurrency limit)', () => {
     expect((await d.engine.dispatch(second.id)).action).toBe('retry');
     expect((await stores.waiting.oldest(10)).map((w) => w.runId)).toEqual([second.id, third.id]);
 
-    const running = (await stores.runs.transition(first.id, ['starting'], 'running', { heartbeatAt: new Date().toISOString() }))!;
-    await makeFinishRun({ ...stores, clock: systemClock })(running, 'succeeded', ['running']);
+    const running = (await stores.runs.transition(first.id, 'workerStarted', { heartbeatAt: new Date().toISOString() }))!;
+    await makeFinishRun({ ...stores, clock: systemClock, emit: emitNowhere })(running, 'succeeded');
     expect(offered).toEqual([]);
     await d.engine.handleWorkerGone(first.id, 'The worker task stopped (EssentialContainerExited).');
     // The oldest waiting run, once: it was queued first, even though it was turned away second.
@@ -199,8 +202,8 @@ describe('dispatcher (QM-1, concurrency limit)', () => {
     expect((await d.engine.dispatch(third.id)).action).toBe('retry');
     expect(started).toEqual([first.id, second.id]);
     expect((await stores.slots.holders()).map((h) => h.runId)).toEqual([second.id]);
-    await d.engine.finishRun((await stores.runs.get(second.id))!, 'failed', ['starting']);
-    await d.engine.finishRun((await stores.runs.get(third.id))!, 'cancelled', ['queued']);
+    await d.engine.finishRun((await stores.runs.get(second.id))!, 'startGaveUp');
+    await d.engine.finishRun((await stores.runs.get(third.id))!, 'cancelled');
     await d.queue.close();
   });
 });

@@ -7,7 +7,7 @@ import type { ServerStore } from '../../src/modules/migrations/ports.ts';
 import { makeTestLogin, TEST_LOGIN_LIMIT, type AttemptCounter } from '../../src/modules/migrations/test-login.ts';
 import { isPrivateAddress, resolveImapTarget, STANDARD_IMAP_PORTS, type ImapTargetPolicy } from '../../src/adapters/imap/ssrf-guard.ts';
 import { startDovecot, type Dovecot } from './dovecot.ts';
-import { imapPolicy } from '../../src/platform/composition/build-migrations.ts';
+import { imapPolicy } from '../../src/platform/composition/imap-policy.ts';
 
 const STRICT: ImapTargetPolicy = { allowPrivate: false, allowedPorts: STANDARD_IMAP_PORTS };
 // A resolver that must never be reached for literals, and answers names from a table.

@@ -3,7 +3,7 @@ import { startLocalDynamo } from '../../src/adapters/dynamodb/local-dynalite.ts'
 import { makeManageJobs } from '../../src/modules/migrations/manage-jobs.ts';
 import { makeQueueRun } from '../../src/modules/migrations/queue-run.ts';
 import type { JobRecord, JobStore } from '../../src/modules/migrations/ports.ts';
-import { buildMigrationStores, type MigrationStores } from '../../src/platform/composition/build-migrations.ts';
+import { buildMigrationStores, type MigrationStores } from '../../src/platform/composition/migration-stores.ts';
 import { FakeClock } from '../support/test-runtime.ts';
 import { makeJob } from './engine-fixture.ts';
 
@@ -18,7 +18,7 @@ describe('editing, deleting, retrying or starting a job while its ended run lets
 
   beforeAll(async () => {
     dynamo = await startLocalDynamo({ tableName: 'pm-job-release-race' });
-    stores = buildMigrationStores(dynamo.table, clock);
+    stores = buildMigrationStores(dynamo.table);
   });
   afterAll(() => dynamo.close());
 

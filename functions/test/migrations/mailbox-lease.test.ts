@@ -5,9 +5,12 @@ import type { Table } from '../../src/adapters/dynamodb/table.ts';
 import { mailboxLeaseKey, WAITING_FOR_MAILBOX } from '../../src/modules/migrations/mailbox-lease.ts';
 import type { JobRecord, RunRecord, TaskRunner } from '../../src/modules/migrations/ports.ts';
 import { toRunView } from '../../src/modules/migrations/views.ts';
-import { buildMigrationEngine, buildMigrationStores, type MigrationEngine, type MigrationStores } from '../../src/platform/composition/build-migrations.ts';
+import { makeRunHeartbeat, type RunHeartbeat } from '../../src/modules/migrations/run-heartbeat.ts';
+import type { MigrationEngine } from '../../src/platform/composition/migration-engine.ts';
+import { buildMigrationStores, type MigrationStores } from '../../src/platform/composition/migration-stores.ts';
+import { systemClock } from '../../src/platform/clock.ts';
 import { FakeClock } from '../support/test-runtime.ts';
-import { dispatcher, quietLogger, sleep, startStore, testConfig, waitFor } from './engine-fixture.ts';
+import { buildTestEngine, dispatcher, quietLogger, sleep, startStore, testConfig, waitFor } from './engine-fixture.ts';
 
 let n = 0;
 async function server(stores: MigrationStores, host: string, port = 993) {
@@ -36,7 +39,7 @@ async function job(stores: MigrationStores, destServerId: string, destUser: stri
 }
 
 /**
- * Workers that follow the worker's protocol through the same (lease-renewing) run store the real worker uses:
+ * Workers that follow the worker's protocol through the same lease-renewing heartbeat the real worker uses:
  * starting → running with a heartbeat, a heartbeat mid-way, an end through finishRun, then "exit".
  * Counts how many are alive per destination mailbox at once.
  */
@@ -47,12 +50,15 @@ class MailboxFleet implements TaskRunner {
   work = new Set<Promise<void>>();
   /** Waiting runs seen while another run of the same mailbox was alive: [runId, waitingReason]. */
   sawWaiting: [string, string | null | undefined][] = [];
+  private heartbeat: RunHeartbeat;
   constructor(
     private stores: MigrationStores,
     private engine: () => MigrationEngine,
     private mailboxOf: (runId: string) => string,
     private peers: (runId: string) => string[],
-  ) {}
+  ) {
+    this.heartbeat = makeRunHeartbeat({ ...stores, clock: systemClock });
+  }
   async start(runId: string) {
     const w = this.simulate(runId);
     this.work.add(w);
@@ -65,7 +71,8 @@ class MailboxFleet implements TaskRunner {
   }
   private async simulate(runId: string) {
     const mailbox = this.mailboxOf(runId);
-    const run = await this.stores.runs.transition(runId, ['starting'], 'running', { heartbeatAt: new Date().toISOString() });
+    const starting = await this.stores.runs.get(runId);
+    const run = starting && (await this.heartbeat.start(starting));
     if (!run) return;
     const set = this.alive.get(mailbox) ?? new Set<string>();
     this.alive.set(mailbox, set);
@@ -77,10 +84,10 @@ class MailboxFleet implements TaskRunner {
       const p = await this.stores.runs.get(peer);
       if (p?.state === 'queued') this.sawWaiting.push([peer, toRunView(p).waitingReason]);
     }
-    expect(await this.stores.runs.patch(runId, ['running'], { heartbeatAt: new Date().toISOString() })).toBeDefined();
+    expect(await this.heartbeat.beat(runId)).toBeDefined();
     await sleep(60);
     set.delete(runId);
-    await this.engine().finishRun(run, 'succeeded', ['running']);
+    await this.engine().finishRun(run, 'succeeded');
     await this.engine().handleWorkerGone(runId, 'exited');
   }
 }
@@ -176,11 +183,12 @@ describe('one writer per destination mailbox (QM-6)', () => {
 
   it("a dead holder's lease is taken over within two heartbeats, not before; the old worker, if it comes back, is told to stop", async () => {
     const clock = new FakeClock();
-    const stores = buildMigrationStores(store.table, clock);
+    const stores = buildMigrationStores(store.table);
+    const heartbeat = makeRunHeartbeat({ ...stores, clock });
     const started: string[] = [];
     const runner: TaskRunner = { start: async (id) => (started.push(id), { taskRef: `fake:${id}` }), stop: async () => {}, listRunning: async () => [] };
     const sent: [string, number | undefined][] = [];
-    const engine = buildMigrationEngine({ stores, queue: { enqueue: async (id, d) => void sent.push([id, d]) }, runner, config: { ...testConfig, MIGRATION_RETRY_DELAY_SECONDS: 15 }, clock, logger: quietLogger });
+    const engine = buildTestEngine({ stores, queue: { enqueue: async (id, d) => void sent.push([id, d]) }, runner, config: { ...testConfig, MIGRATION_RETRY_DELAY_SECONDS: 15 }, clock, logger: quietLogger });
     const heartbeatMs = testConfig.MIGRATION_HEARTBEAT_SECONDS * 1000;
     const dest = await server(stores, 'imap.dead.test');
     const [j1, j2] = [await job(stores, dest, 'eve@dead.test'), await job(stores, dest, 'eve@dead.test')];
@@ -189,9 +197,9 @@ describe('one writer per destination mailbox (QM-6)', () => {
 
     // The first run starts; its worker reports running and sends one more heartbeat, then dies silently.
     expect((await engine.dispatch(first.id)).action).toBe('started');
-    expect(await stores.runs.transition(first.id, ['starting'], 'running', { heartbeatAt: clock.now().toISOString() })).toBeDefined();
+    expect(await heartbeat.start((await stores.runs.get(first.id))!)).toBeDefined();
     clock.advance(heartbeatMs);
-    expect(await stores.runs.patch(first.id, ['running'], { heartbeatAt: clock.now().toISOString() })).toBeDefined();
+    expect(await heartbeat.beat(first.id)).toBeDefined();
     const lastBeat = clock.now().getTime();
 
     // Within two heartbeats of the last one the second run waits, told when to look again (never later than expiry).
@@ -215,25 +223,25 @@ describe('one writer per destination mailbox (QM-6)', () => {
 
     // The first worker was only frozen: its next heartbeat finds the lease gone and reads "stop" (undefined).
     clock.advance(1000);
-    expect(await stores.runs.patch(first.id, ['running'], { heartbeatAt: clock.now().toISOString() })).toBeUndefined();
+    expect(await heartbeat.beat(first.id)).toBeUndefined();
     // …and its end does not release the lease the second run now holds.
-    await engine.finishRun((await stores.runs.get(first.id))!, 'interrupted', ['running']);
+    await engine.finishRun((await stores.runs.get(first.id))!, 'interrupted');
     expect((await stores.leases.get(key))?.holder).toBe(second.id);
-    await engine.finishRun((await stores.runs.get(second.id))!, 'succeeded', ['starting', 'running']);
+    await engine.finishRun((await stores.runs.get(second.id))!, 'workerGone');
     expect(await stores.leases.get(key)).toBeUndefined();
   });
 
   it('a holder that ended without releasing (crash between writes) does not block the mailbox', async () => {
     const clock = new FakeClock();
-    const stores = buildMigrationStores(store.table, clock);
+    const stores = buildMigrationStores(store.table);
     const runner: TaskRunner = { start: async (id) => ({ taskRef: `fake:${id}` }), stop: async () => {}, listRunning: async () => [] };
-    const engine = buildMigrationEngine({ stores, queue: { enqueue: async () => {} }, runner, config: testConfig, clock, logger: quietLogger });
+    const engine = buildTestEngine({ stores, queue: { enqueue: async () => {} }, runner, config: testConfig, clock, logger: quietLogger });
     const dest = await server(stores, 'imap.crash.test');
     const [j1, j2] = [await job(stores, dest, 'fay@crash.test'), await job(stores, dest, 'fay@crash.test')];
     const first = await engine.queueRun(j1!, 'full', { createdBy: 'test' });
     expect((await engine.dispatch(first.id)).action).toBe('started');
     // The run ended by a bare transition: its lease (held for the whole start timeout) was never released.
-    await stores.runs.transition(first.id, ['starting'], 'failed', { endedAt: clock.now().toISOString() });
+    await stores.runs.transition(first.id, 'startGaveUp', { endedAt: clock.now().toISOString() });
     await stores.slots.release(first.id);
     const second = await engine.queueRun(j2!, 'full', { createdBy: 'test' });
     expect((await engine.dispatch(second.id)).action).toBe('started');

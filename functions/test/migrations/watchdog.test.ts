@@ -14,10 +14,10 @@ import { createLocalTaskRunner } from '../../src/adapters/local-task-runner/loca
 import { makeDispatchHandler } from '../../src/entrypoints/dispatch.ts';
 import { mailboxLeaseKey } from '../../src/modules/migrations/mailbox-lease.ts';
 import type { JobRecord } from '../../src/modules/migrations/ports.ts';
-import { composeAwsDispatcher } from '../../src/platform/composition/aws-migrations.ts';
-import { buildMigrationEngine, buildMigrationStores, type MigrationStores } from '../../src/platform/composition/build-migrations.ts';
+import { composeAwsDispatcher } from '../../src/platform/composition/aws-dispatch.ts';
+import { buildMigrationStores, type MigrationStores } from '../../src/platform/composition/migration-stores.ts';
 import { FakeClock } from '../support/test-runtime.ts';
-import { makeJob, quietLogger, testConfig, waitFor } from './engine-fixture.ts';
+import { buildTestEngine, makeJob, quietLogger, testConfig, waitFor } from './engine-fixture.ts';
 
 const CLUSTER = 'arn:aws:ecs:eu-west-1:123456789012:cluster/migrator';
 const taskArn = (name: string) => `arn:aws:ecs:eu-west-1:123456789012:task/migrator/${name}`;
@@ -111,20 +111,22 @@ describe('watchdog through the dispatch Lambda (QM-6)', () => {
     const silent = await jobInto(stores, 'imap.silent.test', 'bob@silent.test');
     const runs = { long: '', silent: '' };
     for (const [name, job] of [['long', long], ['silent', silent]] as const) {
-      const engine = buildMigrationEngine({ stores, queue: { enqueue: async () => {} }, runner: { start: async () => ({ taskRef: '' }), stop: async () => {}, listRunning: async () => [] }, config: testConfig, clock: { now: () => new Date() }, logger: quietLogger });
+      const engine = buildTestEngine({ stores, queue: { enqueue: async () => {} }, runner: { start: async () => ({ taskRef: '' }), stop: async () => {}, listRunning: async () => [] }, config: testConfig, clock: { now: () => new Date() }, logger: quietLogger });
       runs[name] = (await engine.queueRun(job, 'full', { createdBy: 'test' })).id;
       ecs.on(RunTaskCommand, { clientToken: runs[name] }).resolves({ tasks: [{ taskArn: taskArn(name) }] });
       expect(await handle({ Records: [{ messageId: `m-${name}`, body: runs[name] }] })).toEqual({ batchItemFailures: [] });
     }
     // The workers report running: one started 13 hours ago and still beats, the other went silent 11 minutes ago.
     const now = Date.now();
-    await stores.runs.transition(runs.long, ['starting'], 'running', { startedAt: new Date(now - 13 * HOUR).toISOString(), heartbeatAt: new Date(now - 5_000).toISOString() });
-    await stores.runs.transition(runs.silent, ['starting'], 'running', { startedAt: new Date(now - HOUR).toISOString(), heartbeatAt: new Date(now - 11 * 60_000).toISOString() });
+    await stores.runs.transition(runs.long, 'workerStarted', { startedAt: new Date(now - 13 * HOUR).toISOString(), heartbeatAt: new Date(now - 5_000).toISOString() });
+    await stores.runs.transition(runs.silent, 'workerStarted', { startedAt: new Date(now - HOUR).toISOString(), heartbeatAt: new Date(now - 11 * 60_000).toISOString() });
     // A task whose run succeeded an hour ago, and one for a run that does not exist.
     const done = await jobInto(stores, 'imap.done.test', 'cyd@done.test');
-    const finishedEngine = buildMigrationEngine({ stores, queue: { enqueue: async () => {} }, runner: { start: async () => ({ taskRef: '' }), stop: async () => {}, listRunning: async () => [] }, config: testConfig, clock: { now: () => new Date(now - HOUR) }, logger: quietLogger });
+    const finishedEngine = buildTestEngine({ stores, queue: { enqueue: async () => {} }, runner: { start: async () => ({ taskRef: '' }), stop: async () => {}, listRunning: async () => [] }, config: testConfig, clock: { now: () => new Date(now - HOUR) }, logger: quietLogger });
     const finished = await finishedEngine.queueRun(done, 'full', { createdBy: 'test' });
-    await finishedEngine.finishRun(finished, 'succeeded', ['queued']);
+    await stores.runs.transition(finished.id, 'dispatched');
+    await stores.runs.transition(finished.id, 'workerStarted');
+    await finishedEngine.finishRun(finished, 'succeeded');
     const tasks: Record<string, string> = { [taskArn('long')]: runs.long, [taskArn('silent')]: runs.silent, [taskArn('done')]: finished.id, [taskArn('ghost')]: 'run_ghost0000000000' };
     ecs.on(ListTasksCommand).resolves({ taskArns: Object.keys(tasks) });
     ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({
@@ -175,7 +177,7 @@ describe('watchdog through the dispatch Lambda (QM-6)', () => {
     // A new run into the long mailbox waits for the old worker instead of writing beside it; a late heartbeat
     // from the old worker cannot extend the hold (it is told to stop instead).
     const again = await jobInto(stores, 'imap.long.test', 'ann@long.test');
-    const engine = buildMigrationEngine({ stores, queue: { enqueue: async () => {} }, runner: { start: async () => ({ taskRef: 'x' }), stop: async () => {}, listRunning: async () => [] }, config: testConfig, clock: { now: () => new Date() }, logger: quietLogger });
+    const engine = buildTestEngine({ stores, queue: { enqueue: async () => {} }, runner: { start: async () => ({ taskRef: 'x' }), stop: async () => {}, listRunning: async () => [] }, config: testConfig, clock: { now: () => new Date() }, logger: quietLogger });
     const next = await engine.queueRun(again, 'full', { createdBy: 'test' });
     expect((await engine.dispatch(next.id)).action).not.toBe('started');
     expect((await stores.runs.get(next.id))!.waitingReason).toMatch(/same mailbox/);
@@ -216,13 +218,13 @@ describe('watchdog with the local runner (QM-6)', () => {
     const exits: [string, string | null][] = [];
     let onGone: (runId: string) => void = () => {};
     const runner = createLocalTaskRunner({ entry, cwd: resolve(import.meta.dirname, '..', '..', '..'), env: {}, logger: quietLogger, killGraceMs: 2000, onExit: (id, e) => (exits.push([id, e.signal]), onGone(id)) });
-    const stores = buildMigrationStores(dynamo.table, clock);
-    const engine = buildMigrationEngine({ stores, queue: { enqueue: async () => {} }, runner, config: testConfig, clock, logger: quietLogger });
+    const stores = buildMigrationStores(dynamo.table);
+    const engine = buildTestEngine({ stores, queue: { enqueue: async () => {} }, runner, config: testConfig, clock, logger: quietLogger });
     onGone = (id) => void engine.handleWorkerGone(id, 'The worker process exited.');
     const job = await jobInto(stores, 'imap.local.test', 'dee@local.test');
     const run = await engine.queueRun(job, 'full', { createdBy: 'test' });
     expect((await engine.dispatch(run.id)).action).toBe('started');
-    await stores.runs.transition(run.id, ['starting'], 'running', { heartbeatAt: clock.now().toISOString() });
+    await stores.runs.transition(run.id, 'workerStarted', { heartbeatAt: clock.now().toISOString() });
     await runner.start('run_localghost00000');
     expect(runner.running().sort()).toEqual([run.id, 'run_localghost00000'].sort());
 

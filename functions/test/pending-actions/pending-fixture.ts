@@ -15,7 +15,9 @@ import { makeAudit } from '../../src/modules/audit/audit.ts';
 import { makeRefreshCache } from '../../src/modules/cache/refresh-cache.ts';
 import { makeMailSettings } from '../../src/modules/notifications/mail-settings.ts';
 import { makeNotifier } from '../../src/modules/notifications/notifier.ts';
+import type { PendingActionEvents } from '../../src/modules/pending-actions/events.ts';
 import { makePendingActions } from '../../src/modules/pending-actions/pending-actions.ts';
+import { createEventBus } from '../../src/platform/events.ts';
 import { createJsonLogger } from '../../src/platform/logger.ts';
 import { FakeClock } from '../support/test-runtime.ts';
 
@@ -48,6 +50,11 @@ export async function startPendingFixture() {
   });
   /** Domains the executor told DNS health to forget. */
   const untracked: string[] = [];
+  // The pending-actions subscribers of platform/composition/subscriptions.ts, with DNS health stood in for.
+  const events = createEventBus<PendingActionEvents>(logger);
+  events.on('PendingActionRequested', ({ action }) => notify.pendingRequested(action));
+  events.on('PendingActionFinished', ({ action }) => notify.pendingFinished(action));
+  events.on('DomainDeleted', async ({ domain }) => void untracked.push(domain));
   const pending = makePendingActions({
     store,
     scheduler,
@@ -55,8 +62,7 @@ export async function startPendingFixture() {
     cache,
     audit,
     delayHours: async () => 24,
-    notify,
-    dnsHealth: { untrack: async (domain) => void untracked.push(domain) },
+    emit: events.emit,
     clock,
     logger,
   });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalDynamo } from '../../src/adapters/dynamodb/local-dynalite.ts';
 import { makeScheduledHandler } from '../../src/entrypoints/scheduled.ts';
 import { startSandbox, type Sandbox } from '../../src/local/purelymail-sandbox/sandbox-server.ts';
-import { composeAws } from '../../src/platform/composition/aws.ts';
+import { composeAwsApi } from '../../src/platform/composition/aws.ts';
 
 const ORIGIN = 'https://panel.example.com';
 const APP_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:app';
@@ -55,7 +55,7 @@ describe('AWS composition: pending actions on EventBridge Scheduler and SES', ()
 
   it('arms one schedule per request, mails each admin once, and the schedule input reaches executeDue', async () => {
     // Prepare
-    const app = composeAws(env);
+    const app = composeAwsApi(env);
     await app.stores.admins.create({ email: 'ops@example.com', name: 'Ops', role: 'owner', passwordHash: 'x', createdAt: new Date().toISOString(), lastLoginAt: null });
     await app.deps.refreshCache();
     // Act

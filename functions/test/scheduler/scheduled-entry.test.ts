@@ -6,10 +6,8 @@ import { makeScheduledHandler, type ScheduledOutcome } from '../../src/entrypoin
 import { startDnsServer } from '../../src/local/dns-server/dns-server.ts';
 import { startSandbox, type Sandbox } from '../../src/local/purelymail-sandbox/sandbox-server.ts';
 import type { OutgoingEmail } from '../../src/modules/notifications/ports.ts';
-import { buildDnsFeature } from '../../src/platform/composition/build-dns-feature.ts';
-import { buildMigrationFeature } from '../../src/platform/composition/build-migration-feature.ts';
-import { buildAppDeps } from '../../src/platform/composition/build-app-deps.ts';
 import { createJsonLogger } from '../../src/platform/logger.ts';
+import { buildTestCapabilities } from '../support/test-capabilities.ts';
 import { FakeClock } from '../support/test-runtime.ts';
 
 const TOKEN = 'scheduled-entry-token';
@@ -17,14 +15,14 @@ const resultOf = <T,>(o: ScheduledOutcome) => ('result' in o ? o.result : undefi
 const HOUR = 3_600_000;
 
 /**
- * The scheduled entry point with the real wiring (buildAppDeps) on dynalite and the PurelyMail sandbox,
+ * The scheduled entry point with the real wiring (buildCapabilities) on dynalite and the PurelyMail sandbox,
  * invoked with the exact inputs our EventBridge schedules carry.
  */
 describe('scheduled entry point', () => {
   let sandbox: Sandbox;
   let closers: (() => Promise<void>)[];
   let handler: ReturnType<typeof makeScheduledHandler>;
-  let app: ReturnType<typeof buildAppDeps>;
+  let app: ReturnType<typeof buildTestCapabilities>;
   const clock = new FakeClock(Date.parse('2026-11-21T09:00:00Z'));
   const emails: OutgoingEmail[] = [];
   const logs: string[] = [];
@@ -36,15 +34,11 @@ describe('scheduled entry point', () => {
     sandbox = await startSandbox({ token: TOKEN, seed: true });
     const dns = await startDnsServer({ records: () => sandbox.dns.list() });
     closers = [dynamo.close, () => sandbox.close(), dns.close];
-    app = buildAppDeps({
+    app = buildTestCapabilities({
       table: dynamo.table,
       purelymail: new PurelyMailHttpClient({ baseUrl: sandbox.url, token: TOKEN, sleep: async () => {}, maxRetries: 0 }),
-      config: { SESSION_IDLE_MINUTES: 30, SESSION_ABSOLUTE_HOURS: 12, LOGIN_ACCOUNT_FAILURES_BEFORE_BACKOFF: 5, LOGIN_IP_FAILURES_PER_WINDOW: 30, LOGIN_IP_WINDOW_MINUTES: 15, PASSWORD_SCRYPT_LOG_N: 12 },
       clock,
       logger: createJsonLogger({ level: 'debug', write: (l) => logs.push(l) }),
-      sandbox: true,
-      allowedOrigins: ['http://panel.test'],
-      clientIp: () => '127.0.0.1',
       dnsLookup: new NodeDnsLookup({ servers: [dns.server], timeoutMs: 1_000, tries: 1 }),
       scheduler: { schedule: async (id) => void scheduled.push(id), cancel: async () => {} },
       // No 2FA here: the scheduled entry never seals or opens a TOTP secret.
@@ -55,12 +49,7 @@ describe('scheduled entry point', () => {
           emails.push(e);
         },
       },
-      panelUrl: 'http://panel.test',
-      mailFrom: 'panel@example.com',
-      dnsTierBatch: 10,
-      dnsFeature: { build: buildDnsFeature },
-      migrationFeature: { build: (core) => buildMigrationFeature(core) },
-    });
+    }, { sandbox: true, panelUrl: 'http://panel.test', config: { MAIL_FROM: 'panel@example.com', DNS_TIER_BATCH: 10 } });
     await app.stores.admins.create({ email: 'owner@example.com', name: 'Owner', role: 'owner', passwordHash: 'x', createdAt: clock.now().toISOString(), lastLoginAt: null });
     handler = makeScheduledHandler({ ...app.background, logger: app.deps.logger });
   });

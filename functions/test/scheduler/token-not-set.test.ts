@@ -5,11 +5,9 @@ import { PurelyMailHttpClient } from '../../src/adapters/purelymail/purelymail-h
 import { makeScheduledHandler } from "../../src/entrypoints/scheduled.ts";
 const NOT_CONFIGURED = { skipped: "PurelyMail is not configured (no API token yet)" };
 import { startSandbox, type Sandbox } from '../../src/local/purelymail-sandbox/sandbox-server.ts';
-import { PurelyMailTokenNotSetError } from '../../src/platform/composition/aws.ts';
-import { buildDnsFeature } from '../../src/platform/composition/build-dns-feature.ts';
-import { buildMigrationFeature } from '../../src/platform/composition/build-migration-feature.ts';
-import { buildAppDeps } from '../../src/platform/composition/build-app-deps.ts';
+import { PurelyMailTokenNotSetError } from '../../src/adapters/secrets-manager/app-secret.ts';
 import { createJsonLogger } from '../../src/platform/logger.ts';
+import { buildTestCapabilities } from '../support/test-capabilities.ts';
 import { FakeClock } from '../support/test-runtime.ts';
 
 const TOKEN = 'token-set-later';
@@ -33,7 +31,7 @@ describe('scheduled jobs while the PurelyMail token is not set', () => {
     sandbox = await startSandbox({ token: TOKEN, seed: true });
     closers = [dynamo.close, () => sandbox.close()];
     const clock = new FakeClock();
-    const app = buildAppDeps({
+    const app = buildTestCapabilities({
       table: dynamo.table,
       purelymail: new PurelyMailHttpClient({
         baseUrl: sandbox.url,
@@ -44,22 +42,13 @@ describe('scheduled jobs while the PurelyMail token is not set', () => {
         sleep: async () => {},
         maxRetries: 0,
       }),
-      config: { SESSION_IDLE_MINUTES: 30, SESSION_ABSOLUTE_HOURS: 12, LOGIN_ACCOUNT_FAILURES_BEFORE_BACKOFF: 5, LOGIN_IP_FAILURES_PER_WINDOW: 30, LOGIN_IP_WINDOW_MINUTES: 15, PASSWORD_SCRYPT_LOG_N: 12 },
       clock,
       logger: createJsonLogger({ level: 'info', write: (l) => logs.push(l) }),
       mfaSecretBox: { seal: () => Promise.reject(new Error('not used')), open: () => Promise.reject(new Error('not used')) },
-      sandbox: false,
-      allowedOrigins: ['https://panel.test'],
-      clientIp: () => '127.0.0.1',
       dnsLookup: new NodeDnsLookup({ servers: ['127.0.0.1:9'], timeoutMs: 200, tries: 1 }),
       scheduler: { schedule: async () => {}, cancel: async () => {} },
       mailer: { send: async () => {} },
-      panelUrl: 'https://panel.test',
-      mailFrom: 'panel@example.com',
-      dnsTierBatch: 10,
-      dnsFeature: { build: buildDnsFeature },
-      migrationFeature: { build: (core) => buildMigrationFeature(core) },
-    });
+    }, { panelUrl: 'https://panel.test', config: { MAIL_FROM: 'panel@example.com', DNS_TIER_BATCH: 10 } });
     handler = makeScheduledHandler({ ...app.background, logger: app.deps.logger });
   });
   afterAll(async () => {

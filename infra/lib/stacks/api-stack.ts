@@ -59,7 +59,7 @@ export class ApiStack extends Stack {
     super(scope, id, props);
     const table = props.table.importInto(this);
     const alarms = new OpsAlarms(this, 'Alarms', { topic: props.alarmTopic });
-    // Both functions parse AwsConfig (functions/src/platform/config.ts); these are its required variables.
+    // Both functions parse AwsConfig (functions/src/platform/config/aws-config.ts); these are its required variables.
     const common = {
       TABLE_NAME: table.tableName,
       APP_ORIGIN: props.siteUrl,

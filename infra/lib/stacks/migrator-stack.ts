@@ -166,7 +166,7 @@ export class MigratorStack extends Stack {
       memorySize: 256,
       // Task-stopped events the function failed on (after Lambda's async retries): each may be a leaked slot.
       onFailure: new SqsDestination(this.deadLetters),
-      // Exactly what DispatchConfig (functions/src/platform/composition/aws-migrations.ts) reads.
+      // Exactly what DispatchConfig (functions/src/platform/config/dispatch-config.ts) reads.
       environment: {
         TABLE_NAME: table.tableName,
         MIGRATION_QUEUE_URL: this.jobs.queue.queueUrl,

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { encodeMailboxName } from '@app/functions/adapters/imap/mailbox-name';
+import { encodeMailboxName } from '@app/functions/worker';
 import { ImapsyncArgumentError } from './imapsync-argument-error.ts';
 
 export type ImapEndpoint = {

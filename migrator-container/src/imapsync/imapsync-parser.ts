@@ -6,7 +6,7 @@
 // spaces or slashes are cut out with indexOf instead of lazy `(.*?)` groups. (The report's folder regex took 25 s
 // on a 4.5 kB hostile line: each `(.*?)\]` could end at any `]`; test/imapsync/hostile-lines.test.ts keeps it out.)
 import type { DryRunReport, RunProgress, RunResult, RunStats } from '@app/shared/schemas/imapsync';
-import { decodeMailboxName } from '@app/functions/adapters/imap/mailbox-name';
+import { decodeMailboxName } from '@app/functions/worker';
 import { classifyExit, type ProcessExit, type StopFlags } from './classify-exit.ts';
 
 /** Longer lines are cut to this before parsing; no line the parser needs is near it (folder lines < 6 kB). */

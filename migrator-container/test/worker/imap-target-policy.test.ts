@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@app/functions/platform/config';
+import { ConfigError } from '@app/functions/worker';
 import { workerImapPolicy } from '../../src/imap-target-policy.ts';
 
 const local = { ALLOW_PRIVATE_IMAP_HOSTS: true, MASTER_KEY_FILE: '/d/master.key', DYNAMODB_SOCKET: '/d/dynamodb.sock' };

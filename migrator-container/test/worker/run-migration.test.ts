@@ -2,19 +2,28 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalDynamo } from '@app/functions/adapters/dynamodb/local-dynalite';
-import { resolveImapTarget, type LookupAll, type ResolvedTarget } from '@app/functions/adapters/imap/ssrf-guard';
-import { createLocalSecretOpener, createLocalSecretSealer } from '@app/functions/adapters/local-secret-box/local-secret-box';
-import { makeFinishRun } from '@app/functions/modules/migrations/finish-run';
-import { makeHandleWorkerGone } from '@app/functions/modules/migrations/handle-worker-gone';
-import { SEALED_KIND, type JobRecord, type RunRecord } from '@app/functions/modules/migrations/ports';
-import { makeQueueRun } from '@app/functions/modules/migrations/queue-run';
-import { systemClock } from '@app/functions/platform/clock';
-import { buildMigrationStores, imapPolicy } from '@app/functions/platform/composition/build-migrations';
-import { createJsonLogger } from '@app/functions/platform/logger';
+import { createJsonLogger, imapPolicy } from '@app/functions/worker';
+import {
+  buildMigrationStores,
+  createLocalSecretOpener,
+  createLocalSecretSealer,
+  emitNowhere,
+  makeFinishRun,
+  makeHandleWorkerGone,
+  makeQueueRun,
+  makeRunHeartbeat,
+  makeRunMigration,
+  resolveImapTarget,
+  SEALED_KIND,
+  startLocalDynamo,
+  systemClock,
+  type JobRecord,
+  type LookupAll,
+  type ResolvedTarget,
+  type RunRecord,
+} from '@app/functions/testing';
 import type { LogSink } from '../../src/adapters/file-log-sink.ts';
-import { runImapsync } from '../../src/imapsync/run-imapsync.ts';
-import { makeRunMigration } from '../../src/run-migration.ts';
+import { createImapsyncRunner } from '../../src/imapsync/imapsync-runner.ts';
 import { STAND_IN } from '../stand-in-path.ts';
 
 const logger = createJsonLogger({ level: 'silent' });
@@ -41,24 +50,26 @@ describe('worker: makeRunMigration against dynalite and the imapsync stand-in', 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const finishRun = () => makeFinishRun({ ...stores, clock: systemClock });
+  const finishRun = () => makeFinishRun({ ...stores, clock: systemClock, emit: emitNowhere });
   const localResolve = (h: string, p: number) => resolveImapTarget(h, p, { allowPrivate: true, allowedPorts: 'any' });
   const worker = (env: Record<string, string>, resolveTarget: (h: string, p: number) => Promise<ResolvedTarget> = localResolve) =>
     makeRunMigration({
       ...stores,
+      heartbeat: makeRunHeartbeat({ ...stores, clock: systemClock }),
       opener: createLocalSecretOpener(keyFile),
       finishRun: finishRun(),
       resolveTarget,
-      runImapsync,
-      imapsyncCommand: STAND_IN,
-      imapsyncEnv: { IMAPSYNC_STANDIN_ARGV_LOG: join(dir, `argv-${seq}.json`), ...env },
-      workDir: join(dir, 'work', String(++seq)),
+      imapsync: createImapsyncRunner({
+        command: STAND_IN,
+        env: { IMAPSYNC_STANDIN_ARGV_LOG: join(dir, `argv-${seq}.json`), ...env },
+        workDir: join(dir, 'work', String(++seq)),
+        progressIntervalMs: 100,
+        graceMs: 2000,
+      }),
       log,
       logger,
-      now: () => new Date(),
+      clock: systemClock,
       heartbeatMs: 200,
-      progressIntervalMs: 100,
-      graceMs: 2000,
     });
 
   /** A job with sealed passwords, and a run in `starting` holding a slot, as the dispatcher leaves it. */
@@ -82,7 +93,7 @@ describe('worker: makeRunMigration against dynalite and the imapsync stand-in', 
     await stores.jobs.create(job);
     const queued = await makeQueueRun({ ...stores, queue: { enqueue: async () => {} }, clock: systemClock })(job, 'full', { createdBy: 'test' });
     expect(await stores.slots.take(queued.id, 10, new Date())).toBe('taken');
-    const run = (await stores.runs.transition(queued.id, ['queued'], 'starting', { startedAt: now }))!;
+    const run = (await stores.runs.transition(queued.id, 'dispatched', { startedAt: now }))!;
     return { job, run };
   }
 
@@ -113,7 +124,7 @@ describe('worker: makeRunMigration against dynalite and the imapsync stand-in', 
     const { run: ended } = await worker({ IMAPSYNC_STANDIN_FIXTURE: '03-wrong-source-password', IMAPSYNC_STANDIN_SPEED: '0' })(run.id, new AbortController().signal);
     expect(ended).toMatchObject({ state: 'failed', outcome: { exitClass: 'auth_source', exitCode: 161 } });
     expect(ended!.failureReason).toMatch(/^Source login failed/);
-    const gone = makeHandleWorkerGone({ ...stores, finishRun: finishRun(), queueRun: makeQueueRun({ ...stores, queue: { enqueue: async () => {} }, clock: systemClock }), maxAttempts: 3, logger });
+    const gone = makeHandleWorkerGone({ ...stores, finishRun: finishRun(), queueRun: makeQueueRun({ ...stores, queue: { enqueue: async () => {} }, clock: systemClock }), maxAttempts: 3, logger, emit: emitNowhere });
     expect((await gone(run.id, 'exited'))!.retriedBy).toBeNull();
   });
 
@@ -196,7 +207,7 @@ describe('worker: makeRunMigration against dynalite and the imapsync stand-in', 
 
   it('a run that is not starting (duplicate worker, or already ended) is left alone', async () => {
     const { run } = await prepared();
-    await stores.runs.transition(run.id, ['starting'], 'running', {});
+    await stores.runs.transition(run.id, 'workerStarted', {});
     const out = await worker({ IMAPSYNC_STANDIN_FIXTURE: '01-success' })(run.id, new AbortController().signal);
     expect(out).toMatchObject({ run: { state: 'running' }, progressWrites: 0 });
   });

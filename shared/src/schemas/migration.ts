@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { lazySchema } from '../lazy-schema.ts';
+import { RUN_STATES } from '../run-transitions.ts';
 import { ExitClass, RunProgress, RunStats } from './imapsync.ts';
 
 /**
@@ -110,10 +111,9 @@ export const TestLoginResult = lazySchema(() =>
 );
 export type TestLoginResult = z.infer<typeof TestLoginResult>;
 
-export const RunState = lazySchema(() => z.enum(['queued', 'starting', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']));
+/** The states of a run; which changes between them are legal is in ../run-transitions.ts. */
+export const RunState = lazySchema(() => z.enum(RUN_STATES));
 export type RunState = z.infer<typeof RunState>;
-export const TERMINAL_RUN_STATES: readonly RunState[] = ['succeeded', 'failed', 'cancelled', 'interrupted'];
-export const isTerminalRunState = (s: RunState): boolean => TERMINAL_RUN_STATES.includes(s);
 
 /** A dry run copies nothing (imapsync --dry); a full run copies; a later full run is a delta pass. */
 export const RunKind = lazySchema(() => z.enum(['dry', 'full']));

@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { buildWebIfNeeded } from '../../../functions/src/local/build-web-if-needed.ts';
 import { startLocal, type LocalRuntime } from '../../../functions/src/local/start-local.ts';
 import type { Clock } from '../../../functions/src/platform/clock.ts';
-import { parseConfig, LocalConfig } from '../../../functions/src/platform/config.ts';
+import { LocalConfig } from '../../../functions/src/platform/config/local-config.ts';
+import { parseConfig } from '../../../functions/src/platform/config/parse-config.ts';
 import { createJsonLogger } from '../../../functions/src/platform/logger.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');

@@ -1,6 +1,6 @@
 import { batchWriteAll } from './batch-all.ts';
 import { GetCommand, PutCommand, UpdateCommand } from './document-commands.ts';
-import type { RunState } from '@app/shared';
+import { runEventSources, runEventTarget, type RunState } from '@app/shared';
 import type { RunPatch, RunRecord, RunStore } from '../../modules/migrations/ports.ts';
 import { GSI1 } from './table-definition.ts';
 import { queryAll } from './query-all.ts';
@@ -69,7 +69,8 @@ export function createDynamoMigrationRunStore(table: Table): RunStore {
         throw err;
       }
     },
-    transition: (id, from, to, patch = {}) => update(id, from, { ...patch, state: to }),
+    // The condition and the new state both come from the transitions table: no other change can be written.
+    transition: (id, event, patch = {}) => update(id, runEventSources(event), { ...patch, state: runEventTarget(event) }),
     patch: (id, inStates, patch) => update(id, inStates, patch),
     async markRetried(id, retryRunId) {
       try {

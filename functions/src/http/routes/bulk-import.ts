@@ -17,11 +17,11 @@ const limit = bodyLimit({ maxSize: IMPORT_MAX_BODY_BYTES, onError: (c) => c.json
  */
 export const bulkImportRoutes = (deps: AppDeps) =>
   new Hono<AppEnv>()
-    .get('/template.csv', async (c) => {
+    .get('/template.csv', (c) => {
       c.header('Content-Type', 'text/csv; charset=utf-8');
       c.header('Content-Disposition', 'attachment; filename="migration-import-template.csv"');
       c.header('X-Content-Type-Options', 'nosniff');
-      return c.body(await deps.bulkImport.template());
+      return c.body(deps.bulkImport.template());
     })
     .post('/preview', audited(deps, 'migration.import.preview', () => 'CSV preview'), limit, async (c) => {
       const preview = await deps.bulkImport.preview(await readJson(c, ImportPreviewInput));

@@ -17,8 +17,7 @@ export const IMPORT_TEMPLATE = `${[...IMPORT_COLUMNS, ...IMPORT_OPTIONAL_COLUMNS
 export function makeBulkImport(deps: { servers: { list(): Promise<ServerProfile[]> }; batches: Pick<Batches, 'create'> }) {
   const check = async (input: ImportPreviewInput) => validateImport(await parseImportCsv(input.csv), await deps.servers.list(), input);
   return {
-    // Async like every member, so the AWS root can stand in for this module until it is loaded.
-    template: async () => IMPORT_TEMPLATE,
+    template: () => IMPORT_TEMPLATE,
     async preview(input: ImportPreviewInput): Promise<ImportPreview> {
       return (await check(input)).preview;
     },

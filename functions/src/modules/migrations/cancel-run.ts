@@ -15,7 +15,7 @@ export function makeCancelRun(deps: { runs: RunStore; finishRun: FinishRun; cloc
     const run = await deps.runs.get(runId);
     if (!run) throw new NotFoundError('There is no such run.');
     if (run.state === 'queued') {
-      const ended = await deps.finishRun(run, 'cancelled', ['queued'], { cancelRequested: true });
+      const ended = await deps.finishRun(run, 'cancelled', { cancelRequested: true });
       if (ended) return ended;
     }
     const flagged = await deps.runs.patch(runId, ['starting', 'running'], { cancelRequested: true });

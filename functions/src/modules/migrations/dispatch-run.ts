@@ -65,7 +65,7 @@ export function makeDispatchRun(deps: {
     if (!run) return { action: 'skipped', why: 'no such run' };
     if (run.state !== 'queued') return { action: 'skipped', why: `run is ${run.state}` };
     if (run.cancelRequested) {
-      await deps.finishRun(run, 'cancelled', ['queued']);
+      await deps.finishRun(run, 'cancelled');
       return { action: 'skipped', why: 'cancelled while queued' };
     }
 
@@ -93,7 +93,7 @@ export function makeDispatchRun(deps: {
       return { action: 'retry', delaySeconds: delay, why: `all ${limit} slots are busy` };
     }
 
-    const starting = await deps.runs.transition(runId, ['queued'], 'starting', { startedAt: deps.clock.now().toISOString(), mailboxLease: dest?.key ?? null, waitingReason: null });
+    const starting = await deps.runs.transition(runId, 'dispatched', { startedAt: deps.clock.now().toISOString(), mailboxLease: dest?.key ?? null, waitingReason: null });
     await deps.waiting.remove(runId);
     if (!starting) {
       const now = await deps.runs.get(runId);
@@ -112,14 +112,14 @@ export function makeDispatchRun(deps: {
       const attempts = (starting.dispatchAttempts ?? 0) + 1;
       deps.logger.warn('migration worker did not start', { runId, attempts, error: err });
       if (attempts >= MAX_DISPATCH_ATTEMPTS) {
-        await deps.finishRun(starting, 'failed', ['starting'], { failureReason: `The worker could not be started after ${attempts} attempts (${(err as Error).message}).` });
+        await deps.finishRun(starting, 'startGaveUp', { failureReason: `The worker could not be started after ${attempts} attempts (${(err as Error).message}).` });
         return { action: 'skipped', why: 'worker start failed for good' };
       }
       // Free the slot first (no worker started), then back to queued: once queued, another delivery may take
       // a slot and start it, and a release after that would take away the slot it runs under.
       await deps.slots.release(runId);
       await giveLeaseBack();
-      await deps.runs.transition(runId, ['starting'], 'queued', { dispatchAttempts: attempts, startedAt: null });
+      await deps.runs.transition(runId, 'startFailed', { dispatchAttempts: attempts, startedAt: null });
       return { action: 'retry', delaySeconds: delay * attempts, why: 'worker start failed' };
     }
   };

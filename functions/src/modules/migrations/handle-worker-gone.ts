@@ -1,4 +1,6 @@
 import type { Logger } from '../../platform/logger.ts';
+import type { Emit } from '../events.ts';
+import type { MigrationEvents } from './events.ts';
 import type { FinishRun } from './finish-run.ts';
 import type { JobStore, MailboxLeaseStore, RunRecord, RunStore, SlotStore } from './ports.ts';
 import type { QueueRun } from './queue-run.ts';
@@ -11,16 +13,17 @@ export const autoRetryId = (run: Pick<RunRecord, 'id' | 'attempt'>) => `${run.id
  * 1. If the run had not recorded an end, it becomes interrupted (cancelled if a cancel was asked)
  * 2. Its slot, its mailbox lease and its job are released (idempotent)
  * 3. An interrupted run is retried automatically, once per run, up to `maxAttempts` in the chain;
- *    authentication and other failures are never retried automatically (they end as `failed`).
+ *    authentication and other failures are never retried automatically (they end as `failed`)
+ * 4. RunEnded: the worker may have ended the run in its own process, which tells no one here.
  */
-export function makeHandleWorkerGone(deps: { runs: RunStore; jobs: JobStore; slots: SlotStore; leases: MailboxLeaseStore; finishRun: FinishRun; queueRun: QueueRun; maxAttempts: number; logger: Logger }) {
-  return async (runId: string, reason: string): Promise<RunRecord | undefined> => {
+export function makeHandleWorkerGone(deps: { runs: RunStore; jobs: JobStore; slots: SlotStore; leases: MailboxLeaseStore; finishRun: FinishRun; queueRun: QueueRun; maxAttempts: number; logger: Logger; emit: Emit<MigrationEvents> }) {
+  const retryIfInterrupted = async (runId: string, reason: string): Promise<RunRecord | undefined> => {
     const run = await deps.runs.get(runId);
     if (!run) return undefined;
     let final: RunRecord | undefined = run;
     if (run.state === 'starting' || run.state === 'running') {
-      const to = run.cancelRequested ? 'cancelled' : 'interrupted';
-      final = (await deps.finishRun(run, to, ['starting', 'running'], { failureReason: to === 'interrupted' ? reason : null })) ?? (await deps.runs.get(runId));
+      const cancelled = run.cancelRequested;
+      final = (await deps.finishRun(run, cancelled ? 'workerGoneAfterCancel' : 'workerGone', { failureReason: cancelled ? null : reason })) ?? (await deps.runs.get(runId));
     } else if (run.state !== 'queued') {
       // Ended already (the worker recorded it): repeat its releases in case it died between the writes.
       // A queued run is left alone: a dispatcher may hold a slot for it right now.
@@ -39,6 +42,11 @@ export function makeHandleWorkerGone(deps: { runs: RunStore; jobs: JobStore; slo
     } catch (err) {
       deps.logger.warn('automatic retry not queued', { runId: final.id, error: err });
     }
+    return final;
+  };
+  return async (runId: string, reason: string): Promise<RunRecord | undefined> => {
+    const final = await retryIfInterrupted(runId, reason);
+    await deps.emit('RunEnded', { runId });
     return final;
   };
 }

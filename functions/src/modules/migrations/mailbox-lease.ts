@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Clock } from '../../platform/clock.ts';
-import type { JobStore, MailboxLeaseStore, RunPatch, RunRecord, RunStore, ServerStore } from './ports.ts';
+import type { JobStore, RunRecord, ServerStore } from './ports.ts';
 
 /** What a queued run shows while another run writes into the same mailbox. */
 export const WAITING_FOR_MAILBOX = 'Waiting for another migration into the same mailbox to end.';
@@ -28,40 +27,3 @@ export function makeDestinationOf(deps: { jobs: JobStore; servers: ServerStore }
   };
 }
 export type DestinationOf = ReturnType<typeof makeDestinationOf>;
-
-/**
- * The worker's heartbeat is the lease's renewal: a run store whose heartbeat writes (the worker's periodic
- * `{heartbeatAt}` patch, and its starting → running transition) also renew the run's mailbox lease.
- * - starting → running renews before the write: a worker that lost its lease while starting never runs imapsync
- *   (the run stays starting; its exit makes it interrupted and retried).
- * - while running, a renewal that finds another holder answers `undefined`, which the worker reads as "this run
- *   was taken from me" and stops imapsync: two writers never overlap for longer than one heartbeat.
- * A renewal that fails for another reason (network) is left to the next heartbeat: the lease allows one miss.
- * Runs without a lease (dispatched before leases existed, or whose destination is gone) are untouched.
- */
-export function withLeaseRenewal(runs: RunStore, leases: MailboxLeaseStore, clock: Clock): RunStore {
-  const renew = async (rec: Pick<RunRecord, 'id' | 'mailboxLease'>): Promise<boolean> => {
-    if (!rec.mailboxLease) return true;
-    try {
-      return await leases.renew(rec.mailboxLease, rec.id, clock.now());
-    } catch {
-      return true;
-    }
-  };
-  const isHeartbeat = (patch: RunPatch | undefined) => patch?.heartbeatAt !== undefined && patch.progress === undefined;
-  return {
-    ...runs,
-    async transition(id, from, to, patch) {
-      if (to === 'running' && isHeartbeat(patch)) {
-        const current = await runs.get(id);
-        if (current && !(await renew(current))) return undefined;
-      }
-      return runs.transition(id, from, to, patch);
-    },
-    async patch(id, inStates, patch) {
-      const rec = await runs.patch(id, inStates, patch);
-      if (!rec || !isHeartbeat(patch) || rec.state !== 'running') return rec;
-      return (await renew(rec)) ? rec : undefined;
-    },
-  };
-}

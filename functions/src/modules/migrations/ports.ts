@@ -1,5 +1,5 @@
-import type { JobOptions, MigrationSettings, Run, RunOutcome, RunState, ServerProfile, TestLoginResult, TlsMode } from '@app/shared';
-import type { RunProgress } from '@app/shared/schemas/imapsync';
+import type { JobOptions, MigrationSettings, Run, RunEvent, RunOutcome, RunState, ServerProfile, TestLoginResult, TlsMode } from '@app/shared';
+import type { RunProgress, RunResult } from '@app/shared/schemas/imapsync';
 import type { SealedSecret } from '../secrets/ports.ts';
 
 /** One side of a job as stored: the password only ever as a sealed blob bound to (kind, job id). */
@@ -68,10 +68,11 @@ export interface RunStore {
   /** Fails (false) when the id exists: a deterministic id makes a retried create a no-op. */
   create(run: RunRecord): Promise<boolean>;
   /**
-   * The one conditional write of a state transition: applies when the state is one of `from`;
+   * The one conditional write of a state change: `event` applies when the run is in a state it may leave and
+   * moves it to the state it leads to (both from the run transitions table, @app/shared RUN_TRANSITIONS);
    * returns the new record, or undefined when the run was elsewhere.
    */
-  transition(id: string, from: readonly RunState[], to: RunState, patch?: RunPatch): Promise<RunRecord | undefined>;
+  transition(id: string, event: RunEvent, patch?: RunPatch): Promise<RunRecord | undefined>;
   /** Writes fields without changing the state, if the state is one of `inStates`; returns the new record. */
   patch(id: string, inStates: readonly RunState[], patch: RunPatch): Promise<RunRecord | undefined>;
   /** Sets retriedBy once (conditional on it being unset). */
@@ -190,3 +191,39 @@ export interface RunLogReader {
 }
 
 export type { MigrationSettings, RunOutcome, RunProgress };
+
+/** One side of an imapsync run: the configured name (certificate check, SNI) and the checked address it connects to. */
+export interface ImapsyncEndpoint extends ImapTarget {
+  /** The address the private-address rule checked; imapsync connects here, never to a fresh DNS answer. */
+  address: string;
+  user: string;
+}
+
+/** One imapsync run as the worker asks for it; the runner owns the process, its passfiles and its directory. */
+export interface ImapsyncRequest {
+  source: ImapsyncEndpoint;
+  dest: ImapsyncEndpoint;
+  /** Written to 0600 passfiles for the run's life, never to argv, the environment or a log. */
+  passwords: { source: string; dest: string };
+  options: { dry?: boolean; includeFolders?: string[]; excludeFolders?: string[]; maxSizeBytes?: number };
+  /** Every output line, in order. */
+  onLine(line: string): void;
+  /** Parsed progress, throttled by the runner. */
+  onProgress(progress: RunProgress): void;
+  /** Aborted: stop imapsync gracefully (abort file, then SIGTERM, then SIGKILL). */
+  signal: AbortSignal;
+}
+
+/** What an imapsync run ended with: the parsed result and its last output lines. */
+export type ImapsyncResult = RunResult & { logTail: string[] };
+
+/** Runs imapsync once: implemented by the migrator container (migrator-container/src/imapsync/run-imapsync.ts). */
+export interface ImapsyncRunner {
+  /** Rejects only when imapsync could not be started at all (bad argument, missing executable). */
+  run(request: ImapsyncRequest): Promise<ImapsyncResult>;
+}
+
+/** A run's full log as the worker writes it: a file locally, stdout (CloudWatch Logs) on AWS. */
+export interface RunLogSink {
+  line(text: string): void;
+}

@@ -75,7 +75,7 @@ export function makeQueueRun(deps: { jobs: JobStore; runs: RunStore; queue: JobQ
     try {
       await deps.queue.enqueue(id);
     } catch (err) {
-      await deps.runs.transition(id, ['queued'], 'failed', { endedAt: deps.clock.now().toISOString(), failureReason: 'The job queue could not be reached; nothing was started.' });
+      await deps.runs.transition(id, 'queueUnreachable', { endedAt: deps.clock.now().toISOString(), failureReason: 'The job queue could not be reached; nothing was started.' });
       await deps.jobs.release(job.id, id);
       throw new ConflictError('The job queue could not be reached; nothing was started. Try again in a minute.', 'queue_unavailable', { cause: err });
     }

@@ -62,7 +62,7 @@ export function makeReconcileSlots(deps: {
   policy: ReconcilePolicy;
 }) {
   const timeOut = async (run: RunRecord, why: 'max_duration' | 'heartbeat'): Promise<boolean> => {
-    const ended = await deps.finishRun(run, 'failed', ['running'], timedOutEnd(why, deps.policy), { holdLeaseMs: deps.policy.stopGraceMs });
+    const ended = await deps.finishRun(run, 'timedOut', timedOutEnd(why, deps.policy), { holdLeaseMs: deps.policy.stopGraceMs });
     if (!ended) return false;
     deps.logger.warn('migration run timed out', { runId: run.id, why });
     if (run.taskRef) await deps.runner.stop(run.taskRef, ended.failureReason ?? 'timed out').catch((err: unknown) => deps.logger.warn('could not stop a timed-out task', { runId: run.id, error: err }));

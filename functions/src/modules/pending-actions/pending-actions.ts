@@ -6,7 +6,9 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { PurelyMail } from '../purelymail/ports.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
-import type { DomainHealthTracker, PendingActionNotifier, PendingActionRequest, PendingActionRequester, PendingActionStore, Scheduler, StoredPendingAction } from './ports.ts';
+import type { Emit } from '../events.ts';
+import type { PendingActionEvents } from './events.ts';
+import type { PendingActionRequest, PendingActionRequester, PendingActionStore, Scheduler, StoredPendingAction } from './ports.ts';
 import { makeRunAction, type ActionOutcome } from './run-action.ts';
 import { identityFromCache } from './target-identity.ts';
 
@@ -33,10 +35,8 @@ export interface PendingActionsDeps {
   audit: { record(input: AuditInput): Promise<unknown> };
   /** The deletion delay (Settings.deletionDelayHours), read at request time. */
   delayHours: () => Promise<number>;
-  /** Tells every admin about new and finished actions. */
-  notify: PendingActionNotifier;
-  /** A deleted domain leaves DNS health tracking at once. */
-  dnsHealth?: DomainHealthTracker;
+  /** Requested, finished and DomainDeleted: admins are told, a deleted domain leaves DNS health tracking. */
+  emit: Emit<PendingActionEvents>;
   clock: Clock;
   logger: Logger;
 }
@@ -53,22 +53,19 @@ function notCancellable(a: StoredPendingAction): ConflictError {
  * The 24-hour safety delay for destructive actions: request, cancel, execute when due, sweep overdue ones.
  *
  * @example
- * const pending = makePendingActions({ store, scheduler, purelymail, cache, audit, notify, delayHours: async () => 24, clock, logger });
+ * const pending = makePendingActions({ store, scheduler, purelymail, cache, audit, emit, delayHours: async () => 24, clock, logger });
  * const { action } = await pending.requestOnce({ kind: 'delete-user', target: 'bob@example.com', label: 'Delete user bob@example.com', requestedBy: 'alice@admin.test' });
  */
 export function makePendingActions(deps: PendingActionsDeps) {
   const runAction = makeRunAction(deps);
   const nowIso = () => deps.clock.now().toISOString();
-  // Side effects after the state change: a failure is logged and never undoes or blocks the action.
-  const after = (what: string, id: string, effect: () => Promise<unknown>) =>
-    effect().catch((err: unknown) => deps.logger.error(`pending action: ${what} failed`, { id, error: (err as Error).message }));
 
   /**
    * Creates a pending action, or returns the one already pending for the same target.
    * 1. Compute executeAt = now + the deletion delay setting.
    * 2. One conditional write on the (kind, target) slot: a double-click gets the first action back.
    * 3. Arm the schedule. If that fails the sweeper still runs the action when it is overdue.
-   * 4. Only a newly created action mails the admins (what, who, when, where to cancel).
+   * 4. Only a newly created action is told (PendingActionRequested: the admins get what, who, when, where to cancel).
    */
   async function requestOnce(input: PendingActionRequest): Promise<{ action: PendingAction; created: boolean }> {
     if (!input.target.trim() || !input.label.trim()) throw new ValidationError('A pending action needs a target and a label.');
@@ -94,7 +91,7 @@ export function makePendingActions(deps: PendingActionsDeps) {
       await deps.scheduler.schedule(action.id, executeAt).catch((err: unknown) => {
         deps.logger.warn('pending action not scheduled; the sweeper will run it', { id: action.id, error: (err as Error).message });
       });
-      await after('notification', action.id, () => deps.notify.pendingRequested(publicAction(action)));
+      await deps.emit('PendingActionRequested', { action: publicAction(action) });
     }
     return { action: publicAction(action), created };
   }
@@ -154,7 +151,7 @@ export function makePendingActions(deps: PendingActionsDeps) {
    *    re-created since the request (DA-3 c) is left alone and the action is cancelled by the system.
    * 4. One conditional write records done, failed or that cancellation with the reason.
    * 5. One audit entry with a deterministic id, so a retried write never duplicates it.
-   * 6. Only the winner of step 4 mails the admins, and a deleted domain leaves DNS health tracking.
+   * 6. Only the winner of step 4 tells DomainDeleted (for a deleted domain) and PendingActionFinished.
    */
   async function executeDue(id: string): Promise<ExecuteResult> {
     const current = await deps.store.get(id);
@@ -188,7 +185,7 @@ export function makePendingActions(deps: PendingActionsDeps) {
       const called = await deps.store.transition(claimed, 'executing', { status: 'cancelled', cancelledBy: SYSTEM, finishedAt: nowIso(), reason: outcome.reason });
       if (!called) return 'skipped';
       await recordSkippedStale(called, 'recreated', outcome.reason);
-      await after('notification', id, () => deps.notify.pendingFinished(publicAction(called)));
+      await deps.emit('PendingActionFinished', { action: publicAction(called) });
       return 'skipped';
     }
     const reason = outcome.ok ? (outcome.note ?? null) : outcome.reason;
@@ -207,9 +204,8 @@ export function makePendingActions(deps: PendingActionsDeps) {
         details: `${claimed.kind} ${claimed.target}, requested by ${claimed.requestedBy} at ${claimed.requestedAt}${outcome.ok && outcome.note ? `. ${outcome.note}` : ''}`,
       })
       .catch((err: unknown) => deps.logger.error('audit entry for a pending action not written', { id, error: (err as Error).message }));
-    const tracker = deps.dnsHealth;
-    if (outcome.ok && claimed.kind === 'delete-domain' && tracker) await after('dns health untrack', id, () => tracker.untrack(claimed.target));
-    await after('notification', id, () => deps.notify.pendingFinished(publicAction(finished)));
+    if (outcome.ok && claimed.kind === 'delete-domain') await deps.emit('DomainDeleted', { domain: claimed.target });
+    await deps.emit('PendingActionFinished', { action: publicAction(finished) });
     return outcome.ok ? 'done' : 'failed';
   }
 

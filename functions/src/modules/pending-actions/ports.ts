@@ -35,22 +35,6 @@ export interface Scheduler {
 }
 
 /**
- * Who hears about pending actions: every admin, by email (the notifications module). Implementations never
- * throw and send once per (event, recipient), so a duplicate trigger is harmless.
- */
-export interface PendingActionNotifier {
-  /** A newly requested action: what, who, when it executes, where to cancel it. */
-  pendingRequested(action: PendingAction): Promise<unknown>;
-  /** An action that reached `done` or `failed`. */
-  pendingFinished(action: PendingAction): Promise<unknown>;
-}
-
-/** Forgets a deleted domain's DNS health at once (the dns-health module), instead of at the next tier run. */
-export interface DomainHealthTracker {
-  untrack(domain: string): Promise<void>;
-}
-
-/**
  * A stored action: the public record plus when an executor claimed it (to recover from a crash mid-run) and
  * the target's identity at request time (null: unknown, e.g. an action stored before identities existed).
  */

@@ -1,19 +1,27 @@
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import type { JobQueue } from '../../modules/migrations/ports.ts';
-import type { Table } from '../../adapters/dynamodb/table.ts';
 import { NodeDnsLookup } from '../../adapters/dns/node-dns-lookup.ts';
-import { PurelyMailHttpClient } from '../../adapters/purelymail/purelymail-http-client.ts';
-import type { LocalConfig } from '../config.ts';
-import { systemClock, type Clock } from '../clock.ts';
-import type { Logger } from '../logger.ts';
-import { buildDnsFeature } from './build-dns-feature.ts';
-import { buildMigrationFeature } from './build-migration-feature.ts';
-import { buildAppDeps } from './build-app-deps.ts';
-import type { AppDeps } from '../../http/app-deps.ts';
-import { resolve } from 'node:path';
+import type { Table } from '../../adapters/dynamodb/table.ts';
 import { createLocalMailer } from '../../adapters/local-mailer/local-mailer.ts';
-import type { SecretSealer } from '../../modules/secrets/ports.ts';
+import { createLocalJobQueue } from '../../adapters/local-queue/local-job-queue.ts';
+import { createLocalScheduler } from '../../adapters/local-scheduler/local-scheduler.ts';
 import { createLocalSecretOpener, createLocalSecretSealer } from '../../adapters/local-secret-box/local-secret-box.ts';
+import { createLocalRunLogReader } from '../../adapters/local-task-runner/local-run-log-reader.ts';
+import { createLocalTaskRunner } from '../../adapters/local-task-runner/local-task-runner.ts';
+import { PurelyMailHttpClient } from '../../adapters/purelymail/purelymail-http-client.ts';
+import type { AppDeps } from '../../http/app-deps.ts';
+import { buildWorkerIfNeeded, WORKER_BUNDLE } from '../../local/build-worker-if-needed.ts';
+import { systemClock, type Clock } from '../clock.ts';
+import type { LocalConfig } from '../config/local-config.ts';
+import type { Logger } from '../logger.ts';
+import { buildCapabilities } from './build-capabilities.ts';
+
+/** How often the local watchdog sweeps (the AWS rule runs every 5 minutes; a local process is cheap to check). */
+export const LOCAL_SWEEP_EVERY_MS = 60_000;
+
+// functions/src/platform/composition → the repository root, where `tsx` and the worker entry live.
+const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..', '..');
 
 /** The origins a browser on this machine may use to reach the panel. */
 export function localOrigins(config: Pick<LocalConfig, 'HOST' | 'EXTRA_ORIGINS'>, port: number): string[] {
@@ -22,36 +30,104 @@ export function localOrigins(config: Pick<LocalConfig, 'HOST' | 'EXTRA_ORIGINS'>
 }
 
 /**
- * The local composition root: dynalite for the store, PurelyMail over HTTP (the sandbox or the real API),
- * the client IP from the socket (nothing sits in front of the local server, so headers are not trusted).
+ * The local runtime (`npm start`, the tests): the same capabilities as on AWS over local adapters. dynalite for the
+ * store, PurelyMail over HTTP (the sandbox or the real API), in-process timers for pending actions, the outbox for
+ * mail, the master key file for secrets, an in-process queue feeding the dispatcher, which starts the worker as a
+ * child process against the same dynalite (over its Unix socket). The client IP comes from the socket: nothing
+ * sits in front of the local server, so headers are not trusted.
  */
-export function composeLocal(opts: { config: LocalConfig; table: Table; purelymail: { baseUrl: string; token: string }; sandbox: boolean; port: number; logger: Logger; clock?: Clock; dnsServers: readonly string[]; migrations: AppDeps['migrations']; campaignSealer?: SecretSealer; migrationQueue?: JobQueue }) {
-  const purelymail = new PurelyMailHttpClient({ baseUrl: opts.purelymail.baseUrl, token: opts.purelymail.token, timeoutMs: opts.config.PURELYMAIL_TIMEOUT_MS, logger: opts.logger });
-  const outboxDir = resolve(opts.config.DATA_DIR, 'outbox');
-  // The same master key as migration credentials, under another purpose in the AES-GCM additional data.
-  const masterKeyFile = resolve(opts.config.MASTER_KEY_FILE ?? resolve(opts.config.DATA_DIR, 'master.key'));
-  return buildAppDeps({
-    table: opts.table,
-    purelymail,
-    config: opts.config,
-    clock: opts.clock ?? systemClock,
-    logger: opts.logger,
-    sandbox: opts.sandbox,
-    allowedOrigins: localOrigins(opts.config, opts.port),
-    dnsLookup: new NodeDnsLookup({ servers: opts.dnsServers }),
-    ownershipCodeFallback: opts.config.PURELYMAIL_OWNERSHIP_TOKEN,
-    // One .eml per email under DATA_DIR/outbox/ (a person or a browser test opens it), plus SMTP when set.
-    mfaSecretBox: { ...createLocalSecretSealer(masterKeyFile), ...createLocalSecretOpener(masterKeyFile) },
-    mailer: createLocalMailer({ outboxDir, smtpUrl: opts.config.SMTP_URL }),
-    mailDelivery: { via: 'outbox', outboxDir, smtp: Boolean(opts.config.SMTP_URL) },
-    panelUrl: localOrigins(opts.config, opts.port)[0]!,
-    mailFrom: opts.config.MAIL_FROM,
-    dnsTierBatch: opts.config.DNS_TIER_BATCH,
-    dnsFeature: { build: buildDnsFeature },
-    migrationFeature: {
-      build: (core) =>
-        buildMigrationFeature(core, { migrations: opts.migrations, campaignSealer: opts.campaignSealer, migrationMaxAttempts: opts.config.MIGRATION_MAX_ATTEMPTS, migrationQueue: opts.migrationQueue }),
+export function composeLocal(opts: { config: LocalConfig; table: Table; dynamoSocket: string; purelymail: { baseUrl: string; token: string }; sandbox: boolean; port: number; logger: Logger; clock?: Clock; dnsServers: readonly string[]; workerEnv?: Record<string, string> }) {
+  const { config, logger } = opts;
+  const clock = opts.clock ?? systemClock;
+  const dataDir = resolve(config.DATA_DIR);
+  // One key for migration credentials and TOTP secrets, under different purposes in the AES-GCM additional data.
+  const masterKeyFile = resolve(config.MASTER_KEY_FILE ?? join(dataDir, 'master.key'));
+  const outboxDir = resolve(dataDir, 'outbox');
+  const logDir = join(dataDir, 'logs');
+  const workDir = join(dataDir, 'work');
+  if (config.MIGRATOR_ENTRY === WORKER_BUNDLE) buildWorkerIfNeeded(REPO_ROOT, (m) => logger.info(m));
+
+  const queue = createLocalJobQueue({ logger });
+  // The worker's exit reaches the engine built below, as ECS's task-stopped event reaches the dispatch Lambda.
+  let workerExited: (runId: string, exit: { code: number | null; signal: string | null }) => void = () => {};
+  const runner = createLocalTaskRunner({
+    entry: resolve(REPO_ROOT, config.MIGRATOR_ENTRY),
+    cwd: REPO_ROOT,
+    logger,
+    onExit: (runId, exit) => workerExited(runId, exit),
+    env: {
+      TABLE_NAME: opts.table.name,
+      DYNAMODB_SOCKET: opts.dynamoSocket,
+      MASTER_KEY_FILE: masterKeyFile,
+      LOG_DIR: logDir,
+      // Node 22+ keeps the bundle's compiled code here, so each run's worker starts without compiling it again.
+      NODE_COMPILE_CACHE: join(workDir, '.compile-cache'),
+      WORK_DIR: workDir,
+      IMAPSYNC_COMMAND: config.IMAPSYNC_COMMAND,
+      ALLOW_PRIVATE_IMAP_HOSTS: String(config.ALLOW_PRIVATE_IMAP_HOSTS),
+      MIGRATION_EXTRA_IMAP_PORTS: config.MIGRATION_EXTRA_IMAP_PORTS.join(','),
+      MIGRATION_HEARTBEAT_SECONDS: String(config.MIGRATION_HEARTBEAT_SECONDS),
+      LOG_LEVEL: config.LOG_LEVEL,
+      ...opts.workerEnv,
     },
+  });
+  // Armed by the local runtime (startPendingRunner): timers re-armed from the store, overdue actions swept.
+  const localScheduler = createLocalScheduler({ clock, onError: (id, err) => logger.error('pending action failed to run', { id, error: (err as Error).message }) });
+  const panelUrl = localOrigins(config, opts.port)[0]!;
+
+  const caps = buildCapabilities(
+    {
+      table: opts.table,
+      purelymail: new PurelyMailHttpClient({ baseUrl: opts.purelymail.baseUrl, token: opts.purelymail.token, timeoutMs: config.PURELYMAIL_TIMEOUT_MS, logger }),
+      dnsLookup: new NodeDnsLookup({ servers: opts.dnsServers }),
+      scheduler: localScheduler,
+      mfaSecretBox: { ...createLocalSecretSealer(masterKeyFile), ...createLocalSecretOpener(masterKeyFile) },
+      // One .eml per email under DATA_DIR/outbox/ (a person or a browser test opens it), plus SMTP when set.
+      mailer: createLocalMailer({ outboxDir, smtpUrl: config.SMTP_URL }),
+      // Seal-only (the worker opens): jobs and campaign submissions.
+      sealer: createLocalSecretSealer(masterKeyFile),
+      queue,
+      batchQueue: queue,
+      runner,
+      logReader: createLocalRunLogReader(logDir),
+      // Locally the cancel also reaches the worker at once (SIGTERM → graceful imapsync stop); it then sees cancelRequested.
+      signalWorker: async (run) => {
+        if (run.taskRef) await runner.stop(run.taskRef, 'cancel requested');
+      },
+      clock,
+      logger,
+    },
+    { config, sandbox: opts.sandbox, panelUrl, mailDelivery: { via: 'outbox', outboxDir, smtp: Boolean(config.SMTP_URL) } },
+  );
+  const { engine } = caps;
+
+  workerExited = (runId, exit) => {
+    // A killed worker could not remove its passfiles; nothing of the run's private directory may outlive it.
+    rmSync(join(workDir, runId), { recursive: true, force: true });
+    void engine.handleWorkerGone(runId, `The worker process exited (${exit.signal ?? `code ${exit.code}`}) before recording an end.`).catch((err: unknown) => logger.error('worker exit not handled', { runId, error: err }));
+  };
+  queue.consume(async (runId, message) => {
+    const out = await engine.dispatch(runId);
+    if (out.action !== 'started') logger.debug('migration dispatch', { runId, offer: message.offer, ...out });
+    // An offer that found no room is dropped: the run's own delayed re-offer is still on its way.
+    return out.action === 'retry' && !message.offer ? { retryAfterSeconds: out.delaySeconds } : undefined;
+  });
+  // The watchdog, as the AWS rule runs it: hung or over-long runs time out (their child is killed), and a child
+  // no starting/running run accounts for is killed. Never overlaps itself; a failure waits for the next tick.
+  let sweeping: Promise<unknown> | undefined;
+  const sweepTimer = setInterval(() => {
+    sweeping ??= engine
+      .sweep()
+      .then((r) => (r.slotsFreed || r.zombiesStopped.length ? logger.warn('migration sweep acted', { ...r }) : undefined))
+      .catch((err: unknown) => logger.warn('migration sweep failed', { error: (err as Error).message }))
+      .finally(() => (sweeping = undefined));
+  }, LOCAL_SWEEP_EVERY_MS);
+  sweepTimer.unref();
+
+  const deps: AppDeps = {
+    ...caps,
+    logger,
+    allowedOrigins: localOrigins(config, opts.port),
     clientIp: (c) => {
       try {
         return getConnInfo(c).remote.address ?? 'unknown';
@@ -59,5 +135,26 @@ export function composeLocal(opts: { config: LocalConfig; table: Table; purelyma
         return 'unknown';
       }
     },
-  });
+    sessionCookieMaxAgeSeconds: config.SESSION_ABSOLUTE_HOURS * 3600,
+    sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
+    sandbox: opts.sandbox,
+  };
+  const migrations = {
+    engine,
+    stores: caps.stores.migrations,
+    table: opts.table,
+    workDir,
+    logDir,
+    queue,
+    runner,
+    async close() {
+      clearInterval(sweepTimer);
+      await sweeping;
+      await queue.close();
+      await runner.close();
+    },
+  };
+  return { deps, caps, background: caps.background, stores: caps.stores, localScheduler, migrations };
 }
+export type LocalComposition = ReturnType<typeof composeLocal>;
+export type LocalMigrations = LocalComposition['migrations'];

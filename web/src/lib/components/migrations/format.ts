@@ -1,15 +1,7 @@
-import { isTerminalRunState, type Run, type RunProgress, type RunState } from '@app/shared';
+import { isTerminalRunState, RUN_STATE_LABELS, type Run, type RunProgress } from '@app/shared';
 
-/** Plain words and badge tones for run states, shared by the jobs list and the job page. */
-export const RUN_STATE: Record<RunState, { label: string; tone: 'neutral' | 'success' | 'warning' | 'danger' | 'info' }> = {
-  queued: { label: 'Queued', tone: 'neutral' },
-  starting: { label: 'Starting', tone: 'info' },
-  running: { label: 'Running', tone: 'info' },
-  succeeded: { label: 'Succeeded', tone: 'success' },
-  failed: { label: 'Failed', tone: 'danger' },
-  cancelled: { label: 'Cancelled', tone: 'warning' },
-  interrupted: { label: 'Interrupted', tone: 'warning' },
-};
+/** Plain words and badge tones for run states (the labels live beside the run transitions table in shared). */
+export const RUN_STATE = RUN_STATE_LABELS;
 
 export const isActiveRun = (run: Run | null | undefined): boolean => !!run && !isTerminalRunState(run.state);
 

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AwsConfig, ConfigError, LocalConfig, parseConfig } from './config.ts';
+import { AwsConfig } from './aws-config.ts';
+import { LocalConfig } from './local-config.ts';
+import { ConfigError, parseConfig } from './parse-config.ts';
 
 describe('configuration', () => {
   it('applies the documented defaults', () => {
@@ -40,9 +42,9 @@ describe('configuration', () => {
   });
 
   it('.env.example documents every local variable, and its values parse', () => {
-    const text = readFileSync(resolve(import.meta.dirname, '../../../.env.example'), 'utf8');
+    const text = readFileSync(resolve(import.meta.dirname, '../../../../.env.example'), 'utf8');
     const entries = Object.fromEntries([...text.matchAll(/^([A-Z][A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
-    expect(Object.keys(LocalConfig.vars).filter((k) => !(k in entries))).toEqual([]);
+    expect(Object.keys(LocalConfig.shape).filter((k) => !(k in entries))).toEqual([]);
     expect(() => parseConfig(LocalConfig, entries)).not.toThrow();
   });
 });

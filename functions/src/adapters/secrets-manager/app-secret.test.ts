@@ -2,7 +2,7 @@ import type { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/clien
 import { describe, expect, it } from 'vitest';
 import { mapError } from '../../http/on-error.ts';
 import { PurelyMailUnavailableError } from '../../modules/purelymail/errors.ts';
-import { cachedAppSecret, PurelyMailTokenNotSetError, type SecretsManagerSdk } from './aws.ts';
+import { cachedAppSecret, PurelyMailTokenNotSetError, type SecretsManagerSdk } from './app-secret.ts';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:app';
 

@@ -1,0 +1,291 @@
+import type { MailDelivery } from '@app/shared';
+import { createDynamoAdminStore } from '../../adapters/dynamodb/dynamodb-admin-store.ts';
+import { createDynamoAuditStore } from '../../adapters/dynamodb/dynamodb-audit-store.ts';
+import { createDynamoBatchJobReader } from '../../adapters/dynamodb/dynamodb-batch-job-reader.ts';
+import { createDynamoBatchJobWriter } from '../../adapters/dynamodb/dynamodb-batch-job-writer.ts';
+import { createDynamoBatchStore } from '../../adapters/dynamodb/dynamodb-batch-store.ts';
+import { createDynamoCacheStore } from '../../adapters/dynamodb/dynamodb-cache-store.ts';
+import { createDynamoCampaignChallengeStore } from '../../adapters/dynamodb/dynamodb-campaign-challenge-store.ts';
+import { createDynamoCampaignStore } from '../../adapters/dynamodb/dynamodb-campaign-store.ts';
+import { createDynamoCampaignSubmissionStore } from '../../adapters/dynamodb/dynamodb-campaign-submission-store.ts';
+import { createDynamoDnsHealthStore } from '../../adapters/dynamodb/dynamodb-dns-health-store.ts';
+import { createDynamoMfaChallengeStore } from '../../adapters/dynamodb/dynamodb-mfa-challenge-store.ts';
+import { createDynamoCreditAlertStore } from '../../adapters/dynamodb/dynamodb-notification-credit-alert-store.ts';
+import { createDynamoPendingActionStore } from '../../adapters/dynamodb/dynamodb-pending-action-store.ts';
+import { createDynamoSessionStore } from '../../adapters/dynamodb/dynamodb-session-store.ts';
+import { createDynamoSettingsStore } from '../../adapters/dynamodb/dynamodb-settings-store.ts';
+import { createDynamoSetupTokenStore } from '../../adapters/dynamodb/dynamodb-setup-token-store.ts';
+import { createDynamoThrottleStore } from '../../adapters/dynamodb/dynamodb-throttle-store.ts';
+import type { Table } from '../../adapters/dynamodb/table.ts';
+import { createImapLoginTester } from '../../adapters/imap/imap-login-tester.ts';
+import { resolveImapTarget, type ImapTargetPolicy } from '../../adapters/imap/ssrf-guard.ts';
+import { makeAudit } from '../../modules/audit/audit.ts';
+import { makeAuth } from '../../modules/auth/auth.ts';
+import { makeMfaSecretBox } from '../../modules/auth/mfa-secret-box.ts';
+import { createScryptPasswordHasher } from '../../modules/auth/scrypt-password-hasher.ts';
+import { makeBatches } from '../../modules/batches/batches.ts';
+import { makeBulkImport } from '../../modules/bulk-import/bulk-import.ts';
+import { makeRefreshCache } from '../../modules/cache/refresh-cache.ts';
+import { makeCampaigns } from '../../modules/campaigns/campaigns.ts';
+import { DEFAULT_CAMPAIGN_LIMITS } from '../../modules/campaigns/ports.ts';
+import { throttleRateCounter } from '../../modules/campaigns/rate-limits.ts';
+import { makeSealedBatchCreator } from '../../modules/campaigns/sealed-batch-creator.ts';
+import { makeGetDashboard, NO_MIGRATIONS, summarizeJobs } from '../../modules/dashboard/get-dashboard.ts';
+import { DEFAULT_DNS_HEALTH_POLICY } from '../../modules/dns-health/dns-health-policy.ts';
+import { makeDnsHealth } from '../../modules/dns-health/dns-health.ts';
+import type { DnsLookup } from '../../modules/dns/ports.ts';
+import { makeDomains } from '../../modules/domains/domains.ts';
+import { makeCheckHealth } from '../../modules/health/check-health.ts';
+import { makeCancelRun } from '../../modules/migrations/cancel-run.ts';
+import { newId } from '../../modules/migrations/ids.ts';
+import { makeManageJobs } from '../../modules/migrations/manage-jobs.ts';
+import { makeManageServers } from '../../modules/migrations/manage-servers.ts';
+import { makeRunReads, type MigrationsApi } from '../../modules/migrations/migrations-api.ts';
+import type { ImapTargetGuard, JobQueue, RunLogReader, RunRecord, TaskRunner } from '../../modules/migrations/ports.ts';
+import { makeTestLogin } from '../../modules/migrations/test-login.ts';
+import { makeCheckCredit } from '../../modules/notifications/check-credit.ts';
+import type { Mailer } from '../../modules/notifications/ports.ts';
+import { makePendingActions } from '../../modules/pending-actions/pending-actions.ts';
+import type { Scheduler } from '../../modules/pending-actions/ports.ts';
+import type { PurelyMail } from '../../modules/purelymail/ports.ts';
+import { makeRouting } from '../../modules/routing/routing.ts';
+import type { SecretOpener, SecretSealer } from '../../modules/secrets/ports.ts';
+import { makeSettings } from '../../modules/settings/settings.ts';
+import { makeUsers } from '../../modules/users/users.ts';
+import type { Clock } from '../clock.ts';
+import type { CommonConfig } from '../config/common-config.ts';
+import { createEventBus } from '../events.ts';
+import type { Logger } from '../logger.ts';
+import { imapPolicy } from './imap-policy.ts';
+import { cachedMailboxDirectory } from './mailbox-directory.ts';
+import { buildMigrationEngine } from './migration-engine.ts';
+import { buildMigrationStores } from './migration-stores.ts';
+import { buildNotifications } from './notifications.ts';
+import { subscribe, type AppEvents } from './subscriptions.ts';
+
+/** The settings the capabilities read: what LocalConfig and AwsConfig have in common. */
+export type CapabilityConfig = CommonConfig & { ALLOW_PRIVATE_IMAP_HOSTS: boolean };
+
+/**
+ * What a runtime supplies: one adapter per port, and the few facts about where it runs. The AWS api, the AWS
+ * scheduled function and the local runtime differ only here (aws.ts, local.ts); the dispatch Lambda and the
+ * worker build the run engine and the worker's half alone (aws-dispatch.ts, worker.ts).
+ */
+export interface Adapters {
+  table: Table;
+  purelymail: PurelyMail;
+  /** Our own DNS lookups (configurable servers; the sandbox's DNS server locally). */
+  dnsLookup: DnsLookup;
+  /** Fires pending actions when due: EventBridge Scheduler on AWS, in-process timers locally. */
+  scheduler: Scheduler;
+  /** Seals admins' TOTP secrets at rest and opens them for a code check: KMS on AWS, the master key locally. */
+  mfaSecretBox: SecretSealer & SecretOpener;
+  /** Notification email: SES on AWS, the outbox (and SMTP) locally. */
+  mailer: Mailer;
+  /** Seals migration credentials (never opens them: only the worker does). */
+  sealer: SecretSealer;
+  /** Run ids to the dispatcher: SQS on AWS, an in-process queue locally. */
+  queue: JobQueue;
+  /**
+   * Batches queue their first runs in bulk through it (local); without it they are queued one by one, and a run
+   * whose id cannot be sent fails at once (AWS).
+   */
+  batchQueue?: JobQueue;
+  /** Starts and stops workers: only the local runtime has one here (on AWS that is the dispatch Lambda's). */
+  runner: TaskRunner;
+  /** Full run logs: CloudWatch Logs on AWS, files locally. */
+  logReader: RunLogReader;
+  /** Tells a run's worker about a cancel at once (locally: SIGTERM to the child); otherwise it sees it on its heartbeat. */
+  signalWorker?: (run: RunRecord) => Promise<void>;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface Deployment {
+  config: CapabilityConfig;
+  /** True when PurelyMail is the built-in sandbox: the UI shows a banner. */
+  sandbox: boolean;
+  /** The panel's own URL, for links in emails. */
+  panelUrl: string;
+  /** How `mailer` delivers (shown in Settings → Notifications); default SES. */
+  mailDelivery?: MailDelivery;
+  /** SES identities the deployment may send from (MAIL_FROM_IDENTITIES); unset: any sender. */
+  senderIdentities?: readonly string[];
+}
+
+/** At save time only the address rule applies; a name that does not resolve yet is allowed. */
+function saveTimeGuard(policy: ImapTargetPolicy): ImapTargetGuard {
+  return {
+    async check(host, port) {
+      const r = await resolveImapTarget(host, port, policy);
+      return r.ok || r.reason === 'dns' ? { ok: true } : { ok: false, message: r.message, field: r.port ? 'port' : 'host' };
+    },
+  };
+}
+
+/**
+ * Every capability of the app, built eagerly and in order: each one after the capabilities it uses, so nothing
+ * refers forward. Cross-module reactions are not wired here but declared as events and subscribed in one place
+ * at the end (subscriptions.ts). Runtimes add their edge on top: the HTTP app (createApp) for the api and the
+ * local server, the scheduled jobs (`background`) for the scheduled function and the local timers.
+ */
+export function buildCapabilities(a: Adapters, d: Deployment) {
+  const { table, clock, logger } = a;
+  const { config } = d;
+  const events = createEventBus<AppEvents>(logger);
+
+  // 1. Records every capability writes or reads: audit, settings, the PurelyMail cache, notifications.
+  const audit = makeAudit({ store: createDynamoAuditStore(table), clock, retentionDays: config.AUDIT_RETENTION_DAYS });
+  const settingsStore = createDynamoSettingsStore(table);
+  const settings = makeSettings({ store: settingsStore });
+  const cache = createDynamoCacheStore(table);
+  const refreshCache = makeRefreshCache({ purelymail: a.purelymail, cache, clock, audit });
+  const { notify, mailSettings } = buildNotifications({ table, mailer: a.mailer, clock, logger, panelUrl: d.panelUrl, mailFrom: config.MAIL_FROM, mailDelivery: d.mailDelivery, senderIdentities: d.senderIdentities });
+  const checkCredit = makeCheckCredit({ alerts: createDynamoCreditAlertStore(table), settings, notify, clock });
+  const health = makeCheckHealth({ store: settingsStore, purelymail: a.purelymail, clock, sandbox: d.sandbox });
+
+  // 2. Admins: accounts, sessions, sign-in throttles, 2FA.
+  const admins = createDynamoAdminStore(table);
+  const sessions = createDynamoSessionStore(table);
+  const auth = makeAuth({
+    admins,
+    sessions,
+    throttles: createDynamoThrottleStore(table),
+    setupTokens: createDynamoSetupTokenStore(table),
+    mfaChallenges: createDynamoMfaChallengeStore(table),
+    mfaSecrets: makeMfaSecretBox(a.mfaSecretBox),
+    hasher: createScryptPasswordHasher(config.PASSWORD_SCRYPT_LOG_N),
+    clock,
+    sessionPolicy: { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS },
+    throttlePolicy: {
+      accountFailuresBeforeBackoff: config.LOGIN_ACCOUNT_FAILURES_BEFORE_BACKOFF,
+      ipFailuresPerWindow: config.LOGIN_IP_FAILURES_PER_WINDOW,
+      ipWindowMinutes: config.LOGIN_IP_WINDOW_MINUTES,
+    },
+  });
+
+  // 3. The 24-hour queue for destructive actions, then what uses it: DNS health, domains, users, routing.
+  const pendingActions = makePendingActions({
+    store: createDynamoPendingActionStore(table),
+    scheduler: a.scheduler,
+    purelymail: a.purelymail,
+    cache,
+    audit,
+    delayHours: async () => (await settings.get()).deletionDelayHours,
+    emit: events.emit,
+    clock,
+    logger,
+  });
+  const dnsHealth = makeDnsHealth({
+    store: createDynamoDnsHealthStore(table),
+    purelymail: a.purelymail,
+    cache,
+    lookup: a.dnsLookup,
+    notify,
+    audit,
+    clock,
+    logger,
+    policy: { ...DEFAULT_DNS_HEALTH_POLICY, batch: config.DNS_TIER_BATCH },
+  });
+  const domains = makeDomains({ purelymail: a.purelymail, cache, clock, dnsLookup: a.dnsLookup, pendingActions, dnsHealth, ownershipCodeFallback: config.PURELYMAIL_OWNERSHIP_TOKEN });
+  const users = makeUsers({ purelymail: a.purelymail, cache, refreshCache, pendingActions });
+  const routing = makeRouting({ purelymail: a.purelymail, cache, clock, pendingActions });
+
+  // 4. Migrations: the run engine (queue, dispatcher, ends of runs), then servers, jobs and runs for the api.
+  const stores = buildMigrationStores(table);
+  const engine = buildMigrationEngine({ stores, queue: a.queue, runner: a.runner, config, clock, logger, emit: events.emit });
+  const policy = imapPolicy(config.ALLOW_PRIVATE_IMAP_HOSTS, config.MIGRATION_EXTRA_IMAP_PORTS);
+  const migrations: MigrationsApi = {
+    servers: makeManageServers({ servers: stores.servers, jobs: stores.jobs, guard: saveTimeGuard(policy), clock }),
+    testLogin: makeTestLogin({ servers: stores.servers, tester: createImapLoginTester({ policy }), attempts: stores.testLoginAttempts, now: () => clock.now().getTime() }),
+    jobs: makeManageJobs({ jobs: stores.jobs, runs: stores.runs, servers: stores.servers, sealer: a.sealer, queueRun: engine.queueRun, clock }),
+    cancelRun: makeCancelRun({ runs: stores.runs, finishRun: engine.finishRun, clock, signalWorker: a.signalWorker }),
+    ...makeRunReads({ runs: stores.runs, logReader: a.logReader }),
+    settings: engine.settings,
+  };
+
+  // 5. Batches of jobs (CSV import, campaign launches) and credential-gathering campaigns, on top of migrations.
+  const batchStore = createDynamoBatchStore(table);
+  const batches = makeBatches({
+    store: batchStore,
+    reader: createDynamoBatchJobReader(table),
+    jobs: migrations.jobs,
+    cancelRun: migrations.cancelRun,
+    notify,
+    mailSettings,
+    clock,
+    logger,
+    panelUrl: d.panelUrl,
+    maxAttempts: config.MIGRATION_MAX_ATTEMPTS,
+    writer: createDynamoBatchJobWriter(table),
+    queue: a.batchQueue,
+  });
+  const bulkImport = makeBulkImport({ servers: migrations.servers, batches });
+  const campaignBatches = makeSealedBatchCreator({ batchStore, jobs: stores.jobs, servers: stores.servers, manageJobs: migrations.jobs, clock, logger });
+  const campaigns = makeCampaigns({
+    campaigns: createDynamoCampaignStore(table),
+    submissions: createDynamoCampaignSubmissionStore(table),
+    challenges: createDynamoCampaignChallengeStore(table),
+    servers: stores.servers,
+    counter: throttleRateCounter(createDynamoThrottleStore(table)),
+    limits: {
+      ...DEFAULT_CAMPAIGN_LIMITS,
+      perIpPer15Min: config.CAMPAIGN_PER_IP_PER_15_MIN,
+      perTokenPerHour: config.CAMPAIGN_PER_TOKEN_PER_HOUR,
+      failuresPerAddressPerHour: config.CAMPAIGN_FAILURES_PER_ADDRESS_PER_HOUR,
+    },
+    // The same IMAP "test login" as the server form (same private-address rule), without an admin's budget.
+    verifier: {
+      async verify(serverId, user, password) {
+        const r = await migrations.testLogin.saved(serverId, { user, password });
+        return r.ok ? { ok: true } : { ok: false, reason: r.reason, message: r.message };
+      },
+    },
+    sealer: a.sealer,
+    mailboxes: cachedMailboxDirectory({ cache, refreshCache, users }),
+    batches: () => campaignBatches,
+    audit,
+    clock,
+    panelUrl: d.panelUrl,
+    newJobId: (now) => newId('job', now),
+  });
+
+  // 6. The dashboard, from the cache, the pending queue and the jobs (a migrations read failure must not cost it).
+  const getDashboard = makeGetDashboard({
+    cache,
+    settings,
+    sandbox: d.sandbox,
+    countPending: pendingActions.countPending,
+    summarizeMigrations: () => migrations.jobs.list().then(summarizeJobs, () => NO_MIGRATIONS),
+  });
+
+  // 7. Who reacts to which event: every capability exists by now.
+  subscribe(events, { offerWaitingRun: engine.offerWaitingRun, batches, notify, dnsHealth });
+
+  return {
+    auth,
+    audit,
+    settings,
+    getDashboard,
+    refreshCache,
+    health,
+    domains,
+    routing,
+    users,
+    pendingActions,
+    notify,
+    mailSettings,
+    dnsHealth,
+    migrations,
+    batches,
+    bulkImport,
+    campaigns,
+    /** The jobs the scheduled Lambda runs (AWS) and the local timers run. */
+    background: { pendingActions, runDnsTier: dnsHealth.runTier, refreshCache, checkCredit, retryOutbox: notify.retryOutbox, purgeCampaigns: campaigns.purge },
+    /** The run engine (the local runtime dispatches and sweeps with it). */
+    engine,
+    /** Stores a runtime reads directly: the admin CLI and tests (admins, sessions), the migration stores. */
+    stores: { admins, sessions, cache, settings: settingsStore, migrations: stores },
+  };
+}
+export type Capabilities = ReturnType<typeof buildCapabilities>;

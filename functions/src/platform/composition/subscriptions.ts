@@ -1,0 +1,38 @@
+import type { BatchFinish } from '../../modules/batches/batch-finish.ts';
+import type { DnsHealth } from '../../modules/dns-health/dns-health.ts';
+import type { MigrationEvents } from '../../modules/migrations/events.ts';
+import type { OfferWaitingRun } from '../../modules/migrations/offer-waiting-run.ts';
+import type { Notifier } from '../../modules/notifications/notifier.ts';
+import type { PendingActionEvents } from '../../modules/pending-actions/events.ts';
+import type { EventBus } from '../events.ts';
+
+/** Every event a module tells, by name (each declared in modules/<capability>/events.ts). */
+export type AppEvents = MigrationEvents & PendingActionEvents;
+
+/**
+ * When a run ends (RunEnded), in this order:
+ * 1. the slot it freed goes to the oldest waiting run at once (the engine's offer)
+ * 2. its batch is rolled up and summarised once all of the batch's runs have settled, or a single job's
+ *    result is mailed (batches). Both are idempotent: RunEnded may be told more than once for one run.
+ * The api, the dispatch Lambda and the local runtime subscribe the same two.
+ */
+export function subscribeRunEnded(bus: Pick<EventBus<MigrationEvents>, 'on'>, reactors: { offerWaitingRun: OfferWaitingRun; batches: Pick<BatchFinish, 'onRunEnded'> }): void {
+  bus.on('RunEnded', reactors.offerWaitingRun);
+  bus.on('RunEnded', ({ runId }) => reactors.batches.onRunEnded(runId));
+}
+
+/**
+ * Every cross-module reaction of the app, in one place: which capability reacts to which module's event.
+ * - RunEnded: see subscribeRunEnded
+ * - PendingActionRequested / PendingActionFinished: every admin gets an email (notifications)
+ * - DomainDeleted: the domain leaves DNS health tracking at once, not at the next tier run (dns-health)
+ */
+export function subscribe(
+  bus: EventBus<AppEvents>,
+  reactors: { offerWaitingRun: OfferWaitingRun; batches: Pick<BatchFinish, 'onRunEnded'>; notify: Pick<Notifier, 'pendingRequested' | 'pendingFinished'>; dnsHealth: Pick<DnsHealth, 'untrack'> },
+): void {
+  subscribeRunEnded(bus, reactors);
+  bus.on('PendingActionRequested', ({ action }) => reactors.notify.pendingRequested(action));
+  bus.on('PendingActionFinished', ({ action }) => reactors.notify.pendingFinished(action));
+  bus.on('DomainDeleted', ({ domain }) => reactors.dnsHealth.untrack(domain));
+}
