@@ -2,8 +2,8 @@
 // Reads RUN_ID, runs the run to its end, exits. SIGTERM (StopTask, Spot, local cancel) stops imapsync gracefully.
 import { join, resolve } from 'node:path';
 import * as z from 'zod';
-import { createSdkTable } from '@app/functions/adapters/dynamodb/sdk-table';
-import { sdkSocketConfig } from '@app/functions/adapters/dynamodb/local-socket';
+import { createTable } from '@app/functions/adapters/dynamodb/table';
+import { socketClientConfig } from '@app/functions/adapters/dynamodb/local-socket';
 import { createLocalSecretOpener } from '@app/functions/adapters/local-secret-box/local-secret-box';
 import { resolveImapTarget } from '@app/functions/adapters/imap/ssrf-guard';
 import { buildMigrationStores } from '@app/functions/platform/composition/build-migrations';
@@ -54,8 +54,8 @@ async function main(): Promise<number> {
   const config = parseConfig(WorkerConfig, process.env);
   // Worker diagnostics go to stderr so stdout stays the pure imapsync log.
   const logger = createJsonLogger({ level: config.LOG_LEVEL, write: (l) => process.stderr.write(`${l}\n`), base: { runId: config.RUN_ID } });
-  // The SDK: on ECS the credentials come from the container credentials endpoint, which the lite client does not read.
-  const table = createSdkTable(config.TABLE_NAME, config.DYNAMODB_SOCKET ? sdkSocketConfig(config.DYNAMODB_SOCKET) : {});
+  // On ECS the SDK takes its credentials from the container credentials endpoint; locally, dynalite's socket.
+  const table = createTable(config.TABLE_NAME, config.DYNAMODB_SOCKET ? socketClientConfig(config.DYNAMODB_SOCKET) : {}, logger);
   // The KMS SDK is loaded only where it is used (AWS): every run pays for what its start-up evaluates.
   const opener = config.MASTER_KEY_FILE
     ? createLocalSecretOpener(config.MASTER_KEY_FILE)
@@ -95,7 +95,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     log.close();
-    table.doc.destroy();
+    table.destroy();
   }
 }
 

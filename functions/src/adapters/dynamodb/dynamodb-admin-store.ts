@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from './document-commands.ts';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AdminRole } from '@app/shared';
 import { ConflictError } from '../../modules/errors.ts';
 import type { AdminMfa, AdminRecord, AdminStore } from '../../modules/auth/ports.ts';

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from './document-commands.ts';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '@app/shared';
 import type { AuditFilter, AuditStore } from '../../modules/audit/ports.ts';
 import { ValidationError } from '../../modules/errors.ts';

@@ -1,5 +1,5 @@
 import { batchWriteAll } from './batch-all.ts';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type BatchWriteCommandInput } from './document-commands.ts';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { BatchRecord, BatchStore } from '../../modules/batches/ports.ts';
 import { GSI1 } from './table-definition.ts';
 import { queryAll } from './query-all.ts';

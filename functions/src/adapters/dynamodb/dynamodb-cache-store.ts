@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isUserListCapped } from '@app/shared';
 import { batchGetAll } from './batch-all.ts';
-import { GetCommand, PutCommand } from './document-commands.ts';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { compareAddresses, type CachePart, type CacheSnapshot, type CacheStore, type TrackedPart } from '../../modules/cache/ports.ts';
 import type { ApiDomainInfo, RoutingRule } from '../../modules/purelymail/purelymail-types.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from './document-commands.ts';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CampaignRecord, CampaignStore } from '../../modules/campaigns/ports.ts';
 import { queryAll } from './query-all.ts';
 import { GSI1 } from './table-definition.ts';

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from './document-commands.ts';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SubmissionRecord, SubmissionStore } from '../../modules/campaigns/ports.ts';
 import { queryAll } from './query-all.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';

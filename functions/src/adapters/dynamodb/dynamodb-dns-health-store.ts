@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand } from './document-commands.ts';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DnsHealthSettings } from '@app/shared';
 import type { DnsHealthRecord, DnsHealthStore } from '../../modules/dns-health/ports.ts';
 import { ConflictError } from '../../modules/errors.ts';

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from './document-commands.ts';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MfaChallengeStore } from '../../modules/auth/ports.ts';
 import { isConditionalCheckFailed, ttlSeconds, type Table } from './table.ts';
 

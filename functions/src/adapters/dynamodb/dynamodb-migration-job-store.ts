@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from './document-commands.ts';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { JobRecord, JobStore } from '../../modules/migrations/ports.ts';
 import { GSI1 } from './table-definition.ts';
 import { queryAll } from './query-all.ts';

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from './document-commands.ts';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MailboxLease, MailboxLeaseStore } from '../../modules/migrations/ports.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 

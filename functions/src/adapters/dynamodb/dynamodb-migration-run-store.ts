@@ -1,5 +1,5 @@
 import { batchWriteAll } from './batch-all.ts';
-import { GetCommand, PutCommand, UpdateCommand } from './document-commands.ts';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RunState } from '@app/shared';
 import type { RunPatch, RunRecord, RunStore } from '../../modules/migrations/ports.ts';
 import { GSI1 } from './table-definition.ts';

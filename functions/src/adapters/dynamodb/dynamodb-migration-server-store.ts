@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand } from './document-commands.ts';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ServerProfile } from '@app/shared';
 import { ConflictError } from '../../modules/errors.ts';
 import type { ServerStore } from '../../modules/migrations/ports.ts';

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from './document-commands.ts';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../modules/errors.ts';
 import type { MigrationSettingsStore } from '../../modules/migrations/ports.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from './document-commands.ts';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SlotStore } from '../../modules/migrations/ports.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 

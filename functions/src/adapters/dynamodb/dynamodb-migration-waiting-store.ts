@@ -1,4 +1,4 @@
-import { DeleteCommand, PutCommand, QueryCommand } from './document-commands.ts';
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { WaitingRun, WaitingRunStore } from '../../modules/migrations/ports.ts';
 import type { Table } from './table.ts';
 

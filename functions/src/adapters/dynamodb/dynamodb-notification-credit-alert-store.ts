@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from './document-commands.ts';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CreditLevel } from '@app/shared';
 import type { CreditAlertStore } from '../../modules/notifications/check-credit.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from './document-commands.ts';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SendRecord, SendRecordStore } from '../../modules/notifications/ports.ts';
 import { GSI1 } from './table-definition.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from './document-commands.ts';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../modules/errors.ts';
 import type { StoredMailSettings, MailSettingsStore } from '../../modules/notifications/mail-settings.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from './document-commands.ts';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PendingActionStatus } from '@app/shared';
 import { ConflictError } from '../../modules/errors.ts';
 import type { PendingActionStore, StoredPendingAction } from '../../modules/pending-actions/ports.ts';

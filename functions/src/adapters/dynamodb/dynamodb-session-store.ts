@@ -1,10 +1,10 @@
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from './document-commands.ts';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RequestAuthContext, SessionRecord, SessionStore } from '../../modules/auth/ports.ts';
 import { adminKey, toAdminRecord } from './dynamodb-admin-store.ts';
 import { SETTINGS_KEY, toSettings } from './dynamodb-settings-store.ts';
 import { queryAll } from './query-all.ts';
 import { GSI1 } from './table-definition.ts';
-import { ttlSeconds, type Table } from './table.ts';
+import { isConditionalCheckFailed, ttlSeconds, type Table } from './table.ts';
 
 const key = (id: string) => ({ pk: `SESSION#${id}`, sk: 'SESSION' });
 
@@ -76,7 +76,7 @@ export function createDynamoSessionStore(table: Table): SessionStore {
         )
         // A concurrent revoke deleted it: nothing to touch, and the next request will see it gone.
         .catch((err: unknown) => {
-          if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+          if (!isConditionalCheckFailed(err)) throw err;
         });
     },
     async delete(id) {

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from './document-commands.ts';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Settings } from '@app/shared';
 import { ConflictError } from '../../modules/errors.ts';
 import type { SettingsStore } from '../../modules/settings/ports.ts';

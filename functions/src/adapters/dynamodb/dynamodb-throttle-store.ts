@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand, DeleteCommand } from './document-commands.ts';
+import { GetCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConsecutiveReservation, Refusal, ThrottleState, ThrottleStore, WindowReservation } from '../../modules/auth/ports.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 

@@ -110,7 +110,7 @@ export function composeAwsDispatcher(env: Record<string, string | undefined> = p
     capacityProvider: config.MIGRATOR_CAPACITY_PROVIDER,
     cpuArchitecture: config.MIGRATOR_CPU_ARCHITECTURE,
   });
-  const table = createTable(config.TABLE_NAME);
+  const table = createTable(config.TABLE_NAME, {}, logger);
   const engine = buildMigrationEngine({ stores: buildMigrationStores(table), queue, runner, config: { ...config, ALLOW_PRIVATE_IMAP_HOSTS: false }, clock: systemClock, logger });
   const mail = { table, clock: systemClock, logger, panelUrl: config.APP_ORIGIN };
   const { notify, mailSettings } = buildNotifier({ ...mail, mailer: createSesMailer({ configurationSetName: config.SES_CONFIGURATION_SET }), mailFrom: config.MAIL_FROM });

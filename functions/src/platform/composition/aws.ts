@@ -113,8 +113,8 @@ export function composeAws(env: Record<string, string | undefined> = process.env
     if (viewer && originSecretValue && verify !== undefined && safeEqual(verify, originSecretValue)) return viewer.replace(/:\d+$/, '');
     return (event?.requestContext as { http?: { sourceIp?: string } } | undefined)?.http?.sourceIp ?? 'unknown';
   };
-  const table = createTable(config.TABLE_NAME);
   const logger = createJsonLogger({ level: config.LOG_LEVEL });
+  const table = createTable(config.TABLE_NAME, {}, logger);
   // Said once per execution environment (and again after a token was read), not on every call: the scheduled
   // function would otherwise log it every 15 minutes until ops set the token.
   let saidNotSet = false;
