@@ -39,8 +39,28 @@ function throttledBatches(table: Table, times: number): { table: Table; batchCal
   return { table: { doc, name: table.name }, batchCalls: () => calls };
 }
 
-const run = (id: string, jobId: string): RunRecord =>
-  ({ id, jobId, kind: 'full', state: 'succeeded', attempt: 1, createdAt: '2026-11-21T09:00:00.000Z', createdBy: 'owner@example.com', version: 1 }) as unknown as RunRecord;
+const run = (id: string, jobId: string): RunRecord => ({
+  id,
+  jobId,
+  kind: 'full',
+  state: 'succeeded',
+  attempt: 1,
+  retryOf: null,
+  retriedBy: null,
+  cancelRequested: false,
+  createdAt: '2026-11-21T09:00:00.000Z',
+  createdBy: 'owner@example.com',
+  startedAt: null,
+  endedAt: null,
+  heartbeatAt: null,
+  progress: null,
+  outcome: null,
+  failureReason: null,
+  version: 1,
+  taskRef: null,
+  logTail: [],
+  dispatchAttempts: 0,
+});
 
 describe('batch reads and writes retry what DynamoDB leaves unprocessed', () => {
   let dynamo: Awaited<ReturnType<typeof startLocalDynamo>>;

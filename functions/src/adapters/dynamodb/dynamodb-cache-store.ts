@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import * as z from 'zod';
 import { isUserListCapped } from '@app/shared';
 import { batchGetAll } from './batch-all.ts';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { compareAddresses, type CachePart, type CacheSnapshot, type CacheStore, type TrackedPart } from '../../modules/cache/ports.ts';
-import type { ApiDomainInfo, RoutingRule } from '../../modules/purelymail/purelymail-types.ts';
+import { ApiDomainInfo, RoutingRule } from '../../modules/purelymail/purelymail-types.ts';
+import { itemReader, jsonText, type ItemReader } from './stored-item.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
 const key = (sk: string) => ({ pk: 'CACHE', sk });
@@ -53,21 +55,44 @@ interface Stored<T> {
 const newRev = () => randomBytes(8).toString('hex');
 const lower = (s: string) => s.toLowerCase();
 
-function decode<T>(part: CachePart, item: Record<string, unknown>): Stored<T> {
-  const json = item.json;
-  let value = (typeof json === 'string' ? JSON.parse(json) : item[LEGACY[part]]) as T;
-  // The first format was in PurelyMail's order; this one is sorted when written.
-  if (part === 'users' && typeof json !== 'string') value = [...(value as string[])].sort(compareAddresses) as T;
-  const unreadable = typeof item.unreadable === 'number' ? item.unreadable : 0;
-  return {
-    value,
-    syncedAt: item.syncedAt as string,
-    seen: typeof item.seen === 'string' ? (JSON.parse(item.seen) as Record<string, string>) : undefined,
-    rev: item.rev as string | undefined,
-    capped: typeof item.capped === 'boolean' ? item.capped : part === 'users' && isUserListCapped((value as string[]).length + unreadable),
-    unreadable,
-  };
+/** The first-seen map, as JSON text (lower-cased name → ISO time). */
+const SeenText = jsonText.pipe(z.record(z.string(), z.string()));
+
+/**
+ * One cached list's item, `value` checked by the part's schema. The list is JSON text in `json`, or (first format)
+ * a native list in the part's own attribute, in PurelyMail's order: users are sorted here as they are now on write.
+ */
+function cacheItem<T>(part: CachePart, value: z.ZodType<T>, opts: { sort?: (list: T) => T; capped?: (list: T, unreadable: number) => boolean } = {}) {
+  const fromJson = jsonText.pipe(value);
+  return z
+    .looseObject({ json: z.string().optional(), syncedAt: z.string(), rev: z.string().optional(), capped: z.boolean().optional(), unreadable: z.number().int().default(0), seen: SeenText.optional() })
+    .transform((item, ctx): Stored<T> => {
+      const field = item.json !== undefined ? 'json' : LEGACY[part];
+      const parsed = (field === 'json' ? fromJson : value).safeParse(item[field]);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        ctx.issues.push({ code: 'custom', message: issue?.message ?? 'does not fit', path: [field, ...(issue?.path ?? [])], input: undefined });
+        return z.NEVER;
+      }
+      const list = field === 'json' || !opts.sort ? parsed.data : opts.sort(parsed.data);
+      return { value: list, syncedAt: item.syncedAt, seen: item.seen, rev: item.rev, capped: item.capped ?? opts.capped?.(list, item.unreadable) ?? false, unreadable: item.unreadable };
+    });
 }
+
+const CACHE_ITEMS = {
+  users: cacheItem('users', z.array(z.string()), {
+    sort: (list) => [...list].sort(compareAddresses),
+    // Items written before `capped` was stored derive it from the listing's length.
+    capped: (list, unreadable) => isUserListCapped(list.length + unreadable),
+  }),
+  domains: cacheItem('domains', z.array(ApiDomainInfo)),
+  rules: cacheItem('rules', z.array(RoutingRule)),
+  credit: cacheItem('credit', z.string()),
+};
+/** The revision check's projection: the sort key and `rev` only. */
+const RevItem = z.object({ sk: z.string(), rev: z.string().optional() });
+/** A page read's projection carries the sort key, which says which list an item is. */
+const SortKeyed = z.looseObject({ sk: z.string() });
 
 /**
  * The PurelyMail cache: one item per list (listUser caps at 1,000 names, ~40 kB, far under DynamoDB's 400 kB
@@ -79,13 +104,28 @@ function decode<T>(part: CachePart, item: Record<string, unknown>): Stored<T> {
  * Every write is a read-modify-write conditional on the item's random `rev`, so two writers never lose each
  * other's change (and the first-seen map survives a refresh). Items of the first format (native lists, no
  * `rev`) are still read, and replaced by the first write.
+ *
+ * A list whose item does not fit its schema reads as not synced (and is logged, stored-item.ts): the cache is a
+ * copy of PurelyMail, so the users page's first-visit refresh, the Refresh button or the scheduled refresh writes
+ * a whole new list over it (still conditional on its `rev`), instead of every page that reads it failing.
  */
 export function createDynamoCacheStore(table: Table): CacheStore {
   const { doc, name: TableName } = table;
 
+  const readers: Record<CachePart, ItemReader<Stored<unknown>>> = {
+    users: itemReader(table, 'cached user list', CACHE_ITEMS.users),
+    domains: itemReader(table, 'cached domain list', CACHE_ITEMS.domains),
+    rules: itemReader(table, 'cached routing rules', CACHE_ITEMS.rules),
+    credit: itemReader(table, 'cached credit', CACHE_ITEMS.credit),
+  };
+  const revs = itemReader(table, 'cached list revision', RevItem);
+  const sortKeyed = itemReader(table, 'cached list', SortKeyed);
+  const seenMaps = itemReader(table, 'first-seen map', z.object({ seen: SeenText.optional() }));
+
+  /** The item as stored and its decoded list (none when it does not fit its schema: see the store's comment). */
   async function getStored<T>(part: CachePart): Promise<{ item: Record<string, unknown> | undefined; stored: Stored<T> | undefined }> {
     const item = (await doc.send(new GetCommand({ TableName, Key: key(SORT_KEYS[part]), ConsistentRead: true }))).Item;
-    return { item, stored: item ? decode<T>(part, item) : undefined };
+    return { item, stored: readers[part].oneOrAbsent(item) as Stored<T> | undefined };
   }
 
   /**
@@ -97,10 +137,11 @@ export function createDynamoCacheStore(table: Table): CacheStore {
       const { item, stored } = await getStored<T>(part);
       const next = change(stored);
       if (!next) return;
+      const rev = item ? revs.oneOrAbsent(item)?.rev : undefined;
       const condition = !item
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
-        : stored?.rev
-          ? { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': stored.rev } }
+        : rev
+          ? { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': rev } }
           : { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rev)' };
       try {
         await doc.send(
@@ -142,9 +183,10 @@ export function createDynamoCacheStore(table: Table): CacheStore {
       return memo ? [{ part, memo }] : [];
     });
     if (known.length > 0) {
-      const revs = await batchGet(known.map((k) => k.part), REV_PROJECTION);
+      const revsNow = await batchGet(known.map((k) => k.part), REV_PROJECTION);
       for (const { part, memo } of known) {
-        if (revs.get(SORT_KEYS[part])?.rev === memo.rev) out.set(part, memo);
+        const current = revsNow.get(SORT_KEYS[part]);
+        if (current && revs.one(current).rev === memo.rev) out.set(part, memo);
         else if (decodedByPart.get(part) === memo) decodedByPart.delete(part); // changed or gone: read in full below
       }
     }
@@ -154,7 +196,8 @@ export function createDynamoCacheStore(table: Table): CacheStore {
       for (const part of missing) {
         const item = items.get(SORT_KEYS[part]);
         if (!item) continue;
-        const stored = decode<unknown>(part, item);
+        const stored = readers[part].oneOrAbsent(item);
+        if (!stored) continue;
         deepFreeze(stored.value);
         if (stored.rev) decodedByPart.set(part, { ...stored, rev: stored.rev });
         out.set(part, stored);
@@ -166,7 +209,7 @@ export function createDynamoCacheStore(table: Table): CacheStore {
   async function batchGet(parts: readonly CachePart[], projection: typeof READ_PROJECTION): Promise<Map<string, Record<string, unknown>>> {
     // Unprocessed keys are asked again: a part missing from the answer would read as "never synced".
     const items = await batchGetAll(doc, TableName, parts.map((p) => key(SORT_KEYS[p])), { ConsistentRead: true, ...projection });
-    return new Map(items.map((i) => [i.sk as string, i]));
+    return new Map(sortKeyed.many(items).map((i) => [i.sk, i]));
   }
 
   /** Keeps the first-seen time of names still listed; a name new to the cache is first seen at `at`. */
@@ -216,8 +259,9 @@ export function createDynamoCacheStore(table: Table): CacheStore {
       const item = (
         await doc.send(new GetCommand({ TableName, Key: key(SORT_KEYS[part]), ConsistentRead: true, ProjectionExpression: '#seen', ExpressionAttributeNames: { '#seen': 'seen' } }))
       ).Item;
-      if (typeof item?.seen !== 'string') return undefined;
-      return (JSON.parse(item.seen) as Record<string, string>)[lower(name)] ?? null;
+      const seen = seenMaps.oneOrAbsent(item)?.seen;
+      if (!seen) return undefined;
+      return seen[lower(name)] ?? null;
     },
   };
   return store;
