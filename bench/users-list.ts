@@ -23,7 +23,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { CSRF_HEADER } from '@app/shared';
 import { startLocal } from '../functions/src/local/start-local.ts';
-import { GetCommand } from '../functions/src/adapters/dynamodb/document-commands.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { SETTINGS_KEY } from '../functions/src/adapters/dynamodb/dynamodb-settings-store.ts';
 import { LocalConfig } from '../functions/src/platform/config/local-config.ts';
 import { parseConfig } from '../functions/src/platform/config/parse-config.ts';

@@ -1,7 +1,7 @@
 import { REAUTH_REQUIRED, type ApiErrorBody } from '@app/shared';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ConflictError, ForbiddenError, GoneError, NotFoundError, ReauthRequiredError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../modules/errors.ts';
+import { ConflictError, ForbiddenError, GoneError, NotFoundError, ReauthRequiredError, StoredItemInvalidError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../modules/errors.ts';
 import { PurelyMailApiError, PurelyMailRequestInvalidError, PurelyMailUnavailableError, PurelyMailWriteUnconfirmedError } from '../modules/purelymail/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { AppContext } from './app-env.ts';
@@ -18,6 +18,9 @@ export function mapError(err: unknown): Mapped | undefined {
   if (err instanceof ConflictError) return { status: 409, code: err.code, message: err.message };
   if (err instanceof GoneError) return { status: 410, code: 'gone', message: err.message };
   if (err instanceof TooManyRequestsError) return { status: 429, code: 'too_many_requests', message: err.message };
+  // A damaged or foreign item in the table: said plainly, not as a crash. Not 409: the SPA takes 409 for "someone
+  // else changed it" and reloads, which would read the same item again.
+  if (err instanceof StoredItemInvalidError) return { status: 422, code: 'stored_item_invalid', message: err.message };
   if (err instanceof PurelyMailApiError) return { status: 422, code: `purelymail_${err.code}`, message: `PurelyMail refused: ${err.message}` };
   // Our own checks stopped a request PurelyMail would have silently ignored or refused: nothing was sent.
   if (err instanceof PurelyMailRequestInvalidError) {
@@ -43,7 +46,8 @@ export const makeOnError = (logger: Logger) => (err: unknown, c: AppContext) => 
   const mapped = mapError(err);
   if (!mapped) {
     logger.error('unhandled error', { requestId, path: c.req.path, method: c.req.method, error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) });
-  } else if (mapped.status >= 500) {
+  } else if (mapped.status >= 500 || err instanceof StoredItemInvalidError) {
+    // A damaged item is the table's problem, not the request's: logged with the request (the store logged the item).
     logger.warn('request failed', { requestId, path: c.req.path, code: mapped.code });
   }
   const m = mapped ?? { status: 500 as const, code: 'internal', message: 'Something went wrong on our side. The request id below helps us find out what.' };

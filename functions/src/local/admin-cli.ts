@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AdminEmail, AdminName, AdminPassword } from '@app/shared';
-import { createSdkTable } from '../adapters/dynamodb/sdk-table.ts';
 import { startLocalDynamo, type LocalDynamo } from '../adapters/dynamodb/local-dynalite.ts';
-import { dynamoSocketPath, liteSocketConfig, socketAnswers } from '../adapters/dynamodb/local-socket.ts';
+import { dynamoSocketPath, socketAnswers, socketClientConfig } from '../adapters/dynamodb/local-socket.ts';
 import { createTable, type Table } from '../adapters/dynamodb/table.ts';
 import { makeAdminCli } from './admin-cli-commands.ts';
 import { cliFailureSentence } from './cli-failure.ts';
@@ -72,15 +71,15 @@ async function main(): Promise<number> {
 /** The deployed table (--table), the running panel's database (its socket answers), or the data opened here. */
 async function openTable(remoteTable: string | undefined): Promise<{ table: Table; close(): Promise<void> }> {
   if (remoteTable) {
-    const table = createSdkTable(remoteTable);
-    return { table, close: async () => table.doc.destroy() };
+    const table = createTable(remoteTable);
+    return { table, close: async () => table.destroy() };
   }
   const dataDir = resolve(process.env.DATA_DIR ?? '.data');
   const tableName = process.env.TABLE_NAME ?? 'purelymanage';
   const socketPath = dynamoSocketPath(dataDir);
   if (await socketAnswers(socketPath)) {
-    const table = createTable(tableName, liteSocketConfig(socketPath));
-    return { table, close: async () => table.doc.destroy() };
+    const table = createTable(tableName, socketClientConfig(socketPath));
+    return { table, close: async () => table.destroy() };
   }
   makeDataDirPrivate(dataDir);
   const local: LocalDynamo = await startLocalDynamo({ path: join(dataDir, 'dynamodb'), tableName, socketPath });

@@ -63,6 +63,7 @@ export async function startLocal(config: LocalConfig, opts: StartLocalOptions): 
       path: opts.dynamoStorage === 'memory' ? undefined : join(config.DATA_DIR, 'dynamodb'),
       tableName: config.TABLE_NAME,
       socketPath: dynamoSocketPath(config.DATA_DIR),
+      logger: opts.logger,
     });
     closers.push(dynamo.close);
 

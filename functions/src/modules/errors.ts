@@ -62,6 +62,18 @@ export class GoneError extends Error {
   override name = 'GoneError';
 }
 
+/**
+ * An item read back from the table does not have the shape this version expects (written by hand, by another
+ * version, or damaged). Not fixed by trying again: HTTP 422 `stored_item_invalid` with a message that says so,
+ * never an opaque 500. The log names the item and the field at fault, never a value.
+ */
+export class StoredItemInvalidError extends Error {
+  override name = 'StoredItemInvalidError';
+  constructor(readonly kind: string) {
+    super(`The stored ${kind} could not be read: it is not in the shape this version of the panel expects. Nothing was changed; the server log names the item and the field at fault.`);
+  }
+}
+
 export class TooManyRequestsError extends Error {
   override name = 'TooManyRequestsError';
   constructor(

@@ -1,4 +1,4 @@
-import { ScanCommand } from '../../src/adapters/dynamodb/document-commands.ts';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { CSRF_HEADER, type BatchActionResult, BatchDetail, ImportPreview, ImportResult, JobList } from '@app/shared';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';

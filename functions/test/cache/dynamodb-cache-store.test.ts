@@ -1,4 +1,4 @@
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, type DocumentSender } from '../../src/adapters/dynamodb/document-commands.ts';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDynamoCacheStore } from '../../src/adapters/dynamodb/dynamodb-cache-store.ts';
 import { startLocalDynamo } from '../../src/adapters/dynamodb/local-dynalite.ts';
@@ -144,13 +144,13 @@ describe('DynamoDB cache store', () => {
   it('a warm store decodes a list once, then only checks its revision; a change by another writer is seen at once', async () => {
     // What a warm Lambda does: the same store across requests, while another instance writes.
     const projections: string[] = [];
-    const counting: DocumentSender = {
-      ...dynamo.table.doc,
+    const send = dynamo.table.doc.send.bind(dynamo.table.doc) as (command: unknown) => Promise<unknown>;
+    const counting = {
       send: ((command: unknown) => {
         if (command instanceof BatchGetCommand) projections.push(Object.values(command.input.RequestItems ?? {})[0]!.ProjectionExpression ?? '');
-        return dynamo.table.doc.send(command as never);
-      }) as DocumentSender['send'],
-    };
+        return send(command);
+      }) as DynamoDBDocumentClient['send'],
+    } as DynamoDBDocumentClient;
     const warm = createDynamoCacheStore({ ...dynamo.table, doc: counting });
     const writer = createDynamoCacheStore(dynamo.table);
     await writer.putUsers(['bob@a.example', 'anna@a.example'], T2, OPEN);

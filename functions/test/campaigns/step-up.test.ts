@@ -1,4 +1,4 @@
-import { ScanCommand } from '../../src/adapters/dynamodb/document-commands.ts';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { CampaignDetail, CampaignLink, PublicChallenge } from '@app/shared';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchGetAll, batchWriteAll } from '../../src/adapters/dynamodb/batch-all.ts';
-import { BatchGetCommand, BatchWriteCommand, GetCommand, type DocumentCommand, type DocumentSender } from '../../src/adapters/dynamodb/document-commands.ts';
+import { batchGetAll, batchWriteAll, type BatchSender } from '../../src/adapters/dynamodb/batch-all.ts';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoCacheStore } from '../../src/adapters/dynamodb/dynamodb-cache-store.ts';
 import { createDynamoMigrationRunStore } from '../../src/adapters/dynamodb/dynamodb-migration-run-store.ts';
 import { startLocalDynamo } from '../../src/adapters/dynamodb/local-dynalite.ts';
@@ -14,9 +14,9 @@ import type { RunRecord } from '../../src/modules/migrations/ports.ts';
 function throttledBatches(table: Table, times: number): { table: Table; batchCalls: () => number } {
   let left = times;
   let calls = 0;
-  const doc: DocumentSender = {
-    destroy: () => table.doc.destroy(),
-    send: (async (command: DocumentCommand) => {
+  const send = table.doc.send.bind(table.doc) as (command: unknown) => Promise<unknown>;
+  const doc = {
+    send: (async (command: unknown) => {
       if (command instanceof BatchGetCommand || command instanceof BatchWriteCommand) calls++;
       if (left > 0 && command instanceof BatchGetCommand) {
         left--;
@@ -33,14 +33,34 @@ function throttledBatches(table: Table, times: number): { table: Table; batchCal
         const out = await table.doc.send(new BatchWriteCommand({ RequestItems: { [name]: requests.slice(0, half) } }));
         return { ...out, UnprocessedItems: requests.length > half ? { [name]: requests.slice(half) } : {} };
       }
-      return table.doc.send(command);
-    }) as DocumentSender['send'],
-  };
+      return send(command);
+    }) as DynamoDBDocumentClient['send'],
+  } as DynamoDBDocumentClient;
   return { table: { doc, name: table.name }, batchCalls: () => calls };
 }
 
-const run = (id: string, jobId: string): RunRecord =>
-  ({ id, jobId, kind: 'full', state: 'succeeded', attempt: 1, createdAt: '2026-11-21T09:00:00.000Z', createdBy: 'owner@example.com', version: 1 }) as unknown as RunRecord;
+const run = (id: string, jobId: string): RunRecord => ({
+  id,
+  jobId,
+  kind: 'full',
+  state: 'succeeded',
+  attempt: 1,
+  retryOf: null,
+  retriedBy: null,
+  cancelRequested: false,
+  createdAt: '2026-11-21T09:00:00.000Z',
+  createdBy: 'owner@example.com',
+  startedAt: null,
+  endedAt: null,
+  heartbeatAt: null,
+  progress: null,
+  outcome: null,
+  failureReason: null,
+  version: 1,
+  taskRef: null,
+  logTail: [],
+  dispatchAttempts: 0,
+});
 
 describe('batch reads and writes retry what DynamoDB leaves unprocessed', () => {
   let dynamo: Awaited<ReturnType<typeof startLocalDynamo>>;
@@ -77,9 +97,9 @@ describe('batch reads and writes retry what DynamoDB leaves unprocessed', () => 
   });
 
   it('gives up with a clear error when DynamoDB keeps items back, after backing off', async () => {
-    const stuck: Pick<DocumentSender, 'send'> = {
-      send: (async (command: DocumentCommand) =>
-        command instanceof BatchGetCommand ? { Responses: {}, UnprocessedKeys: command.input.RequestItems } : { UnprocessedItems: (command as BatchWriteCommand).input.RequestItems }) as DocumentSender['send'],
+    const stuck: BatchSender = {
+      send: (async (command: unknown) =>
+        command instanceof BatchGetCommand ? { Responses: {}, UnprocessedKeys: command.input.RequestItems } : { UnprocessedItems: (command as BatchWriteCommand).input.RequestItems }) as BatchSender['send'],
     };
     const waits: number[] = [];
     const sleep = async (ms: number) => void waits.push(ms);
@@ -90,12 +110,12 @@ describe('batch reads and writes retry what DynamoDB leaves unprocessed', () => 
 
   it('splits large requests into DynamoDB-sized calls (100 keys, 25 writes)', async () => {
     const sizes: number[] = [];
-    const counting: Pick<DocumentSender, 'send'> = {
-      send: (async (command: DocumentCommand) => {
+    const counting: BatchSender = {
+      send: (async (command: unknown) => {
         const [, req] = Object.entries((command as BatchGetCommand | BatchWriteCommand).input.RequestItems!)[0]!;
         sizes.push(Array.isArray(req) ? req.length : req.Keys!.length);
         return { Responses: {} };
-      }) as DocumentSender['send'],
+      }) as BatchSender['send'],
     };
     await batchGetAll(counting, 't', Array.from({ length: 250 }, (_, i) => ({ pk: `k${i}`, sk: 'x' })), {}, { concurrency: 3 });
     await batchWriteAll(counting, 't', Array.from({ length: 60 }, (_, i) => ({ DeleteRequest: { Key: { pk: `k${i}`, sk: 'x' } } })));

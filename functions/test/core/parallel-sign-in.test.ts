@@ -1,4 +1,4 @@
-import { GetCommand } from '../../src/adapters/dynamodb/document-commands.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHALLENGE_EXPIRED } from '../../src/modules/auth/mfa-challenge.ts';
 import { WRONG_CODE } from '../../src/modules/auth/complete-mfa-login.ts';

@@ -1,4 +1,4 @@
-import { GetCommand } from '../../src/adapters/dynamodb/document-commands.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditPage, PublicRequestCounts } from '@app/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../support/api-client.ts';

@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand } from '../../src/adapters/dynamodb/document-commands.ts';
+import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoAdminStore } from '../../src/adapters/dynamodb/dynamodb-admin-store.ts';
 import { createDynamoSessionStore } from '../../src/adapters/dynamodb/dynamodb-session-store.ts';

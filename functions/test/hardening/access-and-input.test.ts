@@ -1,4 +1,4 @@
-import { ScanCommand } from '../../src/adapters/dynamodb/document-commands.ts';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.ts';
 import { createScryptPasswordHasher } from '../../src/modules/auth/scrypt-password-hasher.ts';

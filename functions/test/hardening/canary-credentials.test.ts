@@ -1,4 +1,4 @@
-import { ScanCommand } from '../../src/adapters/dynamodb/document-commands.ts';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

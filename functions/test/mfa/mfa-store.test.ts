@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand } from '../../src/adapters/dynamodb/document-commands.ts';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoAdminStore } from '../../src/adapters/dynamodb/dynamodb-admin-store.ts';
 import { createDynamoMfaChallengeStore } from '../../src/adapters/dynamodb/dynamodb-mfa-challenge-store.ts';

@@ -1,6 +1,6 @@
 import { isTerminalRunState } from '@app/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GetCommand } from '../../src/adapters/dynamodb/document-commands.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Table } from '../../src/adapters/dynamodb/table.ts';
 import { mailboxLeaseKey, WAITING_FOR_MAILBOX } from '../../src/modules/migrations/mailbox-lease.ts';
 import type { JobRecord, RunRecord, TaskRunner } from '../../src/modules/migrations/ports.ts';

@@ -1,4 +1,4 @@
-import { ScanCommand } from '../../src/adapters/dynamodb/document-commands.ts';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Job, JobDetail, Run } from '@app/shared';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';

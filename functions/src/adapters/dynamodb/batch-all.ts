@@ -5,17 +5,19 @@ import {
   type BatchGetCommandOutput,
   type BatchWriteCommandInput,
   type BatchWriteCommandOutput,
-  type DocumentSender,
-} from './document-commands.ts';
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 
 /*
  * BatchGetItem and BatchWriteItem succeed with part of the request left over (UnprocessedKeys / UnprocessedItems)
  * when a partition is throttled or a response would pass 16 MB: a caller that ignores them silently reads or deletes
  * less than it asked for. These helpers send what is left again, with exponential backoff and jitter, as the
- * DynamoDB guide asks, and fail with a clear error if DynamoDB keeps some back. They take the document commands'
- * shapes, which are @aws-sdk/lib-dynamodb's, so they keep working unchanged when the stores move to its
- * DynamoDBDocumentClient (only the command import changes).
+ * DynamoDB guide asks, and fail with a clear error if DynamoDB keeps some back. The SDK retries failed calls, not
+ * a call that succeeded with part of the work left over: that is this file's job.
  */
+
+/** What the helpers need of the document client (a test passes a scripted one). */
+export type BatchSender = Pick<DynamoDBDocumentClient, 'send'>;
 
 type Keys = NonNullable<BatchGetCommandInput['RequestItems']>[string];
 type WriteRequests = NonNullable<BatchWriteCommandInput['RequestItems']>[string];
@@ -51,7 +53,7 @@ async function eachChunk<T>(all: readonly T[], size: number, concurrency: number
  * @example const items = await batchGetAll(doc, TableName, keys, { ConsistentRead: true });
  */
 export async function batchGetAll(
-  doc: Pick<DocumentSender, 'send'>,
+  doc: BatchSender,
   tableName: string,
   keys: NonNullable<Keys['Keys']>,
   read: Omit<Keys, 'Keys'> = {},
@@ -77,7 +79,7 @@ export async function batchGetAll(
  * overwriting or deleting regardless of the current item is right.
  * @example await batchWriteAll(doc, TableName, runs.map((r) => ({ DeleteRequest: { Key: key(r.id) } })));
  */
-export async function batchWriteAll(doc: Pick<DocumentSender, 'send'>, tableName: string, requests: WriteRequests, opts: BatchRetryOptions = {}): Promise<void> {
+export async function batchWriteAll(doc: BatchSender, tableName: string, requests: WriteRequests, opts: BatchRetryOptions = {}): Promise<void> {
   const { maxAttempts = 10, sleep = defaultSleep } = opts;
   await eachChunk(requests, BATCH_WRITE_ITEMS, opts.concurrency ?? 1, async (chunk) => {
     let pending: WriteRequests | undefined = chunk;

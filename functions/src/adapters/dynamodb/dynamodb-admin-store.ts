@@ -1,7 +1,9 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from './document-commands.ts';
-import type { AdminRole } from '@app/shared';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { AdminRole } from '@app/shared';
 import { ConflictError } from '../../modules/errors.ts';
-import type { AdminMfa, AdminRecord, AdminStore } from '../../modules/auth/ports.ts';
+import type { AdminRecord, AdminStore } from '../../modules/auth/ports.ts';
+import { itemReader, orNull } from './stored-item.ts';
 import { GSI1 } from './table-definition.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
@@ -10,26 +12,47 @@ const key = adminKey;
 const OWNERS = { pk: 'META', sk: 'OWNERS' };
 const LAST_OWNER = 'The last owner cannot be removed. Make another admin an owner first.';
 
-export const toAdminRecord = (item: Record<string, unknown>): AdminRecord => ({
-  email: item.email as string,
-  name: item.name as string,
-  role: item.role as AdminRole,
-  passwordHash: item.passwordHash as string,
-  createdAt: item.createdAt as string,
-  lastLoginAt: (item.lastLoginAt as string | undefined) ?? null,
-  ...(typeof item.mfaSecret === 'string' ? { mfa: toMfa(item) } : {}),
-  ...(typeof item.mfaPendingSecret === 'string' ? { mfaPending: { secret: item.mfaPendingSecret, createdAt: item.mfaPendingAt as string } } : {}),
-});
+/**
+ * An admin item. 2FA lives in flat attributes so each change is one conditional update: the last TOTP step (no
+ * replay), the recovery code hashes as a string set (DynamoDB drops an emptied set, so it may be absent).
+ */
+export const AdminItem = z
+  .object({
+    email: z.string(),
+    name: z.string(),
+    role: AdminRole,
+    passwordHash: z.string(),
+    createdAt: z.string(),
+    lastLoginAt: orNull(z.string()),
+    mfaSecret: z.string().optional(),
+    mfaEnabledAt: z.string().optional(),
+    mfaLastStep: z.number().default(0),
+    mfaRecoverySalt: z.string().optional(),
+    mfaRecoveryHashes: z.set(z.string()).optional(),
+    mfaPendingSecret: z.string().optional(),
+    mfaPendingAt: z.string().optional(),
+  })
+  .transform((i, ctx): AdminRecord => {
+    const admin: AdminRecord = { email: i.email, name: i.name, role: i.role, passwordHash: i.passwordHash, createdAt: i.createdAt, lastLoginAt: i.lastLoginAt };
+    if (i.mfaSecret !== undefined) {
+      if (i.mfaEnabledAt === undefined || i.mfaRecoverySalt === undefined) {
+        ctx.issues.push({ code: 'custom', message: 'is required while 2FA is on', path: [i.mfaEnabledAt === undefined ? 'mfaEnabledAt' : 'mfaRecoverySalt'], input: undefined });
+        return z.NEVER;
+      }
+      admin.mfa = { secret: i.mfaSecret, enabledAt: i.mfaEnabledAt, lastStep: i.mfaLastStep, recoverySalt: i.mfaRecoverySalt, recoveryCodeHashes: [...(i.mfaRecoveryHashes ?? [])] };
+    }
+    if (i.mfaPendingSecret !== undefined) {
+      if (i.mfaPendingAt === undefined) {
+        ctx.issues.push({ code: 'custom', message: 'is required while 2FA enrolment is pending', path: ['mfaPendingAt'], input: undefined });
+        return z.NEVER;
+      }
+      admin.mfaPending = { secret: i.mfaPendingSecret, createdAt: i.mfaPendingAt };
+    }
+    return admin;
+  });
 
-// 2FA lives in flat attributes on the admin item so each change is one conditional update: the last TOTP
-// step (no replay), the recovery code hashes as a string set (DynamoDB drops an emptied set).
-const toMfa = (item: Record<string, unknown>): AdminMfa => ({
-  secret: item.mfaSecret as string,
-  enabledAt: item.mfaEnabledAt as string,
-  lastStep: (item.mfaLastStep as number | undefined) ?? 0,
-  recoverySalt: item.mfaRecoverySalt as string,
-  recoveryCodeHashes: [...((item.mfaRecoveryHashes as Set<string> | undefined) ?? [])],
-});
+const OwnersItem = z.object({ owners: z.number().int().default(0) });
+
 const MFA_ATTRIBUTES = 'mfaSecret, mfaEnabledAt, mfaLastStep, mfaRecoverySalt, mfaRecoveryHashes, mfaPendingSecret, mfaPendingAt';
 
 const withoutMfa = ({ mfa: _m, mfaPending: _p, ...rest }: AdminRecord) => rest;
@@ -40,6 +63,8 @@ const withoutMfa = ({ mfa: _m, mfaPending: _p, ...rest }: AdminRecord) => rest;
  */
 export function createDynamoAdminStore(table: Table): AdminStore {
   const { doc, name: TableName } = table;
+  const admins = itemReader(table, 'admin', AdminItem);
+  const owners = itemReader(table, 'owner count', OwnersItem);
   const addOwners = (n: number, condition?: string) =>
     doc.send(
       new UpdateCommand({
@@ -51,7 +76,7 @@ export function createDynamoAdminStore(table: Table): AdminStore {
       }),
     );
   /** An update that reports a failed condition as false. */
-  const conditional = async (input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>, email: string): Promise<boolean> => {
+  const conditional = async (input: Omit<UpdateCommandInput, 'TableName' | 'Key'>, email: string): Promise<boolean> => {
     try {
       await doc.send(new UpdateCommand({ TableName, Key: key(email), ...input }));
       return true;
@@ -63,13 +88,13 @@ export function createDynamoAdminStore(table: Table): AdminStore {
   return {
     async get(email) {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: key(email), ConsistentRead: true }));
-      return Item ? toAdminRecord(Item) : undefined;
+      return Item ? admins.one(Item) : undefined;
     },
     async list() {
       const { Items = [] } = await doc.send(
         new QueryCommand({ TableName, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': 'ADMINS' } }),
       );
-      return Items.map(toAdminRecord);
+      return admins.many(Items);
     },
     async create(admin) {
       try {
@@ -185,7 +210,7 @@ export function createDynamoAdminStore(table: Table): AdminStore {
     },
     async countOwners() {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: OWNERS, ConsistentRead: true }));
-      return (Item?.owners as number | undefined) ?? 0;
+      return Item ? owners.one(Item).owners : 0;
     },
   };
 }

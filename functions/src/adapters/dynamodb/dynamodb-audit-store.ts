@@ -1,7 +1,9 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from './document-commands.ts';
-import type { AuditEntry } from '@app/shared';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { AuditEntry } from '@app/shared';
 import type { AuditFilter, AuditStore } from '../../modules/audit/ports.ts';
 import { ValidationError } from '../../modules/errors.ts';
+import { itemReader, jsonText } from './stored-item.ts';
 import { GSI1 } from './table-definition.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
@@ -12,28 +14,22 @@ const COUNT_PREFIX = 'n:';
 const MAX_PAGES_PER_CALL = 25;
 
 const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+/** A page cursor (user input): the index key of the entry the next page starts after, as base64url JSON. */
+const AuditCursor = jsonText.pipe(z.object({ pk: z.string(), sk: z.string(), gsi1pk: z.literal('AUDIT'), gsi1sk: z.string() }));
 function decodeCursor(cursor: string): Record<string, unknown> {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (key.gsi1pk !== 'AUDIT' || typeof key.pk !== 'string' || typeof key.gsi1sk !== 'string') throw new Error('bad cursor');
-    return { pk: key.pk, sk: key.sk, gsi1pk: key.gsi1pk, gsi1sk: key.gsi1sk };
-  } catch (err) {
-    throw new ValidationError('The page cursor is not valid. Reload the list.', [{ path: 'cursor', message: 'is not valid' }], { cause: err });
-  }
+  const key = AuditCursor.safeParse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!key.success) throw new ValidationError('The page cursor is not valid. Reload the list.', [{ path: 'cursor', message: 'is not valid' }]);
+  return key.data;
 }
 
-const toEntry = (item: Record<string, unknown>): AuditEntry => ({
-  id: item.id as string,
-  at: item.at as string,
-  actor: item.actor as string,
-  action: item.action as string,
-  target: item.target as string,
-  result: item.result as AuditEntry['result'],
-  ...(item.reason ? { reason: item.reason as string } : {}),
-  ip: item.ip as string,
-  userAgent: item.userAgent as string,
-  ...(item.details ? { details: item.details as string } : {}),
-});
+/** An audit entry as the API shows it; an empty reason or details is left out, as when written without one. */
+const AuditItem = AuditEntry.transform(({ reason, details, ...entry }): AuditEntry => ({ ...entry, ...(reason ? { reason } : {}), ...(details ? { details } : {}) }));
+
+/** A day's public request counts: one number attribute per `<action> <outcome>`, prefixed `n:`. */
+const PublicCountsItem = z
+  .record(z.string(), z.unknown())
+  .transform((item) => Object.fromEntries(Object.entries(item).flatMap(([k, v]) => (k.startsWith(COUNT_PREFIX) ? [[k.slice(COUNT_PREFIX.length), v]] : []))))
+  .pipe(z.record(z.string(), z.number()));
 
 /**
  * Audit entries: one item each, indexed in gsi1 under `AUDIT` by `<at>#<id>` so the log reads newest first
@@ -41,6 +37,8 @@ const toEntry = (item: Record<string, unknown>): AuditEntry => ({
  */
 export function createDynamoAuditStore(table: Table): AuditStore {
   const { doc, name: TableName } = table;
+  const auditEntries = itemReader(table, 'audit entry', AuditItem);
+  const publicCounts = itemReader(table, 'public request count', PublicCountsItem);
   return {
     async append(entry, expiresAt) {
       try {
@@ -68,9 +66,7 @@ export function createDynamoAuditStore(table: Table): AuditStore {
     },
     async publicCounts(days) {
       const items = await Promise.all(days.map((day) => doc.send(new GetCommand({ TableName, Key: publicKey(day) }))));
-      return Object.fromEntries(
-        days.map((day, i) => [day, Object.fromEntries(Object.entries(items[i]!.Item ?? {}).filter(([k]) => k.startsWith(COUNT_PREFIX)).map(([k, v]) => [k.slice(COUNT_PREFIX.length), Number(v)]))]),
-      );
+      return Object.fromEntries(days.map((day, i) => [day, publicCounts.one(items[i]!.Item ?? {})]));
     },
     async query(filter: AuditFilter, limit, cursor) {
       const names: Record<string, string> = {};
@@ -95,13 +91,13 @@ export function createDynamoAuditStore(table: Table): AuditStore {
             ExclusiveStartKey: startKey,
           }),
         );
-        for (const item of out.Items ?? []) {
+        for (const entry of auditEntries.many(out.Items ?? [])) {
           if (entries.length === limit) {
             // Stop mid-page: the next call starts right after the last entry returned.
             const last = entries[entries.length - 1]!;
             return { entries, nextCursor: encodeCursor({ pk: `AUDIT#${last.id}`, sk: 'AUDIT', gsi1pk: 'AUDIT', gsi1sk: `${last.at}#${last.id}` }) };
           }
-          entries.push(toEntry(item));
+          entries.push(entry);
         }
         startKey = out.LastEvaluatedKey;
         if (!startKey) return { entries, nextCursor: null };

@@ -1,11 +1,35 @@
+import * as z from 'zod';
+import { JobOptions, type Run } from '@app/shared';
 import { batchGetAll } from './batch-all.ts';
 import type { BatchJobReader, JobSnapshot } from '../../modules/batches/ports.ts';
-import type { RunRecord } from '../../modules/migrations/ports.ts';
+import { RunItem } from './dynamodb-migration-run-store.ts';
+import { itemReader, orNull } from './stored-item.ts';
 import type { Table } from './table.ts';
 
 // Only these attributes are read: the sealed passwords (source.sealedPassword, dest.sealedPassword) never leave the table here.
 const JOB_FIELDS = ['id', 'name', 'source.serverId', 'source.user', 'dest.serverId', 'dest.user', 'options', 'createdAt', 'createdBy', 'updatedAt', 'version', 'latestRunId', 'activeRunId'];
 const RUN_FIELDS = ['id', 'jobId', 'kind', 'state', 'attempt', 'retryOf', 'retriedBy', 'cancelRequested', 'createdAt', 'createdBy', 'startedAt', 'endedAt', 'heartbeatAt', 'progress', 'outcome', 'failureReason', 'version'];
+
+const Endpoint = z.object({ serverId: z.string(), user: z.string() }).transform((e) => ({ ...e, hasPassword: true as const }));
+/** A job item read through JOB_FIELDS (the job store's item without the sealed passwords). */
+const JobSnapshotItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  source: Endpoint,
+  dest: Endpoint,
+  options: JobOptions,
+  createdAt: z.string(),
+  createdBy: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+  latestRunId: orNull(z.string()),
+  activeRunId: orNull(z.string()),
+}) satisfies z.ZodType<JobSnapshot>;
+/** A run item read through RUN_FIELDS: the run as the API shows it, none of the engine's fields. */
+const RunViewItem = RunItem.pick({
+  id: true, jobId: true, kind: true, state: true, attempt: true, retryOf: true, retriedBy: true, cancelRequested: true, createdAt: true,
+  createdBy: true, startedAt: true, endedAt: true, heartbeatAt: true, progress: true, outcome: true, failureReason: true, version: true,
+}) satisfies z.ZodType<Run>;
 
 /** Every path segment as a placeholder (#name, #state, #user … are reserved words). */
 function projection(fields: readonly string[]) {
@@ -25,32 +49,18 @@ export function createDynamoBatchJobReader(table: Table): BatchJobReader {
     const byId = new Map(items.map((i) => [i.id, i]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   };
+  const jobs = itemReader(table, 'migration job', JobSnapshotItem);
+  const runs = itemReader(table, 'migration run', RunViewItem);
   return {
     async jobs(ids) {
       const unique = [...new Set(ids)];
       const items = await getAll(unique.map((id) => ({ pk: `MIGJOB#${id}`, sk: 'JOB' })), JOB_FIELDS);
-      const jobs = items.map((i): JobSnapshot => {
-        const j = i as unknown as JobSnapshot;
-        return {
-          id: j.id,
-          name: j.name,
-          source: { serverId: j.source.serverId, user: j.source.user, hasPassword: true },
-          dest: { serverId: j.dest.serverId, user: j.dest.user, hasPassword: true },
-          options: j.options,
-          createdAt: j.createdAt,
-          createdBy: j.createdBy,
-          updatedAt: j.updatedAt,
-          version: j.version,
-          latestRunId: j.latestRunId ?? null,
-          activeRunId: j.activeRunId ?? null,
-        };
-      });
-      return ordered(unique, jobs);
+      return ordered(unique, jobs.many(items));
     },
     async runs(ids) {
       const unique = [...new Set(ids)];
       const items = await getAll(unique.map((id) => ({ pk: `MIGRUN#${id}`, sk: 'RUN' })), RUN_FIELDS);
-      return ordered(unique, items as unknown as RunRecord[]);
+      return ordered(unique, runs.many(items));
     },
   };
 }

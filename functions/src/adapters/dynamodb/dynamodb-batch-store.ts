@@ -1,14 +1,20 @@
 import { batchWriteAll } from './batch-all.ts';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type BatchWriteCommandInput } from './document-commands.ts';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { Batch } from '@app/shared';
 import type { BatchRecord, BatchStore } from '../../modules/batches/ports.ts';
+import { itemReader } from './stored-item.ts';
 import { GSI1 } from './table-definition.ts';
 import { queryAll } from './query-all.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
 const key = (id: string) => ({ pk: `MIGBATCH#${id}`, sk: 'BATCH' });
 const memberKey = (jobId: string) => ({ pk: `MIGBATCHJOB#${jobId}`, sk: 'MEMBER' });
-const KEYS = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk']);
-const toBatch = (item: Record<string, unknown>) => Object.fromEntries(Object.entries(item).filter(([k]) => !KEYS.has(k))) as unknown as BatchRecord;
+
+/** A batch item: the batch as the API shows it, plus its version. */
+const BatchItem = Batch.extend({ version: z.number().int() }) satisfies z.ZodType<BatchRecord>;
+/** A member item: which batch a job is in. */
+const MemberItem = z.object({ batchId: z.string(), jobId: z.string() });
 
 /**
  * Batches: one item each (listed newest first through gsi1 MIGBATCHES), plus one member item per job
@@ -16,6 +22,10 @@ const toBatch = (item: Record<string, unknown>) => Object.fromEntries(Object.ent
  */
 export function createDynamoBatchStore(table: Table): BatchStore {
   const { doc, name: TableName } = table;
+  const batches = itemReader(table, 'batch', BatchItem);
+  const members = itemReader(table, 'batch member', MemberItem);
+  // The member list reads the job ids only (a projection).
+  const memberJobs = itemReader(table, 'batch member', MemberItem.pick({ jobId: true }));
   const writeAll = (requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string]) => batchWriteAll(doc, TableName, requests);
   const conditional = async (send: () => Promise<unknown>) => {
     try {
@@ -32,11 +42,11 @@ export function createDynamoBatchStore(table: Table): BatchStore {
     },
     async get(id) {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: key(id), ConsistentRead: true }));
-      return Item ? toBatch(Item) : undefined;
+      return Item ? batches.one(Item) : undefined;
     },
     async list() {
       const items = await queryAll(doc, { TableName, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': 'MIGBATCHES' }, ScanIndexForward: false });
-      return items.map(toBatch);
+      return batches.many(items);
     },
     finish(id, round, at) {
       return conditional(() =>
@@ -65,7 +75,7 @@ export function createDynamoBatchStore(table: Table): BatchStore {
             ReturnValues: 'ALL_NEW',
           }),
         );
-        return (out.Attributes as BatchRecord | undefined)?.round;
+        return out.Attributes ? batches.one(out.Attributes).round : undefined;
       } catch (err) {
         if (isConditionalCheckFailed(err)) return undefined;
         throw err;
@@ -77,18 +87,19 @@ export function createDynamoBatchStore(table: Table): BatchStore {
     },
     async batchOfJob(jobId) {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: memberKey(jobId), ConsistentRead: true }));
-      return Item ? String(Item.batchId) : undefined;
+      return Item ? members.one(Item).batchId : undefined;
     },
     async memberIds(batchId) {
       const items = await queryAll(doc, { TableName, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': `BATCH#${batchId}` }, ProjectionExpression: 'jobId' }, 200);
-      return items.map((i) => String(i.jobId));
+      return memberJobs.many(items).map((m) => m.jobId);
     },
     async removeMember(jobId) {
       await doc.send(new DeleteCommand({ TableName, Key: memberKey(jobId) }));
     },
     async delete(batchId) {
-      const ids = await store.memberIds(batchId);
-      await writeAll(ids.map((jobId) => ({ DeleteRequest: { Key: memberKey(jobId) } })));
+      // By key, so a member item that fails its schema goes too.
+      const keys = await queryAll(doc, { TableName, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': `BATCH#${batchId}` }, ProjectionExpression: 'pk, sk' }, 200);
+      await writeAll(keys.map((k) => ({ DeleteRequest: { Key: { pk: k.pk, sk: k.sk } } })));
       await doc.send(new DeleteCommand({ TableName, Key: key(batchId) }));
     },
   };

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import * as z from 'zod';
 import { isUserListCapped } from '@app/shared';
 import { batchGetAll } from './batch-all.ts';
-import { GetCommand, PutCommand } from './document-commands.ts';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { compareAddresses, type CachePart, type CacheSnapshot, type CacheStore, type TrackedPart } from '../../modules/cache/ports.ts';
-import type { ApiDomainInfo, RoutingRule } from '../../modules/purelymail/purelymail-types.ts';
+import { ApiDomainInfo, RoutingRule } from '../../modules/purelymail/purelymail-types.ts';
+import { itemReader, jsonText, type ItemReader } from './stored-item.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
 const key = (sk: string) => ({ pk: 'CACHE', sk });
@@ -11,8 +13,12 @@ const ALL_PARTS: readonly CachePart[] = ['users', 'domains', 'rules', 'credit'];
 const SORT_KEYS: Record<CachePart, string> = { users: 'USERS', domains: 'DOMAINS', rules: 'RULES', credit: 'CREDIT' };
 /** Attributes of the first format (native lists), still read until the next write replaces the item. */
 const LEGACY: Record<CachePart, string> = { users: 'addresses', domains: 'domains', rules: 'rules', credit: 'credit' };
+interface Projection {
+  ProjectionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+}
 /** The page reads skip `seen` (the first-seen map): only pending deletions need it. */
-const READ_PROJECTION = {
+const READ_PROJECTION: Projection = {
   ProjectionExpression: '#sk, #json, #syncedAt, #rev, #capped, #unreadable, #l0, #l1, #l2, #l3',
   ExpressionAttributeNames: {
     '#sk': 'sk',
@@ -25,10 +31,10 @@ const READ_PROJECTION = {
     '#l1': 'domains',
     '#l2': 'rules',
     '#l3': 'credit',
-  } as Record<string, string>,
+  },
 };
 /** A warm read checks only whether each list changed. */
-const REV_PROJECTION = { ProjectionExpression: '#sk, #rev', ExpressionAttributeNames: { '#sk': 'sk', '#rev': 'rev' } as Record<string, string> };
+const REV_PROJECTION: Projection = { ProjectionExpression: '#sk, #rev', ExpressionAttributeNames: { '#sk': 'sk', '#rev': 'rev' } };
 
 function deepFreeze(value: unknown): void {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
@@ -50,24 +56,61 @@ interface Stored<T> {
   unreadable: number;
 }
 
+/** Each list as the cache holds it. */
+interface PartValue {
+  users: string[];
+  domains: ApiDomainInfo[];
+  rules: RoutingRule[];
+  credit: string;
+}
+/** Lists read, by part (each part with its own type, so no reader needs a cast). */
+type Decoded = { [P in CachePart]?: Stored<PartValue[P]> };
+/** Sets one part of `decoded`: a generic key keeps the part and its list's type together. */
+function setPart<P extends CachePart>(decoded: Decoded, part: P, stored: Decoded[P]): void {
+  decoded[part] = stored;
+}
+
 const newRev = () => randomBytes(8).toString('hex');
 const lower = (s: string) => s.toLowerCase();
 
-function decode<T>(part: CachePart, item: Record<string, unknown>): Stored<T> {
-  const json = item.json;
-  let value = (typeof json === 'string' ? JSON.parse(json) : item[LEGACY[part]]) as T;
-  // The first format was in PurelyMail's order; this one is sorted when written.
-  if (part === 'users' && typeof json !== 'string') value = [...(value as string[])].sort(compareAddresses) as T;
-  const unreadable = typeof item.unreadable === 'number' ? item.unreadable : 0;
-  return {
-    value,
-    syncedAt: item.syncedAt as string,
-    seen: typeof item.seen === 'string' ? (JSON.parse(item.seen) as Record<string, string>) : undefined,
-    rev: item.rev as string | undefined,
-    capped: typeof item.capped === 'boolean' ? item.capped : part === 'users' && isUserListCapped((value as string[]).length + unreadable),
-    unreadable,
-  };
+/** The first-seen map, as JSON text (lower-cased name → ISO time). */
+const SeenText = jsonText.pipe(z.record(z.string(), z.string()));
+
+/**
+ * One cached list's item, `value` checked by the part's schema. The list is JSON text in `json`, or (first format)
+ * a native list in the part's own attribute, in PurelyMail's order: users are sorted here as they are now on write.
+ */
+function cacheItem<T>(part: CachePart, value: z.ZodType<T>, opts: { sort?: (list: T) => T; capped?: (list: T, unreadable: number) => boolean } = {}) {
+  const fromJson = jsonText.pipe(value);
+  return z
+    .looseObject({ json: z.string().optional(), syncedAt: z.string(), rev: z.string().optional(), capped: z.boolean().optional(), unreadable: z.number().int().default(0), seen: SeenText.optional() })
+    .transform((item, ctx): Stored<T> => {
+      const field = item.json !== undefined ? 'json' : LEGACY[part];
+      const parsed = (field === 'json' ? fromJson : value).safeParse(item[field]);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        ctx.issues.push({ code: 'custom', message: issue?.message ?? 'does not fit', path: [field, ...(issue?.path ?? [])], input: undefined });
+        return z.NEVER;
+      }
+      const list = field === 'json' || !opts.sort ? parsed.data : opts.sort(parsed.data);
+      return { value: list, syncedAt: item.syncedAt, seen: item.seen, rev: item.rev, capped: item.capped ?? opts.capped?.(list, item.unreadable) ?? false, unreadable: item.unreadable };
+    });
 }
+
+const CACHE_ITEMS = {
+  users: cacheItem('users', z.array(z.string()), {
+    sort: (list) => [...list].sort(compareAddresses),
+    // Items written before `capped` was stored derive it from the listing's length.
+    capped: (list, unreadable) => isUserListCapped(list.length + unreadable),
+  }),
+  domains: cacheItem('domains', z.array(ApiDomainInfo)),
+  rules: cacheItem('rules', z.array(RoutingRule)),
+  credit: cacheItem('credit', z.string()),
+};
+/** The revision check's projection: the sort key and `rev` only. */
+const RevItem = z.object({ sk: z.string(), rev: z.string().optional() });
+/** A page read's projection carries the sort key, which says which list an item is. */
+const SortKeyed = z.looseObject({ sk: z.string() });
 
 /**
  * The PurelyMail cache: one item per list (listUser caps at 1,000 names, ~40 kB, far under DynamoDB's 400 kB
@@ -79,28 +122,44 @@ function decode<T>(part: CachePart, item: Record<string, unknown>): Stored<T> {
  * Every write is a read-modify-write conditional on the item's random `rev`, so two writers never lose each
  * other's change (and the first-seen map survives a refresh). Items of the first format (native lists, no
  * `rev`) are still read, and replaced by the first write.
+ *
+ * A list whose item does not fit its schema reads as not synced (and is logged, stored-item.ts): the cache is a
+ * copy of PurelyMail, so the users page's first-visit refresh, the Refresh button or the scheduled refresh writes
+ * a whole new list over it (still conditional on its `rev`), instead of every page that reads it failing.
  */
 export function createDynamoCacheStore(table: Table): CacheStore {
   const { doc, name: TableName } = table;
 
-  async function getStored<T>(part: CachePart): Promise<{ item: Record<string, unknown> | undefined; stored: Stored<T> | undefined }> {
+  const readers: { [P in CachePart]: ItemReader<Stored<PartValue[P]>> } = {
+    users: itemReader(table, 'cached user list', CACHE_ITEMS.users),
+    domains: itemReader(table, 'cached domain list', CACHE_ITEMS.domains),
+    rules: itemReader(table, 'cached routing rules', CACHE_ITEMS.rules),
+    credit: itemReader(table, 'cached credit', CACHE_ITEMS.credit),
+  };
+  const revs = itemReader(table, 'cached list revision', RevItem);
+  const sortKeyed = itemReader(table, 'cached list', SortKeyed);
+  const seenMaps = itemReader(table, 'first-seen map', z.object({ seen: SeenText.optional() }));
+
+  /** The item as stored and its decoded list (none when it does not fit its schema: see the store's comment). */
+  async function getStored<T>(part: CachePart, reader: ItemReader<Stored<T>>): Promise<{ item: Record<string, unknown> | undefined; stored: Stored<T> | undefined }> {
     const item = (await doc.send(new GetCommand({ TableName, Key: key(SORT_KEYS[part]), ConsistentRead: true }))).Item;
-    return { item, stored: item ? decode<T>(part, item) : undefined };
+    return { item, stored: reader.oneOrAbsent(item) };
   }
 
   /**
    * Read, compute, write back if nobody wrote in between (else read again). `change` returns undefined for
    * "nothing to write".
    */
-  async function update<T>(part: CachePart, change: (current: Stored<T> | undefined) => Omit<Stored<T>, 'rev'> | undefined): Promise<void> {
+  async function update<T>(part: CachePart, reader: ItemReader<Stored<T>>, change: (current: Stored<T> | undefined) => Omit<Stored<T>, 'rev'> | undefined): Promise<void> {
     for (let attempt = 0; attempt < RETRIES; attempt++) {
-      const { item, stored } = await getStored<T>(part);
+      const { item, stored } = await getStored(part, reader);
       const next = change(stored);
       if (!next) return;
+      const rev = item ? revs.oneOrAbsent(item)?.rev : undefined;
       const condition = !item
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
-        : stored?.rev
-          ? { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': stored.rev } }
+        : rev
+          ? { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': rev } }
           : { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rev)' };
       try {
         await doc.send(
@@ -132,41 +191,43 @@ export function createDynamoCacheStore(table: Table): CacheStore {
    * (a few bytes each) and decodes again only what changed, instead of moving ~40 kB per page load. Values
    * are frozen because every caller shares them.
    */
-  const decodedByPart = new Map<CachePart, Stored<unknown> & { rev: string }>();
+  const decodedByPart: Decoded = {};
 
-  async function readParts(parts: readonly CachePart[]): Promise<Map<CachePart, Stored<unknown>>> {
-    const out = new Map<CachePart, Stored<unknown>>();
+  async function readParts(parts: readonly CachePart[]): Promise<Decoded> {
+    const out: Decoded = {};
     // Taken now: a read running at the same time may replace or drop an entry meanwhile.
     const known = parts.flatMap((part) => {
-      const memo = decodedByPart.get(part);
+      const memo = decodedByPart[part];
       return memo ? [{ part, memo }] : [];
     });
     if (known.length > 0) {
-      const revs = await batchGet(known.map((k) => k.part), REV_PROJECTION);
+      const revsNow = await batchGet(known.map((k) => k.part), REV_PROJECTION);
       for (const { part, memo } of known) {
-        if (revs.get(SORT_KEYS[part])?.rev === memo.rev) out.set(part, memo);
-        else if (decodedByPart.get(part) === memo) decodedByPart.delete(part); // changed or gone: read in full below
+        const current = revsNow.get(SORT_KEYS[part]);
+        if (current && memo.rev !== undefined && revs.one(current).rev === memo.rev) setPart(out, part, memo);
+        else if (decodedByPart[part] === memo) setPart(decodedByPart, part, undefined); // changed or gone: read in full below
       }
     }
-    const missing = parts.filter((p) => !out.has(p));
+    const missing = parts.filter((p) => !out[p]);
     if (missing.length > 0) {
       const items = await batchGet(missing, READ_PROJECTION);
       for (const part of missing) {
         const item = items.get(SORT_KEYS[part]);
         if (!item) continue;
-        const stored = decode<unknown>(part, item);
+        const stored = readers[part].oneOrAbsent(item);
+        if (!stored) continue;
         deepFreeze(stored.value);
-        if (stored.rev) decodedByPart.set(part, { ...stored, rev: stored.rev });
-        out.set(part, stored);
+        if (stored.rev) setPart(decodedByPart, part, stored);
+        setPart(out, part, stored);
       }
     }
     return out;
   }
 
-  async function batchGet(parts: readonly CachePart[], projection: typeof READ_PROJECTION): Promise<Map<string, Record<string, unknown>>> {
+  async function batchGet(parts: readonly CachePart[], projection: Projection): Promise<Map<string, Record<string, unknown>>> {
     // Unprocessed keys are asked again: a part missing from the answer would read as "never synced".
     const items = await batchGetAll(doc, TableName, parts.map((p) => key(SORT_KEYS[p])), { ConsistentRead: true, ...projection });
-    return new Map(items.map((i) => [i.sk as string, i]));
+    return new Map(sortKeyed.many(items).map((i) => [i.sk, i]));
   }
 
   /** Keeps the first-seen time of names still listed; a name new to the cache is first seen at `at`. */
@@ -175,12 +236,7 @@ export function createDynamoCacheStore(table: Table): CacheStore {
 
   const store: CacheStore = {
     async read(parts = ALL_PARTS) {
-      const decoded = await readParts(parts);
-      const get = <T>(part: CachePart) => decoded.get(part) as Stored<T> | undefined;
-      const u = get<string[]>('users');
-      const d = get<ApiDomainInfo[]>('domains');
-      const r = get<RoutingRule[]>('rules');
-      const c = get<string>('credit');
+      const { users: u, domains: d, rules: r, credit: c } = await readParts(parts);
       const snapshot: CacheSnapshot = {
         users: u ? { addresses: u.value, syncedAt: u.syncedAt, capped: u.capped, unreadable: u.unreadable } : null,
         domains: d ? { domains: d.value, syncedAt: d.syncedAt, unreadable: d.unreadable } : null,
@@ -190,18 +246,18 @@ export function createDynamoCacheStore(table: Table): CacheStore {
       return snapshot;
     },
     putUsers: (addresses, syncedAt, meta) =>
-      update<string[]>('users', (cur) => {
+      update('users', readers.users, (cur) => {
         const seen = carrySeen(addresses, cur?.seen, syncedAt);
         // A capped listing does not show every user: one it leaves out may be past the cap, not gone.
         const kept = meta.capped ? { ...cur?.seen, ...seen } : seen;
         return { value: [...addresses].sort(compareAddresses), syncedAt, seen: kept, capped: meta.capped, unreadable: meta.unreadable ?? 0 };
       }),
     putDomains: (domains, syncedAt, unreadable = 0) =>
-      update<ApiDomainInfo[]>('domains', (cur) => ({ value: domains, syncedAt, seen: carrySeen(domains.map((d) => d.name), cur?.seen, syncedAt), capped: false, unreadable })),
-    putRules: (rules, syncedAt, unreadable = 0) => update<RoutingRule[]>('rules', () => ({ value: rules, syncedAt, seen: undefined, capped: false, unreadable })),
-    putCredit: (credit, syncedAt) => update<string>('credit', () => ({ value: credit, syncedAt, seen: undefined, capped: false, unreadable: 0 })),
+      update('domains', readers.domains, (cur) => ({ value: domains, syncedAt, seen: carrySeen(domains.map((d) => d.name), cur?.seen, syncedAt), capped: false, unreadable })),
+    putRules: (rules, syncedAt, unreadable = 0) => update('rules', readers.rules, () => ({ value: rules, syncedAt, seen: undefined, capped: false, unreadable })),
+    putCredit: (credit, syncedAt) => update('credit', readers.credit, () => ({ value: credit, syncedAt, seen: undefined, capped: false, unreadable: 0 })),
     addUser: (address, at = new Date().toISOString()) =>
-      update<string[]>('users', (cur) => {
+      update('users', readers.users, (cur) => {
         if (!cur) return undefined; // no cached list yet: the first refresh lists it
         const listed = cur.value.includes(address);
         // Created through the panel: a new life even when the cache still lists an earlier one.
@@ -209,22 +265,23 @@ export function createDynamoCacheStore(table: Table): CacheStore {
         const value = listed ? cur.value : [...cur.value, address].sort(compareAddresses);
         return { ...cur, value, seen };
       }),
-    removeUser: (address) => removeWhere<string>('users', (a) => lower(a) === lower(address), address),
-    removeDomain: (name) => removeWhere<ApiDomainInfo>('domains', (d) => lower(d.name) === lower(name), name),
-    removeRule: (id) => removeWhere<RoutingRule>('rules', (r) => r.id === id, undefined),
+    removeUser: (address) => removeWhere('users', readers.users, (a) => lower(a) === lower(address), address),
+    removeDomain: (name) => removeWhere('domains', readers.domains, (d) => lower(d.name) === lower(name), name),
+    removeRule: (id) => removeWhere('rules', readers.rules, (r) => r.id === id, undefined),
     async firstSeen(part: TrackedPart, name: string) {
       const item = (
         await doc.send(new GetCommand({ TableName, Key: key(SORT_KEYS[part]), ConsistentRead: true, ProjectionExpression: '#seen', ExpressionAttributeNames: { '#seen': 'seen' } }))
       ).Item;
-      if (typeof item?.seen !== 'string') return undefined;
-      return (JSON.parse(item.seen) as Record<string, string>)[lower(name)] ?? null;
+      const seen = seenMaps.oneOrAbsent(item)?.seen;
+      if (!seen) return undefined;
+      return seen[lower(name)] ?? null;
     },
   };
   return store;
 
   /** Drops the matching entries (and, for users and domains, their first-seen time); absent is a no-op. */
-  function removeWhere<T>(part: CachePart, matches: (el: T) => boolean, seenName: string | undefined): Promise<void> {
-    return update<T[]>(part, (cur) => {
+  function removeWhere<T>(part: CachePart, reader: ItemReader<Stored<T[]>>, matches: (el: T) => boolean, seenName: string | undefined): Promise<void> {
+    return update(part, reader, (cur) => {
       if (!cur || !cur.value.some(matches)) return undefined;
       const seen = cur.seen && seenName ? Object.fromEntries(Object.entries(cur.seen).filter(([n]) => n !== lower(seenName))) : cur.seen;
       return { ...cur, value: cur.value.filter((el) => !matches(el)), seen };

@@ -1,5 +1,8 @@
-import { GetCommand, PutCommand, UpdateCommand } from './document-commands.ts';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { DestMode } from '@app/shared';
 import type { CampaignRecord, CampaignStore } from '../../modules/campaigns/ports.ts';
+import { itemReader, orNull } from './stored-item.ts';
 import { queryAll } from './query-all.ts';
 import { GSI1 } from './table-definition.ts';
 import { isConditionalCheckFailed, ttlSeconds, type Table } from './table.ts';
@@ -8,19 +11,43 @@ const key = (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'CAMPAIGN' });
 const tokenKey = (hash: string) => ({ pk: `CAMPTOKEN#${hash}`, sk: 'TOKEN' });
 // Attempt counters: their own item under the campaign's partition, so ADDs never race the versioned item.
 const attemptsKey = (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'ATTEMPTS' });
-const ATTEMPT_KINDS = ['failedPasswords', 'challengesAsked', 'challengesRefused'] as const;
 // The lookup item outlives the link by far, so a closed campaign's link answers 410 (not 404) for months.
 const TOKEN_KEEP_MS = 180 * 86_400_000;
 
-function toCampaign(item: Record<string, unknown>): CampaignRecord {
-  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...rest } = item;
-  const c = rest as unknown as CampaignRecord;
-  return { ...c, deactivatedAt: c.deactivatedAt ?? null, purgedAt: c.purgedAt ?? null, batchIds: c.batchIds ?? [] };
-}
+/** A campaign item; items from before deactivation, purging or launches lack those attributes. */
+const CampaignItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  requester: z.string(),
+  message: z.string(),
+  sourceServerId: z.string(),
+  destServerId: z.string(),
+  destPurelyMail: z.boolean(),
+  destMode: DestMode,
+  destDomain: z.string(),
+  tokenHash: z.string(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  expiresAt: z.string(),
+  deactivatedAt: orNull(z.string()),
+  purgeAfterDays: z.number().int(),
+  purgedAt: orNull(z.string()),
+  submissionCount: z.number().int(),
+  batchIds: z.array(z.string()).default([]),
+  version: z.number().int(),
+}) satisfies z.ZodType<CampaignRecord>;
+/** A link's lookup item: token hash → campaign. */
+const TokenItem = z.object({ campaignId: z.string() });
+/** The attempt counters (each ADDed on its own, so any may be absent). */
+const AttemptsItem = z.object({ failedPasswords: z.number().int().default(0), challengesAsked: z.number().int().default(0), challengesRefused: z.number().int().default(0) });
 
 /** Campaigns (one item each, listed newest first through gsi1 CAMPAIGNS) and token-hash lookup items. */
 export function createDynamoCampaignStore(table: Table): CampaignStore {
   const { doc, name: TableName } = table;
+  const campaigns = itemReader(table, 'campaign', CampaignItem);
+  // Keyed by a hash of the link's token: only its beginning is logged.
+  const tokens = itemReader(table, 'campaign link', TokenItem, { secretKey: true });
+  const attempts = itemReader(table, 'campaign attempt count', AttemptsItem);
   const item = (c: CampaignRecord) => ({ ...key(c.id), gsi1pk: 'CAMPAIGNS', gsi1sk: `${c.createdAt}#${c.id}`, ...c });
   const putToken = (c: CampaignRecord) =>
     doc.send(
@@ -31,12 +58,12 @@ export function createDynamoCampaignStore(table: Table): CampaignStore {
       }),
     );
   const list = async () =>
-    (await queryAll(doc, { TableName, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': 'CAMPAIGNS' }, ScanIndexForward: false })).map(toCampaign);
+    campaigns.many(await queryAll(doc, { TableName, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': 'CAMPAIGNS' }, ScanIndexForward: false }));
   return {
     list,
     async get(id) {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: key(id), ConsistentRead: true }));
-      return Item ? toCampaign(Item) : undefined;
+      return Item ? campaigns.one(Item) : undefined;
     },
     async create(c) {
       // Token first: a campaign item never exists without its lookup (the reverse is harmless: 404).
@@ -45,22 +72,23 @@ export function createDynamoCampaignStore(table: Table): CampaignStore {
     },
     async findByTokenHash(hash) {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: tokenKey(hash) }));
-      return typeof Item?.campaignId === 'string' ? Item.campaignId : undefined;
+      // A lookup that cannot be read is no link: the person sees "not found", the log says why.
+      return tokens.oneOrAbsent(Item)?.campaignId;
     },
     async replace(c, expectedVersion, oldTokenHash) {
       if (oldTokenHash !== undefined && oldTokenHash !== c.tokenHash) await putToken(c);
       try {
         // Every field but the count, which submissions ADD to concurrently (a Put would lose their increments).
         const { id: _id, submissionCount: _n, ...fields } = c;
-        const names = Object.keys(fields);
+        const set = Object.entries(fields);
         await doc.send(
           new UpdateCommand({
             TableName,
             Key: key(c.id),
-            UpdateExpression: `SET ${names.map((n, i) => `#f${i} = :f${i}`).join(', ')}`,
+            UpdateExpression: `SET ${set.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
             ConditionExpression: '#v = :v',
-            ExpressionAttributeNames: { '#v': 'version', ...Object.fromEntries(names.map((n, i) => [`#f${i}`, n])) },
-            ExpressionAttributeValues: { ':v': expectedVersion, ...Object.fromEntries(names.map((n, i) => [`:f${i}`, (fields as Record<string, unknown>)[n]])) },
+            ExpressionAttributeNames: { '#v': 'version', ...Object.fromEntries(set.map(([n], i) => [`#f${i}`, n])) },
+            ExpressionAttributeValues: { ':v': expectedVersion, ...Object.fromEntries(set.map(([, v], i) => [`:f${i}`, v])) },
           }),
         );
         return true;
@@ -79,7 +107,7 @@ export function createDynamoCampaignStore(table: Table): CampaignStore {
     },
     async attempts(id) {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: attemptsKey(id), ConsistentRead: true }));
-      return Object.fromEntries(ATTEMPT_KINDS.map((k) => [k, typeof Item?.[k] === 'number' ? Item[k] : 0])) as Record<(typeof ATTEMPT_KINDS)[number], number>;
+      return attempts.one(Item ?? {});
     },
     // A background sweep, not a request path: the campaigns list is small and bounded.
     async listPurgeDue(now) {

@@ -1,19 +1,25 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from './document-commands.ts';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { Submission } from '@app/shared';
 import type { SubmissionRecord, SubmissionStore } from '../../modules/campaigns/ports.ts';
+import { itemReader, orNull } from './stored-item.ts';
 import { queryAll } from './query-all.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
 const key = (campaignId: string, id: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: `SUB#${id}` });
 
-function toSubmission(item: Record<string, unknown>): SubmissionRecord {
-  const { pk: _pk, sk: _sk, ...rest } = item;
-  const s = rest as unknown as SubmissionRecord;
-  return { ...s, sealedSourcePassword: s.sealedSourcePassword ?? null, sealedDestPassword: s.sealedDestPassword ?? null, launchedAt: s.launchedAt ?? null };
-}
+/** A submission item: its sealed passwords are null once purged (absent on items from before purging). */
+const SubmissionItem = Submission.omit({ hasDestPassword: true, purged: true, jobId: true, launchedAt: true }).extend({
+  reservedJobId: z.string(),
+  sealedSourcePassword: orNull(z.string()),
+  sealedDestPassword: orNull(z.string()),
+  launchedAt: orNull(z.string()),
+}) satisfies z.ZodType<SubmissionRecord>;
 
 /** Submissions live under their campaign's partition (sk SUB#<id>): one Query lists a campaign's. */
 export function createDynamoCampaignSubmissionStore(table: Table): SubmissionStore {
   const { doc, name: TableName } = table;
+  const submissions = itemReader(table, 'campaign submission', SubmissionItem);
   const conditional = async (send: () => Promise<unknown>): Promise<boolean> => {
     try {
       await send();
@@ -26,11 +32,11 @@ export function createDynamoCampaignSubmissionStore(table: Table): SubmissionSto
   return {
     async list(campaignId) {
       const items = await queryAll(doc, { TableName, KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ExpressionAttributeValues: { ':p': `CAMPAIGN#${campaignId}`, ':s': 'SUB#' }, ConsistentRead: true });
-      return items.map(toSubmission);
+      return submissions.many(items);
     },
     async get(campaignId, id) {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: key(campaignId, id), ConsistentRead: true }));
-      return Item ? toSubmission(Item) : undefined;
+      return Item ? submissions.one(Item) : undefined;
     },
     create: (s) => conditional(() => doc.send(new PutCommand({ TableName, Item: { ...key(s.campaignId, s.id), ...s }, ConditionExpression: 'attribute_not_exists(pk)' }))),
     replace: (s, v) =>

@@ -1,20 +1,18 @@
-import { DeleteCommand, GetCommand, PutCommand } from './document-commands.ts';
-import type { DnsHealthSettings } from '@app/shared';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { DnsHealthSettings, DomainDnsHealth } from '@app/shared';
 import type { DnsHealthRecord, DnsHealthStore } from '../../modules/dns-health/ports.ts';
 import { ConflictError } from '../../modules/errors.ts';
 import { queryAll } from './query-all.ts';
+import { itemReader } from './stored-item.ts';
 import { GSI1 } from './table-definition.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
 const key = (domain: string) => ({ pk: `DNSHEALTH#${domain}`, sk: 'DNSHEALTH' });
 const SETTINGS_KEY = { pk: 'SETTINGS', sk: 'DNS_HEALTH' };
-const FIELDS = [
-  'domain', 'status', 'failingCount', 'summary', 'ownFailing', 'lastCheckedAt', 'lastOwnCheckAt', 'nextCheckAt',
-  'failingStreak', 'failingSince', 'version', 'ownFingerprint', 'nextOwnCheckAt',
-] as const;
 
-const toRecord = (item: Record<string, unknown>): DnsHealthRecord =>
-  Object.fromEntries(FIELDS.map((f) => [f, item[f] ?? null])) as unknown as DnsHealthRecord;
+/** A domain's health item: what the API shows, plus when our own lookups last saw it and are next due. */
+const DnsHealthItem = DomainDnsHealth.extend({ ownFingerprint: z.string().nullable(), nextOwnCheckAt: z.string() }) satisfies z.ZodType<DnsHealthRecord>;
 
 /**
  * Per-domain DNS health, one item each, all under gsi1 `DNSHEALTH` sorted by next PurelyMail recheck
@@ -22,6 +20,8 @@ const toRecord = (item: Record<string, unknown>): DnsHealthRecord =>
  */
 export function createDynamoDnsHealthStore(table: Table): DnsHealthStore {
   const { doc, name: TableName } = table;
+  const records = itemReader(table, 'DNS health record', DnsHealthItem);
+  const settings = itemReader(table, 'DNS check settings', DnsHealthSettings);
   const put = async (record: DnsHealthRecord, condition: string, values?: Record<string, unknown>) => {
     try {
       await doc.send(
@@ -41,11 +41,11 @@ export function createDynamoDnsHealthStore(table: Table): DnsHealthStore {
   return {
     async listAll() {
       const items = await queryAll(doc, { TableName, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': 'DNSHEALTH' } });
-      return items.map(toRecord);
+      return records.many(items);
     },
     async get(domain) {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: key(domain), ConsistentRead: true }));
-      return Item ? toRecord(Item) : undefined;
+      return Item ? records.one(Item) : undefined;
     },
     create: (record) => put(record, 'attribute_not_exists(pk)'),
     replace: (record, expectedVersion) => put(record, '#v = :v', { ':v': expectedVersion }),
@@ -54,14 +54,14 @@ export function createDynamoDnsHealthStore(table: Table): DnsHealthStore {
     },
     async getSettings() {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: SETTINGS_KEY, ConsistentRead: true }));
-      return Item ? { failingCeilingMinutes: Item.failingCeilingMinutes as number, version: Item.version as number } : undefined;
+      return Item ? settings.one(Item) : undefined;
     },
-    async saveSettings(settings: DnsHealthSettings, expectedVersion: number) {
+    async saveSettings(value: DnsHealthSettings, expectedVersion: number) {
       try {
         await doc.send(
           new PutCommand({
             TableName,
-            Item: { ...SETTINGS_KEY, ...settings },
+            Item: { ...SETTINGS_KEY, ...value },
             ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : '#v = :v',
             ...(expectedVersion === 0 ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
           }),

@@ -1,27 +1,29 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from './document-commands.ts';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { JobOptions } from '@app/shared';
 import type { JobRecord, JobStore } from '../../modules/migrations/ports.ts';
+import { itemReader, orNull } from './stored-item.ts';
 import { GSI1 } from './table-definition.ts';
 import { queryAll } from './query-all.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
 const key = (id: string) => ({ pk: `MIGJOB#${id}`, sk: 'JOB' });
 
-function toJob(item: Record<string, unknown>): JobRecord {
-  const j = item as unknown as JobRecord;
-  return {
-    id: j.id,
-    name: j.name,
-    source: j.source,
-    dest: j.dest,
-    options: j.options,
-    createdAt: j.createdAt,
-    createdBy: j.createdBy,
-    updatedAt: j.updatedAt,
-    version: j.version,
-    latestRunId: j.latestRunId ?? null,
-    activeRunId: j.activeRunId ?? null,
-  };
-}
+const Endpoint = z.object({ serverId: z.string(), user: z.string(), sealedPassword: z.string() });
+/** A job item (sealed passwords inside); "no run" is an absent attribute. */
+export const JobItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  source: Endpoint,
+  dest: Endpoint,
+  options: JobOptions,
+  createdAt: z.string(),
+  createdBy: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+  latestRunId: orNull(z.string()),
+  activeRunId: orNull(z.string()),
+}) satisfies z.ZodType<JobRecord>;
 
 // "Held by nobody" is an absent attribute, so conditions read the same whether a run never existed or ended.
 const heldBy = (runId: string | null) =>
@@ -30,6 +32,7 @@ const heldBy = (runId: string | null) =>
 /** Jobs: one item each (sealed passwords inside), listed newest first through gsi1 (MIGJOBS). */
 export function createDynamoMigrationJobStore(table: Table): JobStore {
   const { doc, name: TableName } = table;
+  const jobs = itemReader(table, 'migration job', JobItem);
   const item = (j: JobRecord) => {
     const { activeRunId, latestRunId, ...rest } = j;
     return { ...key(j.id), gsi1pk: 'MIGJOBS', gsi1sk: `${j.createdAt}#${j.id}`, ...rest, ...(activeRunId ? { activeRunId } : {}), ...(latestRunId ? { latestRunId } : {}) };
@@ -46,11 +49,11 @@ export function createDynamoMigrationJobStore(table: Table): JobStore {
   return {
     async list() {
       const items = await queryAll(doc, { TableName, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': 'MIGJOBS' }, ScanIndexForward: false });
-      return items.map(toJob);
+      return jobs.many(items);
     },
     async get(id) {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: key(id), ConsistentRead: true }));
-      return Item ? toJob(Item) : undefined;
+      return Item ? jobs.one(Item) : undefined;
     },
     async create(j) {
       await doc.send(new PutCommand({ TableName, Item: item(j), ConditionExpression: 'attribute_not_exists(pk)' }));

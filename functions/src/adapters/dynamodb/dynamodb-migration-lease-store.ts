@@ -1,14 +1,14 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from './document-commands.ts';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import type { MailboxLease, MailboxLeaseStore } from '../../modules/migrations/ports.ts';
+import { itemReader } from './stored-item.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
 const key = (k: string) => ({ pk: `MIGLEASE#${k}`, sk: 'LEASE' });
 
 // `untilMs`, never `expiresAt`: that is the table's TTL attribute, and DynamoDB's TTL deletes whenever it likes
 // (up to days late); a lease must expire exactly when our code says, so the check lives in the conditions.
-function toLease(k: string, item: Record<string, unknown>): MailboxLease {
-  return { key: k, holder: item.holder as string, until: new Date(item.untilMs as number), renewMs: item.renewMs as number, ...(item.draining === true ? { draining: true } : {}) };
-}
+const LeaseItem = z.object({ holder: z.string(), untilMs: z.number(), renewMs: z.number(), draining: z.boolean().optional() });
 
 /**
  * Destination-mailbox leases: one item per mailbox `{holder, untilMs, renewMs}`. Acquire is one conditional put
@@ -17,9 +17,12 @@ function toLease(k: string, item: Record<string, unknown>): MailboxLease {
  */
 export function createDynamoMigrationLeaseStore(table: Table): MailboxLeaseStore {
   const { doc, name: TableName } = table;
-  const get = async (k: string) => {
+  const leases = itemReader(table, 'mailbox lease', LeaseItem);
+  const get = async (k: string): Promise<MailboxLease | undefined> => {
     const { Item } = await doc.send(new GetCommand({ TableName, Key: key(k), ConsistentRead: true }));
-    return Item ? toLease(k, Item) : undefined;
+    if (!Item) return undefined;
+    const l = leases.one(Item);
+    return { key: k, holder: l.holder, until: new Date(l.untilMs), renewMs: l.renewMs, ...(l.draining === true ? { draining: true } : {}) };
   };
   return {
     async acquire(k, runId, at, holdMs, renewMs, mailbox) {

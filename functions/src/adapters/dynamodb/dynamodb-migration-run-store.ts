@@ -1,17 +1,43 @@
 import { batchWriteAll } from './batch-all.ts';
-import { GetCommand, PutCommand, UpdateCommand } from './document-commands.ts';
-import { runEventSources, runEventTarget, type RunState } from '@app/shared';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { RunKind, RunOutcome, RunProgress, RunState, runEventSources, runEventTarget } from '@app/shared';
 import type { RunPatch, RunRecord, RunStore } from '../../modules/migrations/ports.ts';
+import { itemReader, orNull } from './stored-item.ts';
 import { GSI1 } from './table-definition.ts';
 import { queryAll } from './query-all.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
 const key = (id: string) => ({ pk: `MIGRUN#${id}`, sk: 'RUN' });
-const KEYS = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk']);
 
-function toRun(item: Record<string, unknown>): RunRecord {
-  return Object.fromEntries(Object.entries(item).filter(([k]) => !KEYS.has(k))) as unknown as RunRecord;
-}
+/**
+ * A run item: the API's run plus the engine's fields. An absent attribute reads as its empty value (null, false, no
+ * lines, no dispatch yet), as views.ts has always read it.
+ */
+export const RunItem = z.object({
+  id: z.string(),
+  jobId: z.string(),
+  kind: RunKind,
+  state: RunState,
+  attempt: z.number().int(),
+  retryOf: orNull(z.string()),
+  retriedBy: orNull(z.string()),
+  cancelRequested: z.boolean().default(false),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  startedAt: orNull(z.string()),
+  endedAt: orNull(z.string()),
+  heartbeatAt: orNull(z.string()),
+  progress: orNull(RunProgress),
+  outcome: orNull(RunOutcome),
+  failureReason: orNull(z.string()),
+  waitingReason: z.string().nullish(),
+  version: z.number().int(),
+  taskRef: orNull(z.string()),
+  logTail: z.array(z.string()).default([]),
+  dispatchAttempts: z.number().int().default(0),
+  mailboxLease: z.string().nullish(),
+}) satisfies z.ZodType<RunRecord>;
 
 /** SET clauses for a patch; every write also bumps `version` so readers can tell records apart (ETag). */
 function updateParts(patch: RunPatch & { state?: RunState }) {
@@ -30,6 +56,7 @@ function updateParts(patch: RunPatch & { state?: RunState }) {
 /** Runs: one item each, listed per job (newest first) through gsi1 (MIGJOBRUNS#<jobId>). */
 export function createDynamoMigrationRunStore(table: Table): RunStore {
   const { doc, name: TableName } = table;
+  const runs = itemReader(table, 'migration run', RunItem);
   const update = async (id: string, inStates: readonly RunState[], patch: RunPatch & { state?: RunState }): Promise<RunRecord | undefined> => {
     const p = updateParts(patch);
     const states = Object.fromEntries(inStates.map((s, i) => [`:from${i}`, s]));
@@ -45,7 +72,7 @@ export function createDynamoMigrationRunStore(table: Table): RunStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return out.Attributes ? toRun(out.Attributes) : undefined;
+      return out.Attributes ? runs.one(out.Attributes) : undefined;
     } catch (err) {
       if (isConditionalCheckFailed(err)) return undefined;
       throw err;
@@ -54,11 +81,11 @@ export function createDynamoMigrationRunStore(table: Table): RunStore {
   return {
     async get(id) {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: key(id), ConsistentRead: true }));
-      return Item ? toRun(Item) : undefined;
+      return Item ? runs.one(Item) : undefined;
     },
     async listForJob(jobId) {
       const items = await queryAll(doc, { TableName, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': `MIGJOBRUNS#${jobId}` }, ScanIndexForward: false });
-      return items.map(toRun);
+      return runs.many(items);
     },
     async create(run) {
       try {
@@ -91,9 +118,10 @@ export function createDynamoMigrationRunStore(table: Table): RunStore {
       }
     },
     async deleteForJob(jobId) {
-      const runs = await this.listForJob(jobId);
-      // Unprocessed deletes are sent again: a run left behind would outlive its job.
-      await batchWriteAll(doc, TableName, runs.map((r) => ({ DeleteRequest: { Key: key(r.id) } })));
+      // By key, so a run whose item fails its schema goes too; unprocessed deletes are sent again: a run left
+      // behind would outlive its job.
+      const keys = await queryAll(doc, { TableName, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': `MIGJOBRUNS#${jobId}` }, ProjectionExpression: 'pk, sk' });
+      await batchWriteAll(doc, TableName, keys.map((k) => ({ DeleteRequest: { Key: { pk: k.pk, sk: k.sk } } })));
     },
   };
 }

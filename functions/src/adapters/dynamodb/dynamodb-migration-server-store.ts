@@ -1,30 +1,29 @@
-import { DeleteCommand, GetCommand, PutCommand } from './document-commands.ts';
-import type { ServerProfile } from '@app/shared';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ServerProfile } from '@app/shared';
 import { ConflictError } from '../../modules/errors.ts';
 import type { ServerStore } from '../../modules/migrations/ports.ts';
 import { GSI1 } from './table-definition.ts';
 import { queryAll } from './query-all.ts';
+import { itemReader } from './stored-item.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
 const key = (id: string) => ({ pk: `MIGSERVER#${id}`, sk: 'SERVER' });
 
-function toServer(item: Record<string, unknown>): ServerProfile {
-  const { id, name, host, port, tls, verifyCert, notes, createdAt, updatedAt, version } = item as ServerProfile;
-  return { id, name, host, port, tls, verifyCert, notes, createdAt, updatedAt, version };
-}
 
 /** IMAP server profiles: one item each, listed by name through gsi1 (MIGSERVERS). */
 export function createDynamoMigrationServerStore(table: Table): ServerStore {
   const { doc, name: TableName } = table;
+  // The item is the profile as the API shows it (the schema drops the keys).
+  const servers = itemReader(table, 'IMAP server', ServerProfile);
   const item = (s: ServerProfile) => ({ ...key(s.id), gsi1pk: 'MIGSERVERS', gsi1sk: `${s.name.toLowerCase()}#${s.id}`, ...s });
   return {
     async list() {
       const items = await queryAll(doc, { TableName, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': 'MIGSERVERS' } });
-      return items.map(toServer);
+      return servers.many(items);
     },
     async get(id) {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: key(id), ConsistentRead: true }));
-      return Item ? toServer(Item) : undefined;
+      return Item ? servers.one(Item) : undefined;
     },
     async create(s) {
       await doc.send(new PutCommand({ TableName, Item: item(s), ConditionExpression: 'attribute_not_exists(pk)' }));

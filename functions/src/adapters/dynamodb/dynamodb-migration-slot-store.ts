@@ -1,8 +1,12 @@
-import { GetCommand, PutCommand, UpdateCommand } from './document-commands.ts';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import type { SlotStore } from '../../modules/migrations/ports.ts';
+import { itemReader } from './stored-item.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
 const KEY = { pk: 'MIGSLOTS', sk: 'SLOTS' };
+/** run id → when it took its slot. */
+const SlotsItem = z.object({ holders: z.record(z.string(), z.string()).default({}) });
 
 /**
  * The concurrency limiter: one item `{count, holders: {runId: takenAt}}`. A take is one conditional update
@@ -11,6 +15,7 @@ const KEY = { pk: 'MIGSLOTS', sk: 'SLOTS' };
  */
 export function createDynamoMigrationSlotStore(table: Table): SlotStore {
   const { doc, name: TableName } = table;
+  const slots = itemReader(table, 'migration slots', SlotsItem);
   const ensure = async () => {
     try {
       await doc.send(new PutCommand({ TableName, Item: { ...KEY, count: 0, holders: {} }, ConditionExpression: 'attribute_not_exists(pk)' }));
@@ -20,7 +25,7 @@ export function createDynamoMigrationSlotStore(table: Table): SlotStore {
   };
   const holders = async (): Promise<Record<string, string>> => {
     const { Item } = await doc.send(new GetCommand({ TableName, Key: KEY, ConsistentRead: true }));
-    return (Item?.holders as Record<string, string> | undefined) ?? {};
+    return Item ? slots.one(Item).holders : {};
   };
   let ensured = false;
   return {

@@ -1,17 +1,21 @@
-import { GetCommand, PutCommand } from './document-commands.ts';
-import type { CreditLevel } from '@app/shared';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { CreditLevel } from '@app/shared';
 import type { CreditAlertStore } from '../../modules/notifications/check-credit.ts';
+import { itemReader } from './stored-item.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
 const KEY = { pk: 'NOTIFY_STATE', sk: 'CREDIT' };
+const CreditAlertItem = z.object({ level: CreditLevel, version: z.number().int() });
 
 /** The credit level last notified: one item, moved by a conditional write on `version`. */
 export function createDynamoCreditAlertStore(table: Table): CreditAlertStore {
   const { doc, name: TableName } = table;
+  const alerts = itemReader(table, 'credit alert state', CreditAlertItem);
   return {
     async get() {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: KEY, ConsistentRead: true }));
-      return Item ? { level: Item.level as CreditLevel, version: Item.version as number } : undefined;
+      return Item ? alerts.one(Item) : undefined;
     },
     async set(level, expectedVersion) {
       try {

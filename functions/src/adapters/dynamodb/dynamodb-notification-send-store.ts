@@ -1,20 +1,23 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from './document-commands.ts';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import type { SendRecord, SendRecordStore } from '../../modules/notifications/ports.ts';
+import { itemReader, orNull } from './stored-item.ts';
 import { GSI1 } from './table-definition.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
 const key = (eventId: string, recipient: string) => ({ pk: `NOTIFY#${eventId}`, sk: `TO#${recipient.toLowerCase()}` });
 const outboxSk = (retryAt: string, eventId: string, recipient: string) => `${retryAt}#${eventId}#${recipient.toLowerCase()}`;
 
-const toRecord = (item: Record<string, unknown>): SendRecord => ({
-  eventId: item.eventId as string,
-  recipient: item.recipient as string,
-  status: item.status as SendRecord['status'],
-  email: item.email as SendRecord['email'],
-  attempts: item.attempts as number,
-  retryAt: (item.retryAt as string | undefined) ?? null,
-  lastError: (item.lastError as string | undefined) ?? null,
-});
+/** A send record: the email as it was first built (so a retry sends the same one), and where its sending stands. */
+const SendItem = z.object({
+  eventId: z.string(),
+  recipient: z.string(),
+  status: z.enum(['sending', 'sent', 'failed']),
+  email: z.object({ from: z.string(), to: z.string(), subject: z.string(), text: z.string(), html: z.string(), messageId: z.string(), date: z.string() }),
+  attempts: z.number().int(),
+  retryAt: orNull(z.string()),
+  lastError: orNull(z.string()),
+}) satisfies z.ZodType<SendRecord>;
 
 /**
  * Send records, one item per (event id, recipient). While unsent the item sits in gsi1 under `OUTBOX`
@@ -22,6 +25,7 @@ const toRecord = (item: Record<string, unknown>): SendRecord => ({
  */
 export function createDynamoNotificationSendStore(table: Table): SendRecordStore {
   const { doc, name: TableName } = table;
+  const records = itemReader(table, 'email send record', SendItem);
   const conditional = async (run: () => Promise<unknown>): Promise<boolean> => {
     try {
       await run();
@@ -72,7 +76,7 @@ export function createDynamoNotificationSendStore(table: Table): SendRecordStore
           Limit: limit,
         }),
       );
-      return (out.Items ?? []).map(toRecord);
+      return records.many(out.Items ?? []);
     },
     takeForRetry: (eventId, recipient, attempts, leaseUntil) =>
       conditional(() =>
@@ -90,7 +94,7 @@ export function createDynamoNotificationSendStore(table: Table): SendRecordStore
       ),
     async get(eventId, recipient) {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: key(eventId, recipient), ConsistentRead: true }));
-      return Item ? toRecord(Item) : undefined;
+      return Item ? records.one(Item) : undefined;
     },
   };
 }

@@ -1,8 +1,10 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from './document-commands.ts';
-import type { PendingActionStatus } from '@app/shared';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { PendingAction, type PendingActionStatus } from '@app/shared';
 import { ConflictError } from '../../modules/errors.ts';
 import type { PendingActionStore, StoredPendingAction } from '../../modules/pending-actions/ports.ts';
 import { queryAll } from './query-all.ts';
+import { itemReader, orNull } from './stored-item.ts';
 import { GSI1 } from './table-definition.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
@@ -18,24 +20,16 @@ const isActive = (s: PendingActionStatus) => s === 'pending' || s === 'executing
 const indexKeys = (a: StoredPendingAction) =>
   isActive(a.status) ? { gsi1pk: ACTIVE, gsi1sk: `${a.executeAt}#${a.id}` } : { gsi1pk: FINISHED, gsi1sk: `${a.finishedAt ?? a.executeAt}#${a.id}` };
 
-function toAction(item: Record<string, unknown>): StoredPendingAction {
-  return {
-    id: item.id as string,
-    kind: item.kind as StoredPendingAction['kind'],
-    target: item.target as string,
-    label: item.label as string,
-    requestedBy: item.requestedBy as string,
-    requestedAt: item.requestedAt as string,
-    executeAt: item.executeAt as string,
-    status: item.status as PendingActionStatus,
-    finishedAt: (item.finishedAt as string | undefined) ?? null,
-    cancelledBy: (item.cancelledBy as string | undefined) ?? null,
-    reason: (item.reason as string | undefined) ?? null,
-    version: item.version as number,
-    claimedAt: (item.claimedAt as string | undefined) ?? null,
-    targetGeneration: (item.targetGeneration as string | undefined) ?? null,
-  };
-}
+/** A slot item: the target's current action, as the API shows it plus what the runner needs. */
+const ActionItem = PendingAction.extend({
+  finishedAt: orNull(z.string()),
+  cancelledBy: orNull(z.string()),
+  reason: orNull(z.string()),
+  claimedAt: orNull(z.string()),
+  targetGeneration: orNull(z.string()),
+}) satisfies z.ZodType<StoredPendingAction>;
+/** An id item: where the action with that id lives. */
+const IdItem = z.object({ kind: z.string(), target: z.string() });
 
 /**
  * Pending actions (see table-definition.ts): the slot item `PACTION#<kind>#<target>` is the state machine;
@@ -43,9 +37,11 @@ function toAction(item: Record<string, unknown>): StoredPendingAction {
  */
 export function createDynamoPendingActionStore(table: Table): PendingActionStore {
   const { doc, name: TableName } = table;
+  const actions = itemReader(table, 'pending action', ActionItem);
+  const ids = itemReader(table, 'pending action id', IdItem);
   const getSlot = async (kind: string, target: string) => {
     const out = await doc.send(new GetCommand({ TableName, Key: slotKey(kind, target), ConsistentRead: true }));
-    return out.Item ? toAction(out.Item) : undefined;
+    return out.Item ? actions.one(out.Item) : undefined;
   };
   // Idempotent: the same id always maps to the same slot.
   const putIndex = (a: StoredPendingAction) => doc.send(new PutCommand({ TableName, Item: { ...idKey(a.id), kind: a.kind, target: a.target } }));
@@ -59,8 +55,8 @@ export function createDynamoPendingActionStore(table: Table): PendingActionStore
       ExpressionAttributeValues: values,
       ScanIndexForward: !opts.newestFirst,
     };
-    if (opts.limit) return ((await doc.send(new QueryCommand({ ...input, Limit: opts.limit }))).Items ?? []).map(toAction);
-    return (await queryAll(doc, input)).map(toAction);
+    if (opts.limit) return actions.many((await doc.send(new QueryCommand({ ...input, Limit: opts.limit }))).Items ?? []);
+    return actions.many(await queryAll(doc, input));
   };
 
   return {
@@ -92,9 +88,10 @@ export function createDynamoPendingActionStore(table: Table): PendingActionStore
     },
 
     async get(id) {
-      const ref = (await doc.send(new GetCommand({ TableName, Key: idKey(id), ConsistentRead: true }))).Item;
-      if (ref) {
-        const slot = await getSlot(ref.kind as string, ref.target as string);
+      const item = (await doc.send(new GetCommand({ TableName, Key: idKey(id), ConsistentRead: true }))).Item;
+      if (item) {
+        const ref = ids.one(item);
+        const slot = await getSlot(ref.kind, ref.target);
         // A newer action for the same target replaced this one: the old one finished long ago.
         return slot?.id === id ? slot : undefined;
       }

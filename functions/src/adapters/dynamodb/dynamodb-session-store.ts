@@ -1,24 +1,26 @@
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from './document-commands.ts';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import type { RequestAuthContext, SessionRecord, SessionStore } from '../../modules/auth/ports.ts';
-import { adminKey, toAdminRecord } from './dynamodb-admin-store.ts';
-import { SETTINGS_KEY, toSettings } from './dynamodb-settings-store.ts';
+import { AdminItem, adminKey } from './dynamodb-admin-store.ts';
+import { SETTINGS_KEY, SettingsItem } from './dynamodb-settings-store.ts';
 import { queryAll } from './query-all.ts';
+import { itemReader } from './stored-item.ts';
 import { GSI1 } from './table-definition.ts';
-import { ttlSeconds, type Table } from './table.ts';
+import { isConditionalCheckFailed, ttlSeconds, type Table } from './table.ts';
 
 const key = (id: string) => ({ pk: `SESSION#${id}`, sk: 'SESSION' });
 
-const toRecord = (item: Record<string, unknown>): SessionRecord => ({
-  id: item.id as string,
-  adminEmail: item.adminEmail as string,
-  ip: item.ip as string,
-  userAgent: item.userAgent as string,
-  createdAt: item.createdAt as string,
-  lastSeenAt: item.lastSeenAt as string,
-  absoluteExpiresAt: item.absoluteExpiresAt as string,
+const SessionItem = z.object({
+  id: z.string(),
+  adminEmail: z.string(),
+  ip: z.string(),
+  userAgent: z.string(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  absoluteExpiresAt: z.string(),
   // Sessions from before step-up re-authentication have none: an empty value is never recent (fails closed).
-  authAt: (item.authAt as string | undefined) ?? '',
-});
+  authAt: z.string().default(''),
+}) satisfies z.ZodType<SessionRecord>;
 
 // BatchGetItem may hand back keys it could not read under throttling; they are asked again, a few times.
 const MAX_BATCH_ATTEMPTS = 5;
@@ -26,6 +28,11 @@ const MAX_BATCH_ATTEMPTS = 5;
 /** Sessions keyed by the token's hash; listed per admin through gsi1 (`SESSIONS`, `<email>#<createdAt>`). */
 export function createDynamoSessionStore(table: Table): SessionStore {
   const { doc, name: TableName } = table;
+  // Keyed by the token's hash (only its beginning is logged). One that cannot be read is no session: the admin
+  // signs in again (a damaged session never lets a request through).
+  const sessions = itemReader(table, 'session', SessionItem, { secretKey: true });
+  const admins = itemReader(table, 'admin', AdminItem);
+  const settings = itemReader(table, 'panel settings', SettingsItem);
   const byIndex = (prefix: string) =>
     queryAll(doc, {
       TableName,
@@ -45,7 +52,7 @@ export function createDynamoSessionStore(table: Table): SessionStore {
     },
     async get(id) {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: key(id), ConsistentRead: true }));
-      return Item ? toRecord(Item) : undefined;
+      return sessions.oneOrAbsent(Item);
     },
     async getForRequest(id, adminEmail) {
       const out: RequestAuthContext = {};
@@ -54,9 +61,9 @@ export function createDynamoSessionStore(table: Table): SessionStore {
         if (attempt > MAX_BATCH_ATTEMPTS) throw new Error('DynamoDB left keys unprocessed: the session could not be read.');
         const res = await doc.send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys: keys, ConsistentRead: true } } }));
         for (const item of res.Responses?.[TableName] ?? []) {
-          if (item.sk === 'SESSION') out.session = toRecord(item);
-          else if (item.sk === 'ADMIN') out.admin = toAdminRecord(item);
-          else if (item.pk === SETTINGS_KEY.pk && item.sk === SETTINGS_KEY.sk) out.settings = toSettings(item);
+          if (item.sk === 'SESSION') out.session = sessions.oneOrAbsent(item);
+          else if (item.sk === 'ADMIN') out.admin = admins.one(item);
+          else if (item.pk === SETTINGS_KEY.pk && item.sk === SETTINGS_KEY.sk) out.settings = settings.one(item);
         }
         keys = res.UnprocessedKeys?.[TableName]?.Keys ?? [];
         if (keys.length > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
@@ -76,17 +83,17 @@ export function createDynamoSessionStore(table: Table): SessionStore {
         )
         // A concurrent revoke deleted it: nothing to touch, and the next request will see it gone.
         .catch((err: unknown) => {
-          if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+          if (!isConditionalCheckFailed(err)) throw err;
         });
     },
     async delete(id) {
       await doc.send(new DeleteCommand({ TableName, Key: key(id) }));
     },
     async list() {
-      return (await byIndex('')).map(toRecord);
+      return sessions.many(await byIndex(''));
     },
     async listForAdmin(email) {
-      return (await byIndex(`${email}#`)).map(toRecord);
+      return sessions.many(await byIndex(`${email}#`));
     },
   };
 }

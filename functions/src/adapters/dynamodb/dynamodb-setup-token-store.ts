@@ -1,4 +1,4 @@
-import { DeleteCommand, PutCommand } from './document-commands.ts';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SetupTokenStore } from '../../modules/auth/ports.ts';
 import { isConditionalCheckFailed, ttlSeconds, type Table } from './table.ts';
 

@@ -1,11 +1,13 @@
-import { GetCommand, UpdateCommand, DeleteCommand } from './document-commands.ts';
+import { GetCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import type { ConsecutiveReservation, Refusal, ThrottleState, ThrottleStore, WindowReservation } from '../../modules/auth/ports.ts';
+import { itemReader } from './stored-item.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
 const key = (k: string) => ({ pk: `THROTTLE#${k}`, sk: 'THROTTLE' });
 
-const toState = (item: Record<string, unknown> | undefined): ThrottleState | undefined =>
-  item ? { failures: Number(item.failures ?? 0), windowStartedAt: Number(item.windowStartedAt ?? 0), lockedUntil: Number(item.lockedUntil ?? 0) } : undefined;
+/** A bucket: windowed ones never set `lockedUntil`, consecutive ones set all three. */
+const BucketItem = z.object({ failures: z.number().default(0), windowStartedAt: z.number().default(0), lockedUntil: z.number().default(0) }) satisfies z.ZodType<ThrottleState>;
 
 /** Tries of the read-then-conditional-write loop of a consecutive bucket before a burst is refused as contention. */
 const CONSECUTIVE_TRIES = 40;
@@ -22,6 +24,8 @@ const STREAK_MS = 24 * 3_600_000;
  */
 export function createDynamoThrottleStore(table: Table): ThrottleStore {
   const { doc, name: TableName } = table;
+  const buckets = itemReader(table, 'throttle bucket', BucketItem);
+  const toState = (item: Record<string, unknown> | undefined) => (item ? buckets.one(item) : undefined);
   const get = async (k: string) => toState((await doc.send(new GetCommand({ TableName, Key: key(k), ConsistentRead: true }))).Item);
   const conditional = async (run: () => Promise<unknown>): Promise<boolean> => {
     try {

@@ -1,9 +1,11 @@
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import { liteSocketConfig, sdkSocketConfig, socketAnswers } from './local-socket.ts';
-import { ensureTable } from './sdk-table.ts';
-import { createTable, type Table } from './table.ts';
+import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { ensureTable } from './ensure-table.ts';
+import { socketAnswers, socketClientConfig } from './local-socket.ts';
+import { createTable, type OpenTable } from './table.ts';
+import type { Logger } from '../../platform/logger.ts';
 
 /** Another process (a running `npm start`) already serves the database of this data directory. */
 export class DatabaseInUseError extends Error {
@@ -11,7 +13,7 @@ export class DatabaseInUseError extends Error {
 }
 
 export interface LocalDynamo {
-  table: Table;
+  table: OpenTable;
   /** The Unix socket the database listens on (the local runtime, the admin CLI). */
   socketPath?: string;
   /** `http://127.0.0.1:<port>`, only when started on TCP (tests of AWS-shaped code that read AWS_ENDPOINT_URL_DYNAMODB). */
@@ -21,15 +23,15 @@ export interface LocalDynamo {
 
 /**
  * Starts dynalite (a real DynamoDB wire-protocol server), on disk when `path` is given (in memory otherwise),
- * and creates the table.
+ * and creates the table. `logger` receives the stores' reports of items that fail their schema (stored-item.ts).
  * - With `socketPath` (the local runtime and the admin CLI): on that Unix socket, mode 0600, and nowhere else.
  *   A socket some other process answers on is refused (DatabaseInUseError); a stale one is replaced.
  * - Without it: on a random loopback TCP port, for tests that run AWS-shaped code against an endpoint URL.
  *   Never used by `npm start`: a loopback port is open to every local user and web page.
  */
-export async function startLocalDynamo(opts: { path?: string; tableName: string; socketPath: string }): Promise<LocalDynamo & { socketPath: string }>;
-export async function startLocalDynamo(opts: { path?: string; tableName: string }): Promise<LocalDynamo & { endpoint: string }>;
-export async function startLocalDynamo(opts: { path?: string; tableName: string; socketPath?: string }): Promise<LocalDynamo> {
+export async function startLocalDynamo(opts: { path?: string; tableName: string; socketPath: string; logger?: Logger }): Promise<LocalDynamo & { socketPath: string }>;
+export async function startLocalDynamo(opts: { path?: string; tableName: string; logger?: Logger }): Promise<LocalDynamo & { endpoint: string }>;
+export async function startLocalDynamo(opts: { path?: string; tableName: string; socketPath?: string; logger?: Logger }): Promise<LocalDynamo> {
   if (opts.path) mkdirSync(opts.path, { recursive: true, mode: 0o700 });
   if (opts.socketPath) {
     if (await socketAnswers(opts.socketPath)) throw new DatabaseInUseError('PurelyManage is already running with this data directory (its database socket answers); stop it first, or use the running panel.');
@@ -41,28 +43,26 @@ export async function startLocalDynamo(opts: { path?: string; tableName: string;
     if (opts.socketPath) server.listen(opts.socketPath, () => resolve());
     else server.listen(0, '127.0.0.1', () => resolve());
   });
-  let lite: ReturnType<typeof liteSocketConfig> | { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
-  let sdk: Parameters<typeof ensureTable>[1];
+  // One config per client: destroying a client destroys its agent's connections.
+  let config: () => DynamoDBClientConfig;
   let endpoint: string | undefined;
   if (opts.socketPath) {
-    chmodSync(opts.socketPath, 0o600);
-    lite = liteSocketConfig(opts.socketPath);
-    sdk = sdkSocketConfig(opts.socketPath);
+    const socketPath = opts.socketPath;
+    chmodSync(socketPath, 0o600);
+    config = () => ({ ...socketClientConfig(socketPath), maxAttempts: 2 });
   } else {
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    lite = { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-    sdk = lite;
+    const url = (endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    config = () => ({ endpoint: url, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 2 });
   }
-  // The stores use the lite client, as on Lambda; only the table's creation goes through the SDK.
-  await ensureTable(opts.tableName, { ...sdk, maxAttempts: 2 });
-  const table = createTable(opts.tableName, { ...lite, maxAttempts: 2 });
+  await ensureTable(opts.tableName, config());
+  const table = createTable(opts.tableName, config(), opts.logger);
   return {
     table,
     ...(opts.socketPath ? { socketPath: opts.socketPath } : {}),
     ...(endpoint ? { endpoint } : {}),
     close: () =>
       new Promise<void>((resolve) => {
-        table.doc.destroy();
+        table.destroy();
         server.close(() => resolve());
       }),
   };

@@ -7,8 +7,8 @@ import type { Duplex } from 'node:stream';
  * The local database (dynalite) listens on a Unix socket inside DATA_DIR instead of a TCP port: a TCP port on
  * loopback is open to every local user and, through the browser, to every web page (dynalite checks no
  * signature and answers any origin). The socket file is 0600 in a 0700 directory, so only the panel's own user
- * can connect. Clients reach it through an http.Agent whose connections dial the socket; the same agent serves
- * the lite client (`agent`) and the AWS SDK (`requestHandler: { httpAgent }`, the SDK's NodeHttpHandler).
+ * can connect. Clients reach it through an http.Agent whose connections dial the socket, handed to the AWS SDK's
+ * NodeHttpHandler (`requestHandler: { httpAgent }`).
  */
 
 export const DYNAMO_SOCKET_FILE = 'dynamodb.sock';
@@ -42,13 +42,8 @@ export class UnixSocketAgent extends http.Agent {
 /** Static credentials: dynalite checks none, and nothing but the panel's user can reach the socket. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-/** Config for the lite client (dynamodb-lite-client.ts) reaching the database over its socket. */
-export function liteSocketConfig(socketPath: string) {
-  return { endpoint: SOCKET_ENDPOINT, region: 'local', credentials: LOCAL_CREDENTIALS, agent: new UnixSocketAgent(socketPath) };
-}
-
-/** Config for the AWS SDK's DynamoDBClient reaching the database over its socket (NodeHttpHandler with the agent). */
-export function sdkSocketConfig(socketPath: string) {
+/** Client config (createTable, table.ts) reaching the database over its socket: the SDK's NodeHttpHandler with the agent. */
+export function socketClientConfig(socketPath: string) {
   return { endpoint: SOCKET_ENDPOINT, region: 'local', credentials: LOCAL_CREDENTIALS, requestHandler: { httpAgent: new UnixSocketAgent(socketPath) } };
 }
 

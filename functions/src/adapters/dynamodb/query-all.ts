@@ -1,7 +1,7 @@
-import { QueryCommand, type QueryCommandInput, type DocumentSender } from './document-commands.ts';
+import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
 /** Follows LastEvaluatedKey to the end. Only for small, bounded collections (admins, sessions). */
-export async function queryAll(doc: DocumentSender, input: QueryCommandInput, maxPages = 50): Promise<Record<string, unknown>[]> {
+export async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandInput, maxPages = 50): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   for (let page = 0; page < maxPages; page++) {

@@ -1,11 +1,10 @@
 import { exitClassInfo, type Batch, type BatchCounts, type BatchProgress, type BatchReportRow, type Job, type Run } from '@app/shared';
-import type { RunRecord } from '../migrations/ports.ts';
 import { toRunView } from '../migrations/views.ts';
 import type { BatchRecord, JobSnapshot } from './ports.ts';
 
 export const toBatchView = ({ version: _v, ...b }: BatchRecord): Batch => b;
 
-export function toJob(batchId: string, j: JobSnapshot, latest: RunRecord | undefined): Job {
+export function toJob(batchId: string, j: JobSnapshot, latest: Run | undefined): Job {
   const { latestRunId: _l, activeRunId: _a, ...rest } = j;
   return { ...rest, latestRun: latest ? toRunView(latest) : null, batchId };
 }

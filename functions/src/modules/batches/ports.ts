@@ -1,4 +1,4 @@
-import type { Batch, Job } from '@app/shared';
+import type { Batch, Job, Run } from '@app/shared';
 import type { JobRecord, RunRecord } from '../migrations/ports.ts';
 
 /** A batch as stored: one small item; its jobs are separate member items (1,000 jobs never share one item). */
@@ -31,7 +31,8 @@ export type JobSnapshot = Omit<Job, 'latestRun' | 'batchId'> & { latestRunId: st
 /** Bulk reads of jobs and runs by id (BatchGetItem, 100 keys per call), projected without secrets. */
 export interface BatchJobReader {
   jobs(ids: readonly string[]): Promise<JobSnapshot[]>;
-  runs(ids: readonly string[]): Promise<RunRecord[]>;
+  /** Runs as the API shows them: the engine's fields (task, log tail, dispatch count) are not read. */
+  runs(ids: readonly string[]): Promise<Run[]>;
 }
 
 /** Writes many new jobs and first runs at once (25 items per call): a batch's records, all with fresh ids. */

@@ -2,7 +2,7 @@ import type { Job, Run } from '@app/shared';
 import type { JobRecord, RunRecord } from './ports.ts';
 
 /** The API's view of a run: everything but the engine's internals (task reference, dispatch counters). */
-export function toRunView(r: RunRecord): Run {
+export function toRunView(r: Run): Run {
   return {
     id: r.id,
     jobId: r.jobId,

@@ -27,7 +27,7 @@ export function composeAwsDispatcher(env: Record<string, string | undefined> = p
   const config = parseConfig(DispatchConfig, env);
   const logger = createJsonLogger({ level: config.LOG_LEVEL });
   const clock = systemClock;
-  const table = createTable(config.TABLE_NAME);
+  const table = createTable(config.TABLE_NAME, {}, logger);
   const queue = sqsJobQueueOnFirstUse(config.MIGRATION_QUEUE_URL);
   const runner = createEcsTaskRunner(new ECSClient({}), {
     cluster: config.ECS_CLUSTER_ARN,

@@ -59,7 +59,7 @@ function awsAdapters(config: AwsConfig, logger: Logger, appSecret: ReturnType<ty
     );
   const keyId = config.MIGRATION_KMS_KEY_ID;
   return {
-    table: createTable(config.TABLE_NAME),
+    table: createTable(config.TABLE_NAME, {}, logger),
     purelymail: new PurelyMailHttpClient({ baseUrl: config.PURELYMAIL_BASE_URL, token: purelymailToken, timeoutMs: config.PURELYMAIL_TIMEOUT_MS, logger }),
     dnsLookup: new NodeDnsLookup({ servers: config.DNS_SERVERS }),
     scheduler: awsScheduler(config),

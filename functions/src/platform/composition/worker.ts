@@ -1,5 +1,5 @@
-import { sdkSocketConfig } from '../../adapters/dynamodb/local-socket.ts';
-import { createSdkTable } from '../../adapters/dynamodb/sdk-table.ts';
+import { socketClientConfig } from '../../adapters/dynamodb/local-socket.ts';
+import { createTable } from '../../adapters/dynamodb/table.ts';
 import { resolveImapTarget, type ImapTargetPolicy } from '../../adapters/imap/ssrf-guard.ts';
 import { kmsOpenerStartingNow } from '../../adapters/kms/kms-on-first-use.ts';
 import { createLocalSecretOpener } from '../../adapters/local-secret-box/local-secret-box.ts';
@@ -23,7 +23,7 @@ import { buildRunStores } from './migration-stores.ts';
 export function composeWorker(opts: { config: WorkerConfig; policy: ImapTargetPolicy; imapsync: ImapsyncRunner; log: RunLogSink; logger: Logger }) {
   const { config, logger } = opts;
   // The SDK: on ECS the credentials come from the container credentials endpoint; locally dynalite's socket.
-  const table = createSdkTable(config.TABLE_NAME, config.DYNAMODB_SOCKET ? sdkSocketConfig(config.DYNAMODB_SOCKET) : {});
+  const table = createTable(config.TABLE_NAME, config.DYNAMODB_SOCKET ? socketClientConfig(config.DYNAMODB_SOCKET) : {}, logger);
   const opener: SecretOpener | undefined = config.MASTER_KEY_FILE
     ? createLocalSecretOpener(config.MASTER_KEY_FILE)
     : config.MIGRATION_KMS_KEY_ID
@@ -44,5 +44,5 @@ export function composeWorker(opts: { config: WorkerConfig; policy: ImapTargetPo
     clock,
     heartbeatMs: config.MIGRATION_HEARTBEAT_SECONDS * 1000,
   });
-  return { runMigration, close: () => table.doc.destroy() };
+  return { runMigration, close: () => table.destroy() };
 }

@@ -1,17 +1,5 @@
 import { DynamoDBClient, type DynamoDBClientConfig, CreateTableCommand, DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { createSdkDocumentSender } from './sdk-document-sender.ts';
 import { tableDefinition } from './table-definition.ts';
-import type { Table } from './table.ts';
-
-/*
- * The table through the AWS SDK, for runtimes whose credentials are not in the environment: the ECS migrator
- * worker (container credentials), the admin CLI against a real table (profiles, SSO). Also the local bootstrap
- * (CreateTable). The Lambdas never import this module.
- */
-
-export function createSdkTable(name: string, config: DynamoDBClientConfig = {}): Table {
-  return { doc: createSdkDocumentSender(new DynamoDBClient(config)), name };
-}
 
 /** Creates the table from the shared definition if it does not exist (local and test runtimes only). */
 export async function ensureTable(name: string, config: DynamoDBClientConfig): Promise<void> {
@@ -28,7 +16,7 @@ async function createIfMissing(client: DynamoDBClient, name: string): Promise<vo
     await waitUntilActive(client, name);
     return;
   } catch (err) {
-    if (!(err instanceof ResourceNotFoundException) && (err as { name?: string }).name !== 'ResourceNotFoundException') throw err;
+    if (!(err instanceof ResourceNotFoundException)) throw err;
   }
   const d = tableDefinition;
   const attrs = new Set<string>([d.partitionKey, d.sortKey, ...d.globalSecondaryIndexes.flatMap((g) => [g.partitionKey, g.sortKey])]);
