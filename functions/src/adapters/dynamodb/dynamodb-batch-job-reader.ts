@@ -1,9 +1,10 @@
 import * as z from 'zod';
-import { JobOptions, type Run } from '@app/shared';
+import type { Run } from '@app/shared';
 import { batchGetAll } from './batch-all.ts';
 import type { BatchJobReader, JobSnapshot } from '../../modules/batches/ports.ts';
 import { RunItem } from './dynamodb-migration-run-store.ts';
-import { itemReader, orNull } from './stored-item.ts';
+import { JobItem } from './dynamodb-migration-job-store.ts';
+import { itemReader } from './stored-item.ts';
 import type { Table } from './table.ts';
 
 // Only these attributes are read: the sealed passwords (source.sealedPassword, dest.sealedPassword) never leave the table here.
@@ -11,20 +12,8 @@ const JOB_FIELDS = ['id', 'name', 'source.serverId', 'source.user', 'dest.server
 const RUN_FIELDS = ['id', 'jobId', 'kind', 'state', 'attempt', 'retryOf', 'retriedBy', 'cancelRequested', 'createdAt', 'createdBy', 'startedAt', 'endedAt', 'heartbeatAt', 'progress', 'outcome', 'failureReason', 'version'];
 
 const Endpoint = z.object({ serverId: z.string(), user: z.string() }).transform((e) => ({ ...e, hasPassword: true as const }));
-/** A job item read through JOB_FIELDS (the job store's item without the sealed passwords). */
-const JobSnapshotItem = z.object({
-  id: z.string(),
-  name: z.string(),
-  source: Endpoint,
-  dest: Endpoint,
-  options: JobOptions,
-  createdAt: z.string(),
-  createdBy: z.string(),
-  updatedAt: z.string(),
-  version: z.number().int(),
-  latestRunId: orNull(z.string()),
-  activeRunId: orNull(z.string()),
-}) satisfies z.ZodType<JobSnapshot>;
+/** A job item read through JOB_FIELDS: the job store's item without the sealed passwords. */
+const JobSnapshotItem = JobItem.extend({ source: Endpoint, dest: Endpoint }) satisfies z.ZodType<JobSnapshot>;
 /** A run item read through RUN_FIELDS: the run as the API shows it, none of the engine's fields. */
 const RunViewItem = RunItem.pick({
   id: true, jobId: true, kind: true, state: true, attempt: true, retryOf: true, retriedBy: true, cancelRequested: true, createdAt: true,
