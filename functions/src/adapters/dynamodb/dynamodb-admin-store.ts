@@ -5,6 +5,7 @@ import { ConflictError } from '../../modules/errors.ts';
 import type { AdminRecord, AdminStore } from '../../modules/auth/ports.ts';
 import { itemReader, orNull } from './stored-item.ts';
 import { GSI1 } from './table-definition.ts';
+import { conditionalWrite } from './conditional-write.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
 export const adminKey = (email: string) => ({ pk: `ADMIN#${email}`, sk: 'ADMIN' });
@@ -76,15 +77,8 @@ export function createDynamoAdminStore(table: Table): AdminStore {
       }),
     );
   /** An update that reports a failed condition as false. */
-  const conditional = async (input: Omit<UpdateCommandInput, 'TableName' | 'Key'>, email: string): Promise<boolean> => {
-    try {
-      await doc.send(new UpdateCommand({ TableName, Key: key(email), ...input }));
-      return true;
-    } catch (err) {
-      if (isConditionalCheckFailed(err)) return false;
-      throw err;
-    }
-  };
+  const conditional = (input: Omit<UpdateCommandInput, 'TableName' | 'Key'>, email: string): Promise<boolean> =>
+    conditionalWrite(() => doc.send(new UpdateCommand({ TableName, Key: key(email), ...input })));
   return {
     async get(email) {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: key(email), ConsistentRead: true }));

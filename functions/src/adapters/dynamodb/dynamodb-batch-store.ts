@@ -6,6 +6,7 @@ import type { BatchRecord, BatchStore } from '../../modules/batches/ports.ts';
 import { itemReader } from './stored-item.ts';
 import { GSI1 } from './table-definition.ts';
 import { queryAll } from './query-all.ts';
+import { conditionalWrite } from './conditional-write.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
 const key = (id: string) => ({ pk: `MIGBATCH#${id}`, sk: 'BATCH' });
@@ -27,15 +28,6 @@ export function createDynamoBatchStore(table: Table): BatchStore {
   // The member list reads the job ids only (a projection).
   const memberJobs = itemReader(table, 'batch member', MemberItem.pick({ jobId: true }));
   const writeAll = (requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string]) => batchWriteAll(doc, TableName, requests);
-  const conditional = async (send: () => Promise<unknown>) => {
-    try {
-      await send();
-      return true;
-    } catch (err) {
-      if (isConditionalCheckFailed(err)) return false;
-      throw err;
-    }
-  };
   const store: BatchStore = {
     async create(b) {
       await doc.send(new PutCommand({ TableName, Item: { ...key(b.id), gsi1pk: 'MIGBATCHES', gsi1sk: `${b.createdAt}#${b.id}`, ...b }, ConditionExpression: 'attribute_not_exists(pk)' }));
@@ -49,7 +41,7 @@ export function createDynamoBatchStore(table: Table): BatchStore {
       return batches.many(items);
     },
     finish(id, round, at) {
-      return conditional(() =>
+      return conditionalWrite(() =>
         doc.send(
           new UpdateCommand({
             TableName,

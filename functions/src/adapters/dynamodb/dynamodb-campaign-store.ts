@@ -5,6 +5,7 @@ import type { CampaignRecord, CampaignStore } from '../../modules/campaigns/port
 import { itemReader, orNull } from './stored-item.ts';
 import { queryAll } from './query-all.ts';
 import { GSI1 } from './table-definition.ts';
+import { conditionalWrite } from './conditional-write.ts';
 import { isConditionalCheckFailed, ttlSeconds, type Table } from './table.ts';
 
 const key = (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'CAMPAIGN' });
@@ -77,11 +78,11 @@ export function createDynamoCampaignStore(table: Table): CampaignStore {
     },
     async replace(c, expectedVersion, oldTokenHash) {
       if (oldTokenHash !== undefined && oldTokenHash !== c.tokenHash) await putToken(c);
-      try {
-        // Every field but the count, which submissions ADD to concurrently (a Put would lose their increments).
-        const { id: _id, submissionCount: _n, ...fields } = c;
-        const set = Object.entries(fields);
-        await doc.send(
+      // Every field but the count, which submissions ADD to concurrently (a Put would lose their increments).
+      const { id: _id, submissionCount: _n, ...fields } = c;
+      const set = Object.entries(fields);
+      return conditionalWrite(() =>
+        doc.send(
           new UpdateCommand({
             TableName,
             Key: key(c.id),
@@ -90,12 +91,8 @@ export function createDynamoCampaignStore(table: Table): CampaignStore {
             ExpressionAttributeNames: { '#v': 'version', ...Object.fromEntries(set.map(([n], i) => [`#f${i}`, n])) },
             ExpressionAttributeValues: { ':v': expectedVersion, ...Object.fromEntries(set.map(([, v], i) => [`:f${i}`, v])) },
           }),
-        );
-        return true;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        throw err;
-      }
+        ),
+      );
     },
     async countSubmission(id, delta) {
       await doc.send(new UpdateCommand({ TableName, Key: key(id), UpdateExpression: 'ADD submissionCount :d', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':d': delta } })).catch((err: unknown) => {

@@ -4,7 +4,8 @@ import { Submission } from '@app/shared';
 import type { SubmissionRecord, SubmissionStore } from '../../modules/campaigns/ports.ts';
 import { itemReader, orNull } from './stored-item.ts';
 import { queryAll } from './query-all.ts';
-import { isConditionalCheckFailed, type Table } from './table.ts';
+import { conditionalWrite } from './conditional-write.ts';
+import type { Table } from './table.ts';
 
 const key = (campaignId: string, id: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: `SUB#${id}` });
 
@@ -20,15 +21,6 @@ const SubmissionItem = Submission.omit({ hasDestPassword: true, purged: true, jo
 export function createDynamoCampaignSubmissionStore(table: Table): SubmissionStore {
   const { doc, name: TableName } = table;
   const submissions = itemReader(table, 'campaign submission', SubmissionItem);
-  const conditional = async (send: () => Promise<unknown>): Promise<boolean> => {
-    try {
-      await send();
-      return true;
-    } catch (err) {
-      if (isConditionalCheckFailed(err)) return false;
-      throw err;
-    }
-  };
   return {
     async list(campaignId) {
       const items = await queryAll(doc, { TableName, KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ExpressionAttributeValues: { ':p': `CAMPAIGN#${campaignId}`, ':s': 'SUB#' }, ConsistentRead: true });
@@ -38,15 +30,15 @@ export function createDynamoCampaignSubmissionStore(table: Table): SubmissionSto
       const { Item } = await doc.send(new GetCommand({ TableName, Key: key(campaignId, id), ConsistentRead: true }));
       return Item ? submissions.one(Item) : undefined;
     },
-    create: (s) => conditional(() => doc.send(new PutCommand({ TableName, Item: { ...key(s.campaignId, s.id), ...s }, ConditionExpression: 'attribute_not_exists(pk)' }))),
+    create: (s) => conditionalWrite(() => doc.send(new PutCommand({ TableName, Item: { ...key(s.campaignId, s.id), ...s }, ConditionExpression: 'attribute_not_exists(pk)' }))),
     replace: (s, v) =>
-      conditional(() =>
+      conditionalWrite(() =>
         doc.send(new PutCommand({ TableName, Item: { ...key(s.campaignId, s.id), ...s }, ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': v } })),
       ),
     delete: (campaignId, id, v) =>
-      conditional(() => doc.send(new DeleteCommand({ TableName, Key: key(campaignId, id), ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': v } }))),
+      conditionalWrite(() => doc.send(new DeleteCommand({ TableName, Key: key(campaignId, id), ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': v } }))),
     async purge(campaignId, id) {
-      await conditional(() =>
+      await conditionalWrite(() =>
         doc.send(new UpdateCommand({ TableName, Key: key(campaignId, id), UpdateExpression: 'SET sealedSourcePassword = :n, sealedDestPassword = :n ADD version :one', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':n': null, ':one': 1 } })),
       );
     },

@@ -6,6 +6,7 @@ import { ConflictError } from '../../modules/errors.ts';
 import { queryAll } from './query-all.ts';
 import { itemReader } from './stored-item.ts';
 import { GSI1 } from './table-definition.ts';
+import { conditionalWrite } from './conditional-write.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
 const key = (domain: string) => ({ pk: `DNSHEALTH#${domain}`, sk: 'DNSHEALTH' });
@@ -23,20 +24,16 @@ export function createDynamoDnsHealthStore(table: Table): DnsHealthStore {
   const records = itemReader(table, 'DNS health record', DnsHealthItem);
   const settings = itemReader(table, 'DNS check settings', DnsHealthSettings);
   const put = async (record: DnsHealthRecord, condition: string, values?: Record<string, unknown>) => {
-    try {
-      await doc.send(
+    return conditionalWrite(() =>
+      doc.send(
         new PutCommand({
           TableName,
           Item: { ...key(record.domain), gsi1pk: 'DNSHEALTH', gsi1sk: `${record.nextCheckAt}#${record.domain}`, ...record },
           ConditionExpression: condition,
           ...(values ? { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: values } : {}),
         }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionalCheckFailed(err)) return false;
-      throw err;
-    }
+      ),
+    );
   };
   return {
     async listAll() {

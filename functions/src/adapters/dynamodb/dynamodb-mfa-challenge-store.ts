@@ -2,6 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import * as z from 'zod';
 import type { MfaChallengeRecord, MfaChallengeStore } from '../../modules/auth/ports.ts';
 import { itemReader } from './stored-item.ts';
+import { conditionalWrite } from './conditional-write.ts';
 import { isConditionalCheckFailed, ttlSeconds, type Table } from './table.ts';
 
 // Access pattern: 2FA login challenge by token hash → GetItem pk=MFACHALLENGE#<sha256> sk=MFACHALLENGE
@@ -50,15 +51,11 @@ export function createDynamoMfaChallengeStore(table: Table): MfaChallengeStore {
       }
     },
     async consume(id, now) {
-      try {
-        await doc.send(
+      return conditionalWrite(() =>
+        doc.send(
           new DeleteCommand({ TableName, Key: key(id), ConditionExpression: 'validUntil > :now', ExpressionAttributeValues: { ':now': now.toISOString() } }),
-        );
-        return true;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        throw err;
-      }
+        ),
+      );
     },
     async delete(id) {
       await doc.send(new DeleteCommand({ TableName, Key: key(id) }));

@@ -5,7 +5,8 @@ import type { JobRecord, JobStore } from '../../modules/migrations/ports.ts';
 import { itemReader, orNull } from './stored-item.ts';
 import { GSI1 } from './table-definition.ts';
 import { queryAll } from './query-all.ts';
-import { isConditionalCheckFailed, type Table } from './table.ts';
+import { conditionalWrite } from './conditional-write.ts';
+import type { Table } from './table.ts';
 
 const key = (id: string) => ({ pk: `MIGJOB#${id}`, sk: 'JOB' });
 
@@ -37,15 +38,6 @@ export function createDynamoMigrationJobStore(table: Table): JobStore {
     const { activeRunId, latestRunId, ...rest } = j;
     return { ...key(j.id), gsi1pk: 'MIGJOBS', gsi1sk: `${j.createdAt}#${j.id}`, ...rest, ...(activeRunId ? { activeRunId } : {}), ...(latestRunId ? { latestRunId } : {}) };
   };
-  const conditional = async (send: () => Promise<unknown>): Promise<boolean> => {
-    try {
-      await send();
-      return true;
-    } catch (err) {
-      if (isConditionalCheckFailed(err)) return false;
-      throw err;
-    }
-  };
   return {
     async list() {
       const items = await queryAll(doc, { TableName, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': 'MIGJOBS' }, ScanIndexForward: false });
@@ -60,13 +52,13 @@ export function createDynamoMigrationJobStore(table: Table): JobStore {
     },
     replace(j, expected) {
       const held = heldBy(expected.activeRunId);
-      return conditional(() =>
+      return conditionalWrite(() =>
         doc.send(new PutCommand({ TableName, Item: item(j), ConditionExpression: `#v = :v AND ${held.expr}`, ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expected.version, ...held.values } })),
       );
     },
     claim(jobId, runId, staleRunId) {
       const held = heldBy(staleRunId);
-      return conditional(() =>
+      return conditionalWrite(() =>
         doc.send(
           new UpdateCommand({
             TableName,
@@ -79,11 +71,11 @@ export function createDynamoMigrationJobStore(table: Table): JobStore {
       );
     },
     async release(jobId, runId) {
-      await conditional(() => doc.send(new UpdateCommand({ TableName, Key: key(jobId), UpdateExpression: 'REMOVE activeRunId', ConditionExpression: 'activeRunId = :r', ExpressionAttributeValues: { ':r': runId } })));
+      await conditionalWrite(() => doc.send(new UpdateCommand({ TableName, Key: key(jobId), UpdateExpression: 'REMOVE activeRunId', ConditionExpression: 'activeRunId = :r', ExpressionAttributeValues: { ':r': runId } })));
     },
     delete(jobId, expectedActiveRunId) {
       const held = heldBy(expectedActiveRunId);
-      return conditional(() => doc.send(new DeleteCommand({ TableName, Key: key(jobId), ConditionExpression: held.expr, ...(expectedActiveRunId ? { ExpressionAttributeValues: held.values } : {}) })));
+      return conditionalWrite(() => doc.send(new DeleteCommand({ TableName, Key: key(jobId), ConditionExpression: held.expr, ...(expectedActiveRunId ? { ExpressionAttributeValues: held.values } : {}) })));
     },
   };
 }

@@ -2,6 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import * as z from 'zod';
 import type { MailboxLease, MailboxLeaseStore } from '../../modules/migrations/ports.ts';
 import { itemReader } from './stored-item.ts';
+import { conditionalWrite } from './conditional-write.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
 const key = (k: string) => ({ pk: `MIGLEASE#${k}`, sk: 'LEASE' });
@@ -45,8 +46,8 @@ export function createDynamoMigrationLeaseStore(table: Table): MailboxLeaseStore
       return { ok: false, lease: lease ?? { key: k, holder: '', until: at, renewMs } };
     },
     async renew(k, runId, at) {
-      try {
-        await doc.send(
+      return conditionalWrite(() =>
+        doc.send(
           new UpdateCommand({
             TableName,
             Key: key(k),
@@ -55,16 +56,12 @@ export function createDynamoMigrationLeaseStore(table: Table): MailboxLeaseStore
             ConditionExpression: 'holder = :me AND attribute_not_exists(draining)',
             ExpressionAttributeValues: { ':me': runId, ':now': at.getTime() },
           }),
-        );
-        return true;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        throw err;
-      }
+        ),
+      );
     },
     async holdUntil(k, runId, until) {
-      try {
-        await doc.send(
+      return conditionalWrite(() =>
+        doc.send(
           new UpdateCommand({
             TableName,
             Key: key(k),
@@ -72,12 +69,8 @@ export function createDynamoMigrationLeaseStore(table: Table): MailboxLeaseStore
             ConditionExpression: 'holder = :me',
             ExpressionAttributeValues: { ':me': runId, ':until': until.getTime(), ':true': true },
           }),
-        );
-        return true;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        throw err;
-      }
+        ),
+      );
     },
     async release(k, runId) {
       try {

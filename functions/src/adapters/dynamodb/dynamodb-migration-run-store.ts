@@ -6,6 +6,7 @@ import type { RunPatch, RunRecord, RunStore } from '../../modules/migrations/por
 import { itemReader, orNull } from './stored-item.ts';
 import { GSI1 } from './table-definition.ts';
 import { queryAll } from './query-all.ts';
+import { conditionalWrite } from './conditional-write.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
 const key = (id: string) => ({ pk: `MIGRUN#${id}`, sk: 'RUN' });
@@ -88,20 +89,14 @@ export function createDynamoMigrationRunStore(table: Table): RunStore {
       return runs.many(items);
     },
     async create(run) {
-      try {
-        await doc.send(new PutCommand({ TableName, Item: { ...key(run.id), gsi1pk: `MIGJOBRUNS#${run.jobId}`, gsi1sk: `${run.createdAt}#${run.id}`, ...run }, ConditionExpression: 'attribute_not_exists(pk)' }));
-        return true;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        throw err;
-      }
+      return conditionalWrite(() => doc.send(new PutCommand({ TableName, Item: { ...key(run.id), gsi1pk: `MIGJOBRUNS#${run.jobId}`, gsi1sk: `${run.createdAt}#${run.id}`, ...run }, ConditionExpression: 'attribute_not_exists(pk)' })));
     },
     // The condition and the new state both come from the transitions table: no other change can be written.
     transition: (id, event, patch = {}) => update(id, runEventSources(event), { ...patch, state: runEventTarget(event) }),
     patch: (id, inStates, patch) => update(id, inStates, patch),
     async markRetried(id, retryRunId) {
-      try {
-        await doc.send(
+      return conditionalWrite(() =>
+        doc.send(
           new UpdateCommand({
             TableName,
             Key: key(id),
@@ -110,12 +105,8 @@ export function createDynamoMigrationRunStore(table: Table): RunStore {
             ExpressionAttributeNames: { '#version': 'version' },
             ExpressionAttributeValues: { ':r': retryRunId, ':one': 1, ':null': null },
           }),
-        );
-        return true;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        throw err;
-      }
+        ),
+      );
     },
     async deleteForJob(jobId) {
       // By key, so a run whose item fails its schema goes too; unprocessed deletes are sent again: a run left

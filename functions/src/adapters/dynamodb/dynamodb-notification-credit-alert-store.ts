@@ -3,7 +3,8 @@ import * as z from 'zod';
 import { CreditLevel } from '@app/shared';
 import type { CreditAlertStore } from '../../modules/notifications/check-credit.ts';
 import { itemReader } from './stored-item.ts';
-import { isConditionalCheckFailed, type Table } from './table.ts';
+import { conditionalWrite } from './conditional-write.ts';
+import type { Table } from './table.ts';
 
 const KEY = { pk: 'NOTIFY_STATE', sk: 'CREDIT' };
 const CreditAlertItem = z.object({ level: CreditLevel, version: z.number().int() });
@@ -18,20 +19,16 @@ export function createDynamoCreditAlertStore(table: Table): CreditAlertStore {
       return Item ? alerts.one(Item) : undefined;
     },
     async set(level, expectedVersion) {
-      try {
-        await doc.send(
+      return conditionalWrite(() =>
+        doc.send(
           new PutCommand({
             TableName,
             Item: { ...KEY, level, version: expectedVersion + 1 },
             ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : '#v = :v',
             ...(expectedVersion === 0 ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
           }),
-        );
-        return true;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        throw err;
-      }
+        ),
+      );
     },
   };
 }

@@ -3,7 +3,8 @@ import * as z from 'zod';
 import type { SendRecord, SendRecordStore } from '../../modules/notifications/ports.ts';
 import { itemReader, orNull } from './stored-item.ts';
 import { GSI1 } from './table-definition.ts';
-import { isConditionalCheckFailed, type Table } from './table.ts';
+import { conditionalWrite } from './conditional-write.ts';
+import type { Table } from './table.ts';
 
 const key = (eventId: string, recipient: string) => ({ pk: `NOTIFY#${eventId}`, sk: `TO#${recipient.toLowerCase()}` });
 const outboxSk = (retryAt: string, eventId: string, recipient: string) => `${retryAt}#${eventId}#${recipient.toLowerCase()}`;
@@ -26,18 +27,9 @@ const SendItem = z.object({
 export function createDynamoNotificationSendStore(table: Table): SendRecordStore {
   const { doc, name: TableName } = table;
   const records = itemReader(table, 'email send record', SendItem);
-  const conditional = async (run: () => Promise<unknown>): Promise<boolean> => {
-    try {
-      await run();
-      return true;
-    } catch (err) {
-      if (isConditionalCheckFailed(err)) return false;
-      throw err;
-    }
-  };
   return {
     claim: (r) =>
-      conditional(() =>
+      conditionalWrite(() =>
         doc.send(
           new PutCommand({
             TableName,
@@ -79,7 +71,7 @@ export function createDynamoNotificationSendStore(table: Table): SendRecordStore
       return records.many(out.Items ?? []);
     },
     takeForRetry: (eventId, recipient, attempts, leaseUntil) =>
-      conditional(() =>
+      conditionalWrite(() =>
         doc.send(
           new UpdateCommand({
             TableName,

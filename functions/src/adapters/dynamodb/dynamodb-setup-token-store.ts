@@ -1,6 +1,7 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SetupTokenStore } from '../../modules/auth/ports.ts';
-import { isConditionalCheckFailed, ttlSeconds, type Table } from './table.ts';
+import { conditionalWrite } from './conditional-write.ts';
+import { ttlSeconds, type Table } from './table.ts';
 
 const KEY = { pk: 'SETUP', sk: 'TOKEN' };
 
@@ -11,20 +12,16 @@ export function createDynamoSetupTokenStore(table: Table): SetupTokenStore {
       await doc.send(new PutCommand({ TableName, Item: { ...KEY, tokenHash, validUntil: expiresAt.toISOString(), expiresAt: ttlSeconds(expiresAt) } }));
     },
     async consume(tokenHash, now) {
-      try {
-        await doc.send(
+      return conditionalWrite(() =>
+        doc.send(
           new DeleteCommand({
             TableName,
             Key: KEY,
             ConditionExpression: 'tokenHash = :h AND validUntil > :now',
             ExpressionAttributeValues: { ':h': tokenHash, ':now': now.toISOString() },
           }),
-        );
-        return true;
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) return false;
-        throw err;
-      }
+        ),
+      );
     },
   };
 }

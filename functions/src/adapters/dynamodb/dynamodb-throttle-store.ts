@@ -2,6 +2,7 @@ import { GetCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb'
 import * as z from 'zod';
 import type { ConsecutiveReservation, Refusal, ThrottleState, ThrottleStore, WindowReservation } from '../../modules/auth/ports.ts';
 import { itemReader } from './stored-item.ts';
+import { conditionalWrite } from './conditional-write.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
 const key = (k: string) => ({ pk: `THROTTLE#${k}`, sk: 'THROTTLE' });
@@ -27,15 +28,6 @@ export function createDynamoThrottleStore(table: Table): ThrottleStore {
   const buckets = itemReader(table, 'throttle bucket', BucketItem);
   const toState = (item: Record<string, unknown> | undefined) => (item ? buckets.one(item) : undefined);
   const get = async (k: string) => toState((await doc.send(new GetCommand({ TableName, Key: key(k), ConsistentRead: true }))).Item);
-  const conditional = async (run: () => Promise<unknown>): Promise<boolean> => {
-    try {
-      await run();
-      return true;
-    } catch (err) {
-      if (isConditionalCheckFailed(err)) return false;
-      throw err;
-    }
-  };
 
   /** Starts a new window at `count` if there is no bucket or its window ended; false when another request started one first. */
   const startWindow = async (k: string, now: number, windowMs: number) => {
@@ -106,7 +98,7 @@ export function createDynamoThrottleStore(table: Table): ThrottleStore {
     },
 
     async release(k, windowStartedAt) {
-      await conditional(() =>
+      await conditionalWrite(() =>
         doc.send(
           new UpdateCommand({
             TableName,
@@ -130,7 +122,7 @@ export function createDynamoThrottleStore(table: Table): ThrottleStore {
         // The lock this attempt leaves if it fails is set now, before anything is checked: parallel attempts
         // see it at once instead of after the password check.
         const lockedUntil = lockFor(count) || previous.lockedUntil;
-        const ok = await conditional(() =>
+        const ok = await conditionalWrite(() =>
           doc.send(
             new UpdateCommand({
               TableName,
@@ -155,7 +147,7 @@ export function createDynamoThrottleStore(table: Table): ThrottleStore {
     },
 
     async restoreConsecutive(k, count, previous) {
-      return conditional(() =>
+      return conditionalWrite(() =>
         doc.send(
           new UpdateCommand({
             TableName,
@@ -169,7 +161,7 @@ export function createDynamoThrottleStore(table: Table): ThrottleStore {
     },
 
     async clearIf(k, count) {
-      return conditional(() => doc.send(new DeleteCommand({ TableName, Key: key(k), ConditionExpression: 'failures = :count', ExpressionAttributeValues: { ':count': count } })));
+      return conditionalWrite(() => doc.send(new DeleteCommand({ TableName, Key: key(k), ConditionExpression: 'failures = :count', ExpressionAttributeValues: { ':count': count } })));
     },
   };
 }
