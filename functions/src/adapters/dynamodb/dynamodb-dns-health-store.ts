@@ -2,12 +2,12 @@ import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { DnsHealthSettings, DomainDnsHealth } from '@app/shared';
 import type { DnsHealthRecord, DnsHealthStore } from '../../modules/dns-health/ports.ts';
-import { ConflictError } from '../../modules/errors.ts';
 import { queryAll } from './query-all.ts';
 import { itemReader } from './stored-item.ts';
 import { GSI1 } from './table-definition.ts';
 import { conditionalWrite } from './conditional-write.ts';
-import { isConditionalCheckFailed, type Table } from './table.ts';
+import type { Table } from './table.ts';
+import { versionedItem } from './versioned-item.ts';
 
 const key = (domain: string) => ({ pk: `DNSHEALTH#${domain}`, sk: 'DNSHEALTH' });
 const SETTINGS_KEY = { pk: 'SETTINGS', sk: 'DNS_HEALTH' };
@@ -22,7 +22,7 @@ const DnsHealthItem = DomainDnsHealth.extend({ ownFingerprint: z.string().nullab
 export function createDynamoDnsHealthStore(table: Table): DnsHealthStore {
   const { doc, name: TableName } = table;
   const records = itemReader(table, 'DNS health record', DnsHealthItem);
-  const settings = itemReader(table, 'DNS check settings', DnsHealthSettings);
+  const settings = versionedItem(table, SETTINGS_KEY, 'DNS check settings', DnsHealthSettings);
   const put = async (record: DnsHealthRecord, condition: string, values?: Record<string, unknown>) => {
     return conditionalWrite(() =>
       doc.send(
@@ -49,24 +49,7 @@ export function createDynamoDnsHealthStore(table: Table): DnsHealthStore {
     async remove(domain) {
       await doc.send(new DeleteCommand({ TableName, Key: key(domain) }));
     },
-    async getSettings() {
-      const { Item } = await doc.send(new GetCommand({ TableName, Key: SETTINGS_KEY, ConsistentRead: true }));
-      return Item ? settings.one(Item) : undefined;
-    },
-    async saveSettings(value: DnsHealthSettings, expectedVersion: number) {
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName,
-            Item: { ...SETTINGS_KEY, ...value },
-            ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : '#v = :v',
-            ...(expectedVersion === 0 ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
-          }),
-        );
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) throw new ConflictError('Someone else changed the DNS check settings meanwhile. Reload and try again.', 'stale_version', { cause: err });
-        throw err;
-      }
-    },
+    getSettings: () => settings.get(),
+    saveSettings: (value: DnsHealthSettings, expectedVersion: number) => settings.save(value, expectedVersion, 'Someone else changed the DNS check settings meanwhile. Reload and try again.'),
   };
 }

@@ -1,9 +1,8 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../../modules/errors.ts';
 import * as z from 'zod';
 import type { StoredMailSettings, MailSettingsStore } from '../../modules/notifications/mail-settings.ts';
-import { itemReader, orNull } from './stored-item.ts';
-import { isConditionalCheckFailed, type Table } from './table.ts';
+import { orNull } from './stored-item.ts';
+import type { Table } from './table.ts';
+import { versionedItem } from './versioned-item.ts';
 
 const KEY = { pk: 'SETTINGS', sk: 'MAIL' };
 /** The mail settings item: no sender of its own (null) means MAIL_FROM. */
@@ -11,27 +10,9 @@ const MailSettingsItem = z.object({ from: orNull(z.string()), extraRecipients: z
 
 /** Mail settings (sender, extra recipients): one item, written with optimistic locking on `version`. */
 export function createDynamoNotificationSettingsStore(table: Table): MailSettingsStore {
-  const { doc, name: TableName } = table;
-  const settings = itemReader(table, 'mail settings', MailSettingsItem);
+  const settings = versionedItem(table, KEY, 'mail settings', MailSettingsItem);
   return {
-    async get() {
-      const { Item } = await doc.send(new GetCommand({ TableName, Key: KEY, ConsistentRead: true }));
-      return Item ? settings.one(Item) : undefined;
-    },
-    async save(settings: StoredMailSettings, expectedVersion: number) {
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName,
-            Item: { ...KEY, ...settings },
-            ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : '#v = :v',
-            ...(expectedVersion === 0 ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
-          }),
-        );
-      } catch (err) {
-        if (isConditionalCheckFailed(err)) throw new ConflictError('Someone else changed the mail settings meanwhile. Reload and try again.', 'stale_version', { cause: err });
-        throw err;
-      }
-    },
+    get: () => settings.get(),
+    save: (value: StoredMailSettings, expectedVersion: number) => settings.save(value, expectedVersion, 'Someone else changed the mail settings meanwhile. Reload and try again.'),
   };
 }
