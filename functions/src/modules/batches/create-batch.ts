@@ -1,10 +1,11 @@
-import type { Batch, BatchMode, BatchOrigin, Job, JobOptions, RunKind } from '@app/shared';
+import type { Batch, BatchMode, BatchOrigin, Job, JobOptions } from '@app/shared';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { ValidationError } from '../errors.ts';
 import { newId } from '../migrations/ids.ts';
 import type { ManageJobs } from '../migrations/manage-jobs.ts';
-import type { JobQueue, JobRecord, RunRecord } from '../migrations/ports.ts';
+import { queuedRun } from '../migrations/queued-run.ts';
+import type { JobQueue, JobRecord } from '../migrations/ports.ts';
 import { toJobView } from '../migrations/views.ts';
 import { mapLimit, newBatchId } from './batch-ids.ts';
 import type { BatchRecord, BatchStore, BulkJobWriter } from './ports.ts';
@@ -47,32 +48,6 @@ export interface CreateBatchDeps {
 export const MAX_BATCH_JOBS = 2000;
 const DEFAULT_OPTIONS: JobOptions = { includeFolders: [], excludeFolders: [], maxSizeBytes: null };
 const jobName = (r: BatchRowInput) => `${r.source.user} → ${r.dest.user}`.slice(0, 200);
-
-/** A first run exactly as queueRun writes it: queued, attempt 1, holding its job. */
-function firstRun(job: JobRecord, kind: RunKind, createdBy: string, now: Date): RunRecord {
-  return {
-    id: newId('run', now),
-    jobId: job.id,
-    kind,
-    state: 'queued',
-    attempt: 1,
-    retryOf: null,
-    retriedBy: null,
-    cancelRequested: false,
-    createdAt: now.toISOString(),
-    createdBy,
-    startedAt: null,
-    endedAt: null,
-    heartbeatAt: null,
-    progress: null,
-    outcome: null,
-    failureReason: null,
-    version: 1,
-    taskRef: null,
-    logTail: [],
-    dispatchAttempts: 0,
-  };
-}
 
 /**
  * Creates a batch of jobs in bulk (1,000 rows in a few seconds on dynalite, where one write costs ~10 ms).
@@ -145,7 +120,7 @@ export function makeCreateBatch(deps: CreateBatchDeps) {
       input.createdBy,
     );
     const kind = input.start === 'none' ? undefined : input.start;
-    const runs = kind && deps.queue ? records.map((job) => firstRun(job, kind, input.createdBy, now)) : [];
+    const runs = kind && deps.queue ? records.map((job) => queuedRun(newId('run', now), job.id, kind, input.createdBy, now)) : [];
     const jobs = runs.length ? records.map((job, i): JobRecord => ({ ...job, activeRunId: runs[i]!.id, latestRunId: runs[i]!.id })) : records;
     const batch = newBatch(input, now);
     // Nothing reads these items before the first run id is queued below, so the three writes may overlap.

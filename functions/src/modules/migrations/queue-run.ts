@@ -2,6 +2,7 @@ import { isTerminalRunState, type RunKind } from '@app/shared';
 import type { Clock } from '../../platform/clock.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { newId } from './ids.ts';
+import { queuedRun } from './queued-run.ts';
 import type { JobQueue, JobRecord, JobStore, RunRecord, RunStore } from './ports.ts';
 
 export interface QueueRunOptions {
@@ -46,28 +47,7 @@ export function makeQueueRun(deps: { jobs: JobStore; runs: RunStore; queue: JobQ
     const now = deps.clock.now();
     const id = opts.id ?? newId('run', now);
     await claim(job, id);
-    const run: RunRecord = {
-      id,
-      jobId: job.id,
-      kind,
-      state: 'queued',
-      attempt: opts.retryOf ? opts.retryOf.attempt + 1 : 1,
-      retryOf: opts.retryOf?.id ?? null,
-      retriedBy: null,
-      cancelRequested: false,
-      createdAt: now.toISOString(),
-      createdBy: opts.createdBy,
-      startedAt: null,
-      endedAt: null,
-      heartbeatAt: null,
-      progress: null,
-      outcome: null,
-      failureReason: null,
-      version: 1,
-      taskRef: null,
-      logTail: [],
-      dispatchAttempts: 0,
-    };
+    const run = queuedRun(id, job.id, kind, opts.createdBy, now, opts.retryOf);
     if (!(await deps.runs.create(run))) {
       await deps.jobs.release(job.id, id);
       throw new ConflictError('This run was already queued.', 'duplicate_run');
