@@ -2,7 +2,8 @@ import { normalizeDnsName } from './dns-name.ts';
 import type { ExpectedRecord } from './expected-records.ts';
 import type { PublishedDns } from './published-dns.ts';
 import { failedFinding, type RecordFinding } from './record-finding.ts';
-import { backwardsDkimHost, doubledSuffixHost } from './wrong-hosts.ts';
+import { misplacedCname, wrongCnameValue } from './misplaced-cname.ts';
+import { backwardsDkimHost } from './wrong-hosts.ts';
 
 /** Diagnoses one of the three DKIM CNAMEs (`index` 1, 2 or 3) of `domain`. */
 export function diagnoseDkim(expected: ExpectedRecord, dns: PublishedDns, domain: string, index: 1 | 2 | 3): RecordFinding {
@@ -26,10 +27,7 @@ export function diagnoseDkim(expected: ExpectedRecord, dns: PublishedDns, domain
               code: 'dkim_backwards',
               message: `The CNAME at ${host} points to ${wrong}, which mixes up the host and the value. Point it to ${target}.`,
             }
-          : {
-              code: 'wrong_value',
-              message: `The CNAME at ${host} points to ${wrong} instead of ${target}. Change it to ${target}.`,
-            },
+          : wrongCnameValue(host, wrong, target),
       ],
     };
   }
@@ -47,35 +45,5 @@ export function diagnoseDkim(expected: ExpectedRecord, dns: PublishedDns, domain
     };
   }
 
-  const doubled = doubledSuffixHost(host, domain);
-  if (dns.cnameOrNone(doubled).length > 0) {
-    return {
-      published,
-      problems: [
-        {
-          code: 'wrong_host',
-          message: `The DKIM CNAME is published at ${doubled} instead of ${host}: your DNS panel adds ${domain} to the host itself. Enter the host as purelymail${index}._domainkey only, pointing to ${target}.`,
-        },
-      ],
-    };
-  }
-
-  if (dns.cnameOrNone(domain).includes(target)) {
-    return {
-      published,
-      problems: [
-        {
-          code: 'wrong_host',
-          message: `A CNAME to ${target} is published at ${domain} itself instead of ${host}. Remove it from ${domain} and add a CNAME at ${host} pointing to ${target}.`,
-        },
-      ],
-    };
-  }
-
-  return {
-    published,
-    problems: [
-      { code: 'missing', message: `No DKIM record at ${host}. Add a CNAME record at ${host} pointing to ${target}.` },
-    ],
-  };
+  return misplacedCname(dns, { label: 'DKIM', host, target, domain, typedHost: `purelymail${index}._domainkey` }, published);
 }
