@@ -1,10 +1,10 @@
 import type { DisableMfaInput } from '@app/shared';
 import { ConflictError, ValidationError } from '../errors.ts';
+import { makeCheckBothFactors } from './check-both-factors.ts';
 import type { AuthDeps, RequestOrigin } from './deps.ts';
-import { makeLoginThrottle } from './login-throttle.ts';
 import type { AdminRecord, SessionRecord } from './ports.ts';
 import { makeRotateSession } from './rotate-session.ts';
-import { makeVerifySecondFactor, type SecondFactor } from './verify-second-factor.ts';
+import type { SecondFactor } from './verify-second-factor.ts';
 
 /**
  * Turns 2FA off after re-authentication with both factors (ASVS 7.5.1).
@@ -13,8 +13,7 @@ import { makeVerifySecondFactor, type SecondFactor } from './verify-second-facto
  * secret and the recovery codes  4. New session token (ASVS 7.2.4).
  */
 export const makeDisableMfa = (deps: AuthDeps) => {
-  const throttle = makeLoginThrottle(deps);
-  const verify = makeVerifySecondFactor(deps);
+  const checkBothFactors = makeCheckBothFactors(deps);
   const rotate = makeRotateSession(deps);
   return async (
     actor: AdminRecord,
@@ -23,11 +22,9 @@ export const makeDisableMfa = (deps: AuthDeps) => {
     origin: RequestOrigin,
   ): Promise<{ cookie: string; session: SessionRecord; factor: SecondFactor }> => {
     if (!actor.mfa) throw new ConflictError('Two-factor authentication is already off.', 'mfa_already_off');
-    const attempt = await throttle.reserve(actor.email, origin.ip);
-    const passwordOk = await attempt.check(() => deps.hasher.verify(input.password, actor.passwordHash));
-    // A code is only spent once the password is known to be right.
-    const factor = passwordOk ? await attempt.check(() => verify(actor, input.code)) : undefined;
-    if (!passwordOk || !factor) {
+    const { attempt, passwordOk, factor } = await checkBothFactors(actor, input, origin.ip);
+    // With 2FA on (checked above) the second factor is a code, never the password alone.
+    if (!passwordOk || !factor || factor === 'password') {
       const field = passwordOk ? { path: 'code', message: 'is not a current code or an unused recovery code' } : { path: 'password', message: 'is wrong' };
       throw new ValidationError(`Two-factor authentication is still on: the ${field.path} is not right.`, [field]);
     }

@@ -1,10 +1,10 @@
 import type { ReauthInput } from '@app/shared';
 import { ReauthRequiredError, ValidationError } from '../errors.ts';
+import { makeCheckBothFactors } from './check-both-factors.ts';
 import type { AuthDeps, RequestOrigin } from './deps.ts';
-import { makeLoginThrottle } from './login-throttle.ts';
 import type { AdminRecord, SessionRecord } from './ports.ts';
 import { makeRotateSession } from './rotate-session.ts';
-import { makeVerifySecondFactor, type SecondFactor } from './verify-second-factor.ts';
+import type { SecondFactor } from './verify-second-factor.ts';
 
 /** How long a password check covers sensitive actions (ASVS 7.5.1–7.5.3). */
 export const REAUTH_WINDOW_MS = 5 * 60_000;
@@ -36,8 +36,7 @@ export const makeAssertRecentAuth = (deps: Pick<AuthDeps, 'clock'>) => {
  * token is dead (ASVS 7.2.4).
  */
 export const makeReauthenticate = (deps: AuthDeps) => {
-  const throttle = makeLoginThrottle(deps);
-  const verify = makeVerifySecondFactor(deps);
+  const checkBothFactors = makeCheckBothFactors(deps);
   const rotate = makeRotateSession(deps);
   return async (
     actor: AdminRecord,
@@ -48,10 +47,7 @@ export const makeReauthenticate = (deps: AuthDeps) => {
     if (actor.mfa && !input.code) {
       throw new ValidationError('Enter the code from your authenticator app (or a recovery code) as well.', [{ path: 'code', message: 'is required' }]);
     }
-    const attempt = await throttle.reserve(actor.email, origin.ip);
-    const passwordOk = await attempt.check(() => deps.hasher.verify(input.password, actor.passwordHash));
-    // A code is only spent once the password is known to be right.
-    const factor = !passwordOk ? undefined : actor.mfa ? await attempt.check(() => verify(actor, input.code!)) : 'password';
+    const { attempt, factor } = await checkBothFactors(actor, input, origin.ip);
     if (!factor) {
       throw new ValidationError(actor.mfa ? WRONG_REAUTH : 'The password is not right.', [
         actor.mfa ? { path: 'password', message: 'or the code is not right' } : { path: 'password', message: 'is wrong' },
