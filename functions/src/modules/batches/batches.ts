@@ -1,20 +1,15 @@
 import type { BatchDetail, BatchList } from '@app/shared';
-import type { Clock } from '../../platform/clock.ts';
-import type { Logger } from '../../platform/logger.ts';
 import type { ManageJobs } from '../migrations/manage-jobs.ts';
-import type { MailSettingsModule } from '../notifications/mail-settings.ts';
-import type { Notifier } from '../notifications/notifier.ts';
 import { makeBatchAction } from './batch-actions.ts';
-import { makeBatchFinish, makeLoadBatch } from './batch-finish.ts';
+import { makeBatchFinish, makeLoadBatch, type FinishDeps } from './batch-finish.ts';
 import { batchReportCsv } from './batch-report-csv.ts';
 import { countJobs, reportRow, sumProgress, toBatchView } from './batch-views.ts';
 import { makeCreateBatch } from './create-batch.ts';
 import type { JobQueue } from '../migrations/ports.ts';
-import type { BatchJobReader, BatchStore, BulkJobWriter } from './ports.ts';
+import type { BulkJobWriter } from './ports.ts';
 
-export interface BatchesDeps {
-  store: BatchStore;
-  reader: BatchJobReader;
+/** What the batch-finish use case needs (it receives these deps, with the loader built here), plus the jobs, writes and queue. */
+export interface BatchesDeps extends Omit<FinishDeps, 'load'> {
   /** The jobs use cases (sealing on create, one run at a time, conditional deletes). */
   jobs: Pick<ManageJobs, 'prepareMany' | 'start' | 'retry' | 'delete' | 'create'>;
   /** Bulk writes of a new batch's jobs and first runs. */
@@ -22,12 +17,6 @@ export interface BatchesDeps {
   /** The run queue (local root); without it first runs are queued one by one. */
   queue?: JobQueue;
   cancelRun: (runId: string) => Promise<unknown>;
-  notify: Pick<Notifier, 'send'>;
-  mailSettings: Pick<MailSettingsModule, 'get'>;
-  clock: Clock;
-  logger: Logger;
-  panelUrl: string;
-  maxAttempts: number;
 }
 
 /**
