@@ -35,7 +35,7 @@ import { LAMBDA_ENTRY_FILE, lambdaBuildOptions } from '../infra/lib/constructs/l
 import { startLocalDynamo } from '../functions/src/adapters/dynamodb/local-dynalite.ts';
 import { startSandbox } from '../functions/src/local/purelymail-sandbox/sandbox-server.ts';
 import { createApp } from '../functions/src/http/app.ts';
-import { composeAws } from '../functions/src/platform/composition/aws.ts';
+import { composeAwsApi } from '../functions/src/platform/composition/aws.ts';
 import { BASELINE_KEY } from './baseline-api.ts';
 import { median, ROOT, round, summary } from './lib.ts';
 
@@ -210,7 +210,7 @@ try {
   // The signed-in state, written through the app's own code: the first owner (setup, as the SPA does it, which
   // also starts their session) and the users cache from PurelyMail, as the scheduled refresh would leave it.
   Object.assign(process.env, env);
-  const app = composeAws(env);
+  const app = composeAwsApi(env);
   const setupToken = await app.deps.auth.issueSetupToken();
   const setup = await createApp(app.deps).request('/api/setup', {
     method: 'POST',
