@@ -3,7 +3,7 @@
 import { join, resolve } from 'node:path';
 import { composeWorker, createJsonLogger, parseConfig, WorkerConfig } from '@app/functions/worker';
 import { createFileLogSink, createStdoutLogSink } from './adapters/file-log-sink.ts';
-import { workerImapPolicy } from './imap-target-policy.ts';
+import { standInPinnedHosts, workerImapPolicy } from './imap-target-policy.ts';
 import { createImapsyncRunner } from './imapsync/imapsync-runner.ts';
 
 async function main(): Promise<number> {
@@ -16,6 +16,7 @@ async function main(): Promise<number> {
   const worker = composeWorker({
     config,
     policy: workerImapPolicy(config, process.env),
+    pinnedHosts: standInPinnedHosts(process.env),
     imapsync: createImapsyncRunner({ command: config.IMAPSYNC_COMMAND, workDir: join(resolve(config.WORK_DIR), config.RUN_ID), env: imapsyncEnv, graceMs: config.STOP_GRACE_SECONDS * 1000 }),
     log,
     logger,

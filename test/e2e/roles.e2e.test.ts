@@ -60,6 +60,18 @@ describe('roles in the browser', () => {
     await page.getByText('Val Viewer is now admin').waitFor();
     await valRole.selectOption('viewer');
     await page.getByText('Val Viewer is now viewer').waitFor();
+    // Issue 17 item 7: one's own Remove is refused up front, with the reason in the row (not only a tooltip)
+    // and as the button's description, so no re-auth prompt is ever shown for it.
+    const myRow = page.getByRole('row').filter({ hasText: 'olive@example.com' });
+    await expect.poll(() => myRow.getByText('To remove yourself or change your own role, ask another owner.').isVisible()).toBe(true);
+    const myRemove = myRow.getByRole('button', { name: /^Remove / });
+    expect(await myRemove.isDisabled()).toBe(true);
+    expect(await myRemove.getAttribute('title')).toBe('You cannot remove yourself. Ask another owner.');
+    expect(await myRemove.evaluate((b) => document.getElementById(b.getAttribute('aria-describedby') ?? '')?.textContent)).toBe(
+      'To remove yourself or change your own role, ask another owner.',
+    );
+    await myRemove.click({ force: true });
+    expect(await page.getByRole('dialog').count()).toBe(0);
     await page.getByTestId('role-legend').scrollIntoViewIfNeeded();
     await screen(page, 'roles-01-owner-admins', { grow: true });
     expect(errors).toEqual([]);

@@ -53,6 +53,20 @@ describe('step-up re-authentication', () => {
     expect((await owner.del('/api/admins/bob%40example.com')).status).toBe(204);
   });
 
+  it('removing oneself or changing one’s own role is refused before the password is asked again (409 with the reason, not 401)', async () => {
+    clock.advance(STALE);
+    const me = encodeURIComponent('owner@example.com');
+    for (const [res, code, message] of [
+      [await owner.del(`/api/admins/${me}`), 'self_removal', 'You cannot remove yourself. Ask another owner.'],
+      [await owner.patch(`/api/admins/${me}`, { role: 'viewer' }), 'self_role_change', 'You cannot change your own role. Ask another owner.'],
+    ] as const) {
+      expect(res.status).toBe(409);
+      expect((await body(res)).error).toMatchObject({ code, message });
+    }
+    // Another admin still needs the re-auth.
+    await expectReauthRequired(await owner.patch('/api/admins/someone%40example.com', { role: 'viewer' }));
+  });
+
   it("setting a mailbox password and creating, editing or deleting a routing rule need it too (issue 15); PurelyMail is not called before", async () => {
     await owner.post('/api/sync');
     const sandbox = t.runtime.sandbox!;
@@ -172,7 +186,7 @@ describe('step-up re-authentication', () => {
     expect(reauths.some((e) => e.result === 'failed' && e.reason === 'The password is not right.')).toBe(true);
     expect(reauths.some((e) => e.result === 'failed' && e.reason === 'The password or the code is not right.')).toBe(true);
     const refused = entries.filter((e) => e.result === 'failed' && e.reason === 'Confirm it is you: enter your password again to do this.');
-    expect(new Set(refused.map((e) => e.action))).toEqual(new Set(['admin.create', 'admin.remove', 'session.revoke', 'session.revoke_others', 'settings.update', 'user.password.set', 'routing.create', 'routing.edit', 'routing.delete_requested']));
+    expect(new Set(refused.map((e) => e.action))).toEqual(new Set(['admin.create', 'admin.remove', 'admin.role', 'session.revoke', 'session.revoke_others', 'settings.update', 'user.password.set', 'routing.create', 'routing.edit', 'routing.delete_requested']));
     const text = JSON.stringify(entries);
     for (const secret of [TEST_PASSWORD, 'not the password at all', 'a different long passphrase 9']) expect(text).not.toContain(secret);
   });

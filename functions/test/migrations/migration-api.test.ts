@@ -182,6 +182,22 @@ describe('migrations through the HTTP API, the local runner and the real worker'
     expect(blocked).toMatchObject({ ok: false, reason: 'blocked' });
   });
 
+  it('with the stand-in, a job to the built-in PurelyMail destination runs offline: imap.purelymail.com is not looked up', async () => {
+    // Prepare: the PurelyMail preset as the "Add server" dialog saves it (this machine cannot resolve the name).
+    const preset = await json<{ id: string }>(owner.post('/api/migrations/servers', { name: 'PurelyMail', host: 'imap.purelymail.com', port: 993, tls: 'ssl', verifyCert: true }), 201);
+    // Act
+    const created = await json<JobDetail>(
+      owner.post('/api/migrations/jobs', { name: 'To PurelyMail', source: { serverId: source.id, user: 'alice', password: CANARY }, dest: { serverId: preset.id, user: 'alice@northwind.example', password: DEST_CANARY }, start: 'full' }),
+      201,
+    );
+    const ended = await untilEnded(created.runs[0]!.id);
+    // Assess: it ran to the end; the stand-in got the placeholder address, the name only as the TLS name.
+    expect(ended.state).toBe('succeeded');
+    const { argv } = JSON.parse(readFileSync(join(dataDir, 'argv.json'), 'utf8')) as { argv: string[] };
+    expect(argv[argv.indexOf('--host2') + 1]).toBe('127.0.0.1');
+    expect(t.logs.join('\n')).toContain('server address not looked up: the imapsync stand-in connects nowhere');
+  });
+
   it('CS-1: the canary never appears in a response, a log line, an audit entry or a stored item outside a sealed blob', async () => {
     const audit = await owner.get('/api/audit?limit=200');
     const auditText = await audit.text();

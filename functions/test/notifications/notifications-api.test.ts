@@ -100,4 +100,29 @@ describe('notifications (local runtime, outbox)', () => {
     expect((await t.anonymous().post('/api/notifications/test', {})).status).toBe(401);
     expect((await owner.post('/api/notifications/test', {}, { 'x-requested-with': '', origin: 'https://evil.example' })).status).toBe(403);
   });
+
+  it('a manual refresh that shows credit below a threshold mails the crossing then, once, like the 15-minute run', async () => {
+    const sandbox = t.runtime.sandbox!;
+    const subjects = (files: string[]) => files.map((f) => /^Subject: (.*)\r$/m.exec(readFileSync(join(outbox(), f), 'utf8'))?.[1]);
+    let before = emlFiles();
+    // Act: the credit falls below red; an admin presses "Refresh from PurelyMail" on the dashboard.
+    sandbox.setCredit('1.50');
+    const refreshed = await owner.json<{ credit: { level: string } | null }>(owner.post('/api/sync', {}));
+    // Assess: the email went with the refresh, to every recipient, before the next scheduled run.
+    expect(JSON.stringify(refreshed)).toContain('1.5');
+    const crossed = emlFiles().filter((f) => !before.includes(f));
+    expect(subjects(crossed)).toEqual(['PurelyMail credit critically low: $1.50', 'PurelyMail credit critically low: $1.50']);
+    // Refreshing again at the same level tells nobody twice (nor does the users page's refresh).
+    before = emlFiles();
+    await owner.post('/api/sync', {});
+    expect((await owner.post('/api/users/refresh', {})).status).toBe(200);
+    expect(emlFiles()).toEqual(before);
+    // Recovering re-arms it; the users page's refresh sees amber and mails that crossing.
+    sandbox.setCredit('50');
+    await owner.post('/api/sync', {});
+    sandbox.setCredit('3');
+    before = emlFiles();
+    await owner.post('/api/users/refresh', {});
+    expect(subjects(emlFiles().filter((f) => !before.includes(f)))).toEqual(['PurelyMail credit low: $3.00', 'PurelyMail credit low: $3.00']);
+  });
 });

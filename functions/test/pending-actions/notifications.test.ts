@@ -43,7 +43,7 @@ describe('pending actions notify every admin once', () => {
     expect(scheduled).toContain(first.action.executeAt.slice(0, 16).replace('T', ' '));
   });
 
-  it('a failed execution mails the reason; a cancelled action sends nothing more', async () => {
+  it('a failed execution mails the reason; a cancelled action mails its cancellation once and nothing more', async () => {
     const before = f.outbox();
     const failing = await f.pending.requestOnce({ kind: 'delete-domain', target: 'pinecone.example', label: 'Delete domain pinecone.example', requestedBy: by });
     const cancelled = await f.pending.requestOnce({ kind: 'delete-user', target: 'mateo@northwind.example', label: 'Delete user mateo@northwind.example', requestedBy: by });
@@ -54,7 +54,34 @@ describe('pending actions notify every admin once', () => {
     const sent = mails(before, f.outbox());
     expect(sent.filter((m) => m.subject.startsWith('Deletion failed')).map((m) => m.to).sort()).toEqual(['owner@example.com', 'second@example.com']);
     expect(sent.find((m) => m.subject.startsWith('Deletion failed'))!.eml).toMatch(/still has \d+ user/);
-    expect(sent.filter((m) => m.subject.includes('mateo'))).toHaveLength(2); // the request only
+    // The request, then its cancellation, to each admin; the skipped execution sends nothing.
+    expect(sent.filter((m) => m.subject.includes('mateo')).map((m) => `${m.to} ${m.subject}`).sort()).toEqual([
+      'owner@example.com Deletion cancelled: Delete user mateo@northwind.example',
+      'owner@example.com Deletion scheduled: Delete user mateo@northwind.example',
+      'second@example.com Deletion cancelled: Delete user mateo@northwind.example',
+      'second@example.com Deletion scheduled: Delete user mateo@northwind.example',
+    ]);
+  });
+
+  it('a cancellation mails exactly the admins who were told it was scheduled, with who cancelled it', async () => {
+    const before = f.outbox();
+    const { action } = await f.pending.requestOnce({ kind: 'delete-user', target: 'nina@northwind.example', label: 'Delete user nina@northwind.example', requestedBy: by });
+    // An admin added after the "scheduled" email was never told, so is not told of the cancellation either.
+    f.admins.push('later@example.com');
+    try {
+      await f.pending.cancel(action.id, 'second@example.com');
+      // A second cancel is refused and sends nothing more.
+      await expect(f.pending.cancel(action.id, by)).rejects.toThrow(/already was cancelled by second@example\.com/);
+    } finally {
+      f.admins.pop();
+    }
+    const sent = mails(before, f.outbox()).filter((m) => m.subject.startsWith('Deletion cancelled'));
+    expect(sent.map((m) => m.to).sort()).toEqual(['owner@example.com', 'second@example.com']);
+    expect(sent[0]!.subject).toBe('Deletion cancelled: Delete user nina@northwind.example');
+    const eml = sent[0]!.eml.replace(/=\r\n/g, '').replace(/=3D/g, '='); // quoted-printable soft breaks
+    expect(eml).toContain('second@example.com cancelled a scheduled deletion. Nothing was deleted, and it will not run.');
+    expect(eml).toContain('Cancelled by: second@example.com');
+    expect(eml).toContain('https://panel.example/pending');
   });
 
   it('a deleted domain leaves DNS health tracking; a refused deletion keeps it', async () => {

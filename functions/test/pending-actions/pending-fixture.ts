@@ -39,10 +39,12 @@ export async function startPendingFixture() {
   const logs: string[] = [];
   const logger = createJsonLogger({ level: 'debug', write: (l) => logs.push(l) });
   const outboxDir = mkdtempSync(join(tmpdir(), 'pm-pending-outbox-'));
+  /** Who the notifier mails as "every admin"; a test may add one. */
+  const admins = ['owner@example.com', 'second@example.com'];
   const notify = makeNotifier({
     mailer: createLocalMailer({ outboxDir }),
     sends: createDynamoNotificationSendStore(dynamo.table),
-    admins: { emails: async () => ['owner@example.com', 'second@example.com'] },
+    admins: { emails: async () => [...admins] },
     mailSettings: makeMailSettings({ store: createDynamoNotificationSettingsStore(dynamo.table), defaultFrom: 'panel@example.com' }),
     clock,
     logger,
@@ -53,6 +55,7 @@ export async function startPendingFixture() {
   // The pending-actions subscribers of platform/composition/subscriptions.ts, with DNS health stood in for.
   const events = createEventBus<PendingActionEvents>(logger);
   events.on('PendingActionRequested', ({ action }) => notify.pendingRequested(action));
+  events.on('PendingActionCancelled', ({ action }) => notify.pendingCancelled(action));
   events.on('PendingActionFinished', ({ action }) => notify.pendingFinished(action));
   events.on('DomainDeleted', async ({ domain }) => void untracked.push(domain));
   const pending = makePendingActions({
@@ -70,6 +73,7 @@ export async function startPendingFixture() {
   /** Audit entries written by the executor for one action. */
   const executionEntries = async () => (await audit.query({ action: 'pending.execute', limit: 200 })).entries;
   return {
+    admins,
     dynamo,
     sandbox,
     purelymail,

@@ -272,6 +272,33 @@ describe('users over HTTP against the PurelyMail sandbox', () => {
     expect((await owner.post(`/api/users/${enc(address)}/password`, { newPassword: 'short' })).status).toBe(400);
   });
 
+  it('refuses, with a 400 sentence, the mailbox passwords the strength meter calls weak, and sends nothing to PurelyMail', async () => {
+    const { loadPasswordJudge } = await import('@app/shared/password-strength');
+    const judge = await loadPasswordJudge();
+    for (const weak of ['password1234', 'qwertyuiop12', 'passwordpassword']) {
+      // The meter's verdict on the same inputs (the dialog gives [local part, domain], the reset form the address).
+      expect(judge(weak, ['kim', 'northwind.example']).weak, weak).toBe(true);
+      const created = await owner.post('/api/users', { localPart: 'kim', domain: 'northwind.example', password: weak });
+      expect(created.status, weak).toBe(400);
+      const err = (await body(created)).error;
+      expect(err.message).toBe(
+        'Choose a stronger password for kim@northwind.example: it is one of the 3,000 most common passwords (or one of them repeated or padded with digits and symbols), the first ones attackers try. Use Generate for a strong random one.',
+      );
+      expect(err.fields).toEqual([{ path: 'password', message: 'is one of the most common passwords' }]);
+      const reset = await owner.post(`/api/users/${enc('carmen@northwind.example')}/password`, { newPassword: weak });
+      expect(reset.status, weak).toBe(400);
+      expect((await body(reset)).error.fields).toEqual([{ path: 'newPassword', message: 'is one of the most common passwords' }]);
+    }
+    // Not on the list, but built from the address: the meter says Weak, so the API refuses too.
+    expect(judge('northwind2024', ['carmen@northwind.example'])).toMatchObject({ common: false, weak: true });
+    const fromAddress = await owner.post(`/api/users/${enc('carmen@northwind.example')}/password`, { newPassword: 'northwind2024' });
+    expect(fromAddress.status).toBe(400);
+    expect((await body(fromAddress)).error.message).toMatch(/^Choose a stronger password for carmen@northwind\.example: the strength meter rates it below Good/);
+    // What the meter calls Good or Strong goes through.
+    expect(judge(NEW_PASSWORD, ['carmen@northwind.example']).weak).toBe(false);
+    expect(sent(sandbox).filter((r) => r.op === 'createUser' || r.op === 'modifyUser')).toEqual([]);
+  });
+
   it('adds, changes and removes recovery methods with the exact PurelyMail calls', async () => {
     const address = 'deepak@northwind.example';
     const added = await owner.json<{ resetMethods: { target: string }[] }>(

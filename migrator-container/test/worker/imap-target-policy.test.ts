@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@app/functions/worker';
-import { workerImapPolicy } from '../../src/imap-target-policy.ts';
+import { standInPinnedHosts, workerImapPolicy } from '../../src/imap-target-policy.ts';
 
 const local = { ALLOW_PRIVATE_IMAP_HOSTS: true, MASTER_KEY_FILE: '/d/master.key', DYNAMODB_SOCKET: '/d/dynamodb.sock' };
 
@@ -25,5 +25,16 @@ describe('workerImapPolicy: loopback and private servers only for the local work
   it('refuses without the local opener and dynalite (a KMS worker is an AWS worker)', () => {
     expect(() => workerImapPolicy({ ALLOW_PRIVATE_IMAP_HOSTS: true, DYNAMODB_SOCKET: '/x.sock' }, {})).toThrow(/only for the local worker/);
     expect(() => workerImapPolicy({ ALLOW_PRIVATE_IMAP_HOSTS: true, MASTER_KEY_FILE: '/k' }, {})).toThrow(/only for the local worker/);
+  });
+});
+
+describe('standInPinnedHosts: the built-in destination needs no DNS under the imapsync stand-in', () => {
+  it('pins the PurelyMail preset host only when the stand-in runs', () => {
+    expect(standInPinnedHosts({ IMAPSYNC_STANDIN_FIXTURE: '01-success' })).toEqual(new Map([['imap.purelymail.com', '127.0.0.1']]));
+    expect(standInPinnedHosts({})).toBeUndefined();
+  });
+
+  it('never on AWS, whatever the environment says', () => {
+    expect(standInPinnedHosts({ IMAPSYNC_STANDIN_FIXTURE: '01-success', ECS_CONTAINER_METADATA_URI_V4: 'http://169.254.170.2/v4/x' })).toBeUndefined();
   });
 });

@@ -84,6 +84,24 @@ export function createDynamoNotificationSendStore(table: Table): SendRecordStore
           }),
         ),
       ),
+    async listForEvent(eventId) {
+      const items: Record<string, unknown>[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const out = await doc.send(
+          new QueryCommand({
+            TableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :to)',
+            ExpressionAttributeValues: { ':pk': key(eventId, '').pk, ':to': 'TO#' },
+            ConsistentRead: true,
+            ExclusiveStartKey,
+          }),
+        );
+        items.push(...(out.Items ?? []));
+        ExclusiveStartKey = out.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return records.many(items);
+    },
     async get(eventId, recipient) {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: key(eventId, recipient), ConsistentRead: true }));
       return Item ? records.one(Item) : undefined;

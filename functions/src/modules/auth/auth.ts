@@ -5,7 +5,7 @@ import { makeCompleteMfaLogin } from './complete-mfa-login.ts';
 import { makeDisableMfa } from './disable-mfa.ts';
 import { makeConfirmMfaEnrolment, makeStartMfaEnrolment } from './enrol-mfa.ts';
 import { makeLogIn } from './log-in.ts';
-import { makeChangeAdminRole, makeChangePassword, makeCreateAdmin, makeRemoveAdmin, makeResetAdminPassword } from './manage-admins.ts';
+import { assertMayManageAdmin, makeChangeAdminRole, makeChangePassword, makeCreateAdmin, makeRemoveAdmin, makeResetAdminPassword } from './manage-admins.ts';
 import { makeEndAdminSessions, makeListSessions, makeRevokeSession } from './manage-sessions.ts';
 import { makeMfaChallengeOwner } from './mfa-challenge.ts';
 import type { AdminRecord } from './ports.ts';
@@ -42,6 +42,7 @@ export function makeAuth(deps: AuthDeps) {
     changePassword: makeChangePassword(deps),
     listAdmins: async () => (await deps.admins.list()).map(toAdmin),
     createAdmin: makeCreateAdmin(deps),
+    assertMayManageAdmin,
     removeAdmin: makeRemoveAdmin(deps),
     changeAdminRole: makeChangeAdminRole(deps),
     resetAdminPassword: makeResetAdminPassword(deps),

@@ -1,4 +1,6 @@
 import { gunzipSync } from 'node:zlib';
+import { topCommonPasswords } from '@app/shared/password-strength';
+import { dictionary } from '@zxcvbn-ts/language-common';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.ts';
 import { COMMON_PASSWORDS_GZIP_BASE64 } from './common-passwords-data.ts';
@@ -14,6 +16,10 @@ describe('common passwords (AS-7, ASVS 6.2.4)', () => {
     expect(list.every((p) => p === p.toLowerCase() && p.length >= 4)).toBe(true);
     // Only one entry reaches the 15-character minimum on its own; the repeated/padded forms cover the rest.
     expect(list.filter((p) => p.length >= 15)).toEqual(['mailcreated5240']);
+  });
+
+  it('is the list the mailbox strength meter uses: the top 3,000 of the installed @zxcvbn-ts/language-common', () => {
+    expect(list).toEqual(topCommonPasswords(dictionary['passwords-common']));
   });
 
   it('matches a listed password whatever its case, including the one that is 15 characters long', async () => {

@@ -30,6 +30,24 @@ export const makeCreateAdmin =
     return admin;
   };
 
+const SELF_REFUSAL = {
+  remove: ['You cannot remove yourself. Ask another owner.', 'self_removal'],
+  role: ['You cannot change your own role. Ask another owner.', 'self_role_change'],
+} as const;
+
+/**
+ * What is refused whatever the target's state: not an owner, or one's own account. The routes check it
+ * before asking for the password again (a re-auth prompt for something that will be refused anyway only
+ * wastes the password), and the use cases check it again.
+ */
+export function assertMayManageAdmin(actor: AdminRecord, email: string, change: keyof typeof SELF_REFUSAL): void {
+  assertOwnerPower(actor);
+  if (actor.email === email) {
+    const [message, code] = SELF_REFUSAL[change];
+    throw new ConflictError(message, code);
+  }
+}
+
 /**
  * Removes an admin and ends all their sessions at once (ASVS 7.4.2).
  * Only owners may; nobody removes themselves; the last owner stays (enforced by the store's conditional write).
@@ -37,8 +55,7 @@ export const makeCreateAdmin =
 export const makeRemoveAdmin = (deps: Pick<AuthDeps, 'admins' | 'sessions'>) => {
   const endSessions = makeEndAdminSessions(deps);
   return async (actor: AdminRecord, email: string): Promise<void> => {
-    assertOwnerPower(actor);
-    if (actor.email === email) throw new ConflictError('You cannot remove yourself. Ask another owner.', 'self_removal');
+    assertMayManageAdmin(actor, email, 'remove');
     const target = await deps.admins.get(email);
     if (!target) throw new NotFoundError('There is no admin with that email.');
     await deps.admins.remove(email, target.role);
@@ -54,8 +71,7 @@ export const makeRemoveAdmin = (deps: Pick<AuthDeps, 'admins' | 'sessions'>) => 
 export const makeChangeAdminRole =
   (deps: Pick<AuthDeps, 'admins'>) =>
   async (actor: AdminRecord, email: string, role: AdminRole): Promise<{ admin: AdminRecord; from: AdminRole }> => {
-    assertOwnerPower(actor);
-    if (actor.email === email) throw new ConflictError('You cannot change your own role. Ask another owner.', 'self_role_change');
+    assertMayManageAdmin(actor, email, 'role');
     const target = await deps.admins.get(email);
     if (!target) throw new NotFoundError('There is no admin with that email.');
     if (target.role !== role) await deps.admins.setRole(email, target.role, role);

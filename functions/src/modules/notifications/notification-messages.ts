@@ -28,6 +28,22 @@ export function pendingRequestedEmail(action: PendingAction, panelUrl: string) {
   });
 }
 
+/** The email for a scheduled deletion an admin cancelled, to those who were told it was scheduled. */
+export function pendingCancelledEmail(action: PendingAction, panelUrl: string) {
+  const by = action.cancelledBy ?? 'an admin';
+  return renderEmail({
+    subject: `Deletion cancelled: ${whatOf(action)}`,
+    intro: `${by} cancelled a scheduled deletion. Nothing was deleted, and it will not run.`,
+    facts: [
+      ['What', whatOf(action)],
+      ['Requested by', action.requestedBy],
+      ['Cancelled by', by],
+      ['Cancelled at', utc(action.finishedAt ?? action.requestedAt)],
+    ],
+    link: { url: `${panelUrl}/pending`, label: 'Open the Pending page' },
+  });
+}
+
 /** The email for a delayed deletion that ran (done) or could not (failed, with the reason). */
 export function pendingFinishedEmail(action: PendingAction, panelUrl: string) {
   const ok = action.status === 'done';

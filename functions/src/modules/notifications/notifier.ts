@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { NotificationResult, PendingAction } from '@app/shared';
-import { creditCrossedEmail, dnsChangedEmail, pendingFinishedEmail, pendingRequestedEmail, testEmail, type CreditCrossing, type DnsChange } from './notification-messages.ts';
+import { creditCrossedEmail, dnsChangedEmail, pendingCancelledEmail, pendingFinishedEmail, pendingRequestedEmail, testEmail, type CreditCrossing, type DnsChange } from './notification-messages.ts';
 import { makeRetryOutbox } from './retry-outbox.ts';
 import { makeSendNotification, type Notification, type SendDeps } from './send-notification.ts';
 
 const NOTHING: NotificationResult = { sent: [], skipped: [], queued: [] };
+const requestedEventId = (action: PendingAction) => `pending-requested:${action.id}`;
 
 /**
  * The notifications other capabilities call. Every method is safe to call twice for the same trigger
@@ -26,7 +27,22 @@ export function makeNotifier(deps: SendDeps & { panelUrl: string }) {
   };
   return {
     send,
-    pendingRequested: (action: PendingAction) => send({ eventId: `pending-requested:${action.id}`, ...pendingRequestedEmail(action, deps.panelUrl) }),
+    pendingRequested: (action: PendingAction) => send({ eventId: requestedEventId(action), ...pendingRequestedEmail(action, deps.panelUrl) }),
+    /**
+     * For an action an admin cancelled: only to those the "Deletion scheduled" email went (or is still going)
+     * to, read from its send records — not to an admin added since, nor to one it was given up on.
+     */
+    async pendingCancelled(action: PendingAction): Promise<NotificationResult> {
+      let told: string[];
+      try {
+        told = (await deps.sends.listForEvent(requestedEventId(action))).filter((r) => r.status !== 'failed').map((r) => r.recipient);
+      } catch (err) {
+        deps.logger.error('notification failed', { eventId: `pending-cancelled:${action.id}`, error: err instanceof Error ? err.message : String(err) });
+        return NOTHING;
+      }
+      if (told.length === 0) return NOTHING;
+      return send({ eventId: `pending-cancelled:${action.id}`, ...pendingCancelledEmail(action, deps.panelUrl), to: told });
+    },
     /** For an action that reached `done` or `failed`. */
     pendingFinished: (action: PendingAction) => send({ eventId: `pending-${action.status}:${action.id}`, ...pendingFinishedEmail(action, deps.panelUrl) }),
     /** `key` identifies this one transition (e.g. the health record's version after it). */

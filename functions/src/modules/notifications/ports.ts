@@ -45,6 +45,8 @@ export interface SendRecordStore {
    */
   takeForRetry(eventId: string, recipient: string, attempts: number, leaseUntil: string): Promise<boolean>;
   get(eventId: string, recipient: string): Promise<SendRecord | undefined>;
+  /** Every recipient's record of one event (who was, or is being, sent it). */
+  listForEvent(eventId: string): Promise<SendRecord[]>;
 }
 
 /** Who gets panel notifications: every admin (from the admin store). */

@@ -101,6 +101,7 @@ export function makePendingActions(deps: PendingActionsDeps) {
    * 1. Load it; only a pending action can be cancelled.
    * 2. One conditional write pending → cancelled: if the executor claimed it first, cancelling fails clearly.
    * 3. Drop the schedule (best effort: a late firing finds it cancelled and does nothing).
+   * 4. Tell (PendingActionCancelled: the admins who were mailed "Deletion scheduled" learn it will not run).
    */
   async function cancel(id: string, by: string): Promise<PendingAction> {
     const current = await deps.store.get(id);
@@ -112,6 +113,7 @@ export function makePendingActions(deps: PendingActionsDeps) {
       throw now ? notCancellable(now) : new NotFoundError('There is no such pending action.');
     }
     await deps.scheduler.cancel(id).catch(() => undefined);
+    await deps.emit('PendingActionCancelled', { action: publicAction(cancelled) });
     return publicAction(cancelled);
   }
 

@@ -2,6 +2,7 @@ import { CreateUserInput, type CreatedUser } from '@app/shared';
 import type * as z from 'zod';
 import { ConflictError, ValidationError } from '../errors.ts';
 import type { ApiDomainInfo } from '../purelymail/purelymail-types.ts';
+import { assertStrongMailboxPassword } from './mailbox-password.ts';
 import { checkLocalPartAllowed } from './user-rules.ts';
 import type { UsersDeps } from './users-deps.ts';
 
@@ -19,9 +20,10 @@ async function findDomain(deps: UsersDeps, name: string): Promise<ApiDomainInfo 
  * 1. The domain must be on the account (cache, then PurelyMail).
  * 2. Symbols in the name are refused up front when the domain's symbolic subaddressing would refuse them.
  * 3. An address already in the cache is a duplicate (PurelyMail would refuse it too).
- * 4. createUser with the local part and domain apart, the welcome email off unless asked, and recovery
+ * 4. A password the strength meter calls weak is refused (mailbox-password.ts).
+ * 5. createUser with the local part and domain apart, the welcome email off unless asked, and recovery
  *    fields only when given (empty strings are not sent).
- * 5. Write the new address through to the cache, only after PurelyMail said yes.
+ * 6. Write the new address through to the cache, only after PurelyMail said yes.
  */
 export const makeCreateUser =
   (deps: UsersDeps) =>
@@ -38,6 +40,7 @@ export const makeCreateUser =
     if (cachedUsers.some((a) => a.toLowerCase() === address)) {
       throw new ConflictError(`${address} already exists.`, 'user_exists');
     }
+    await assertStrongMailboxPassword(input.password, 'password', address, [input.localPart, input.domain]);
     await deps.purelymail.createUser({
       userName: input.localPart,
       domainName: input.domain,

@@ -2,6 +2,7 @@ import type { UpdateUserInput, UpsertResetMethodInput, UserDetail } from '@app/s
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { GetUserResult } from '../purelymail/purelymail-types.ts';
 import { aboutUser, makeGetUserDetail, readUser } from './get-user-detail.ts';
+import { assertStrongMailboxPassword } from './mailbox-password.ts';
 import type { UsersDeps } from './users-deps.ts';
 
 /** Error code: 2FA asked of a user who could not get back in without a 2FA app. */
@@ -46,12 +47,14 @@ export function makeModifyUser(deps: UsersDeps) {
      * 2. modifyUser with the fields given (and the password, when turning password reset back on).
      */
     async update(address: string, input: UpdateUserInput): Promise<UserDetail> {
+      if (input.newPassword !== undefined) await assertStrongMailboxPassword(input.newPassword, 'newPassword', address);
       if (input.requireTwoFactorAuthentication === true || input.enablePasswordReset === true) checkPreconditions(address, await readUser(deps, address), input);
       await aboutUser(deps, address, () => deps.purelymail.modifyUser({ userName: address, ...input }));
       return detail(address);
     },
     /** `newPassword` is the only field PurelyMail honours for a password change (`password` is ignored). */
     async setPassword(address: string, newPassword: string): Promise<void> {
+      await assertStrongMailboxPassword(newPassword, 'newPassword', address);
       await aboutUser(deps, address, () => deps.purelymail.modifyUser({ userName: address, newPassword }));
     },
     async upsertResetMethod(address: string, input: UpsertResetMethodInput): Promise<UserDetail> {

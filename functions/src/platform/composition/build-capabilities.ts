@@ -142,6 +142,19 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
   const refreshCache = makeRefreshCache({ purelymail: a.purelymail, cache, clock, audit });
   const { notify, mailSettings } = buildNotifications({ table, mailer: a.mailer, clock, logger, panelUrl: d.panelUrl, mailFrom: config.MAIL_FROM, mailDelivery: d.mailDelivery, senderIdentities: d.senderIdentities });
   const checkCredit = makeCheckCredit({ alerts: createDynamoCreditAlertStore(table), settings, notify, clock });
+  /**
+   * A refresh someone asks for (Refresh from PurelyMail, the users page, the campaign directory) checks the
+   * credit it read as the 15-minute run does, so a crossing is mailed when an admin sees it, not up to 15
+   * minutes later; the once-per-crossing rule (check-credit.ts) keeps the two from mailing it twice. A failed
+   * check does not fail the refresh: the next scheduled run checks again.
+   */
+  const refreshOnDemand = async () => {
+    const snapshot = await refreshCache();
+    if (snapshot.credit) {
+      await checkCredit(snapshot.credit.credit).catch((err: unknown) => logger.warn('credit check after a refresh failed; the scheduled run retries', { error: err instanceof Error ? err.message : String(err) }));
+    }
+    return snapshot;
+  };
   const health = makeCheckHealth({ store: settingsStore, purelymail: a.purelymail, clock, sandbox: d.sandbox });
 
   // 2. Admins: accounts, sessions, sign-in throttles, 2FA.
@@ -188,7 +201,7 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
     policy: { ...DEFAULT_DNS_HEALTH_POLICY, batch: config.DNS_TIER_BATCH },
   });
   const domains = makeDomains({ purelymail: a.purelymail, cache, clock, dnsLookup: a.dnsLookup, pendingActions, dnsHealth, ownershipCodeFallback: config.PURELYMAIL_OWNERSHIP_TOKEN });
-  const users = makeUsers({ purelymail: a.purelymail, cache, refreshCache, pendingActions });
+  const users = makeUsers({ purelymail: a.purelymail, cache, refreshCache: refreshOnDemand, pendingActions });
   const routing = makeRouting({ purelymail: a.purelymail, cache, clock, pendingActions });
 
   // 4. Migrations: the run engine (queue, dispatcher, ends of runs), then servers, jobs and runs for the api.
@@ -242,7 +255,7 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
       },
     },
     sealer: a.sealer,
-    mailboxes: cachedMailboxDirectory({ cache, refreshCache, users }),
+    mailboxes: cachedMailboxDirectory({ cache, refreshCache: refreshOnDemand, users }),
     batches: () => campaignBatches,
     audit,
     clock,
@@ -267,7 +280,7 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
     audit,
     settings,
     getDashboard,
-    refreshCache,
+    refreshCache: refreshOnDemand,
     health,
     domains,
     routing,

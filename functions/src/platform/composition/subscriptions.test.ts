@@ -13,6 +13,7 @@ describe('every cross-module reaction is subscribed in one place', () => {
       batches: { onRunEnded: async (runId) => void calls.push(`batch ${runId}`) },
       notify: {
         pendingRequested: async (a) => (calls.push(`requested ${a.id}`), { sent: [], skipped: [], queued: [] }),
+        pendingCancelled: async (a) => (calls.push(`cancelled ${a.id}`), { sent: [], skipped: [], queued: [] }),
         pendingFinished: async (a) => (calls.push(`finished ${a.id}`), { sent: [], skipped: [], queued: [] }),
       },
       dnsHealth: { untrack: async (d) => void calls.push(`untrack ${d}`) },
@@ -21,7 +22,8 @@ describe('every cross-module reaction is subscribed in one place', () => {
     await bus.emit('RunEnded', { runId: 'run_1' });
     await bus.emit('PendingActionRequested', { action });
     await bus.emit('DomainDeleted', { domain: 'example.com' });
+    await bus.emit('PendingActionCancelled', { action });
     await bus.emit('PendingActionFinished', { action });
-    expect(calls).toEqual(['offer run_1', 'batch run_1', 'requested pa-1', 'untrack example.com', 'finished pa-1']);
+    expect(calls).toEqual(['offer run_1', 'batch run_1', 'requested pa-1', 'untrack example.com', 'cancelled pa-1', 'finished pa-1']);
   });
 });

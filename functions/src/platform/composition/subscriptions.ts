@@ -25,14 +25,16 @@ export function subscribeRunEnded(bus: Pick<EventBus<MigrationEvents>, 'on'>, re
  * Every cross-module reaction of the app, in one place: which capability reacts to which module's event.
  * - RunEnded: see subscribeRunEnded
  * - PendingActionRequested / PendingActionFinished: every admin gets an email (notifications)
+ * - PendingActionCancelled: the admins who were told it was scheduled get an email (notifications)
  * - DomainDeleted: the domain leaves DNS health tracking at once, not at the next tier run (dns-health)
  */
 export function subscribe(
   bus: EventBus<AppEvents>,
-  reactors: { offerWaitingRun: OfferWaitingRun; batches: Pick<BatchFinish, 'onRunEnded'>; notify: Pick<Notifier, 'pendingRequested' | 'pendingFinished'>; dnsHealth: Pick<DnsHealth, 'untrack'> },
+  reactors: { offerWaitingRun: OfferWaitingRun; batches: Pick<BatchFinish, 'onRunEnded'>; notify: Pick<Notifier, 'pendingRequested' | 'pendingCancelled' | 'pendingFinished'>; dnsHealth: Pick<DnsHealth, 'untrack'> },
 ): void {
   subscribeRunEnded(bus, reactors);
   bus.on('PendingActionRequested', ({ action }) => reactors.notify.pendingRequested(action));
+  bus.on('PendingActionCancelled', ({ action }) => reactors.notify.pendingCancelled(action));
   bus.on('PendingActionFinished', ({ action }) => reactors.notify.pendingFinished(action));
   bus.on('DomainDeleted', ({ domain }) => reactors.dnsHealth.untrack(domain));
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { socketClientConfig } from '../../adapters/dynamodb/local-socket.ts';
 import { createTable } from '../../adapters/dynamodb/table.ts';
 import { resolveImapTarget, type ImapTargetPolicy } from '../../adapters/imap/ssrf-guard.ts';
@@ -20,7 +21,15 @@ import { buildRunStores } from './migration-stores.ts';
  * run (modules/migrations/run-migration.ts) around the container's imapsync runner. Its run ends tell no one in
  * this process: the dispatcher learns of them when the task stops (handleWorkerGone).
  */
-export function composeWorker(opts: { config: WorkerConfig; policy: ImapTargetPolicy; imapsync: ImapsyncRunner; log: RunLogSink; logger: Logger }) {
+export function composeWorker(opts: {
+  config: WorkerConfig;
+  policy: ImapTargetPolicy;
+  imapsync: ImapsyncRunner;
+  log: RunLogSink;
+  logger: Logger;
+  /** Host → address used without a DNS lookup (the built-in destination under the imapsync stand-in); the port rule still applies. */
+  pinnedHosts?: ReadonlyMap<string, string>;
+}) {
   const { config, logger } = opts;
   // The SDK: on ECS the credentials come from the container credentials endpoint; locally dynalite's socket.
   const table = createTable(config.TABLE_NAME, config.DYNAMODB_SOCKET ? socketClientConfig(config.DYNAMODB_SOCKET) : {}, logger);
@@ -37,7 +46,12 @@ export function composeWorker(opts: { config: WorkerConfig; policy: ImapTargetPo
     heartbeat: makeRunHeartbeat({ ...stores, clock }),
     opener,
     finishRun: makeFinishRun({ ...stores, clock, emit: emitNowhere }),
-    resolveTarget: (host, port) => resolveImapTarget(host, port, opts.policy),
+    resolveTarget: (host, port) => {
+      const pinned = opts.pinnedHosts?.get(host.toLowerCase().replace(/\.$/, ''));
+      if (!pinned) return resolveImapTarget(host, port, opts.policy);
+      logger.info('server address not looked up: the imapsync stand-in connects nowhere', { host, address: pinned });
+      return resolveImapTarget(host, port, { ...opts.policy, allowPrivate: true }, async () => [{ address: pinned, family: isIP(pinned) }]);
+    },
     imapsync: opts.imapsync,
     log: opts.log,
     logger,
