@@ -1,0 +1,62 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, watchErrors } from './support/browser.ts';
+import { startLocalServer } from './support/local-server.ts';
+import { screen, setupOwner } from './support/setup-owner.ts';
+
+// Issue 17: what a newcomer tripped over in the SPA, each checked as a person meets it.
+describe('issue 17 in a browser', () => {
+  let server: Awaited<ReturnType<typeof startLocalServer>>;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  const sandbox = () => server.sandbox!;
+
+  beforeAll(async () => {
+    server = await startLocalServer();
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    page = await context.newPage();
+    errors = watchErrors(page);
+    await setupOwner(page, server);
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('item 4: a new recovery method does not reset 2FA unless ticked, with a warning for a user whose 2FA is required', async () => {
+    // Prepare: bob's 2FA is required in the seed.
+    const address = 'bob@northwind.example';
+    expect(sandbox().state.users[address]!.requireTwoFactorAuthentication).toBe(true);
+    await page.goto(`${server.url}/users`);
+    await page.getByTitle(`Open ${address}`).click();
+    const drawer = page.getByRole('dialog', { name: address });
+    await drawer.getByRole('button', { name: 'Add recovery method' }).click();
+    const tick = drawer.getByLabel('Also allows resetting 2FA');
+    const warning = drawer.getByRole('status').filter({ hasText: `2FA is required for ${address}` });
+    // Assess: off by default, no warning.
+    expect(await tick.isChecked()).toBe(false);
+    expect(await warning.count()).toBe(0);
+    // Act: tick it.
+    await tick.check();
+    // Assess: the warning says what it undoes.
+    await expect.poll(() => warning.isVisible()).toBe(true);
+    expect(await warning.innerText()).toContain('turn 2FA off');
+    await screen(page, 'issue17-04-mfa-reset-warning');
+    // Act: untick and add: PurelyMail is told explicitly not to allow a 2FA reset.
+    await tick.uncheck();
+    expect(await warning.count()).toBe(0);
+    await drawer.getByLabel('Email address').fill('bob.home@example.net');
+    await drawer.getByRole('button', { name: 'Add method' }).click();
+    await expect.poll(() => sandbox().state.users[address]!.resetMethods.find((m) => m.target === 'bob.home@example.net')?.allowMfaReset).toBe(false);
+    await drawer.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('raised no page errors', () => {
+    expect(errors).toEqual([]);
+  });
+});
