@@ -1,8 +1,22 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSRF_HEADER } from '../../shared/src/index.ts';
 import { launchChromium, watchErrors } from './support/browser.ts';
 import { startLocalServer } from './support/local-server.ts';
 import { screen, setupOwner } from './support/setup-owner.ts';
+
+/** A JSON call from the signed-in page, as the SPA makes it. */
+async function api<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
+  const r = await page.evaluate(
+    async ({ method, path, body, header }) => {
+      const res = await fetch(path, { method, headers: { 'content-type': 'application/json', [header]: '1' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: res.status, text: await res.text() };
+    },
+    { method, path, body, header: CSRF_HEADER },
+  );
+  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${r.text}`);
+  return (r.text ? JSON.parse(r.text) : undefined) as T;
+}
 
 // Issue 17: what a newcomer tripped over in the SPA, each checked as a person meets it.
 describe('issue 17 in a browser', () => {
@@ -54,6 +68,24 @@ describe('issue 17 in a browser', () => {
     await drawer.getByRole('button', { name: 'Add method' }).click();
     await expect.poll(() => sandbox().state.users[address]!.resetMethods.find((m) => m.target === 'bob.home@example.net')?.allowMfaReset).toBe(false);
     await drawer.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('item 6: a PurelyMail campaign destination domain is chosen from the account’s domains', async () => {
+    // Prepare
+    await api(page, 'POST', '/api/migrations/servers', { name: 'Old Co mail', host: 'mail.old.example', port: 993, tls: 'ssl' });
+    await page.goto(`${server.url}/migrations/campaigns/new`);
+    const domain = page.getByLabel(/^Destination domain/);
+    await domain.waitFor({ timeout: 10_000 });
+    // Assess: a select of the account's domains (plus keeping the old domain), not free text.
+    expect(await domain.evaluate((el) => el.tagName)).toBe('SELECT');
+    const options = await domain.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(options).toEqual(['', ...Object.keys(sandbox().state.domains).sort()]);
+    await domain.selectOption('northwind.example');
+    await screen(page, 'issue17-06-campaign-domain-select');
+    // Act: another destination server takes any domain, typed.
+    await page.getByLabel(/The destination is PurelyMail/).uncheck();
+    // Assess
+    expect(await page.getByLabel(/^Destination domain/).evaluate((el) => el.tagName)).toBe('INPUT');
   });
 
   it('raised no page errors', () => {
