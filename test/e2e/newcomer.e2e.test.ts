@@ -88,6 +88,40 @@ describe('issue 17 in a browser', () => {
     expect(await page.getByLabel(/^Destination domain/).evaluate((el) => el.tagName)).toBe('INPUT');
   });
 
+  it('item 8: panel settings save with one button, the 2FA policy apart; a fixed value loses its error at once', async () => {
+    // Prepare
+    await page.goto(`${server.url}/settings`);
+    const panel = page.locator('section#panel');
+    const amber = panel.getByLabel('Amber below ($)');
+    const red = panel.getByLabel('Red below ($)');
+    await amber.waitFor({ timeout: 10_000 });
+    // Assess: the instant switch is in its own section, not beside the Save button.
+    expect(await panel.getByRole('switch').count()).toBe(0);
+    expect(await page.locator('section#admin-2fa').getByRole('switch', { name: 'Require two-factor authentication for every admin' }).count()).toBe(1);
+    // Act: red above amber, then Save.
+    await amber.fill('5');
+    await red.fill('8');
+    await panel.getByRole('button', { name: 'Save settings' }).click();
+    const error = panel.getByText('should be lower than the amber threshold');
+    await expect.poll(() => error.count()).toBe(1);
+    await screen(page, 'issue17-08-settings-error');
+    // Act: fix it (no Save yet).
+    await amber.fill('10');
+    // Assess: the error is gone as soon as the values are valid, and Save is there to use.
+    await expect.poll(() => error.count()).toBe(0);
+    expect(await red.getAttribute('aria-invalid')).toBeNull();
+    const save = panel.getByRole('button', { name: 'Save settings' });
+    expect(await save.isEnabled()).toBe(true);
+    // Act: a bad value, then back to the saved one.
+    await amber.fill('abc');
+    await save.click();
+    await expect.poll(() => amber.getAttribute('aria-invalid')).toBe('true');
+    await amber.fill('10');
+    await expect.poll(() => amber.getAttribute('aria-invalid')).toBeNull();
+    await save.click();
+    await expect.poll(() => page.getByText('Settings saved').count()).toBeGreaterThan(0);
+  });
+
   it('raised no page errors', () => {
     expect(errors).toEqual([]);
   });

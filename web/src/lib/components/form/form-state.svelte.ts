@@ -74,6 +74,24 @@ export class FormState {
   }
 
   /**
+   * Live re-check while the person edits: drops each field error that `found` no longer reports (never adds
+   * one, so nothing turns red before a submit). An error fixed is gone at once, not at the next Save.
+   * @example $effect(() => form.recheck(problems(draft)));
+   */
+  recheck(found: Record<string, string | false | null | undefined>): void {
+    const keep = Object.entries(this.fields).filter(([k]) => typeof found[k] === 'string' && found[k] !== '');
+    if (keep.length !== Object.keys(this.fields).length) this.fields = Object.fromEntries(keep);
+  }
+
+  /** The messages `schema` finds in `value`, by field (the path's first `depth` parts), without showing them. */
+  static problems<S extends z.ZodType>(schema: S, value: unknown, depth = 1): Record<string, string> {
+    const parsed = schema.safeParse(value);
+    const found: Record<string, string> = {};
+    if (!parsed.success) for (const issue of parsed.error.issues) found[issue.path.slice(0, depth).join('.')] ??= issue.message;
+    return found;
+  }
+
+  /**
    * Checks `value` with the schema the API uses; on failure, each issue goes next to its field (the path's
    * first `depth` parts joined with dots) and undefined is returned.
    */
