@@ -122,6 +122,81 @@ describe('issue 17 in a browser', () => {
     await expect.poll(() => page.getByText('Settings saved').count()).toBeGreaterThan(0);
   });
 
+  it('item 9: after "Re-check DNS now", the single DKIM verdict is explained and the check time shown', async () => {
+    // Prepare: key 2 of a healthy domain now points elsewhere.
+    const domain = 'bluefern.example';
+    const zone = sandbox().state.dns[domain]!.map((r) => (r.name.startsWith('purelymail2._domainkey.') ? { ...r, value: 'key9.elsewhere.example' } : r));
+    sandbox().dns.replaceZone(domain, zone);
+    await page.goto(`${server.url}/domains/${domain}`);
+    const rechecks = page.locator('div').filter({ has: page.getByText('Automatic rechecks', { exact: true }) }).last();
+    await page.getByRole('button', { name: 'Re-check DNS now' }).waitFor({ timeout: 10_000 });
+    // Act
+    await page.getByRole('button', { name: 'Re-check DNS now' }).click();
+    // Assess: the note explains the one verdict and says which key to fix, not "re-check".
+    const note = page.getByRole('status').filter({ hasText: 'PurelyMail gives one DKIM verdict for all three keys' });
+    await expect.poll(() => note.isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await note.innerText()).toContain('so it fails key 1 and key 3 too while key 2 is not published correctly. Fix key 2, then re-check.');
+    expect(await page.getByText('Use “Re-check DNS now”').count()).toBe(0);
+    // The check time is shown, not "never".
+    await expect.poll(() => rechecks.innerText()).toMatch(/Last checked (just now|\d+ seconds? ago)/);
+    expect(await rechecks.innerText()).not.toContain('never');
+    expect(await page.getByText('one verdict for all three keys').count()).toBe(3);
+    await screen(page, 'issue17-09-dkim-one-verdict', { grow: true });
+  });
+
+  it('item 12 (and 16’s badge): app-styled email errors, each once, cleared with the chip, no preview of an invalid address', async () => {
+    // Prepare: a new rule with a bad address part and an invalid chip.
+    await page.goto(`${server.url}/routing`);
+    await page.getByRole('button', { name: /New rule/ }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'New routing rule' });
+    await dialog.getByLabel('Domain').selectOption('northwind.example');
+    await dialog.getByPlaceholder('info', { exact: true }).fill('in fo');
+    const chipInput = dialog.locator('input[id$=targetAddresses]');
+    for (const a of ['x@', 'ext@other.example', 'sales@northwind.example']) {
+      await chipInput.fill(a);
+      await chipInput.press('Enter');
+    }
+    // Assess: the preview shows no invalid address, before or after Create.
+    const preview = dialog.locator('p').filter({ hasText: '→' });
+    expect(await preview.innerText()).toBe('an address at northwind.example → ext@other.example, sales@northwind.example');
+    // An address at the account's own domain is not "external"; one elsewhere is.
+    const chip = (a: string) => dialog.locator('li').filter({ hasText: a });
+    expect(await chip('sales@northwind.example').innerText()).not.toMatch(/external/i);
+    expect(await chip('ext@other.example').innerText()).toMatch(/external/i);
+    // Act
+    await dialog.getByRole('button', { name: 'Create rule' }).click();
+    // Assess: each error once, in the panel's words, next to its field; the chip is marked but not worded again.
+    const chipError = dialog.getByText('x@ is not an email address like alice@example.com');
+    await expect.poll(() => chipError.count()).toBe(1);
+    expect(await dialog.getByText(/invalid/i).count()).toBe(0);
+    expect(await dialog.getByText('must be the part before the @ only, without spaces').count()).toBe(1);
+    expect(await dialog.locator('form').evaluate((f) => (f as HTMLFormElement).noValidate)).toBe(true);
+    await screen(page, 'issue17-12-rule-errors');
+    // Act: remove the invalid chip, fix the address part.
+    await dialog.getByRole('button', { name: 'Remove x@' }).click();
+    await dialog.getByPlaceholder('info', { exact: true }).fill('info2');
+    // Assess: both errors are gone before any new submit.
+    await expect.poll(() => chipError.count()).toBe(0);
+    expect(await dialog.getByText('must be the part before the @ only').count()).toBe(0);
+    await page.keyboard.press('Escape');
+
+    // The new-user dialog previews no address for an invalid user name, and checks the recovery email itself.
+    await page.goto(`${server.url}/users`);
+    await page.getByRole('button', { name: 'New user' }).click();
+    const create = page.getByRole('dialog', { name: 'New user' });
+    await create.getByLabel('User name').fill('a b!');
+    expect(await create.getByText('Will create').count()).toBe(0);
+    await create.getByLabel(/Recovery email/).fill('nope@');
+    await create.getByRole('button', { name: 'Create user' }).click();
+    await expect.poll(() => create.getByText('is not an email address like alice@example.com').count()).toBe(1);
+    await create.getByLabel(/Recovery email/).fill('nope@example.net');
+    await expect.poll(() => create.getByText('is not an email address like alice@example.com').count()).toBe(0);
+    await create.getByLabel('User name').fill('ab');
+    await expect.poll(() => create.getByText('Will create').innerText()).toContain('ab@');
+    await screen(page, 'issue17-12-new-user');
+    await page.keyboard.press('Escape');
+  });
+
   it('raised no page errors', () => {
     expect(errors).toEqual([]);
   });

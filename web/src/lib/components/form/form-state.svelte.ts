@@ -1,4 +1,4 @@
-import { tick } from 'svelte';
+import { tick, untrack } from 'svelte';
 import type * as z from 'zod';
 import { ApiError } from '../../api/api-error.ts';
 import { errorMessage } from '../../api/handle-error.ts';
@@ -79,8 +79,10 @@ export class FormState {
    * @example $effect(() => form.recheck(problems(draft)));
    */
   recheck(found: Record<string, string | false | null | undefined>): void {
-    const keep = Object.entries(this.fields).filter(([k]) => typeof found[k] === 'string' && found[k] !== '');
-    if (keep.length !== Object.keys(this.fields).length) this.fields = Object.fromEntries(keep);
+    // Untracked: an effect calling this re-runs on the values it checks, not on the errors it clears.
+    const current = untrack(() => this.fields);
+    const keep = Object.entries(current).filter(([k]) => typeof found[k] === 'string' && found[k] !== '');
+    if (keep.length !== Object.keys(current).length) this.fields = Object.fromEntries(keep);
   }
 
   /** The messages `schema` finds in `value`, by field (the path's first `depth` parts), without showing them. */
