@@ -171,7 +171,9 @@ describe('credential-gathering campaign in a browser', () => {
     expect(Object.keys(server.sandbox!.state.users)).toContain('zoenew@northwind.example');
 
     // The job runs to the end; the batch reports it and the summary email lands in the outbox.
-    const batchId = (await admin.getByTestId('batch-id').innerText({ timeout: 10_000 })).trim();
+    const batchId = (await admin.getByTestId('batch-link').getAttribute('data-batch-id', { timeout: 10_000 }))!;
+    // Issue 17: the internal id is never shown to the admin.
+    expect(await admin.locator('main').innerText()).not.toContain(batchId);
     expect(await admin.getByTestId('batch-link').getAttribute('href')).toBe(`/migrations/batches/${batchId}`);
     expect(await result.getByRole('link', { name: 'Open the batch' }).getAttribute('href')).toBe(`/migrations/batches/${batchId}`);
     await admin.getByTestId('campaign-attempts').scrollIntoViewIfNeeded();

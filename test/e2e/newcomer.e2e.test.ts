@@ -197,6 +197,44 @@ describe('issue 17 in a browser', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('item 15: no page has a duplicate element id, and "Runs at once" has its name', async () => {
+    const pages = ['/', '/users', '/domains', '/domains/northwind.example', '/routing', '/migrations', '/migrations?tab=batches', '/migrations?tab=servers', '/migrations?tab=campaigns', '/migrations?tab=settings', '/migrations/import', '/migrations/jobs/new', '/migrations/campaigns/new', '/pending', '/audit', '/settings'];
+    const found: string[] = [];
+    for (const p of pages) {
+      await page.goto(`${server.url}${p}`);
+      await page.waitForLoadState('networkidle');
+      const dupes = await page.evaluate(() => {
+        const seen = new Map<string, number>();
+        for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) ?? 0) + 1);
+        return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+      });
+      if (dupes.length) found.push(`${p}: ${dupes.join(', ')}`);
+    }
+    expect(found).toEqual([]);
+    await page.goto(`${server.url}/migrations?tab=settings`);
+    const runs = page.getByRole('textbox', { name: 'Runs at once' });
+    await expect.poll(() => runs.count(), { timeout: 10_000 }).toBe(1);
+  });
+
+  it('item 16: plain copy, a way back to Migrations, and a punycode hint for an international domain', async () => {
+    // A way back from Import CSV and New campaign.
+    for (const [path, tab] of [['/migrations/import', 'batches'], ['/migrations/campaigns/new', 'campaigns']] as const) {
+      await page.goto(`${server.url}${path}`);
+      const back = page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Migrations' });
+      await back.waitFor({ timeout: 10_000 });
+      await back.click();
+      await page.waitForURL(`${server.url}/migrations?tab=${tab}`);
+    }
+    // An international domain: the hint gives the xn-- form, and the ownership record is shown for it.
+    await page.goto(`${server.url}/domains`);
+    await page.getByRole('button', { name: 'Add domain' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Add a domain' });
+    await dialog.getByLabel('Domain name').fill('café.example');
+    await expect.poll(() => dialog.getByText(/it is added as xn--caf-dma\.example/).isVisible()).toBe(true);
+    await screen(page, 'issue17-16-punycode-hint');
+    await page.keyboard.press('Escape');
+  });
+
   it('raised no page errors', () => {
     expect(errors).toEqual([]);
   });
