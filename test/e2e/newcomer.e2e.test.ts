@@ -235,6 +235,48 @@ describe('issue 17 in a browser', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('item 11: the audit log picks actions by name, expands rows, shows the IP at 1366 px and says when a search is too long', async () => {
+    // Prepare: a failed entry with a long reason (an admin email that is taken), at a laptop's width.
+    // (Through Playwright's request, not the page, so the refusal is no console error.)
+    const refused = await page.request.post(`${server.url}/api/admins`, {
+      data: { email: 'olive@example.com', name: 'Olive again', password: 'another long passphrase 2026' },
+      headers: { origin: server.url, [CSRF_HEADER]: '1' },
+    });
+    expect(refused.status()).toBeGreaterThanOrEqual(400);
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.goto(`${server.url}/audit`);
+    const table = page.getByRole('table');
+    await table.locator('tbody tr').first().waitFor({ timeout: 10_000 });
+    // Assess: the IP column is on screen without scrolling the table sideways.
+    const ipHeader = table.getByRole('columnheader', { name: 'IP address' });
+    const box = (await ipHeader.boundingBox())!;
+    const region = (await page.getByRole('region', { name: 'Audit entries' }).boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(region.x + region.width + 1);
+    // Act: pick an action by its words.
+    const picker = page.getByLabel('Action', { exact: true });
+    expect(await picker.evaluate((el) => el.tagName)).toBe('SELECT');
+    await picker.selectOption('admin.create');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL(/action=admin\.create/);
+    // Assess: only that action, named in words; the row expands to the full target and error.
+    await expect.poll(() => table.locator('tbody tr').first().innerText()).toContain('Admin added');
+    const expand = table.getByRole('button', { name: /^Details of Admin added/ }).first();
+    expect(await expand.getAttribute('aria-expanded')).toBe('false');
+    await expand.click();
+    expect(await expand.getAttribute('aria-expanded')).toBe('true');
+    const detail = page.getByTestId('audit-detail').first();
+    await detail.waitFor();
+    expect(await detail.innerText()).toMatch(/Error\s+\S+/);
+    await screen(page, 'issue17-11-audit-1366');
+    // Act: an over-long search.
+    await page.getByLabel('Search').fill('x'.repeat(250));
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    // Assess: a plain message next to the field, nothing asked of the server.
+    await expect.poll(() => page.getByText('is too long: 250 characters, 200 at most').isVisible()).toBe(true);
+    expect(page.url()).not.toContain('q=');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
   it('raised no page errors', () => {
     expect(errors).toEqual([]);
   });
