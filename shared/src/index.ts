@@ -5,6 +5,7 @@ export * from './schemas/auth.ts';
 export * from './schemas/mfa.ts';
 export * from './schemas/session.ts';
 export * from './schemas/audit.ts';
+export * from './schemas/audit-actions.ts';
 export * from './schemas/dashboard.ts';
 export * from './schemas/settings.ts';
 export * from './schemas/pending-action.ts';

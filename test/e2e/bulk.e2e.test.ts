@@ -87,7 +87,7 @@ describe('bulk CSV import and batches in a browser', () => {
     await page.locator('#csv-file').setInputFiles(bad);
     const line3 = page.locator('tr[data-line="3"]');
     await expect.poll(() => line3.getByTestId('row-errors').innerText().catch(() => ''), { timeout: 10_000 }).toContain('source_email is not an email address or an IMAP login');
-    expect(await page.getByTestId('preview-summary').innerText()).toContain('1 of 3 rows have errors');
+    expect(await page.getByTestId('preview-summary').innerText()).toContain('1 of 3 rows has errors');
     expect(await page.getByRole('button', { name: /^Queue 3 jobs/ }).isDisabled()).toBe(true);
     await noSecretOnPage();
     await fullShot(page, 'bulk-01-preview-errors');

@@ -83,7 +83,7 @@ describe('credential-gathering campaign in a browser', () => {
     await admin.getByLabel(/^Who is asking/).fill('The IT team at Old Co');
     await admin.getByLabel(/^Old mail server/).selectOption({ label: `Old Co mail (127.0.0.1)` });
     await admin.getByLabel(/^Destination server/).selectOption({ label: `PurelyMail (127.0.0.1)` });
-    await admin.getByLabel(/^Destination domain/).fill('northwind.example');
+    await admin.getByLabel(/^Destination domain/).selectOption('northwind.example');
     await admin.getByRole('button', { name: 'Create campaign' }).click();
     const link = (await admin.getByTestId('campaign-link').innerText({ timeout: 10_000 })).trim();
     expect(link).toMatch(new RegExp(`^${server.url}/c/#t=[A-Za-z0-9_-]{43}$`));
@@ -147,11 +147,18 @@ describe('credential-gathering campaign in a browser', () => {
     await row.getByText('Will be created').waitFor();
     const dest = row.getByLabel(/^Destination of zoe@old.example/);
     expect(await dest.inputValue()).toBe('zoe@northwind.example');
+    // Issue 17: "Create jobs" uses what is on screen. A typed address that cannot be saved stops it, naming
+    // the row, and no job is created…
+    await dest.fill('zoenew at northwind');
+    await admin.getByText('Unsaved changes on zoe@old.example are saved first.').waitFor();
+    await admin.getByRole('button', { name: /Create jobs \(1\)/ }).click();
+    const refusal = admin.getByRole('alert').filter({ hasText: 'Could not save the destination of zoe@old.example' });
+    await refusal.waitFor({ timeout: 10_000 });
+    expect(await refusal.innerText()).toContain('No jobs were created.');
+    await shot(admin, 'campaign-05a-unsaved-refused');
+    expect(await admin.getByTestId('launch-result').count()).toBe(0);
+    // …and a typed, unsaved good address is saved, then launched.
     await dest.fill('zoenew@northwind.example');
-    await row.getByRole('button', { name: 'Save' }).click();
-    await row.getByRole('button', { name: 'Save' }).waitFor({ state: 'detached', timeout: 10_000 });
-    expect(await row.getByLabel(/^Destination of/).inputValue()).toBe('zoenew@northwind.example');
-    await row.getByText('Will be created').waitFor();
     await shot(admin, 'campaign-05-review');
 
     await admin.getByRole('button', { name: /Create jobs \(1\)/ }).click();
@@ -164,7 +171,9 @@ describe('credential-gathering campaign in a browser', () => {
     expect(Object.keys(server.sandbox!.state.users)).toContain('zoenew@northwind.example');
 
     // The job runs to the end; the batch reports it and the summary email lands in the outbox.
-    const batchId = (await admin.getByTestId('batch-id').innerText({ timeout: 10_000 })).trim();
+    const batchId = (await admin.getByTestId('batch-link').getAttribute('data-batch-id', { timeout: 10_000 }))!;
+    // Issue 17: the internal id is never shown to the admin.
+    expect(await admin.locator('main').innerText()).not.toContain(batchId);
     expect(await admin.getByTestId('batch-link').getAttribute('href')).toBe(`/migrations/batches/${batchId}`);
     expect(await result.getByRole('link', { name: 'Open the batch' }).getAttribute('href')).toBe(`/migrations/batches/${batchId}`);
     await admin.getByTestId('campaign-attempts').scrollIntoViewIfNeeded();

@@ -80,7 +80,7 @@ describe('foundation in a browser', () => {
     // The audit page lists these actions.
     await page.goto(`${server.url}/audit`);
     for (const action of ['setup.complete', 'auth.login', 'cache.sync', 'session.revoke']) {
-      await expect.poll(() => page.getByText(action).first().isVisible(), { timeout: 10_000 }).toBe(true);
+      await expect.poll(() => page.getByRole('table').getByText(action).first().isVisible(), { timeout: 10_000 }).toBe(true);
     }
     await shot(page, 'foundation-05-audit');
     expect(errors).toEqual([]);

@@ -117,6 +117,12 @@ describe('keyboard-only use', () => {
     await page.getByText('Created kim@northwind.example.').first().waitFor({ timeout: 15_000 });
     expect(server.sandbox!.verifyPassword('kim@northwind.example', 'a keyboard-only mailbox passphrase')).toBe(true);
     await expect.poll(() => dialog.isVisible()).toBe(false);
+    // The one-time credentials hand-over follows; it takes focus and closes with Escape.
+    const handover = page.getByRole('dialog', { name: 'kim@northwind.example is ready' });
+    await handover.waitFor({ state: 'visible' });
+    expect(await handover.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => handover.isVisible()).toBe(false);
   });
 
   it('closes a dialog with Escape and puts focus back on the button that opened it', async () => {

@@ -70,6 +70,18 @@ describe('users in a browser', () => {
     expect(password.length).toBeGreaterThanOrEqual(20);
     expect(copied).toBe(password);
     expect(sandbox().verifyPassword(ADDRESS, copied)).toBe(true);
+    // Issue 17: the credentials are shown once to hand over, with one "Copy all".
+    const handover = page.getByRole('dialog', { name: `${ADDRESS} is ready` });
+    await expect.poll(() => handover.isVisible()).toBe(true);
+    expect(await handover.getByTestId('handover-password').innerText()).toBe(password);
+    await handover.getByRole('button', { name: 'Copy all' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toContain(`Password: ${password}`);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toContain(`Email address: ${ADDRESS}\nUser name: ${ADDRESS}`);
+    await screen(page, 'users-02b-credentials-handover');
+    await handover.getByRole('button', { name: 'Done' }).click();
+    await expect.poll(() => handover.isVisible()).toBe(false);
+    // Shown once: nothing of it stays in the page, and no API answer carried the password back.
+    expect(await page.content()).not.toContain(password);
     await expect.poll(() => page.getByRole('button', { name: `Open ${ADDRESS}` }).or(page.getByTitle(`Open ${ADDRESS}`)).first().isVisible()).toBe(true);
   });
 

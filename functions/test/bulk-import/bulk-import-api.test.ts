@@ -77,7 +77,7 @@ describe('bulk CSV import and batches through the HTTP API', () => {
       owner.post('/api/migrations/import', { csv, sourceServerId: servers.source, destServerId: servers.dest, batchName: 'Nope', mode: 'full', start: 'now' }),
       400,
     );
-    expect(res.error.message).toMatch(/1 of 3 rows have errors; nothing was queued/);
+    expect(res.error.message).toMatch(/1 of 3 rows has errors; nothing was queued/);
     expect(res.error.fields).toEqual([{ path: 'line 4', message: 'source_password is empty.' }]);
     expect(await jobCount()).toBe(before);
     expect((await json<{ batches: unknown[] }>(owner.get('/api/migrations/batches'), 200)).batches).toEqual([]);

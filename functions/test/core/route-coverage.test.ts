@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, PUBLIC_ROUTES } from '../../src/http/app.ts';
+import { AUDIT_ACTIONS } from '@app/shared';
 import { AUDITED } from '../../src/http/middleware/audited.ts';
 import type { ApiClient } from '../support/api-client.ts';
 import { startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
@@ -45,6 +46,18 @@ describe('route matrix', () => {
   it('has audit middleware on every mutating route', () => {
     const unaudited = routesOf(createApp(t.runtime.deps)).filter((r) => MUTATING.has(r.method) && !r.audited);
     expect(unaudited.map((r) => `${r.method} ${r.path}`)).toEqual([]);
+  });
+
+  it('names every audited route’s action in AUDIT_ACTIONS (the audit page’s action picker)', () => {
+    const actions = createApp(t.runtime.deps).routes.map((r) => (r.handler as unknown as Record<symbol, unknown>)[AUDITED]).filter((a): a is string => typeof a === 'string');
+    expect(actions.length).toBeGreaterThan(40);
+    expect([...new Set(actions)].filter((a) => !(a in AUDIT_ACTIONS))).toEqual([]);
+  });
+
+  it('says plainly when an audit search is too long', async () => {
+    const res = await owner.get(`/api/audit?q=${'x'.repeat(201)}`);
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toContain('is too long (200 characters at most)');
   });
 
   it('writes exactly one audit entry per mutation, on success and on failure, without secrets', async () => {

@@ -311,7 +311,8 @@ describe('users over HTTP against the PurelyMail sandbox', () => {
     expect(sent(sandbox)).toEqual([
       { op: 'upsertPasswordReset', body: { userName: address, type: 'email', target: 'deepak.home@example.net', description: 'Home', allowMfaReset: false } },
       { op: 'getUser', body: { userName: address } },
-      { op: 'upsertPasswordReset', body: { userName: address, type: 'phone', target: '+15550100999' } },
+      // A new method without allowMfaReset does not reset 2FA (PurelyMail's own default would).
+      { op: 'upsertPasswordReset', body: { userName: address, type: 'phone', target: '+15550100999', allowMfaReset: false } },
       { op: 'getUser', body: { userName: address } },
       { op: 'listPasswordReset', body: { userName: address } },
       { op: 'deletePasswordReset', body: { userName: address, target: 'deepak.home@example.net' } },

@@ -21,11 +21,14 @@ export const AuditEntry = lazySchema(() =>
 );
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
+/** The longest audit search (the page says so before asking). */
+export const AUDIT_SEARCH_MAX = 200;
+
 export const AuditQuery = lazySchema(() =>
   z.strictObject({
     actor: z.string().trim().max(254).optional(),
     action: z.string().trim().max(80).optional(),
-    q: z.string().trim().max(200).optional(),
+    q: z.string().trim().max(AUDIT_SEARCH_MAX, `is too long (${AUDIT_SEARCH_MAX} characters at most)`).optional(),
     from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
     to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
     cursor: z.string().max(2000).optional(),

@@ -34,6 +34,10 @@ export const Batch = lazySchema(() =>
     /** 1 for the first pass; every action that queues runs after the batch finished starts the next round. */
     round: z.number().int(),
     finishedAt: z.string().nullable(),
+    /** Jobs whose latest run failed or was interrupted when this round finished; absent while open (and on batches finished before it was kept). */
+    failedJobs: z.number().int().nonnegative().optional(),
+    /** Jobs whose latest run was cancelled when this round finished. */
+    cancelledJobs: z.number().int().nonnegative().optional(),
   }),
 );
 export type Batch = z.infer<typeof Batch>;

@@ -40,16 +40,16 @@ export function createDynamoBatchStore(table: Table): BatchStore {
       const items = await queryAll(doc, { TableName, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': 'MIGBATCHES' }, ScanIndexForward: false });
       return batches.many(items);
     },
-    finish(id, round, at) {
+    finish(id, round, at, ended) {
       return conditionalWrite(() =>
         doc.send(
           new UpdateCommand({
             TableName,
             Key: key(id),
-            UpdateExpression: 'SET #st = :fin, finishedAt = :at, #v = #v + :one',
+            UpdateExpression: 'SET #st = :fin, finishedAt = :at, failedJobs = :failed, cancelledJobs = :cancelled, #v = #v + :one',
             ConditionExpression: '#st = :open AND #round = :round',
             ExpressionAttributeNames: { '#st': 'state', '#round': 'round', '#v': 'version' },
-            ExpressionAttributeValues: { ':fin': 'finished', ':open': 'open', ':round': round, ':at': at, ':one': 1 },
+            ExpressionAttributeValues: { ':fin': 'finished', ':open': 'open', ':round': round, ':at': at, ':failed': ended.failedJobs, ':cancelled': ended.cancelledJobs, ':one': 1 },
           }),
         ),
       );
@@ -60,7 +60,7 @@ export function createDynamoBatchStore(table: Table): BatchStore {
           new UpdateCommand({
             TableName,
             Key: key(id),
-            UpdateExpression: 'SET #st = :open, finishedAt = :null, #round = #round + :one, #v = #v + :one',
+            UpdateExpression: 'SET #st = :open, finishedAt = :null, #round = #round + :one, #v = #v + :one REMOVE failedJobs, cancelledJobs',
             ConditionExpression: '#st = :fin',
             ExpressionAttributeNames: { '#st': 'state', '#round': 'round', '#v': 'version' },
             ExpressionAttributeValues: { ':fin': 'finished', ':open': 'open', ':null': null, ':one': 1 },

@@ -62,10 +62,12 @@ export function makeBatchFinish(deps: FinishDeps) {
     if (batch.state !== 'open' || jobs.length === 0) return;
     if (!jobs.every((j) => j.latestRun && settled(j.latestRun, deps.maxAttempts))) return;
     const view = toBatchView(batch);
-    const email = batchFinishedEmail(view, countJobs(jobs), sumProgress(jobs), jobs, deps.panelUrl);
+    const counts = countJobs(jobs);
+    const email = batchFinishedEmail(view, counts, sumProgress(jobs), jobs, deps.panelUrl);
     const to = await recipients(batch.createdBy);
     await deps.notify.send({ eventId: `batch:${batch.id}:finished${batch.round > 1 ? `:${batch.round}` : ''}`, ...email, ...(to ? { to } : {}) });
-    if (await deps.store.finish(batch.id, batch.round, deps.clock.now().toISOString())) deps.logger.info('batch finished', { batchId: batch.id, round: batch.round, jobs: jobs.length });
+    const ended = { failedJobs: counts.failed + counts.interrupted, cancelledJobs: counts.cancelled };
+    if (await deps.store.finish(batch.id, batch.round, deps.clock.now().toISOString(), ended)) deps.logger.info('batch finished', { batchId: batch.id, round: batch.round, jobs: jobs.length });
   };
 
   const onRunEnded = async (runId: string): Promise<void> => {

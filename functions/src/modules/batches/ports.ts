@@ -11,7 +11,7 @@ export interface BatchStore {
   /** Newest first. */
   list(): Promise<BatchRecord[]>;
   /** The one conditional write `open → finished` of a round; false when another ender won (or a new round began). */
-  finish(id: string, round: number, at: string): Promise<boolean>;
+  finish(id: string, round: number, at: string, ended: { failedJobs: number; cancelledJobs: number }): Promise<boolean>;
   /** `finished → open` with the next round (conditional); returns the round now open. */
   reopen(id: string): Promise<number | undefined>;
   /** Member items (jobId → batchId), written 25 per BatchWrite call; idempotent. */

@@ -28,7 +28,7 @@ export function makeBulkImport(deps: { servers: { list(): Promise<ServerProfile[
           ...preview.fileErrors.map((e) => ({ path: e.line ? `line ${e.line}` : 'file', message: e.message })),
           ...preview.rows.flatMap((r) => r.errors.map((message) => ({ path: `line ${r.line}`, message }))),
         ];
-        const what = preview.fileErrors.length ? 'The file cannot be imported' : `${preview.invalidRows} of ${preview.totalRows} rows have errors`;
+        const what = preview.fileErrors.length ? 'The file cannot be imported' : `${preview.invalidRows} of ${preview.totalRows} ${preview.totalRows === 1 ? 'row' : 'rows'} ${preview.invalidRows === 1 ? 'has' : 'have'} errors`;
         throw new ValidationError(`${what}; nothing was queued. Fix the file and preview it again.`, fields.slice(0, 200));
       }
       const start = input.start === 'later' ? 'none' : input.mode === 'dry-first' ? 'dry' : 'full';

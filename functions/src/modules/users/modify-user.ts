@@ -57,8 +57,14 @@ export function makeModifyUser(deps: UsersDeps) {
       await assertStrongMailboxPassword(newPassword, 'newPassword', address);
       await aboutUser(deps, address, () => deps.purelymail.modifyUser({ userName: address, newPassword }));
     },
+    /**
+     * PurelyMail lets a new method reset 2FA unless told otherwise; a new method here does not unless the
+     * admin asks (a reset that turns 2FA off bypasses it). A change to an existing method keeps its setting.
+     */
     async upsertResetMethod(address: string, input: UpsertResetMethodInput): Promise<UserDetail> {
-      await aboutUser(deps, address, () => deps.purelymail.upsertPasswordReset({ userName: address, ...input }));
+      const allowMfaReset = input.allowMfaReset ?? (input.existingTarget === undefined ? false : undefined);
+      const body = { userName: address, ...input, ...(allowMfaReset === undefined ? {} : { allowMfaReset }) };
+      await aboutUser(deps, address, () => deps.purelymail.upsertPasswordReset(body));
       return detail(address);
     },
     /**

@@ -3,6 +3,7 @@ import {
   CampaignDetail,
   CampaignLink,
   CampaignList,
+  DomainList,
   LaunchResult,
   PublicCampaignInfo,
   PublicChallenge,
@@ -22,6 +23,8 @@ const one = (id: string) => `${BASE}/${encodeURIComponent(id)}`;
 /** Campaigns: the admin side (signed in) and the public form (the token travels in the body only). */
 export const campaignsService = {
   list: async () => (await api.get(BASE, CampaignList)).campaigns,
+  /** The account's domains (the panel's cache), for a PurelyMail destination's domain. */
+  accountDomains: async () => (await api.get('/api/domains', DomainList)).domains.map((d) => d.name).sort(),
   create: (input: CreateCampaignInput) => api.post(BASE, input, CampaignLink),
   detail: (id: string) => api.get(one(id), CampaignDetail),
   newLink: (id: string) => api.post(`${one(id)}/link`, {}, CampaignLink),

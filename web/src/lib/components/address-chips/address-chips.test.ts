@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addAddresses, isValidAddress, splitAddresses, suggest } from './address-chips.ts';
+import { addAddresses, emailProblem, isAtDomain, isValidAddress, NOT_AN_EMAIL, splitAddresses, suggest } from './address-chips.ts';
 
 describe('address chips helpers', () => {
   it('splits pasted lists on commas, semicolons and spaces', () => {
@@ -30,5 +30,21 @@ describe('address chips helpers', () => {
     expect(suggest(all, 'ob', ['rob@x.com'])).toEqual(['bob@x.com', 'bobby@y.org']);
     expect(suggest(all, '', [])).toEqual([]);
     expect(suggest(all, 'x.com', [], 2)).toHaveLength(2);
+  });
+});
+
+describe('emailProblem and isAtDomain', () => {
+  it('says the one message for an address that is not one, and nothing for an empty optional field', () => {
+    expect(emailProblem('bob@')).toBe(NOT_AN_EMAIL);
+    expect(emailProblem('bob@example')).toBe(NOT_AN_EMAIL);
+    expect(emailProblem(' Bob@Example.com ')).toBe(false);
+    expect(emailProblem('')).toBe(false);
+    expect(emailProblem('  ', { required: true })).toBe('is required');
+  });
+
+  it('knows an address at one of the account’s domains', () => {
+    expect(isAtDomain('sales@northwind.example', ['northwind.example'])).toBe(true);
+    expect(isAtDomain('sales@other.example', ['northwind.example'])).toBe(false);
+    expect(isAtDomain('northwind.example', ['northwind.example'])).toBe(false);
   });
 });

@@ -22,6 +22,25 @@ export function isValidAddress(address: string): boolean {
   return address.length <= 254 && ADDRESS.test(address);
 }
 
+/** The one message for an email field that is not an address, said by the panel (forms use novalidate). */
+export const NOT_AN_EMAIL = 'is not an email address like alice@example.com';
+
+/**
+ * What is wrong with a typed email address, or false: for `form.invalid({ email: emailProblem(email) })`.
+ * @example emailProblem('bob@') // 'is not an email address like alice@example.com'
+ */
+export function emailProblem(value: string, { required = false } = {}): string | false {
+  const v = value.trim();
+  if (!v) return required && 'is required';
+  return !isValidAddress(v.toLowerCase()) && NOT_AN_EMAIL;
+}
+
+/** An address at one of `domains` (the account's own), so not "external" even when it is not a mailbox. */
+export function isAtDomain(address: string, domains: readonly string[]): boolean {
+  const at = address.lastIndexOf('@');
+  return at > 0 && domains.includes(address.slice(at + 1).toLowerCase());
+}
+
 /** Adds addresses that are not there yet, keeping the order they were typed in. */
 export function addAddresses(current: readonly string[], added: readonly string[]): string[] {
   const out = [...current];

@@ -1,4 +1,4 @@
-import { tick } from 'svelte';
+import { tick, untrack } from 'svelte';
 import type * as z from 'zod';
 import { ApiError } from '../../api/api-error.ts';
 import { errorMessage } from '../../api/handle-error.ts';
@@ -71,6 +71,26 @@ export class FormState {
     if (Object.keys(fields).length === 0) return false;
     void this.focusInvalid();
     return true;
+  }
+
+  /**
+   * Live re-check while the person edits: drops each field error that `found` no longer reports (never adds
+   * one, so nothing turns red before a submit). An error fixed is gone at once, not at the next Save.
+   * @example $effect(() => form.recheck(problems(draft)));
+   */
+  recheck(found: Record<string, string | false | null | undefined>): void {
+    // Untracked: an effect calling this re-runs on the values it checks, not on the errors it clears.
+    const current = untrack(() => this.fields);
+    const keep = Object.entries(current).filter(([k]) => typeof found[k] === 'string' && found[k] !== '');
+    if (keep.length !== Object.keys(current).length) this.fields = Object.fromEntries(keep);
+  }
+
+  /** The messages `schema` finds in `value`, by field (the path's first `depth` parts), without showing them. */
+  static problems<S extends z.ZodType>(schema: S, value: unknown, depth = 1): Record<string, string> {
+    const parsed = schema.safeParse(value);
+    const found: Record<string, string> = {};
+    if (!parsed.success) for (const issue of parsed.error.issues) found[issue.path.slice(0, depth).join('.')] ??= issue.message;
+    return found;
   }
 
   /**

@@ -124,3 +124,21 @@ describe('FormState.parse', () => {
     expect(Object.keys(form.fields).sort()).toEqual(['name', 'source']);
   });
 });
+
+describe('FormState.recheck', () => {
+  it('drops a field error once the value is valid, keeps the others, and never adds one', () => {
+    const form = new FormState({ failure: 'Could not save.' });
+    form.invalid({ creditAmber: 'is not an amount', creditRed: 'is not an amount' });
+    form.recheck({ creditRed: 'is not an amount', deletionDelayHours: 'is too big' });
+    expect(form.fields).toEqual({ creditRed: 'is not an amount' });
+    form.recheck({});
+    expect(form.fields).toEqual({});
+  });
+
+  it('finds a schema’s problems by field without showing them', () => {
+    const schema = z.object({ amber: z.string().regex(/^\d+$/, 'is not a number'), red: z.string() });
+    const form = new FormState({ failure: 'Could not save.' });
+    expect(FormState.problems(schema, { amber: 'x', red: '1' })).toEqual({ amber: 'is not a number' });
+    expect(form.fields).toEqual({});
+  });
+});

@@ -1,3 +1,4 @@
+import { untrack } from 'svelte';
 import { Resource } from '../../state/resource.svelte.ts';
 import { FormState } from './form-state.svelte.ts';
 
@@ -35,6 +36,19 @@ export class SettingsForm<S, D> {
   get dirty(): boolean {
     const current = this.record.data;
     return current !== null && JSON.stringify(this.draft) !== JSON.stringify(this.options.toDraft(current));
+  }
+
+  /**
+   * Field errors that no longer hold go as the draft changes (`check` gives the draft's problems by field),
+   * and all of them go when the draft is back to the saved values. Call once from the component that owns
+   * this form (it sets up an effect).
+   */
+  recheckWith(check: (draft: D) => Record<string, string | false | null | undefined>): void {
+    $effect(() => {
+      // Runs on draft edits only: the errors themselves are read untracked, so a fresh one is not cleared.
+      const found = this.dirty ? check(this.draft) : {};
+      untrack(() => this.form.recheck(found));
+    });
   }
 
   /** Back to the record's values. */
