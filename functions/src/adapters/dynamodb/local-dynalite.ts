@@ -60,10 +60,19 @@ export async function startLocalDynamo(opts: { path?: string; tableName: string;
     table,
     ...(opts.socketPath ? { socketPath: opts.socketPath } : {}),
     ...(endpoint ? { endpoint } : {}),
+    // Requests still in flight are answered before the client goes: destroying the client first cut their
+    // sockets, dynalite then closed its database under the operations it was still running, and they failed as
+    // uncaught "Database is closed" errors in whatever process hosts it. So: stop accepting, let busy
+    // connections finish and close each as soon as it is idle, then close the client.
     close: () =>
       new Promise<void>((resolve) => {
-        table.destroy();
-        server.close(() => resolve());
+        const idle = setInterval(() => server.closeIdleConnections(), 10);
+        server.close(() => {
+          clearInterval(idle);
+          table.destroy();
+          resolve();
+        });
+        server.closeIdleConnections();
       }),
   };
 }
