@@ -6,6 +6,7 @@ import { createDynamoMigrationRunStore } from '../../src/adapters/dynamodb/dynam
 import { startLocalDynamo } from '../../src/adapters/dynamodb/local-dynalite.ts';
 import type { Table } from '../../src/adapters/dynamodb/table.ts';
 import type { RunRecord } from '../../src/modules/migrations/ports.ts';
+import { queuedRun } from '../../src/modules/migrations/queued-run.ts';
 
 /**
  * dynalite (the real table) behind a sender that, like DynamoDB under throttling, processes only the first half of
@@ -39,28 +40,8 @@ function throttledBatches(table: Table, times: number): { table: Table; batchCal
   return { table: { doc, name: table.name }, batchCalls: () => calls };
 }
 
-const run = (id: string, jobId: string): RunRecord => ({
-  id,
-  jobId,
-  kind: 'full',
-  state: 'succeeded',
-  attempt: 1,
-  retryOf: null,
-  retriedBy: null,
-  cancelRequested: false,
-  createdAt: '2026-11-21T09:00:00.000Z',
-  createdBy: 'owner@example.com',
-  startedAt: null,
-  endedAt: null,
-  heartbeatAt: null,
-  progress: null,
-  outcome: null,
-  failureReason: null,
-  version: 1,
-  taskRef: null,
-  logTail: [],
-  dispatchAttempts: 0,
-});
+// A finished run as the run store keeps it: the queued record every run starts as (queuedRun), then succeeded.
+const run = (id: string, jobId: string): RunRecord => ({ ...queuedRun(id, jobId, 'full', 'owner@example.com', new Date('2026-11-21T09:00:00.000Z')), state: 'succeeded' });
 
 describe('batch reads and writes retry what DynamoDB leaves unprocessed', () => {
   let dynamo: Awaited<ReturnType<typeof startLocalDynamo>>;

@@ -3,32 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalDynamo } from '../../src/adapters/dynamodb/local-dynalite.ts';
 import { createDynamoMigrationRunStore } from '../../src/adapters/dynamodb/dynamodb-migration-run-store.ts';
 import type { RunRecord, RunStore } from '../../src/modules/migrations/ports.ts';
+import { queuedRun } from '../../src/modules/migrations/queued-run.ts';
 
 const EVENTS = [...new Set(RUN_STATES.flatMap((s) => Object.keys(RUN_TRANSITIONS[s])))] as RunEvent[];
 
 let n = 0;
-const runIn = (state: RunRecord['state']): RunRecord => ({
-  id: `run_walk${(++n).toString().padStart(8, '0')}`,
-  jobId: 'job_walk',
-  kind: 'full',
-  state,
-  attempt: 1,
-  retryOf: null,
-  retriedBy: null,
-  cancelRequested: false,
-  createdAt: new Date().toISOString(),
-  createdBy: 'test',
-  startedAt: null,
-  endedAt: null,
-  heartbeatAt: null,
-  progress: null,
-  outcome: null,
-  failureReason: null,
-  version: 1,
-  taskRef: null,
-  logTail: [],
-  dispatchAttempts: 0,
-});
+const runIn = (state: RunRecord['state']): RunRecord => ({ ...queuedRun(`run_walk${(++n).toString().padStart(8, '0')}`, 'job_walk', 'full', 'test', new Date()), state });
 
 /** The run store's conditional write against dynalite, for every state × every event of the transitions table. */
 describe('the run store writes exactly the transitions of the table', () => {
