@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatUserCount, isUserListCapped } from './user.ts';
+import { formatUserCount, isUserListCapped, PURELYMAIL_USER_CAP, PURELYMAIL_USER_CAP_TEXT } from './user.ts';
 
 describe('the 1,000-user cap', () => {
   it('takes an answer of 1,000 names or more as possibly cut off, fewer as complete', () => {
@@ -14,5 +14,9 @@ describe('the 1,000-user cap', () => {
     // Our own deletion shortened a capped list: still at least the cap as far as anyone can tell.
     expect(formatUserCount(998, true, { short: true })).toBe('1,000+');
     expect(formatUserCount(1003, true, { short: true })).toBe('1,003+');
+  });
+
+  it('writes the cap in messages as the number itself, formatted (a literal, so importing formats nothing)', () => {
+    expect(PURELYMAIL_USER_CAP_TEXT).toBe(PURELYMAIL_USER_CAP.toLocaleString('en-US'));
   });
 });

@@ -1,4 +1,4 @@
-import { PURELYMAIL_USER_CAP } from '@app/shared';
+import { PURELYMAIL_USER_CAP_TEXT } from '@app/shared';
 import type { UserListing } from '../users/user-listing.ts';
 
 /** Error code: a domain deletion refused because its users cannot all be seen (listUser at its cap). */
@@ -8,7 +8,7 @@ export const DOMAIN_HAS_USERS = 'domain_has_users';
 
 /** How many addresses to name; the count is always given. */
 const NAMED = 5;
-const cap = PURELYMAIL_USER_CAP.toLocaleString('en-US');
+const cap = PURELYMAIL_USER_CAP_TEXT;
 
 /**
  * Why a domain cannot be deleted now, in words for the admin, or null when a fresh, complete user list shows
