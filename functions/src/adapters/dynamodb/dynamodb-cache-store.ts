@@ -5,7 +5,7 @@ import { batchGetAll } from './batch-all.ts';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { compareAddresses, type CachePart, type CacheSnapshot, type CacheStore, type TrackedPart } from '../../modules/cache/ports.ts';
 import { ApiDomainInfo, RoutingRule } from '../../modules/purelymail/purelymail-types.ts';
-import { itemReader, jsonText, type ItemReader } from './stored-item.ts';
+import { itemReader, jsonText, PARSE_ONCE, type ItemReader } from './stored-item.ts';
 import { isConditionalCheckFailed, type Table } from './table.ts';
 
 const key = (sk: string) => ({ pk: 'CACHE', sk });
@@ -86,7 +86,7 @@ function cacheItem<T>(part: CachePart, value: z.ZodType<T>, opts: { sort?: (list
     .looseObject({ json: z.string().optional(), syncedAt: z.string(), rev: z.string().optional(), capped: z.boolean().optional(), unreadable: z.number().int().default(0), seen: SeenText.optional() })
     .transform((item, ctx): Stored<T> => {
       const field = item.json !== undefined ? 'json' : LEGACY[part];
-      const parsed = (field === 'json' ? fromJson : value).safeParse(item[field]);
+      const parsed = (field === 'json' ? fromJson : value).safeParse(item[field], PARSE_ONCE);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         ctx.issues.push({ code: 'custom', message: issue?.message ?? 'does not fit', path: [field, ...(issue?.path ?? [])], input: undefined });

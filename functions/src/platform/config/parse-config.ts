@@ -13,7 +13,8 @@ export class ConfigError extends Error {
  */
 export function parseConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = schema.safeParse(cleaned);
+  // Parsed once per process: zod's per-parse `jitless` skips compiling a parser (`new Function`) it would never reuse.
+  const result = schema.safeParse(cleaned, { jitless: true });
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.map(String).join('.') || '(root)';
