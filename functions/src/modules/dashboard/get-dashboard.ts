@@ -2,6 +2,7 @@ import type { CreditLevel, Dashboard, Settings } from '@app/shared';
 import { compareDecimal, formatCredit } from '@app/shared/money';
 import type { CacheSnapshot, CacheStore } from '../cache/ports.ts';
 import type { SettingsModule } from '../settings/settings.ts';
+import { compareNames } from '../compare-names.ts';
 
 export function creditLevel(credit: string, settings: Pick<Settings, 'creditAmber' | 'creditRed'>): CreditLevel {
   if (compareDecimal(credit, settings.creditRed) < 0) return 'red';
@@ -37,7 +38,7 @@ export function buildDashboard(
     // The oldest part decides how fresh the whole picture is.
     syncedAt: synced.length === 4 ? synced.sort()[0]! : null,
     sandbox: extra.sandbox,
-    usersByDomain: [...byDomain].map(([domain, users]) => ({ domain, users })).sort((a, b) => b.users - a.users || a.domain.localeCompare(b.domain)),
+    usersByDomain: [...byDomain].map(([domain, users]) => ({ domain, users })).sort((a, b) => b.users - a.users || compareNames(a.domain, b.domain)),
     pendingActions: extra.pendingActions,
     dns: dnsSummaryOf(snapshot),
     migrations: extra.migrations ?? NO_MIGRATIONS,
@@ -61,10 +62,11 @@ export const makeGetDashboard =
     countPending: () => Promise<number>;
     summarizeMigrations?: () => Promise<MigrationSummary>;
   }) =>
-  async (): Promise<Dashboard> => {
+  /** `known`: the settings this request already read (with the session); without them they are read here. */
+  async (known?: Settings): Promise<Dashboard> => {
     const [snapshot, settings, pendingActions, migrations] = await Promise.all([
       deps.cache.read(),
-      deps.settings.get(),
+      known ?? deps.settings.get(),
       deps.countPending(),
       deps.summarizeMigrations?.() ?? NO_MIGRATIONS,
     ]);

@@ -3,6 +3,7 @@ import { DEFAULT_FAILING_CEILING_MINUTES } from './dns-health-policy.ts';
 import type { DnsHealthRecord } from './ports.ts';
 import { uncheckedRecord } from './reconcile-domains.ts';
 import { makeRunDnsTier, type DnsTierDeps } from './run-dns-tier.ts';
+import { compareNames } from '../compare-names.ts';
 
 const toPublic = ({ ownFingerprint: _f, nextOwnCheckAt: _n, ...rest }: DnsHealthRecord): DomainDnsHealth => rest;
 
@@ -15,7 +16,7 @@ export function makeDnsHealth(deps: Omit<DnsTierDeps, 'ceilingMinutes'>) {
   return {
     runTier: makeRunDnsTier({ ...deps, ceilingMinutes: async () => (await getSettings()).failingCeilingMinutes }),
     async list(): Promise<DomainDnsHealth[]> {
-      return (await deps.store.listAll()).map(toPublic).sort((a, b) => a.domain.localeCompare(b.domain));
+      return (await deps.store.listAll()).map(toPublic).sort((a, b) => compareNames(a.domain, b.domain));
     },
     /** Puts a newly added domain in the first tier now instead of at the next reconcile. */
     async track(domain: string): Promise<void> {

@@ -2,6 +2,7 @@ import type { DomainList } from '@app/shared';
 import { countUsersByDomain, pendingByTarget, toDomain } from './domain-view.ts';
 import type { DomainsDeps } from './domains-deps.ts';
 import { cachedDomains, cachedUsers } from './refresh-domains.ts';
+import { compareNames } from '../compare-names.ts';
 
 /**
  * The domain list with PurelyMail's DNS verdict, users per domain and scheduled deletions.
@@ -16,7 +17,7 @@ export const makeListDomains = (deps: DomainsDeps) => async (): Promise<DomainLi
   const users = countUsersByDomain(listing);
   const scheduled = pendingByTarget(pending, 'delete-domain');
   return {
-    domains: domains.map((d) => toDomain(d, users, scheduled)).sort((a, b) => a.name.localeCompare(b.name)),
+    domains: domains.map((d) => toDomain(d, users, scheduled)).sort((a, b) => compareNames(a.name, b.name)),
     syncedAt,
     unreadable,
   };

@@ -3,6 +3,7 @@ import { pendingByTarget } from '../domains/domain-view.ts';
 import type { RoutingDeps } from './routing-deps.ts';
 import { routingSnapshot } from './routing-snapshot.ts';
 import { toRuleView } from './rule-view.ts';
+import { compareNames } from '../compare-names.ts';
 
 /**
  * The routing page: every rule in words, the domains rules can be made for, and users for autocomplete.
@@ -14,7 +15,7 @@ export const makeGetRoutingOverview = (deps: RoutingDeps) => async (): Promise<R
   const [snap, pending] = await Promise.all([routingSnapshot(deps), deps.pendingActions.listPending()]);
   const scheduled = pendingByTarget(pending, 'delete-routing-rule');
   const rank = (r: { prefix: boolean; matchUser: string }) => (r.prefix ? 1_000 - r.matchUser.length : 0);
-  const rules = [...snap.rules].sort((a, b) => a.domainName.localeCompare(b.domainName) || rank(a) - rank(b) || a.matchUser.localeCompare(b.matchUser));
+  const rules = [...snap.rules].sort((a, b) => compareNames(a.domainName, b.domainName) || rank(a) - rank(b) || compareNames(a.matchUser, b.matchUser));
   return {
     rules: rules.map((r) => toRuleView(r, scheduled)),
     domains: snap.domains.map((d) => d.name.toLowerCase()).sort(),

@@ -1,6 +1,7 @@
 import type { UserList } from '@app/shared';
 import type { CachePart } from '../cache/ports.ts';
 import type { UsersDeps } from './users-deps.ts';
+import { compareNames } from '../compare-names.ts';
 
 const USERS_PAGE: readonly CachePart[] = ['users', 'domains'];
 
@@ -29,7 +30,7 @@ export const makeListUsers =
       unreadable: snapshot.users?.unreadable ?? 0,
       domains: (snapshot.domains?.domains ?? [])
         .map((d) => ({ name: d.name, symbolicSubaddressing: d.symbolicSubaddressing, isShared: d.isShared }))
-        .sort((a, b) => a.name.localeCompare(b.name)),
+        .sort((a, b) => compareNames(a.name, b.name)),
       pendingDeletions: pending.filter((a) => a.kind === 'delete-user'),
     };
   };
