@@ -1,4 +1,4 @@
-import type { Dashboard, Health, PublicHealth } from '@app/shared';
+import type { Dashboard, Health, PublicHealth, Settings } from '@app/shared';
 import type { Audit } from '../modules/audit/audit.ts';
 import type { Auth } from '../modules/auth/auth.ts';
 import type { DomainsModule } from '../modules/domains/domains.ts';
@@ -21,7 +21,8 @@ export interface AppDeps {
   auth: Auth;
   audit: Audit;
   settings: SettingsModule;
-  getDashboard: () => Promise<Dashboard>;
+  /** `settings`: the ones requireSession read with the session, so the dashboard does not read them again. */
+  getDashboard: (settings?: Settings) => Promise<Dashboard>;
   refreshCache: () => Promise<unknown>;
   /** The same check twice over: for anyone (no detail), and the detail for the log and signed-in admins. */
   health: () => Promise<{ public: PublicHealth; detail: Health }>;

@@ -5,7 +5,7 @@ import { audited } from '../middleware/audited.ts';
 
 export const dashboardRoutes = (deps: AppDeps) =>
   new Hono<AppEnv>()
-    .get('/dashboard', async (c) => c.json(await deps.getDashboard()))
+    .get('/dashboard', async (c) => c.json(await deps.getDashboard(await c.get('settings'))))
     .post('/sync', audited(deps, 'cache.sync', () => 'PurelyMail'), async (c) => {
       await deps.refreshCache();
       return c.json(await deps.getDashboard());
