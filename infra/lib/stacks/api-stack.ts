@@ -122,8 +122,9 @@ export class ApiStack extends Stack {
       // API Gateway gives up after 30 s.
       timeout: Duration.seconds(29),
       // One full vCPU, chosen from `npm run bench:api`: a cold dashboard load (/api/auth/me, /api/dashboard,
-      // /api/users) spends ~100 ms CPU in init, which Lambda runs fast at any size, and ~115 ms CPU in the three
-      // requests, which Lambda stretches by 1769 / MB: ≈ 400 ms at 512 MB, ≈ 200 ms at 1024 MB, ≈ 115 ms here.
+      // /api/users) spends ~165 ms CPU through init (Node's start and the import), which Lambda runs fast at any
+      // size, and ~120 ms CPU in the three requests, which Lambda stretches by 1769 / MB: ≈ 420 ms at 512 MB,
+      // ≈ 210 ms at 1024 MB, ≈ 120 ms here (measured after the issue 16 cold-start fixes; the choice is unchanged).
       // More memory adds a second vCPU that one Node request cannot use. scrypt at N=2^17 (sign-in) needs 128 MiB
       // and is CPU-bound too. The price is per GB-second of use only: at an admin panel's traffic (say 20,000
       // requests a month at ~0.15 s) 1769 MB costs about $0.09 a month against $0.05 at 1024 MB, and nothing idle.
