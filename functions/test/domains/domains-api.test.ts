@@ -232,7 +232,7 @@ describe('deleting a domain', () => {
   });
 
   it('audits each request, with the reason when refused', async () => {
-    const { entries } = (await admin.json(admin.get('/api/audit?action=domain.delete_requested'))) as { entries: { result: string; target: string; reason?: string }[] };
+    const { entries } = (await admin.json(admin.get('/api/audit?action=domain.delete.request'))) as { entries: { result: string; target: string; reason?: string }[] };
     expect(entries.find((e) => e.target === SEED_DOMAINS.healthy)).toMatchObject({ result: 'failed', reason: expect.stringContaining('14 users') });
     expect(entries.find((e) => e.target === SEED_DOMAINS.fresh)).toMatchObject({ result: 'ok' });
   });

@@ -24,14 +24,14 @@ export const routingRoutes = (deps: AppDeps) =>
       c.set('auditTarget', describeRule({ domainName: input.domainName, ...presetFields(input.preset, input.matchUser), targetAddresses: input.targetAddresses }));
       return c.json(await deps.routing.create(input), 201);
     })
-    .put('/rules/:id', audited(deps, 'routing.edit'), requireRecentAuth(deps.auth), async (c) => {
+    .put('/rules/:id', audited(deps, 'routing.update'), requireRecentAuth(deps.auth), async (c) => {
       const id = readParam(c, 'id', RuleId);
       c.set('auditTarget', `rule ${id}`);
       const input = await readJson(c, RoutingRuleInput);
       c.set('auditDetails', `to ${describeRule({ domainName: input.domainName, ...presetFields(input.preset, input.matchUser), targetAddresses: input.targetAddresses })}`);
       return c.json(await deps.routing.edit(id, input));
     })
-    .delete('/rules/:id', audited(deps, 'routing.delete_requested'), requireRecentAuth(deps.auth), async (c) => {
+    .delete('/rules/:id', audited(deps, 'routing.delete.request'), requireRecentAuth(deps.auth), async (c) => {
       const action = await deps.routing.requestDeletion(readParam(c, 'id', RuleId), c.get('admin').email);
       c.set('auditTarget', action.label);
       return c.json({ action }, 202);
