@@ -45,6 +45,8 @@
  * - campaign form buckets ........ GetItem  pk=THROTTLE#campaign-{ip,ipview,token,addr,linkfail}#<hash|id> sk=THROTTLE
  * - campaign attempt counters .... GetItem  pk=CAMPAIGN#<id>          sk=ATTEMPTS (wrong passwords, browser checks; by ADD)
  * - campaign browser check ....... GetItem  pk=CAMPCHALLENGE#<id>     sk=CHALLENGE (taken by one conditional delete; validUntil checked in code)
+ * - rule created in the panel .... GetItem  pk=RULEUNDO#<ruleId>     sk=RULEUNDO (creator, createdAt: the 15-minute undo, claimed by one conditional update)
+ * - rules created recently ....... Query    gsi1 gsi1pk=RULEUNDO      gsi1sk >= <since> (gsi1sk=<createdAt>#<ruleId>)
  */
 export const tableDefinition = {
   partitionKey: 'pk',

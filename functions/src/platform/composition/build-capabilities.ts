@@ -12,6 +12,7 @@ import { createDynamoDnsHealthStore } from '../../adapters/dynamodb/dynamodb-dns
 import { createDynamoMfaChallengeStore } from '../../adapters/dynamodb/dynamodb-mfa-challenge-store.ts';
 import { createDynamoCreditAlertStore } from '../../adapters/dynamodb/dynamodb-notification-credit-alert-store.ts';
 import { createDynamoPendingActionStore } from '../../adapters/dynamodb/dynamodb-pending-action-store.ts';
+import { createDynamoRuleUndoStore } from '../../adapters/dynamodb/dynamodb-routing-undo-store.ts';
 import { createDynamoSessionStore } from '../../adapters/dynamodb/dynamodb-session-store.ts';
 import { createDynamoSettingsStore } from '../../adapters/dynamodb/dynamodb-settings-store.ts';
 import { createDynamoSetupTokenStore } from '../../adapters/dynamodb/dynamodb-setup-token-store.ts';
@@ -202,7 +203,7 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
   });
   const domains = makeDomains({ purelymail: a.purelymail, cache, clock, dnsLookup: a.dnsLookup, pendingActions, dnsHealth, ownershipCodeFallback: config.PURELYMAIL_OWNERSHIP_TOKEN });
   const users = makeUsers({ purelymail: a.purelymail, cache, refreshCache: refreshOnDemand, pendingActions });
-  const routing = makeRouting({ purelymail: a.purelymail, cache, clock, pendingActions });
+  const routing = makeRouting({ purelymail: a.purelymail, cache, clock, pendingActions, undo: createDynamoRuleUndoStore(table) });
 
   // 4. Migrations: the run engine (queue, dispatcher, ends of runs), then servers, jobs and runs for the api.
   const stores = buildMigrationStores(table);
