@@ -21,6 +21,8 @@
  * - notification outbox, due ..... Query    gsi1 gsi1pk=OUTBOX        gsi1sk <= <now>  (unsent records only)
  * - mail settings ................ GetItem  pk=SETTINGS               sk=MAIL
  * - credit level last notified ... GetItem  pk=NOTIFY_STATE           sk=CREDIT
+ * - credit forecast alert state .. GetItem  pk=NOTIFY_STATE           sk=CREDIT_FORECAST
+ * - credit readings, by day ...... Query    pk=CREDITHIST             sk >= <YYYY-MM-DD> (one per UTC day, TTL 90 days)
  * - pending action by target ..... GetItem  pk=PACTION#<kind>#<target> sk=SLOT (the state machine; one per target)
  * - pending action by id ......... GetItem  pk=PACTIONID#<id>         sk=ID   (→ kind, target)
  * - pending/executing actions .... Query    gsi1 gsi1pk=PENDING       gsi1sk <= <executeAt>#<id> (due ones)
