@@ -34,6 +34,7 @@ const base = (domain: string): Omit<DnsHealthRecord, 'status' | 'failingCount' |
   domain,
   summary: summaries.get(domain)!,
   ownFailing: null,
+  lastManualCheckAt: null,
   lastOwnCheckAt: null,
   version: 1,
   ownFingerprint: null,

@@ -142,6 +142,9 @@ describe('issue 17 in a browser', () => {
     expect(await rechecks.innerText()).not.toContain('never');
     expect(await page.getByText('one verdict for all three keys').count()).toBe(3);
     await screen(page, 'issue17-09-dkim-one-verdict', { grow: true });
+    // After a reload too: the server kept the time with the domain's DNS health.
+    await page.reload();
+    await expect.poll(() => rechecks.innerText(), { timeout: 10_000 }).toMatch(/Last checked (just now|\d+ seconds? ago) \(re-checked by hand\)/);
   });
 
   it('item 12 (and 16’s badge): app-styled email errors, each once, cleared with the chip, no preview of an invalid address', async () => {

@@ -106,7 +106,7 @@ describe('step-up re-authentication in a browser', () => {
 
     // The first device is still signed in (its token was renewed), and the audit shows the re-auth.
     await page.goto(`${server.url}/audit`);
-    for (const action of ['auth.reauth', 'session.revoke', 'session.revoke_others']) {
+    for (const action of ['auth.reauth', 'session.revoke', 'session.others.revoke']) {
       await expect.poll(() => page.getByRole('table').getByText(action).first().isVisible(), { timeout: 10_000 }).toBe(true);
     }
     // The refused attempts are logged by the page on purpose (a 400 and the cancelled revoke).

@@ -2,12 +2,16 @@ import type * as z from 'zod';
 import { ValidationError } from '../modules/errors.ts';
 import type { AppContext } from './app-env.ts';
 
-/** Turns zod issues into "field: reason" pairs a person can read. */
-export function toFields(error: z.ZodError): { path: string; message: string }[] {
+/** The value at a zod issue's path in the input (zod 4 leaves the input out of its issues). */
+const valueAt = (data: unknown, path: readonly PropertyKey[]): unknown =>
+  path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), data);
+
+/** Turns zod issues into "field: reason" pairs a person can read; `data` tells a missing field from a wrong one. */
+export function toFields(error: z.ZodError, data?: unknown): { path: string; message: string }[] {
   return error.issues.map((i) => {
     const path = i.path.map(String).join('.') || '(body)';
     if (i.code === 'unrecognized_keys') return { path, message: `has unknown field(s): ${i.keys.join(', ')}` };
-    if (i.code === 'invalid_type' && i.input === undefined) return { path, message: 'is required' };
+    if (i.code === 'invalid_type' && (data === undefined ? i.input === undefined : valueAt(data, i.path) === undefined)) return { path, message: 'is required' };
     return { path, message: i.message };
   });
 }
@@ -15,7 +19,7 @@ export function toFields(error: z.ZodError): { path: string; message: string }[]
 function parseWith<S extends z.ZodType>(schema: S, data: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
-  const fields = toFields(result.error);
+  const fields = toFields(result.error, data);
   const summary = fields.map((f) => `${f.path} ${f.message}`).join('; ');
   throw new ValidationError(`The ${what} is not valid: ${summary}.`, fields);
 }

@@ -209,7 +209,7 @@ describe('bulk CSV import and batches through the HTTP API', () => {
   it('never lets a password into a response, log, audit entry, email or stored item outside a sealed blob', async () => {
     const auditText = await (await owner.get('/api/audit?limit=200')).text();
     expect(auditText).toContain('migration.import');
-    expect(auditText).toContain('migration.batch.action');
+    expect(auditText).toContain('migration.batch.action.apply');
     const items = (await t.runtime.migrations.table.doc.send(new ScanCommand({ TableName: t.runtime.migrations.table.name }))).Items ?? [];
     for (const [what, text] of [['responses', seen.join('\n')], ['audit', auditText], ['store', JSON.stringify(items)], ['server logs', t.logs.join('\n')], ['emails', outbox().join('\n')]] as const) {
       expect(text, what).not.toContain(CANARY);

@@ -186,7 +186,7 @@ describe('step-up re-authentication', () => {
     expect(reauths.some((e) => e.result === 'failed' && e.reason === 'The password is not right.')).toBe(true);
     expect(reauths.some((e) => e.result === 'failed' && e.reason === 'The password or the code is not right.')).toBe(true);
     const refused = entries.filter((e) => e.result === 'failed' && e.reason === 'Confirm it is you: enter your password again to do this.');
-    expect(new Set(refused.map((e) => e.action))).toEqual(new Set(['admin.create', 'admin.remove', 'admin.role', 'session.revoke', 'session.revoke_others', 'settings.update', 'user.password.set', 'routing.create', 'routing.edit', 'routing.delete_requested']));
+    expect(new Set(refused.map((e) => e.action))).toEqual(new Set(['admin.create', 'admin.remove', 'admin.role.change', 'session.revoke', 'session.others.revoke', 'settings.update', 'user.password.set', 'routing.create', 'routing.update', 'routing.delete.request']));
     const text = JSON.stringify(entries);
     for (const secret of [TEST_PASSWORD, 'not the password at all', 'a different long passphrase 9']) expect(text).not.toContain(secret);
   });

@@ -48,7 +48,7 @@ describe('role matrix: owner, admin, viewer', () => {
     expect(refused.length).toBeGreaterThan(40);
     // Every listed exception is a real route (a typo would silently refuse it).
     for (const key of VIEWER_ROUTES) expect(routes.has(key), key).toBe(true);
-    const denied = await owner.json<AuditPage>(owner.get('/api/audit?action=authz.denied&limit=200'));
+    const denied = await owner.json<AuditPage>(owner.get('/api/audit?action=authz.deny&limit=200'));
     expect(denied.entries).toHaveLength(refused.length);
     expect(denied.entries.every((e) => e.actor === 'val@example.com' && e.result === 'failed')).toBe(true);
     expect(new Set(denied.entries.map((e) => e.target))).toEqual(new Set(refused));

@@ -100,6 +100,20 @@ describe('route matrix', () => {
     expect(lines[1]).toContain('"admin.create"');
   });
 
+  it('finds entries stored under old action names (before the naming scheme) by the current name, the old name and a prefix', async () => {
+    const base = { actor: 'owner@example.com', result: 'ok' as const, ip: '127.0.0.1', userAgent: 'test' };
+    await t.runtime.deps.audit.record({ ...base, action: 'domain.delete_requested', target: 'legacy-old.example' });
+    await t.runtime.deps.audit.record({ ...base, action: 'dns-health.settings.update', target: 'legacy-dns-settings' });
+    const targets = async (action: string) =>
+      (await owner.json<{ entries: { action: string; target: string }[] }>(owner.get(`/api/audit?action=${encodeURIComponent(action)}&q=legacy&limit=50`))).entries.map((e) => e.target);
+    expect(await targets('domain.delete.request')).toEqual(['legacy-old.example']);
+    expect(await targets('domain.delete_requested')).toEqual(['legacy-old.example']);
+    expect(await targets('domain')).toEqual(['legacy-old.example']);
+    expect(await targets('dns_health.settings.update')).toEqual(['legacy-dns-settings']);
+    expect(await targets('dns_health')).toEqual(['legacy-dns-settings']);
+    expect(await targets('user.delete.request')).toEqual([]);
+  });
+
   it('exports admin-typed text so no spreadsheet runs it: every field quoted, `x;=2+2;` not a formula in any locale', async () => {
     expect((await owner.post('/api/migrations/servers', { name: 'x;=2+2;', host: 'imap.example.com', port: 993, tls: 'ssl' })).status).toBe(201);
     const text = await (await owner.get('/api/audit/export.csv?action=migration.server.create')).text();

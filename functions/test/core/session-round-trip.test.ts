@@ -29,7 +29,7 @@ describe('authenticate: one store round trip', () => {
       return send(cmd);
     }) as typeof doc.send;
     await createDynamoAdminStore(dynamo.table).create({ email, name: 'Olive', role: 'owner', passwordHash: 'x', createdAt: clock.now().toISOString(), lastLoginAt: null });
-    await createDynamoSettingsStore(dynamo.table).save({ creditAmber: '5', creditRed: '2', deletionDelayHours: 24, requireAdminMfa: true, version: 1 }, 0);
+    await createDynamoSettingsStore(dynamo.table).save({ creditAmber: '5', creditRed: '2', deletionDelayHours: 24, creditForecastDays: 14, requireAdminMfa: true, version: 1 }, 0);
   });
   afterAll(() => dynamo?.close());
 

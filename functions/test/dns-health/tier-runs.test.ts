@@ -103,7 +103,7 @@ describe('tiered DNS rechecks (fake clock, sandbox over HTTP, dynalite, loopback
     expect(run.transitions).toEqual([{ domain: 'shop.test', to: 'failing', failing: ['MX', 'DKIM'] }]);
     expect(await get('shop.test')).toMatchObject({ status: 'failing', failingSince: clock.now().toISOString() });
     const [entry] = await h.auditEntries();
-    expect(entry).toMatchObject({ actor: 'system', action: 'dns.broke', target: 'shop.test', result: 'ok', details: 'PurelyMail reports failing: MX, DKIM' });
+    expect(entry).toMatchObject({ actor: 'system', action: 'dns.break', target: 'shop.test', result: 'ok', details: 'PurelyMail reports failing: MX, DKIM' });
     expect(h.emails.map((e) => [e.to, e.subject])).toEqual([['admin@example.com', 'DNS problem on shop.test']]);
 
     // And back: fixed, noticed by the next own check (or the 30-minute failing recheck, whichever is first).
@@ -111,7 +111,7 @@ describe('tiered DNS rechecks (fake clock, sandbox over HTTP, dynalite, loopback
     clock.advance(20 * MIN);
     const back = await h.dnsHealth.runTier();
     expect(back.transitions).toEqual([{ domain: 'shop.test', to: 'healthy', failing: [] }]);
-    expect((await h.auditEntries()).map((e) => e.action)).toEqual(['dns.recovered', 'dns.broke']);
+    expect((await h.auditEntries()).map((e) => e.action)).toEqual(['dns.recover', 'dns.break']);
     expect(h.emails.map((e) => e.subject)).toEqual(['DNS problem on shop.test', 'DNS fixed on shop.test']);
   });
 
@@ -126,7 +126,7 @@ describe('tiered DNS rechecks (fake clock, sandbox over HTTP, dynalite, loopback
     const [a, b] = await Promise.all([h.dnsHealth.runTier(), h.dnsHealth.runTier()]);
     // Assess
     expect([...a.transitions, ...b.transitions]).toHaveLength(1);
-    expect((await h.auditEntries()).filter((e) => e.action === 'dns.broke')).toHaveLength(1);
+    expect((await h.auditEntries()).filter((e) => e.action === 'dns.break')).toHaveLength(1);
     expect(h.emails).toHaveLength(1);
   });
 

@@ -1,4 +1,4 @@
-import { DomainDetail, DomainList, OWNERSHIP_NOT_VERIFIED } from '@app/shared';
+import { DnsHealthList, DomainDetail, DomainList, OWNERSHIP_NOT_VERIFIED } from '@app/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED_DOMAINS, SEED_OWNERSHIP_CODE, SEED_PENDING_DOMAIN } from '../../src/local/purelymail-sandbox/sandbox-seed.ts';
 import type { Sandbox } from '../../src/local/purelymail-sandbox/sandbox-server.ts';
@@ -192,6 +192,10 @@ describe('domain settings and DNS re-check', () => {
       { op: 'updateDomainSettings', body: { name: d, recheckDns: true } },
       { op: 'listDomains', body: { includeShared: false } },
     ]);
+    // Kept with the domain's DNS health, so "Last checked" shows it after a reload (issue 17 item 9).
+    const health = DnsHealthList.parse(await admin.json(admin.get('/api/dns-health'))).domains.find((h) => h.domain === d);
+    expect(health?.lastManualCheckAt).toBe(after.report.checkedAt);
+    expect(health?.lastManualCheckAt).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 });
 
@@ -232,7 +236,7 @@ describe('deleting a domain', () => {
   });
 
   it('audits each request, with the reason when refused', async () => {
-    const { entries } = (await admin.json(admin.get('/api/audit?action=domain.delete_requested'))) as { entries: { result: string; target: string; reason?: string }[] };
+    const { entries } = (await admin.json(admin.get('/api/audit?action=domain.delete.request'))) as { entries: { result: string; target: string; reason?: string }[] };
     expect(entries.find((e) => e.target === SEED_DOMAINS.healthy)).toMatchObject({ result: 'failed', reason: expect.stringContaining('14 users') });
     expect(entries.find((e) => e.target === SEED_DOMAINS.fresh)).toMatchObject({ result: 'ok' });
   });

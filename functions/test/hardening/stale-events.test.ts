@@ -19,7 +19,7 @@ describe('stale, early, mismatched and late scheduler events', () => {
   beforeEach(() => f.sandbox.clearRequests());
 
   const request = (address: string) => f.pending.requestOnce({ kind: 'delete-user', target: address, label: `Delete user ${address}`, requestedBy: by });
-  /** The `pending.skipped_stale` entries written for one action. */
+  /** The `pending.skip` entries written for one action. */
   const skippedEntries = async (actionId: string) =>
     (await f.audit.query({ action: SKIPPED_STALE_AUDIT_ACTION, limit: 200 })).entries.filter((e) => e.id.startsWith(`pending:${actionId}:`));
   const executed = async (label: string) => (await f.executionEntries()).filter((e) => e.target === label);
@@ -35,7 +35,7 @@ describe('stale, early, mismatched and late scheduler events', () => {
     expect((await f.store.get(action.id))?.status).toBe('cancelled');
     const skipped = await skippedEntries(action.id);
     expect(skipped).toEqual([
-      expect.objectContaining({ id: `pending:${action.id}:skipped-stale:cancelled`, actor: 'system', action: 'pending.skipped_stale', target: action.label, result: 'ok' }),
+      expect.objectContaining({ id: `pending:${action.id}:skipped-stale:cancelled`, actor: 'system', action: 'pending.skip', target: action.label, result: 'ok' }),
     ]);
     expect(skipped[0]!.details).toMatch(/^Event ignored: the action was cancelled by owner@example\.com at .*Nothing was deleted\./);
   });
@@ -52,7 +52,7 @@ describe('stale, early, mismatched and late scheduler events', () => {
     expect(f.deleteCalls('deleteUser')).toEqual([]);
     expect((await f.store.get(action.id))?.status).toBe('pending');
     const skipped = await skippedEntries(action.id);
-    expect(skipped).toEqual([expect.objectContaining({ id: `pending:${action.id}:skipped-stale:early`, action: 'pending.skipped_stale', result: 'ok' })]);
+    expect(skipped).toEqual([expect.objectContaining({ id: `pending:${action.id}:skipped-stale:early`, action: 'pending.skip', result: 'ok' })]);
     expect(skipped[0]!.details).toMatch(/61 s before the action was due; it will run when due\. Nothing was deleted\./);
     await f.pending.cancel(action.id, by);
   });
@@ -83,7 +83,7 @@ describe('stale, early, mismatched and late scheduler events', () => {
     expect(final?.reason).toMatch(/^Not carried out: the user kamala@northwind\.example was deleted and created again after this deletion was requested/);
     expect(await executed(action.label)).toEqual([]);
     const skipped = await skippedEntries(action.id);
-    expect(skipped).toEqual([expect.objectContaining({ id: `pending:${action.id}:skipped-stale:recreated`, actor: 'system', action: 'pending.skipped_stale', result: 'ok' })]);
+    expect(skipped).toEqual([expect.objectContaining({ id: `pending:${action.id}:skipped-stale:recreated`, actor: 'system', action: 'pending.skip', result: 'ok' })]);
     expect(skipped[0]!.details).toContain('deleted and created again');
     // The admins hear that it did not run.
     const told = [...f.outbox().values()].filter((eml) => eml.includes('Not carried out: the user kamala@northwind.example'));
@@ -174,7 +174,7 @@ describe('stale, early, mismatched and late scheduler events', () => {
     expect(final).toMatchObject({ status: 'cancelled', cancelledBy: 'system' });
     expect(final?.reason).toContain(`rule #${recreated.id} now matches the same address`);
     expect(await executed(action.label)).toEqual([]);
-    expect(await skippedEntries(action.id)).toEqual([expect.objectContaining({ id: `pending:${action.id}:skipped-stale:recreated`, action: 'pending.skipped_stale' })]);
+    expect(await skippedEntries(action.id)).toEqual([expect.objectContaining({ id: `pending:${action.id}:skipped-stale:recreated`, action: 'pending.skip' })]);
   });
 
   it('(d) an event 20 hours late executes once (documented policy), and a later replay is a no-op', async () => {

@@ -161,12 +161,12 @@ describe('admin two-factor authentication over HTTP', () => {
     const unknown = await t.anonymous().post('/api/auth/login/mfa', { challenge: 'x'.repeat(43), code: '123456' });
     expect(unknown.status).toBe(401);
     expect((await body(unknown)).error.message).toMatch(/Enter your email and password again/);
-    const { entries } = await owner.json<{ entries: { action: string; actor: string; result: string }[] }>(owner.get('/api/audit?action=auth.login.mfa&limit=50'));
+    const { entries } = await owner.json<{ entries: { action: string; actor: string; result: string }[] }>(owner.get('/api/audit?action=auth.mfa.verify&limit=50'));
     expect(entries.some((e) => e.actor === 'cy@example.com' && e.result === 'ok')).toBe(true);
     // A made-up challenge names no account: counted per day, not audited (issue 15).
     expect(entries.some((e) => e.actor === 'anonymous')).toBe(false);
     const counts = (await t.runtime.deps.audit.publicRequestCounts(1)).days[0]!.counts;
-    expect(counts.some((c) => c.action === 'auth.login.mfa' && c.outcome === 'refused 401')).toBe(true);
+    expect(counts.some((c) => c.action === 'auth.mfa.verify' && c.outcome === 'refused 401')).toBe(true);
   });
 
   it('wrong codes count in the login throttle: after 5 the account backs off, even with the right password', async () => {
@@ -219,7 +219,7 @@ describe('admin two-factor authentication over HTTP', () => {
 
     const { entries } = await owner.json<{ entries: { action: string }[] }>(owner.get('/api/audit?limit=200'));
     const actions = new Set(entries.map((e) => e.action));
-    for (const a of ['account.mfa.enrol', 'account.mfa.enable', 'account.mfa.disable', 'auth.login.mfa']) expect(actions).toContain(a);
+    for (const a of ['account.mfa.enrol', 'account.mfa.enable', 'account.mfa.disable', 'auth.mfa.verify']) expect(actions).toContain(a);
     const audit = JSON.stringify(entries);
     const logs = t.logs.join('\n');
     expect(seen.length).toBeGreaterThan(20);

@@ -202,7 +202,7 @@ describe('migrations through the HTTP API, the local runner and the real worker'
     const audit = await owner.get('/api/audit?limit=200');
     const auditText = await audit.text();
     expect(auditText).toContain('migration.job.create');
-    expect(auditText).toContain('migration.job.credentials');
+    expect(auditText).toContain('migration.job.credentials.replace');
     const items = (await t.runtime.migrations.table.doc.send(new ScanCommand({ TableName: t.runtime.migrations.table.name }))).Items ?? [];
     const stored = JSON.stringify(items);
     expect(stored).toContain('v1:local:'); // sealed blobs are there…

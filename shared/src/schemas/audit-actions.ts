@@ -1,29 +1,33 @@
 /**
+ * The naming scheme (issue 17): `area.object.verb` — lowercase, dot-separated, the last segment a verb in base
+ * form (`create`, `update`, `revoke`, …), words inside a segment joined with `_`; a request queued in the 24-hour
+ * queue ends in `.delete.request`. A test holds every name below to it.
+ *
  * Every action the audit log records, with what it means in words: the audit page's action picker offers
  * these (so nobody has to guess a name), and a test proves every audited route's action is listed here.
  */
 export const AUDIT_ACTIONS = {
   'setup.complete': 'First-run setup',
   'auth.login': 'Sign-in',
-  'auth.login.mfa': 'Sign-in: 2FA code',
+  'auth.mfa.verify': 'Sign-in: 2FA code',
   'auth.logout': 'Sign-out',
   'auth.reauth': 'Confirm identity again',
-  'authz.denied': 'Refused: role does not allow it',
+  'authz.deny': 'Refused: role does not allow it',
   'session.revoke': 'Session revoked',
-  'session.revoke_others': 'Other sessions revoked',
+  'session.others.revoke': 'Other sessions revoked',
   'account.password.change': 'Own password changed',
   'account.mfa.enrol': '2FA set-up started',
   'account.mfa.enable': '2FA turned on',
   'account.mfa.disable': '2FA turned off',
   'admin.create': 'Admin added',
   'admin.remove': 'Admin removed',
-  'admin.role': 'Admin role changed',
+  'admin.role.change': 'Admin role changed',
   'admin.password.reset': 'Admin password reset (command line)',
   'settings.update': 'Panel settings changed',
   'notifications.settings.update': 'Notification settings changed',
   'notifications.test': 'Test email sent',
   'cache.sync': 'Refresh from PurelyMail',
-  'purelymail.changed_outside': 'Changed outside the panel',
+  'purelymail.outside_change.detect': 'Changed outside the panel',
   'user.create': 'User created',
   'user.update': 'User settings changed',
   'user.password.set': 'User password set',
@@ -31,32 +35,33 @@ export const AUDIT_ACTIONS = {
   'user.recovery.remove': 'Recovery method removed',
   'user.delete.request': 'User deletion scheduled',
   'domain.add': 'Domain added',
-  'domain.update_settings': 'Domain settings changed',
-  'domain.recheck_dns': 'DNS re-checked',
-  'domain.delete_requested': 'Domain deletion scheduled',
-  'dns-health.settings.update': 'DNS recheck settings changed',
-  'dns.broke': 'DNS started failing',
-  'dns.recovered': 'DNS recovered',
+  'domain.settings.update': 'Domain settings changed',
+  'domain.dns.recheck': 'DNS re-checked',
+  'domain.delete.request': 'Domain deletion scheduled',
+  'dns_health.settings.update': 'DNS recheck settings changed',
+  'dns.break': 'DNS started failing',
+  'dns.recover': 'DNS recovered',
   'routing.create': 'Routing rule created',
-  'routing.edit': 'Routing rule changed',
-  'routing.delete_requested': 'Routing rule deletion scheduled',
+  'routing.update': 'Routing rule changed',
+  'routing.undo': 'Routing rule undone (deleted at once by its creator)',
+  'routing.delete.request': 'Routing rule deletion scheduled',
   'pending.cancel': 'Scheduled action cancelled',
   'pending.execute': 'Scheduled action ran',
-  'pending.skipped_stale': 'Scheduled action skipped (out of date)',
+  'pending.skip': 'Scheduled action skipped (out of date)',
   'migration.server.create': 'Mail server saved',
   'migration.server.update': 'Mail server changed',
   'migration.server.delete': 'Mail server deleted',
-  'migration.server.test_login': 'Test login',
+  'migration.server.login.test': 'Test login',
   'migration.settings.update': 'Migration concurrency changed',
   'migration.job.create': 'Migration job created',
-  'migration.job.credentials': 'Migration job passwords replaced',
+  'migration.job.credentials.replace': 'Migration job passwords replaced',
   'migration.job.delete': 'Migration job deleted',
   'migration.run.start': 'Migration run started',
   'migration.run.retry': 'Migration run retried',
   'migration.run.cancel': 'Migration run cancelled',
   'migration.import.preview': 'CSV import previewed',
   'migration.import': 'CSV imported',
-  'migration.batch.action': 'Batch action',
+  'migration.batch.action.apply': 'Batch action',
   'campaign.create': 'Campaign created',
   'campaign.deactivate': 'Campaign closed',
   'campaign.link.replace': 'Campaign link replaced',
@@ -72,5 +77,43 @@ export const AUDIT_ACTIONS = {
 
 export type AuditActionName = keyof typeof AUDIT_ACTIONS;
 
-/** The words for an action, or the name itself for one this version does not know (older entries). */
-export const auditActionLabel = (action: string): string => (AUDIT_ACTIONS as Record<string, string>)[action] ?? action;
+/**
+ * Names entries were written under before the scheme above. Stored entries are never rewritten (the log is
+ * append-only), so the label and the action filter read them through this table.
+ */
+export const AUDIT_ACTION_ALIASES = {
+  'auth.login.mfa': 'auth.mfa.verify',
+  'authz.denied': 'authz.deny',
+  'session.revoke_others': 'session.others.revoke',
+  'admin.role': 'admin.role.change',
+  'purelymail.changed_outside': 'purelymail.outside_change.detect',
+  'domain.update_settings': 'domain.settings.update',
+  'domain.recheck_dns': 'domain.dns.recheck',
+  'domain.delete_requested': 'domain.delete.request',
+  'dns-health.settings.update': 'dns_health.settings.update',
+  'dns.broke': 'dns.break',
+  'dns.recovered': 'dns.recover',
+  'routing.edit': 'routing.update',
+  'routing.delete_requested': 'routing.delete.request',
+  'pending.skipped_stale': 'pending.skip',
+  'migration.server.test_login': 'migration.server.login.test',
+  'migration.job.credentials': 'migration.job.credentials.replace',
+  'migration.batch.action': 'migration.batch.action.apply',
+} as const satisfies Record<string, AuditActionName>;
+
+/** The current name of an action: an old name mapped through the alias table, anything else as it is. */
+export const canonicalAuditAction = (action: string): string => (AUDIT_ACTION_ALIASES as Record<string, string>)[action] ?? action;
+
+/** The words for an action (old names too), or the name itself for one this version does not know. */
+export const auditActionLabel = (action: string): string => (AUDIT_ACTIONS as Record<string, string>)[canonicalAuditAction(action)] ?? action;
+
+/**
+ * What an action filter (a prefix: `domain`, `domain.delete.request`) also has to find among old entries: the
+ * old names whose current name starts with the (canonical) filter.
+ */
+export const oldAuditActionsMatching = (filter: string): string[] => {
+  const prefix = canonicalAuditAction(filter);
+  return Object.entries(AUDIT_ACTION_ALIASES)
+    .filter(([old, current]) => current.startsWith(prefix) && !old.startsWith(prefix))
+    .map(([old]) => old);
+};

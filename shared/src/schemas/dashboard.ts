@@ -14,6 +14,36 @@ export const Credit = lazySchema(() =>
 );
 export type Credit = z.infer<typeof Credit>;
 
+/** Days of credit readings the forecast needs before it says anything (a week shows a working week and a weekend). */
+export const CREDIT_FORECAST_MIN_DAYS = 7;
+/** The burn rate is taken over this many days. */
+export const CREDIT_FORECAST_WINDOW_DAYS = 30;
+
+/**
+ * Where the credit is heading, from the daily readings of the last 30 days:
+ * - `not_enough_history`: readings on fewer than CREDIT_FORECAST_MIN_DAYS days;
+ * - `not_falling`: nothing was spent over the window (only top-ups or the same balance);
+ * - `below_red`: the balance is already below the red threshold;
+ * - `forecast`: `daysLeft` at `burnPerDay` until the red threshold, around `reachesRedOn`.
+ */
+export const CreditForecast = lazySchema(() =>
+  z.object({
+    status: z.enum(['not_enough_history', 'not_falling', 'below_red', 'forecast']),
+    /** Days with a reading in the window. */
+    historyDays: z.number().int(),
+    /** Average spending per day over the window, e.g. "0.47" (top-ups are not counted as negative spending). */
+    burnPerDay: z.string().nullable(),
+    daysLeft: z.number().int().nullable(),
+    /** YYYY-MM-DD (UTC). */
+    reachesRedOn: z.string().nullable(),
+    /** The daily readings, oldest first, for the chart. */
+    points: z.array(z.object({ day: z.string(), credit: z.string() })),
+    /** The setting: an email goes out once when `daysLeft` drops below it (0: never). */
+    alertBelowDays: z.number().int(),
+  }),
+);
+export type CreditForecast = z.infer<typeof CreditForecast>;
+
 export const Dashboard = lazySchema(() =>
   z.object({
     /**
@@ -24,6 +54,7 @@ export const Dashboard = lazySchema(() =>
     /** Items of each list PurelyMail returned that could not be read (left out of the totals). */
     unreadable: z.object({ users: z.number().int(), domains: z.number().int(), rules: z.number().int() }),
     credit: Credit.nullable(),
+    forecast: CreditForecast.nullable(),
     thresholds: z.object({ amber: z.string(), red: z.string() }),
     syncedAt: z.string().nullable(),
     sandbox: z.boolean(),

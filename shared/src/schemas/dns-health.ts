@@ -21,6 +21,8 @@ export const DomainDnsHealth = lazySchema(() =>
     ownFailing: z.number().int().nullable(),
     lastCheckedAt: z.string().nullable(),
     lastOwnCheckAt: z.string().nullable(),
+    /** An admin's last "Re-check DNS now" (a PurelyMail recheck too); absent in records from before it was kept. */
+    lastManualCheckAt: z.string().nullable().default(null),
     nextCheckAt: z.string(),
     /** Consecutive failing rechecks; drives the backoff. */
     failingStreak: z.number().int(),

@@ -81,6 +81,8 @@ export const RoutingRuleView = lazySchema(() =>
     /** "info@x.com → a@y.com, b@z.org" */
     label: z.string(),
     pendingDeletion: ScheduledDeletion.nullable(),
+    /** Until when the admin asking may undo (delete at once) this rule they created; null for everyone else. */
+    undoUntil: z.string().nullable(),
   }),
 );
 export type RoutingRuleView = z.infer<typeof RoutingRuleView>;
@@ -135,6 +137,40 @@ export const RouteTrace = lazySchema(() =>
   }),
 );
 export type RouteTrace = z.infer<typeof RouteTrace>;
+
+/** How long the admin who created a rule may undo it at once, outside the 24-hour queue (nothing was lost yet). */
+export const RULE_UNDO_MINUTES = 15;
+
+/** A rule as the dialog has it before saving, for the route simulator's verdict; `replacing`: the rule being edited. */
+export const RulePreviewQuery = lazySchema(() =>
+  z.strictObject({
+    domainName: DomainNameInput,
+    preset: RoutingPreset,
+    matchUser: MatchUser.default(''),
+    /** Comma-separated; may be empty while the admin is still typing. */
+    targets: z.string().max(MAX_ROUTING_TARGETS * 255).default(''),
+    replacing: z.coerce.number().int().positive().optional(),
+  }),
+);
+export type RulePreviewQuery = z.infer<typeof RulePreviewQuery>;
+
+/**
+ * The route simulator's verdict on a rule before it is saved: where mail to its address would go with the rule,
+ * and which mailboxes would stop receiving their mail because of it.
+ */
+export const RulePreview = lazySchema(() =>
+  z.object({
+    /** For a one-address rule: the trace of that address with the rule in place; null for prefix/any/catch-all. */
+    trace: RouteTrace.nullable(),
+    /** Mailboxes that receive their mail today and would not with this rule (sorted; at most `LOSING_SHOWN`). */
+    losing: z.array(z.string()),
+    /** How many mailboxes would stop receiving mail in all. */
+    losingCount: z.number().int(),
+    /** The user list is capped at PurelyMail's 1,000: mailboxes beyond it were not checked. */
+    usersCapped: z.boolean(),
+  }),
+);
+export type RulePreview = z.infer<typeof RulePreview>;
 
 /** Error code when a new rule has the same domain + match + prefix as an existing one. */
 export const ROUTING_RULE_CONFLICT = 'routing_rule_conflict';

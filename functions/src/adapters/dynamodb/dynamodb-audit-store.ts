@@ -73,7 +73,12 @@ export function createDynamoAuditStore(table: Table): AuditStore {
       const values: Record<string, unknown> = { ':p': 'AUDIT', ':from': filter.fromIso, ':to': `${filter.toIso}\uffff` };
       const conditions: string[] = [];
       if (filter.actor) { names['#actor'] = 'actor'; values[':actor'] = filter.actor.toLowerCase(); conditions.push('#actor = :actor'); }
-      if (filter.action) { names['#action'] = 'action'; values[':action'] = filter.action; conditions.push('begins_with(#action, :action)'); }
+      if (filter.action) {
+        names['#action'] = 'action';
+        values[':action'] = filter.action;
+        const old = (filter.oldActions ?? []).map((name, i) => ((values[`:old${i}`] = name), `:old${i}`));
+        conditions.push(old.length ? `(begins_with(#action, :action) OR #action IN (${old.join(', ')}))` : 'begins_with(#action, :action)');
+      }
       if (filter.q) { values[':q'] = filter.q.toLowerCase(); conditions.push('contains(targetLower, :q)'); }
       const entries: AuditEntry[] = [];
       let startKey = cursor ? decodeCursor(cursor) : undefined;

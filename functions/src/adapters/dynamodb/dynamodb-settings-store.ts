@@ -6,8 +6,8 @@ import { versionedItem } from './versioned-item.ts';
 
 export const SETTINGS_KEY = { pk: 'SETTINGS', sk: 'GLOBAL' };
 
-/** The settings item; items saved before the 2FA requirement existed lack it (off). */
-export const SettingsItem = Settings.extend({ requireAdminMfa: z.boolean().default(false) }) satisfies z.ZodType<Settings>;
+/** The settings item; items saved before the 2FA requirement or the credit forecast existed lack them (off; 14 days). */
+export const SettingsItem = Settings.extend({ requireAdminMfa: z.boolean().default(false), creditForecastDays: z.number().int().default(14) }) satisfies z.ZodType<Settings>;
 
 export function createDynamoSettingsStore(table: Table): SettingsStore {
   const settings = versionedItem(table, SETTINGS_KEY, 'panel settings', SettingsItem);

@@ -59,11 +59,11 @@ export const TABLE_ACCESS = {
   /**
    * The scheduled function: due pending actions (and the cache and DNS health they update, their audit entries),
    * the PurelyMail cache refresh and its drift entries, DNS health, the notification outbox and credit alerts, the
-   * campaign purge. Settings and the admin list (through the index) read only; no session, throttle or migration item.
+   * day's credit reading (the forecast and its alert), the campaign purge. Settings and the admin list (through the index) read only; no session, throttle or migration item.
    */
   scheduled: {
     read: ['SETTINGS', 'PACTIONID#*'],
-    write: ['PACTION#*', 'CACHE', 'AUDIT#*', 'DNSHEALTH#*', 'NOTIFY#*', 'NOTIFY_STATE', 'CAMPAIGN#*'],
+    write: ['PACTION#*', 'CACHE', 'AUDIT#*', 'DNSHEALTH#*', 'NOTIFY#*', 'NOTIFY_STATE', 'CREDITHIST', 'CAMPAIGN#*'],
     indexRead: ['PENDING', 'DNSHEALTH', 'OUTBOX', 'ADMINS', 'CAMPAIGNS'],
   },
 } as const satisfies Record<string, TableGrant>;

@@ -21,6 +21,8 @@
  * - notification outbox, due ..... Query    gsi1 gsi1pk=OUTBOX        gsi1sk <= <now>  (unsent records only)
  * - mail settings ................ GetItem  pk=SETTINGS               sk=MAIL
  * - credit level last notified ... GetItem  pk=NOTIFY_STATE           sk=CREDIT
+ * - credit forecast alert state .. GetItem  pk=NOTIFY_STATE           sk=CREDIT_FORECAST
+ * - credit readings, by day ...... Query    pk=CREDITHIST             sk >= <YYYY-MM-DD> (one per UTC day, TTL 90 days)
  * - pending action by target ..... GetItem  pk=PACTION#<kind>#<target> sk=SLOT (the state machine; one per target)
  * - pending action by id ......... GetItem  pk=PACTIONID#<id>         sk=ID   (→ kind, target)
  * - pending/executing actions .... Query    gsi1 gsi1pk=PENDING       gsi1sk <= <executeAt>#<id> (due ones)
@@ -45,6 +47,8 @@
  * - campaign form buckets ........ GetItem  pk=THROTTLE#campaign-{ip,ipview,token,addr,linkfail}#<hash|id> sk=THROTTLE
  * - campaign attempt counters .... GetItem  pk=CAMPAIGN#<id>          sk=ATTEMPTS (wrong passwords, browser checks; by ADD)
  * - campaign browser check ....... GetItem  pk=CAMPCHALLENGE#<id>     sk=CHALLENGE (taken by one conditional delete; validUntil checked in code)
+ * - rule created in the panel .... GetItem  pk=RULEUNDO#<ruleId>     sk=RULEUNDO (creator, createdAt: the 15-minute undo, claimed by one conditional update)
+ * - rules created recently ....... Query    gsi1 gsi1pk=RULEUNDO      gsi1sk >= <since> (gsi1sk=<createdAt>#<ruleId>)
  */
 export const tableDefinition = {
   partitionKey: 'pk',

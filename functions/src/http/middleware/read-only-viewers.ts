@@ -26,7 +26,7 @@ export const VIEWER_ROUTES = [
 /**
  * Runs after requireSession on every private route: a viewer's state-changing request is refused (403) unless
  * the route is in VIEWER_ROUTES. Fails closed: a new route is read-only for viewers until listed. The refusal
- * is audited (a failed authorization attempt, ASVS 16.3.2) as `authz.denied` with the route as target.
+ * is audited (a failed authorization attempt, ASVS 16.3.2) as `authz.deny` with the route as target.
  */
 export const readOnlyForViewers =
   (ctx: AuditContext): MiddlewareHandler<AppEnv> =>
@@ -39,7 +39,7 @@ export const readOnlyForViewers =
     const reason = whyNot(admin.role, 'change')!;
     await ctx.audit.record({
       actor: admin.email,
-      action: 'authz.denied',
+      action: 'authz.deny',
       target: `${c.req.method} ${route ?? c.req.path}`.slice(0, 500),
       result: 'failed',
       reason,

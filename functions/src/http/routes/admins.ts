@@ -24,7 +24,7 @@ export const adminRoutes = (deps: AppDeps) =>
       c.set('auditTarget', `${input.email} (${input.role})`);
       return c.json(toAdmin(await deps.auth.createAdmin(c.get('admin'), input)), 201);
     })
-    .patch('/:email', audited(deps, 'admin.role'), mayManage(deps, 'role'), requireRecentAuth(deps.auth), async (c) => {
+    .patch('/:email', audited(deps, 'admin.role.change'), mayManage(deps, 'role'), requireRecentAuth(deps.auth), async (c) => {
       const email = readParam(c, 'email', AdminEmail);
       const { role } = await readJson(c, ChangeRoleInput);
       c.set('auditTarget', email);

@@ -52,7 +52,7 @@ export const authRoutes = (deps: AppDeps) => {
       setSessionCookie(c, result.cookie, deps.sessionCookieMaxAgeSeconds);
       return c.json(meOf(toAdmin(result.admin), result.session, deps, await needsMfaEnrolment(deps.settings, result.admin)));
     })
-    .post('/login/mfa', logRefusal(deps, '2fa'), audited(deps, 'auth.login.mfa', (c) => c.get('auditActor') ?? '', signInAudit), async (c) => {
+    .post('/login/mfa', logRefusal(deps, '2fa'), audited(deps, 'auth.mfa.verify', (c) => c.get('auditActor') ?? '', signInAudit), async (c) => {
       const input = await readJson(c, LoginMfaInput);
       const email = await deps.auth.mfaChallengeOwner(input.challenge);
       if (email) c.set('auditActor', email);

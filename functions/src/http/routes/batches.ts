@@ -19,7 +19,7 @@ export const batchRoutes = (deps: AppDeps) =>
       c.header('Cache-Control', 'no-store');
       return c.json(await deps.batches.detail(readParam(c, 'id', Id)));
     })
-    .post('/:id/actions', audited(deps, 'migration.batch.action'), async (c) => {
+    .post('/:id/actions', audited(deps, 'migration.batch.action.apply'), async (c) => {
       const id = readParam(c, 'id', Id);
       const input = await readJson(c, BatchActionInput);
       const result = await deps.batches.act(id, input, c.get('admin').email);

@@ -10,7 +10,7 @@ export const dnsHealthRoutes = (deps: AppDeps) =>
   new Hono<AppEnv>()
     .get('/', async (c) => c.json({ domains: await deps.dnsHealth.list() }))
     .get('/settings', async (c) => c.json(await deps.dnsHealth.getSettings()))
-    .put('/settings', audited(deps, 'dns-health.settings.update', () => 'DNS recheck settings'), async (c) => {
+    .put('/settings', audited(deps, 'dns_health.settings.update', () => 'DNS recheck settings'), async (c) => {
       const input = await readJson(c, UpdateDnsHealthSettingsInput);
       const saved = await deps.dnsHealth.updateSettings(input);
       c.set('auditDetails', JSON.stringify({ failingCeilingMinutes: input.failingCeilingMinutes }));

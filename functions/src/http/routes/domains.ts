@@ -16,14 +16,14 @@ export const domainRoutes = (deps: AppDeps) =>
       return c.json(await deps.domains.add(name), 201);
     })
     .get('/:name', async (c) => c.json(await deps.domains.detail(readParam(c, 'name', DomainNameInput))))
-    .put('/:name/settings', audited(deps, 'domain.update_settings'), async (c) => {
+    .put('/:name/settings', audited(deps, 'domain.settings.update'), async (c) => {
       const name = readParam(c, 'name', DomainNameInput);
       const input = await readJson(c, UpdateDomainSettingsInput);
       c.set('auditDetails', JSON.stringify(input));
       return c.json(await deps.domains.updateSettings(name, input));
     })
-    .post('/:name/recheck-dns', audited(deps, 'domain.recheck_dns'), async (c) => c.json(await deps.domains.recheckDns(readParam(c, 'name', DomainNameInput))))
-    .delete('/:name', audited(deps, 'domain.delete_requested'), async (c) => {
+    .post('/:name/recheck-dns', audited(deps, 'domain.dns.recheck'), async (c) => c.json(await deps.domains.recheckDns(readParam(c, 'name', DomainNameInput))))
+    .delete('/:name', audited(deps, 'domain.delete.request'), async (c) => {
       const action = await deps.domains.requestDeletion(readParam(c, 'name', DomainNameInput), c.get('admin').email);
       c.set('auditDetails', `runs at ${action.executeAt}`);
       return c.json({ action }, 202);

@@ -47,7 +47,7 @@ export const migrationRoutes = (deps: AppDeps) =>
       return c.json(detail, 201);
     })
     .get('/jobs/:id', withEtag, async (c) => c.json(await deps.migrations.jobs.detail(readParam(c, 'id', Id))))
-    .put('/jobs/:id/credentials', audited(deps, 'migration.job.credentials'), async (c) => {
+    .put('/jobs/:id/credentials', audited(deps, 'migration.job.credentials.replace'), async (c) => {
       const id = readParam(c, 'id', Id);
       const input = await readJson(c, UpdateJobCredentialsInput);
       c.set('auditDetails', ['source', 'dest'].filter((s) => input[s as 'source' | 'dest']).join(', ') + ' changed');

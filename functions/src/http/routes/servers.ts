@@ -19,7 +19,7 @@ export const serverRoutes = (deps: AppDeps) =>
       c.set('auditTarget', `${input.name} (${input.host}:${input.port})`);
       return c.json(await deps.migrations.servers.create(input), 201);
     })
-    .post('/test-login', audited(deps, 'migration.server.test_login'), async (c) => {
+    .post('/test-login', audited(deps, 'migration.server.login.test'), async (c) => {
       const input = await readJson(c, TestLoginAdHocInput);
       c.set('auditTarget', `${input.user} at ${input.host}:${input.port}`);
       const result = await deps.migrations.testLogin.adHoc(input, c.get('admin').email);
@@ -39,7 +39,7 @@ export const serverRoutes = (deps: AppDeps) =>
       await deps.migrations.servers.delete(id);
       return c.body(null, 204);
     })
-    .post('/:id/test-login', audited(deps, 'migration.server.test_login'), async (c) => {
+    .post('/:id/test-login', audited(deps, 'migration.server.login.test'), async (c) => {
       const id = readParam(c, 'id', ServerId);
       const input = await readJson(c, TestLoginInput);
       c.set('auditTarget', `${input.user} at server ${id}`);

@@ -17,7 +17,7 @@ const SessionId = lazySchema(() => z.string().regex(/^[0-9a-f]{64}$/, 'is not a 
 export const sessionRoutes = (deps: AppDeps) =>
   new Hono<AppEnv>()
     .get('/', async (c) => c.json({ sessions: await deps.auth.listSessions(c.get('session').id) }))
-    .delete('/', audited(deps, 'session.revoke_others', (c) => c.get('admin').email), requireRecentAuth(deps.auth), async (c) => {
+    .delete('/', audited(deps, 'session.others.revoke', (c) => c.get('admin').email), requireRecentAuth(deps.auth), async (c) => {
       const endedSessions = await deps.auth.endAdminSessions(c.get('admin').email, c.get('session').id);
       c.set('auditDetails', `ended ${endedSessions} other session(s)`);
       return c.json({ endedSessions });

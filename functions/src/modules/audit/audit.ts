@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AuditEntry, AuditPage, AuditQuery, PublicRequestCounts } from '@app/shared';
+import { canonicalAuditAction, oldAuditActionsMatching, type AuditEntry, type AuditPage, type AuditQuery, type PublicRequestCounts } from '@app/shared';
 import type { Clock } from '../../platform/clock.ts';
 import { ValidationError } from '../errors.ts';
 import type { AuditStore } from './ports.ts';
@@ -35,7 +35,13 @@ export function makeAudit(deps: { store: AuditStore; clock: Clock; retentionDays
     if (fromIso > toIso) throw new ValidationError('The start date is after the end date.', [{ path: 'from', message: 'is after the end date' }]);
     return { fromIso, toIso };
   };
-  const filterOf = (q: AuditQuery) => ({ actor: q.actor || undefined, action: q.action || undefined, q: q.q || undefined, ...range(q) });
+  // An action filter finds entries under the current names and, through the alias table, under old ones.
+  const filterOf = (q: AuditQuery) => ({
+    actor: q.actor || undefined,
+    ...(q.action ? { action: canonicalAuditAction(q.action), oldActions: oldAuditActionsMatching(q.action) } : {}),
+    q: q.q || undefined,
+    ...range(q),
+  });
 
   return {
     async record(input: AuditInput): Promise<AuditEntry> {
@@ -62,7 +68,7 @@ export function makeAudit(deps: { store: AuditStore; clock: Clock; retentionDays
           counts: Object.entries(found[day] ?? {})
             .map(([key, count]) => {
               const space = key.indexOf(' ');
-              return { action: key.slice(0, space), outcome: key.slice(space + 1), count };
+              return { action: canonicalAuditAction(key.slice(0, space)), outcome: key.slice(space + 1), count };
             })
             .sort((a, b) => b.count - a.count || a.action.localeCompare(b.action)),
         })),

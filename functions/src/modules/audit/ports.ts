@@ -2,7 +2,10 @@ import type { AuditEntry } from '@app/shared';
 
 export interface AuditFilter {
   actor?: string;
+  /** A prefix of the action name. */
   action?: string;
+  /** Old action names (before the naming scheme) that match too. */
+  oldActions?: readonly string[];
   /** Case-insensitive substring of the target. */
   q?: string;
   fromIso: string;

@@ -7,7 +7,7 @@ import { describeDrift, detectDrift, summarizeDrift } from './detect-drift.ts';
 import type { CacheSnapshot, CacheStore } from './ports.ts';
 
 /** The audit action of a "changed outside PurelyManage" entry. */
-export const DRIFT_AUDIT_ACTION = 'purelymail.changed_outside';
+export const DRIFT_AUDIT_ACTION = 'purelymail.outside_change.detect';
 
 /**
  * Re-reads users, domains, rules and credit from PurelyMail and stores them.

@@ -1,4 +1,4 @@
-import type { CreditLevel, Dashboard, Settings } from '@app/shared';
+import type { CreditForecast, CreditLevel, Dashboard, Settings } from '@app/shared';
 import { compareDecimal, formatCredit } from '@app/shared/money';
 import type { CacheSnapshot, CacheStore } from '../cache/ports.ts';
 import type { SettingsModule } from '../settings/settings.ts';
@@ -17,7 +17,7 @@ export const NO_MIGRATIONS: MigrationSummary = { total: 0, running: 0, queued: 0
 export function buildDashboard(
   snapshot: CacheSnapshot,
   settings: Settings,
-  extra: { sandbox: boolean; pendingActions: number; migrations?: MigrationSummary },
+  extra: { sandbox: boolean; pendingActions: number; migrations?: MigrationSummary; forecast?: CreditForecast },
 ): Dashboard {
   const addresses = snapshot.users?.addresses ?? [];
   const byDomain = new Map<string, number>();
@@ -34,6 +34,7 @@ export function buildDashboard(
     credit: snapshot.credit
       ? { amount: snapshot.credit.credit, display: formatCredit(snapshot.credit.credit), level: creditLevel(snapshot.credit.credit, settings) }
       : null,
+    forecast: snapshot.credit ? (extra.forecast ?? null) : null,
     thresholds: { amber: formatCredit(settings.creditAmber), red: formatCredit(settings.creditRed) },
     // The oldest part decides how fresh the whole picture is.
     syncedAt: synced.length === 4 ? synced.sort()[0]! : null,
@@ -61,16 +62,18 @@ export const makeGetDashboard =
     sandbox: boolean;
     countPending: () => Promise<number>;
     summarizeMigrations?: () => Promise<MigrationSummary>;
+    creditForecast?: () => Promise<CreditForecast>;
   }) =>
   /** `known`: the settings this request already read (with the session); without them they are read here. */
   async (known?: Settings): Promise<Dashboard> => {
-    const [snapshot, settings, pendingActions, migrations] = await Promise.all([
+    const [snapshot, settings, pendingActions, migrations, forecast] = await Promise.all([
       deps.cache.read(),
       known ?? deps.settings.get(),
       deps.countPending(),
       deps.summarizeMigrations?.() ?? NO_MIGRATIONS,
+      deps.creditForecast?.(),
     ]);
-    return buildDashboard(snapshot, settings, { sandbox: deps.sandbox, pendingActions, migrations });
+    return buildDashboard(snapshot, settings, { sandbox: deps.sandbox, pendingActions, migrations, forecast });
   };
 
 /** Counts jobs by the state of their latest run (queued and starting count as queued). */

@@ -22,6 +22,24 @@ export function makeDnsHealth(deps: Omit<DnsTierDeps, 'ceilingMinutes'>) {
     async track(domain: string): Promise<void> {
       await deps.store.create(uncheckedRecord(domain.toLowerCase(), deps.clock.now()));
     },
+    /**
+     * Keeps the time of an admin's "Re-check DNS now" with the domain's health, so "Last checked" shows it after
+     * a reload. A version-conditional write, retried when a tier run moved the record meanwhile; a domain not
+     * tracked yet is tracked with it.
+     */
+    async noteManualRecheck(domain: string, at: string): Promise<void> {
+      const name = domain.toLowerCase();
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const record = await deps.store.get(name);
+        if (!record) {
+          if (await deps.store.create({ ...uncheckedRecord(name, deps.clock.now()), lastManualCheckAt: at })) return;
+          continue;
+        }
+        if (record.lastManualCheckAt && record.lastManualCheckAt >= at) return;
+        if (await deps.store.replace({ ...record, lastManualCheckAt: at, version: record.version + 1 }, record.version)) return;
+      }
+      deps.logger.warn('the time of a manual DNS re-check was not kept: the health record kept changing', { domain: name });
+    },
     /** Drops a deleted domain now instead of at the next reconcile. */
     async untrack(domain: string): Promise<void> {
       await deps.store.remove(domain.toLowerCase());

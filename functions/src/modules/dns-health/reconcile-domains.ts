@@ -12,6 +12,7 @@ export function uncheckedRecord(domain: string, now: Date): DnsHealthRecord {
     ownFailing: null,
     lastCheckedAt: null,
     lastOwnCheckAt: null,
+    lastManualCheckAt: null,
     nextCheckAt: at,
     failingStreak: 0,
     failingSince: null,

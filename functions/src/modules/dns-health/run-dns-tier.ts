@@ -156,7 +156,7 @@ async function announce(deps: DnsTierDeps, t: DnsTransition, version: number, at
     id,
     at,
     actor: 'system',
-    action: t.to === 'failing' ? 'dns.broke' : 'dns.recovered',
+    action: t.to === 'failing' ? 'dns.break' : 'dns.recover',
     target: t.domain,
     result: 'ok',
     ip: '-',

@@ -13,7 +13,7 @@ export interface DomainsDeps {
   dnsLookup: DnsLookup;
   pendingActions: PendingActionRequester;
   /** DNS health tracking: a domain just added is checked in the next tier run (never-checked first). */
-  dnsHealth?: { track(domain: string): Promise<void> };
+  dnsHealth?: { track(domain: string): Promise<void>; noteManualRecheck(domain: string, at: string): Promise<void> };
   /** PURELYMAIL_OWNERSHIP_TOKEN: used when getOwnershipCode cannot be asked. */
   ownershipCodeFallback?: string | undefined;
 }

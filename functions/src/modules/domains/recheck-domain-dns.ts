@@ -20,18 +20,22 @@ const agrees = (r: DnsRecordCheck) => r.purelymailVerdict === null || (r.status 
  * 5. If the recheck's answer was lost (a timeout), it is never sent again blindly: the fresh verdict decides.
  *    Changed, or in line with what is published now: it took effect, and the page says so. Unchanged and
  *    still at odds with what is published: it did not (503 saying so). No fresh list: it cannot be told.
+ * 6. A recheck that took effect is kept with the domain's DNS health ("Last checked" after a reload).
  */
 export const makeRecheckDomainDns =
   (deps: DomainsDeps, detail: (name: string, fresh: DomainListing) => Promise<DomainDetail>) =>
   async (name: string): Promise<DomainDetail> => {
     const before = findDomain((await cachedDomains(deps, await deps.cache.read())).domains, name);
+    let lost: PurelyMailUnavailableError | undefined;
     try {
       await deps.purelymail.updateDomainSettings({ name, recheckDns: true });
     } catch (err) {
       if (!(err instanceof PurelyMailUnavailableError)) throw err;
-      return verifyLostRecheck(deps, detail, name, before.dnsSummary, err);
+      lost = err;
     }
-    return detail(name, await refreshDomains(deps));
+    const result = lost ? await verifyLostRecheck(deps, detail, name, before.dnsSummary, lost) : await detail(name, await refreshDomains(deps));
+    await deps.dnsHealth?.noteManualRecheck(name, result.report.checkedAt);
+    return result;
   };
 
 async function verifyLostRecheck(

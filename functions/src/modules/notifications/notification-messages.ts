@@ -101,6 +101,28 @@ export function creditCrossedEmail(c: CreditCrossing, panelUrl: string) {
   });
 }
 
+export interface CreditForecastAlert {
+  daysLeft: number;
+  /** Display forms, e.g. "$0.47" and "$19.30". */
+  burnPerDay: string;
+  credit: string;
+  redThreshold: string;
+  reachesRedOn: string;
+  alertBelowDays: number;
+  at: string;
+}
+
+/** The email for the credit forecast dropping below the configured number of days. */
+export function creditForecastEmail(f: CreditForecastAlert, panelUrl: string) {
+  return renderEmail({
+    subject: `PurelyMail credit runs low in about ${f.daysLeft} days`,
+    intro: `At the spending of the last weeks (${f.burnPerDay} a day), your PurelyMail credit of ${f.credit} reaches the red threshold of ${f.redThreshold} in about ${f.daysLeft} days, around ${f.reachesRedOn}. You asked to be told when fewer than ${f.alertBelowDays} days are left.`,
+    facts: [['Credit', f.credit], ['Spending', `${f.burnPerDay} a day`], ['Days left', `about ${f.daysLeft}`], ['Red threshold reached around', f.reachesRedOn], ['Checked at', utc(f.at)]],
+    outro: 'Add credit in your PurelyMail account. This email is sent once; the next one only after the forecast has recovered and dropped again.',
+    link: { url: panelUrl, label: 'Open the dashboard' },
+  });
+}
+
 export function testEmail(panelUrl: string, requestedBy: string, at: string) {
   return renderEmail({
     subject: 'PurelyManage test email',

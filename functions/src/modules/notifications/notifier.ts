@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NotificationResult, PendingAction } from '@app/shared';
-import { creditCrossedEmail, dnsChangedEmail, pendingCancelledEmail, pendingFinishedEmail, pendingRequestedEmail, testEmail, type CreditCrossing, type DnsChange } from './notification-messages.ts';
+import { creditCrossedEmail, creditForecastEmail, type CreditForecastAlert, dnsChangedEmail, pendingCancelledEmail, pendingFinishedEmail, pendingRequestedEmail, testEmail, type CreditCrossing, type DnsChange } from './notification-messages.ts';
 import { makeRetryOutbox } from './retry-outbox.ts';
 import { makeSendNotification, type Notification, type SendDeps } from './send-notification.ts';
 
@@ -49,6 +49,8 @@ export function makeNotifier(deps: SendDeps & { panelUrl: string }) {
     dnsChanged: (change: DnsChange, key: string) => send({ eventId: `dns-${change.to}:${change.domain}:${key}`, ...dnsChangedEmail(change, deps.panelUrl) }),
     /** `key` identifies this one crossing (e.g. the credit alert's version after it). */
     creditCrossed: (crossing: CreditCrossing, key: string) => send({ eventId: `credit-${crossing.level}:${key}`, ...creditCrossedEmail(crossing, deps.panelUrl) }),
+    /** The credit forecast dropped below the setting; `key` names the crossing (one email per crossing). */
+    creditForecast: (alert: CreditForecastAlert, key: string) => send({ eventId: `credit-forecast:${key}`, ...creditForecastEmail(alert, deps.panelUrl) }),
     /** "Send test email": a fresh event every time, to one address or to every recipient. */
     sendTest: (requestedBy: string, to?: string) => send({ eventId: `test:${randomUUID()}`, ...testEmail(deps.panelUrl, requestedBy, deps.clock.now().toISOString()), ...(to ? { to: [to] } : {}) }),
     retryOutbox: makeRetryOutbox(deps),

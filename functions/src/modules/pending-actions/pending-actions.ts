@@ -17,7 +17,7 @@ export const STALE_CLAIM_MS = 10 * 60_000;
 /** Schedulers may fire this much early (EventBridge Scheduler's window); earlier than that is a mismatched event. */
 export const EARLY_TOLERANCE_MS = 60_000;
 /** The audit action of a scheduler event that did nothing because it was stale (checklist DA-3). */
-export const SKIPPED_STALE_AUDIT_ACTION = 'pending.skipped_stale';
+export const SKIPPED_STALE_AUDIT_ACTION = 'pending.skip';
 /** Who cancels an action whose target was re-created: the executor itself. */
 const SYSTEM = 'system';
 
@@ -125,7 +125,7 @@ export function makePendingActions(deps: PendingActionsDeps) {
   }
 
   /**
-   * One `pending.skipped_stale` entry per (action, reason): the id is derived from both and the audit store
+   * One `pending.skip` entry per (action, reason): the id is derived from both and the audit store
    * writes it only if absent, so replayed events never add another.
    */
   async function recordSkippedStale(a: StoredPendingAction, reason: StaleReason, why: string): Promise<void> {

@@ -4,8 +4,8 @@ import type { CacheStore } from '../cache/ports.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { describeMatch, describeRule, presetOf } from './describe-rule.ts';
 
-export function toRuleView(rule: RoutingRule, pending: Map<string, ScheduledDeletion>): RoutingRuleView {
-  return { ...rule, targetAddresses: [...rule.targetAddresses], preset: presetOf(rule), matches: describeMatch(rule), label: describeRule(rule), pendingDeletion: pending.get(String(rule.id)) ?? null };
+export function toRuleView(rule: RoutingRule, pending: Map<string, ScheduledDeletion>, undoUntil: string | null = null): RoutingRuleView {
+  return { ...rule, targetAddresses: [...rule.targetAddresses], preset: presetOf(rule), matches: describeMatch(rule), label: describeRule(rule), pendingDeletion: pending.get(String(rule.id)) ?? null, undoUntil };
 }
 
 /** Writes a fresh rule list (with its count of unreadable rules) through to the cache, so the page shows our change without a refresh. */

@@ -3,7 +3,7 @@ import { compareDecimal } from '@app/shared/money';
 import { ConflictError, ForbiddenError, ReauthRequiredError, ValidationError } from '../errors.ts';
 import type { SettingsStore } from './ports.ts';
 
-export const DEFAULT_SETTINGS: Settings = { creditAmber: '5', creditRed: '2', deletionDelayHours: 24, requireAdminMfa: false, version: 0 };
+export const DEFAULT_SETTINGS: Settings = { creditAmber: '5', creditRed: '2', deletionDelayHours: 24, creditForecastDays: 14, requireAdminMfa: false, version: 0 };
 
 /** The settings in force: what was stored over the defaults (nothing is stored until first saved). */
 export const withDefaultSettings = (stored: Settings | undefined): Settings => ({ ...DEFAULT_SETTINGS, ...stored });
@@ -34,6 +34,7 @@ export function makeSettings(deps: { store: SettingsStore }) {
         creditAmber: input.creditAmber ?? current.creditAmber,
         creditRed: input.creditRed ?? current.creditRed,
         deletionDelayHours: input.deletionDelayHours ?? current.deletionDelayHours,
+        creditForecastDays: input.creditForecastDays ?? current.creditForecastDays,
         requireAdminMfa: input.requireAdminMfa ?? current.requireAdminMfa,
         version: input.version + 1,
       };

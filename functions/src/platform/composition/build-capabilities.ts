@@ -8,10 +8,12 @@ import { createDynamoCacheStore } from '../../adapters/dynamodb/dynamodb-cache-s
 import { createDynamoCampaignChallengeStore } from '../../adapters/dynamodb/dynamodb-campaign-challenge-store.ts';
 import { createDynamoCampaignStore } from '../../adapters/dynamodb/dynamodb-campaign-store.ts';
 import { createDynamoCampaignSubmissionStore } from '../../adapters/dynamodb/dynamodb-campaign-submission-store.ts';
+import { createDynamoCreditHistoryStore, createDynamoForecastAlertStore } from '../../adapters/dynamodb/dynamodb-credit-history-store.ts';
 import { createDynamoDnsHealthStore } from '../../adapters/dynamodb/dynamodb-dns-health-store.ts';
 import { createDynamoMfaChallengeStore } from '../../adapters/dynamodb/dynamodb-mfa-challenge-store.ts';
 import { createDynamoCreditAlertStore } from '../../adapters/dynamodb/dynamodb-notification-credit-alert-store.ts';
 import { createDynamoPendingActionStore } from '../../adapters/dynamodb/dynamodb-pending-action-store.ts';
+import { createDynamoRuleUndoStore } from '../../adapters/dynamodb/dynamodb-routing-undo-store.ts';
 import { createDynamoSessionStore } from '../../adapters/dynamodb/dynamodb-session-store.ts';
 import { createDynamoSettingsStore } from '../../adapters/dynamodb/dynamodb-settings-store.ts';
 import { createDynamoSetupTokenStore } from '../../adapters/dynamodb/dynamodb-setup-token-store.ts';
@@ -26,6 +28,7 @@ import { createScryptPasswordHasher } from '../../modules/auth/scrypt-password-h
 import { makeBatches } from '../../modules/batches/batches.ts';
 import { makeBulkImport } from '../../modules/bulk-import/bulk-import.ts';
 import { makeRefreshCache } from '../../modules/cache/refresh-cache.ts';
+import { makeCreditForecast } from '../../modules/credit-forecast/credit-forecast.ts';
 import { makeCampaigns } from '../../modules/campaigns/campaigns.ts';
 import { DEFAULT_CAMPAIGN_LIMITS } from '../../modules/campaigns/ports.ts';
 import { throttleRateCounter } from '../../modules/campaigns/rate-limits.ts';
@@ -141,7 +144,17 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
   const cache = createDynamoCacheStore(table);
   const refreshCache = makeRefreshCache({ purelymail: a.purelymail, cache, clock, audit });
   const { notify, mailSettings } = buildNotifications({ table, mailer: a.mailer, clock, logger, panelUrl: d.panelUrl, mailFrom: config.MAIL_FROM, mailDelivery: d.mailDelivery, senderIdentities: d.senderIdentities });
-  const checkCredit = makeCheckCredit({ alerts: createDynamoCreditAlertStore(table), settings, notify, clock });
+  const checkCreditLevel = makeCheckCredit({ alerts: createDynamoCreditAlertStore(table), settings, notify, clock });
+  const creditForecast = makeCreditForecast({ history: createDynamoCreditHistoryStore(table), alerts: createDynamoForecastAlertStore(table), settings, notify, clock });
+  /**
+   * Every refresh's credit goes through here (the scheduled run and the on-demand refreshes): the thresholds'
+   * emails, then the day's reading for the forecast (and its email). A forecast failure does not fail the check.
+   */
+  const checkCredit = async (credit: string) => {
+    const level = await checkCreditLevel(credit);
+    await creditForecast.record(credit).catch((err: unknown) => logger.warn('credit forecast update failed; the next refresh retries', { error: err instanceof Error ? err.message : String(err) }));
+    return level;
+  };
   /**
    * A refresh someone asks for (Refresh from PurelyMail, the users page, the campaign directory) checks the
    * credit it read as the 15-minute run does, so a crossing is mailed when an admin sees it, not up to 15
@@ -202,7 +215,7 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
   });
   const domains = makeDomains({ purelymail: a.purelymail, cache, clock, dnsLookup: a.dnsLookup, pendingActions, dnsHealth, ownershipCodeFallback: config.PURELYMAIL_OWNERSHIP_TOKEN });
   const users = makeUsers({ purelymail: a.purelymail, cache, refreshCache: refreshOnDemand, pendingActions });
-  const routing = makeRouting({ purelymail: a.purelymail, cache, clock, pendingActions });
+  const routing = makeRouting({ purelymail: a.purelymail, cache, clock, pendingActions, undo: createDynamoRuleUndoStore(table) });
 
   // 4. Migrations: the run engine (queue, dispatcher, ends of runs), then servers, jobs and runs for the api.
   const stores = buildMigrationStores(table);
@@ -269,6 +282,7 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
     settings,
     sandbox: d.sandbox,
     countPending: pendingActions.countPending,
+    creditForecast: () => creditForecast.read(),
     summarizeMigrations: () => migrations.jobs.list().then(summarizeJobs, () => NO_MIGRATIONS),
   });
 

@@ -36,3 +36,11 @@ export function formatDateTime(date: string | Date | null | undefined, withSecon
   if (Number.isNaN(d.getTime())) return '—';
   return (withSeconds ? dateTimeSeconds : dateTime).format(d);
 }
+
+const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+
+/** "14:03" in the browser's locale: a time later today (an undo deadline). */
+export function formatTime(date: string | Date): string {
+  const d = typeof date === 'string' ? new Date(date) : date;
+  return Number.isNaN(d.getTime()) ? '—' : timeOnly.format(d);
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { creditTone, formatDollars } from './credit.ts';
+import type { CreditForecast } from '@app/shared';
+import { creditTone, forecastWords, formatDollars } from './credit.ts';
 
 describe('creditTone', () => {
   it('maps ok to green', () => {
@@ -33,5 +34,19 @@ describe('formatDollars', () => {
     expect(formatDollars('10.00')).toBe('$10');
     expect(formatDollars('0.05')).toBe('$0.05');
     expect(formatDollars('$5.00')).toBe('$5.00');
+  });
+});
+
+describe('forecastWords', () => {
+  const base: CreditForecast = { status: 'forecast', historyDays: 30, burnPerDay: '0.47', daysLeft: 41, reachesRedOn: '2027-01-17', points: [], alertBelowDays: 14 };
+  it('says days left and the rate', () => {
+    expect(forecastWords(base, 7)).toEqual({ headline: 'About 41 days left at $0.47/day', detail: 'At the spending of the last 30 days, the credit reaches the red threshold around 17 Jan 2027.' });
+  });
+  it('says plainly when there is too little history or nothing is spent', () => {
+    expect(forecastWords({ ...base, status: 'not_enough_history', historyDays: 3, daysLeft: null, burnPerDay: null, reachesRedOn: null }, 7)).toEqual({
+      headline: 'Not enough history for a forecast yet',
+      detail: 'The panel keeps one reading a day; it has 3 of the 7 days it needs.',
+    });
+    expect(forecastWords({ ...base, status: 'not_falling', daysLeft: null, burnPerDay: null, reachesRedOn: null }, 7).headline).toBe('The balance is not falling');
   });
 });

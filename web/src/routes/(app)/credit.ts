@@ -1,4 +1,4 @@
-import type { CreditLevel } from '@app/shared';
+import type { CreditForecast, CreditLevel } from '@app/shared';
 
 export type CreditTone = {
   /** Text colour for the amount. */
@@ -31,4 +31,30 @@ export function formatDollars(amount: string): string {
   const [whole, frac = ''] = trimmed.split('.');
   if (!frac || /^0+$/.test(frac)) return `$${whole}`;
   return `$${whole}.${frac.padEnd(2, '0').slice(0, 2)}`;
+}
+
+/** "$0.47" from the forecast's "0.47". */
+const dollars = (amount: string) => `$${Number(amount).toFixed(2)}`;
+const dateWords = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+/** "27 Dec 2026" from "2026-12-27" (UTC, as the server counts days). */
+export const dayWords = (day: string) => dateWords.format(new Date(`${day}T00:00:00Z`));
+
+/** The forecast in one plain sentence, and a second with the detail; never a guess where the server has none. */
+export function forecastWords(f: CreditForecast, minDays: number): { headline: string; detail: string } {
+  switch (f.status) {
+    case 'forecast':
+      return {
+        headline: `About ${f.daysLeft} ${f.daysLeft === 1 ? 'day' : 'days'} left at ${dollars(f.burnPerDay!)}/day`,
+        detail: `At the spending of the last ${f.historyDays} days, the credit reaches the red threshold around ${dayWords(f.reachesRedOn!)}.`,
+      };
+    case 'not_enough_history':
+      return {
+        headline: 'Not enough history for a forecast yet',
+        detail: `The panel keeps one reading a day; it has ${f.historyDays} of the ${minDays} days it needs.`,
+      };
+    case 'not_falling':
+      return { headline: 'The balance is not falling', detail: `Nothing was spent over the last ${f.historyDays} days with a reading, so there is no date to forecast.` };
+    case 'below_red':
+      return { headline: 'Below the red threshold now', detail: 'Add credit in your PurelyMail account.' };
+  }
 }

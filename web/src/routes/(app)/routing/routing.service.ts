@@ -1,4 +1,4 @@
-import { QueuedDeletion, RouteTrace, RoutingOverview, RoutingRuleView, type RoutingPreset, type RoutingRuleInputDraft } from '@app/shared';
+import { QueuedDeletion, RouteTrace, RoutingOverview, RoutingRuleView, RulePreview, type RoutingPreset, type RoutingRuleInputDraft } from '@app/shared';
 import { api, queryString } from '$lib/api/client.ts';
 
 /** Routing rules: the overview and the trace read the panel's cache; changes check PurelyMail first. */
@@ -8,6 +8,11 @@ export const routingService = {
   create: (input: RoutingRuleInputDraft) => api.post('/api/routing/rules', input, RoutingRuleView),
   edit: (id: number, input: RoutingRuleInputDraft) => api.put(`/api/routing/rules/${id}`, input, RoutingRuleView),
   requestDeletion: (id: number) => api.del(`/api/routing/rules/${id}`, QueuedDeletion),
+  /** The route simulator's verdict on a rule before it is saved. */
+  preview: (q: { domainName: string; preset: RoutingPreset; matchUser: string; targets: string[]; replacing?: number }) =>
+    api.get(`/api/routing/preview${queryString({ domainName: q.domainName, preset: q.preset, matchUser: q.matchUser, targets: q.targets.join(','), replacing: q.replacing })}`, RulePreview),
+  /** Deletes a rule its creator made in the last few minutes, at once (the server checks who and when). */
+  undo: (id: number) => api.post(`/api/routing/rules/${id}/undo`),
 };
 
 /** The four presets in PurelyMail's order, explained for people. */
