@@ -12,7 +12,7 @@ export const LARGE_BODY_PATHS: readonly string[] = ['/api/migrations/import', '/
 const limit = bodyLimit({ maxSize: IMPORT_MAX_BODY_BYTES, onError: (c) => c.json({ error: { code: 'too_large', message: 'The file is too large: at most 2 MB.' } }, 413) });
 
 /**
- * Bulk CSV import: the template, a preview with per-line errors, and the all-or-nothing import. Audit entries
+ * Bulk CSV import: the template, a preview with per-line errors, and the import (all or nothing, or valid rows only). Audit entries
  * name the batch and the row count; the CSV (passwords) is never logged or stored.
  */
 export const bulkImportRoutes = (deps: AppDeps) =>
@@ -33,6 +33,6 @@ export const bulkImportRoutes = (deps: AppDeps) =>
       c.set('auditTarget', `CSV import "${input.batchName}"`);
       const result = await deps.bulkImport.import(input, c.get('admin').email);
       c.set('auditTarget', `${result.batch.id} "${result.batch.name}"`);
-      c.set('auditDetails', `${result.jobCount} jobs, ${input.mode}, start ${input.start}`);
+      c.set('auditDetails', `${result.jobCount} jobs, ${input.mode}, start ${input.start}, ${input.policy}${result.skipped.length ? `, skipped lines ${result.skipped.map((s) => s.line).join(' ')}` : ''}`.slice(0, 1000));
       return c.json(result, 201);
     });
