@@ -19,6 +19,8 @@ import { validateUserImport, type AccountView, type UserImportColumn, type UserT
 /** The downloadable template: the header and example rows to overwrite (an empty password is generated). */
 export const USER_IMPORT_TEMPLATE = `${[...USER_IMPORT_COLUMNS, ...USER_IMPORT_OPTIONAL_COLUMNS].join(',')}\r\nalice@example.com,Alice Martin (sales),,yes,alice.martin@example.net\r\nbob@example.com,"Bob Stone, support",,no,\r\n`;
 
+const CACHE_GROUP = 100;
+
 /** One user's outcome, for its own audit entry (the caller adds who, IP and user agent). */
 export interface UserImportEvent {
   address: string;
@@ -29,7 +31,7 @@ export interface UserImportEvent {
 
 export interface UserImportDeps {
   purelymail: Pick<PurelyMail, 'createUser' | 'modifyUser' | 'listDomains'>;
-  cache: Pick<CacheStore, 'read' | 'addUser'>;
+  cache: Pick<CacheStore, 'read' | 'addUsers'>;
 }
 
 /** Why PurelyMail did not create a user, in the panel's words (never a password). */
@@ -49,7 +51,7 @@ function whyNotCreated(err: unknown): string {
  *          per line, never a password.
  * import:  1. The same parse and check, server-side  2. The policy picks the rows (or refuses, creating nothing)
  *          3. Per row, in file order: createUser (a generated password when none was given), then modifyUser for
- *          2FA when asked, the address written through to the cache, one audit event. 4. A PurelyMail refusal
+ *          2FA when asked, one audit event; the addresses written through to the cache in groups. 4. A PurelyMail refusal
  *          is reported on its line; all-or-nothing stops there (the rest "not attempted"), valid-only goes on.
  *          5. The credentials of exactly the users created, once, in the answer: nothing stores them.
  */
@@ -78,7 +80,6 @@ export function makeUserImport(deps: UserImportDeps) {
       sendWelcomeEmail: false,
       ...(u.recoveryEmail ? { recoveryEmail: u.recoveryEmail } : {}),
     });
-    await deps.cache.addUser(u.address).catch(() => undefined);
     if (!u.require2fa) return {};
     try {
       await deps.purelymail.modifyUser({ userName: u.address, requireTwoFactorAuthentication: true });
@@ -98,6 +99,15 @@ export function makeUserImport(deps: UserImportDeps) {
       const { inputs, skipped } = rowsToImport(preview, valid, input.policy, 'created');
       const result: UserImportResult = { totalRows: preview.totalRows, created: [], failed: [], notAttempted: [], skipped, credentials: [] };
       let stopped = false;
+      // The cache write-through goes in groups: one update per user rewrote the whole cached list each time
+      // (1,000 users: ~1,000 reads and writes of a growing item). A crash loses at most a group, which the
+      // next refresh lists anyway.
+      let unwritten: string[] = [];
+      const writeThrough = async () => {
+        const batch = unwritten;
+        unwritten = [];
+        await deps.cache.addUsers(batch).catch(() => undefined);
+      };
       for (const u of inputs) {
         if (stopped) {
           result.notAttempted.push({ line: u.line, address: u.address });
@@ -118,9 +128,12 @@ export function makeUserImport(deps: UserImportDeps) {
           continue;
         }
         result.created.push({ line: u.line, address: u.address, ...outcome });
+        unwritten.push(u.address);
+        if (unwritten.length >= CACHE_GROUP) await writeThrough();
         result.credentials.push({ address: u.address, password, note: u.note });
         await onUser({ address: u.address, result: 'ok', details: outcome.warning ? `${details}; ${outcome.warning}` : details });
       }
+      await writeThrough();
       return result;
     },
   };
