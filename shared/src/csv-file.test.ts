@@ -23,6 +23,11 @@ describe('toCsv', () => {
     }
   });
 
+  it('writes a verbatim column exactly (a password), still guarding every other column', async () => {
+    const csv = await toCsv(['address', 'password', 'note'], [['a@x.example', '-Start=with+dash', '=cmd()']], { verbatim: ['password'] });
+    expect(parse(csv, { from_line: 2 })).toEqual([['a@x.example', '-Start=with+dash', "'=cmd()"]]);
+  });
+
   it('leaves text without a formula start unchanged', () => {
     for (const s of ['hello', 'a-b', 'a=b', 'x@y', '']) expect(neutraliseFormulas(s)).toBe(s);
   });

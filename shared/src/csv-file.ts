@@ -19,13 +19,19 @@ const FORMULA_START = /(^|[,;\t\r\n])(?=[ \t]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20])/g
  */
 export const neutraliseFormulas = (value: string): string => value.replace(FORMULA_START, "$1'");
 
-/** The CSV text of a header row and data rows: every field quoted, formulas neutralised, CRLF line ends. */
-export async function toCsv(header: readonly string[], rows: readonly (readonly CsvValue[])[]): Promise<string> {
+/**
+ * The CSV text of a header row and data rows: every field quoted, formulas neutralised, CRLF line ends.
+ * `verbatim` names columns written exactly as they are: a password in a credentials hand-over must come out as
+ * it goes in (an apostrophe before `-x…` would make it a different password); nothing else may use it.
+ */
+export async function toCsv(header: readonly string[], rows: readonly (readonly CsvValue[])[], opts: { verbatim?: readonly string[] } = {}): Promise<string> {
   const { stringify } = await import('csv-stringify/sync');
-  return stringify([header, ...rows] as CsvValue[][], {
+  const keep = new Set((opts.verbatim ?? []).map((name) => header.indexOf(name)));
+  const guarded = rows.map((r) => r.map((v, i) => (typeof v === 'string' && !keep.has(i) ? neutraliseFormulas(v) : v)));
+  return stringify([header.map(neutraliseFormulas), ...guarded] as CsvValue[][], {
     quoted: true,
     quoted_empty: true,
     record_delimiter: 'windows',
-    cast: { string: neutraliseFormulas, number: (n) => String(n) },
+    cast: { number: (n) => String(n) },
   });
 }

@@ -92,6 +92,19 @@ describe('bulk CSV import and batches in a browser', () => {
     await noSecretOnPage();
     await fullShot(page, 'bulk-01-preview-errors');
 
+    // Issue 17 item 17: "Only the valid rows" queues lines 2 and 4 and says line 3 was skipped, and why.
+    await page.getByRole('radio', { name: /only the valid rows/i }).check();
+    expect(await page.getByTestId('preview-summary').innerText()).toContain('Only the 2 rows without errors will be queued');
+    await page.getByRole('radio', { name: /^later/i }).check();
+    await page.getByRole('button', { name: /^Queue 2 jobs/ }).click();
+    const result = page.getByTestId('import-result');
+    await expect.poll(() => result.innerText().catch(() => ''), { timeout: 10_000 }).toContain('2 jobs queued in “acme-mailboxes”; 1 line skipped');
+    expect(await result.innerText()).toContain('Line 3: source_email is not an email address or an IMAP login');
+    await noSecretOnPage();
+    await fullShot(page, 'bulk-01b-valid-only-result');
+    const partial = await (await page.request.get(`${server.url}/api/migrations/batches`)).json() as { batches: { name: string; jobCount: number }[] };
+    expect(partial.batches.map((b) => [b.name, b.jobCount])).toEqual([['acme-mailboxes', 2]]);
+
     // Fixed and chosen again: the preview is clean.
     const good = join(dir, 'acme-mailboxes-fixed.csv');
     writeFileSync(good, `\uFEFF${[HEADER, line(1), line(2), line(3)].join('\r\n')}\r\n`);

@@ -6,6 +6,7 @@ import type { RoutingModule } from '../modules/routing/routing.ts';
 import type { SettingsModule } from '../modules/settings/settings.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Users } from '../modules/users/users.ts';
+import type { UserImport } from '../modules/user-import/user-import.ts';
 import type { PendingActions } from '../modules/pending-actions/pending-actions.ts';
 import type { DnsHealth } from '../modules/dns-health/dns-health.ts';
 import type { MailSettingsModule } from '../modules/notifications/mail-settings.ts';
@@ -38,6 +39,7 @@ export interface AppDeps {
   domains: DomainsModule;
   routing: RoutingModule;
   users: Users;
+  userImport: UserImport;
   /** The pending queue: `request({kind, target, label, requestedBy})` delays a deletion; also cancel, list, execute. */
   pendingActions: PendingActions;
   /** Emails admins, once per event and recipient, never throwing: `pendingRequested(action)`, `pendingFinished(action)`, `send(...)`. */

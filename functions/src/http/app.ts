@@ -28,6 +28,7 @@ import { serverRoutes } from './routes/servers.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import { dnsHealthRoutes } from './routes/dns-health.ts';
 import { setupRoutes } from './routes/setup.ts';
+import { userImportRoutes } from './routes/user-import.ts';
 import { userRoutes } from './routes/users.ts';
 import { pendingActionRoutes } from './routes/pending-actions.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps) {
   priv.route('/dns-health', dnsHealthRoutes(deps));
   priv.route('/domains', domainRoutes(deps));
   priv.route('/routing', routingRoutes(deps));
+  priv.route('/users/import', userImportRoutes(deps));
   priv.route('/users', userRoutes(deps));
   priv.route('/pending-actions', pendingActionRoutes(deps));
   priv.route('/', dashboardRoutes(deps));

@@ -83,6 +83,30 @@ describe('bulk CSV import and batches through the HTTP API', () => {
     expect((await json<{ batches: unknown[] }>(owner.get('/api/migrations/batches'), 200)).batches).toEqual([]);
   });
 
+  it('queues only the valid rows when asked: the invalid lines are skipped, named with why, and never written', async () => {
+    const before = await jobCount();
+    const csv = [HEADER, row(21), 'user22@old.example,,user22@new.example,p', row(23), 'not an email,p,x@new.example,p'].join('\n');
+    const body = { csv, sourceServerId: servers.source, destServerId: servers.dest, batchName: 'Valid only', mode: 'full', start: 'later' };
+    // The preview names the same lines the import will skip.
+    const preview = await json<ImportPreview>(owner.post('/api/migrations/import/preview', { csv, sourceServerId: servers.source, destServerId: servers.dest }), 200);
+    expect(preview.rows.filter((r) => r.errors.length).map((r) => r.line)).toEqual([3, 5]);
+    const out = await json<ImportResult>(owner.post('/api/migrations/import', { ...body, policy: 'valid-only' }), 201);
+    expect(out.jobCount).toBe(2);
+    expect(out.skipped).toEqual([
+      { line: 3, errors: ['source_password is empty.'] },
+      { line: 5, errors: ['source_email is not an email address or an IMAP login (like bob).'] },
+    ]);
+    const d = await detail(out.batch.id);
+    expect(d.jobs.map((j) => j.source.user)).toEqual(['user21@old.example', 'user23@old.example']);
+    expect(await jobCount()).toBe(before + 2);
+    // Without the policy it is still all or nothing; with no valid row, valid-only queues nothing either.
+    expect((await owner.post('/api/migrations/import', body)).status).toBe(400);
+    const none = await json<{ error: { message: string } }>(owner.post('/api/migrations/import', { ...body, csv: [HEADER, 'a@old.example,,b@new.example,p'].join('\n'), policy: 'valid-only' }), 400);
+    expect(none.error.message).toBe('The one row is not valid; nothing was queued. Fix the file and preview it again.');
+    expect((await owner.post('/api/migrations/import', { ...body, policy: 'some' })).status).toBe(400);
+    expect(await jobCount()).toBe(before + 2);
+  });
+
   it('accepts a body over the general 64 KB limit on the import routes only, and refuses over 3 MB', async () => {
     const big = [HEADER, ...Array.from({ length: 900 }, (_, i) => row(i, 'x'.repeat(60)))].join('\n');
     expect(big.length).toBeGreaterThan(64 * 1024);

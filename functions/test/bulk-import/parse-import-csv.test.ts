@@ -15,7 +15,8 @@ describe('import CSV parsing and validation', () => {
     // Prepare
     const csv = `\uFEFF${HEADER}\r\n\r\nann@old.example,"pa,ss""word",ann@new.example,plain\r\n   \r\n"bob@old.example",'single',bob@new.example,"x""y,z"\r\n\r\n`;
     // Act
-    const { preview, rows } = (await check(csv));
+    const { preview, valid } = (await check(csv));
+    const rows = valid.map((v) => v.input);
     // Assess
     expect(preview.ok).toBe(true);
     expect(preview.rows.map((r) => r.line)).toEqual([3, 5]);
@@ -60,9 +61,10 @@ describe('import CSV parsing and validation', () => {
     expect(byLine[4]).toEqual(['dest_email is empty.']);
     expect(byLine[5]![0]).toMatch(/^This line has 3 fields; the header has 4/);
     expect(byLine[7]).toEqual(['Duplicate: the source mailbox ANN@old.example is already on line 2.']);
-    const { preview, rows } = (await check(csv));
+    const { preview, valid } = (await check(csv));
     expect(preview).toMatchObject({ ok: false, totalRows: 6, invalidRows: 4 });
-    expect(rows).toEqual([]); // all or nothing
+    // Only the valid lines can go on (valid-only); the policy decides whether they do.
+    expect(valid.map((v) => v.line)).toEqual([2, 8]);
     // A value in the email column that is not an email (maybe a password in the wrong column) is not echoed.
     expect(preview.rows.find((r) => r.line === 3)!.sourceUser).toBe('');
   });

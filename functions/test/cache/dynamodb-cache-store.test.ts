@@ -101,6 +101,16 @@ describe('DynamoDB cache store', () => {
     expect(await cache.firstSeen('users', 'zoe@b.example')).toBe(T1);
   });
 
+  it('addUsers lists many panel-created users in one update, each with a new life', async () => {
+    await cache.putUsers(['bob@a.example', 'zoe@b.example'], T1, OPEN);
+    await cache.addUsers(['carl@a.example', 'bob@a.example', 'amy@b.example', 'carl@a.example'], T2);
+    await cache.addUsers([], T3);
+    expect((await cache.read(['users'])).users?.addresses).toEqual(['amy@b.example', 'bob@a.example', 'carl@a.example', 'zoe@b.example']);
+    expect(await cache.firstSeen('users', 'amy@b.example')).toBe(T2);
+    expect(await cache.firstSeen('users', 'bob@a.example')).toBe(T2);
+    expect(await cache.firstSeen('users', 'zoe@b.example')).toBe(T1);
+  });
+
   it('removeUser and removeDomain drop the entry and its first-seen time; absent is a no-op', async () => {
     await cache.putUsers(['bob@a.example', 'zoe@b.example'], T1, OPEN);
     await cache.putDomains([domain('a.example'), domain('b.example')], T1);

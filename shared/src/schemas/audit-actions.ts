@@ -29,6 +29,8 @@ export const AUDIT_ACTIONS = {
   'cache.sync': 'Refresh from PurelyMail',
   'purelymail.outside_change.detect': 'Changed outside the panel',
   'user.create': 'User created',
+  'user.import.preview': 'Users CSV previewed',
+  'user.import': 'Users imported from CSV',
   'user.update': 'User settings changed',
   'user.password.set': 'User password set',
   'user.recovery.upsert': 'Recovery method added or changed',

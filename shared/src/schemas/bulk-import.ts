@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { lazySchema } from '../lazy-schema.ts';
 import { Batch, BatchMode } from './batch.ts';
+import { ImportFileError, ImportPolicy, SkippedLine } from './csv-import.ts';
 
 /**
  * Bulk CSV import: the browser sends the file's text (JSON, not multipart: the CSRF rule wants a custom
@@ -31,6 +32,8 @@ export const ImportInput = lazySchema(() =>
     mode: BatchMode,
     /** `later`: the jobs wait in the batch until someone presses Start. */
     start: z.enum(['now', 'later']),
+    /** Queue every row or nothing (the default), or only the valid rows, skipping the others. */
+    policy: ImportPolicy.default('all-or-nothing'),
   }),
 );
 export type ImportInput = z.infer<typeof ImportInput>;
@@ -58,7 +61,7 @@ export const ImportPreview = lazySchema(() =>
     /** True when every row is valid and there is at least one. */
     ok: z.boolean(),
     /** Problems with the file as a whole (encoding, header, size); `line` when one can be named. */
-    fileErrors: z.array(z.object({ line: z.number().int().nullable(), message: z.string() })),
+    fileErrors: z.array(ImportFileError),
     rows: z.array(ImportRowPreview),
     totalRows: z.number().int(),
     invalidRows: z.number().int(),
@@ -66,5 +69,12 @@ export const ImportPreview = lazySchema(() =>
 );
 export type ImportPreview = z.infer<typeof ImportPreview>;
 
-export const ImportResult = lazySchema(() => z.object({ batch: Batch, jobCount: z.number().int() }));
+export const ImportResult = lazySchema(() =>
+  z.object({
+    batch: Batch,
+    jobCount: z.number().int(),
+    /** Lines left out (valid-only), with why; empty for all-or-nothing, which queues every row or none. */
+    skipped: z.array(SkippedLine),
+  }),
+);
 export type ImportResult = z.infer<typeof ImportResult>;

@@ -73,7 +73,7 @@ export const MailboxPassword = lazySchema(() =>
     .refine((s) => ![...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f), 'must not contain control characters'),
 );
 
-const RecoveryEmail = lazySchema(() => z.string().trim().max(254).pipe(z.email('is not a valid email address')));
+export const RecoveryEmail = lazySchema(() => z.string().trim().max(254).pipe(z.email('is not a valid email address')));
 
 export const UserDomainOption = lazySchema(() => z.object({ name: z.string(), symbolicSubaddressing: z.boolean(), isShared: z.boolean() }));
 export type UserDomainOption = z.infer<typeof UserDomainOption>;

@@ -185,6 +185,17 @@ export function createDynamoCacheStore(table: Table): CacheStore {
     throw new Error(`The cached ${part} list kept changing while being written; the next refresh will correct it.`);
   }
 
+  /** Users the panel just created: listed, first-seen reset (a new life even if still cached), in one update. */
+  const addUsers = (addresses: readonly string[], at = new Date().toISOString()) =>
+    update('users', readers.users, (cur) => {
+      if (!cur || addresses.length === 0) return undefined; // no cached list yet: the first refresh lists them
+      const seen = { ...(cur.seen ?? carrySeen(cur.value, undefined, cur.syncedAt)), ...Object.fromEntries(addresses.map((a) => [lower(a), at])) };
+      const listed = new Set(cur.value);
+      const fresh = [...new Set(addresses)].filter((a) => !listed.has(a));
+      const value = fresh.length ? [...cur.value, ...fresh].sort(compareAddresses) : cur.value;
+      return { ...cur, value, seen };
+    });
+
   /**
    * The lists last read, by part, with the `rev` they were read at. Every write gives an item a new random
    * `rev`, so an equal `rev` read consistently now means the same content: a warm process checks the revs
@@ -256,15 +267,8 @@ export function createDynamoCacheStore(table: Table): CacheStore {
       update('domains', readers.domains, (cur) => ({ value: domains, syncedAt, seen: carrySeen(domains.map((d) => d.name), cur?.seen, syncedAt), capped: false, unreadable })),
     putRules: (rules, syncedAt, unreadable = 0) => update('rules', readers.rules, () => ({ value: rules, syncedAt, seen: undefined, capped: false, unreadable })),
     putCredit: (credit, syncedAt) => update('credit', readers.credit, () => ({ value: credit, syncedAt, seen: undefined, capped: false, unreadable: 0 })),
-    addUser: (address, at = new Date().toISOString()) =>
-      update('users', readers.users, (cur) => {
-        if (!cur) return undefined; // no cached list yet: the first refresh lists it
-        const listed = cur.value.includes(address);
-        // Created through the panel: a new life even when the cache still lists an earlier one.
-        const seen = { ...(cur.seen ?? carrySeen(cur.value, undefined, cur.syncedAt)), [lower(address)]: at };
-        const value = listed ? cur.value : [...cur.value, address].sort(compareAddresses);
-        return { ...cur, value, seen };
-      }),
+    addUser: (address, at) => addUsers([address], at),
+    addUsers,
     removeUser: (address) => removeWhere('users', readers.users, (a) => lower(a) === lower(address), address),
     removeDomain: (name) => removeWhere('domains', readers.domains, (d) => lower(d.name) === lower(name), name),
     removeRule: (id) => removeWhere('rules', readers.rules, (r) => r.id === id, undefined),

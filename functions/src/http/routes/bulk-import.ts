@@ -8,11 +8,12 @@ import { readJson } from '../read-input.ts';
 
 /** The import bodies carry a CSV of up to 2 MB (as a JSON string); every other route keeps the small limit. */
 export const IMPORT_MAX_BODY_BYTES = 3 * 1024 * 1024;
-export const LARGE_BODY_PATHS: readonly string[] = ['/api/migrations/import', '/api/migrations/import/preview'];
-const limit = bodyLimit({ maxSize: IMPORT_MAX_BODY_BYTES, onError: (c) => c.json({ error: { code: 'too_large', message: 'The file is too large: at most 2 MB.' } }, 413) });
+export const LARGE_BODY_PATHS: readonly string[] = ['/api/migrations/import', '/api/migrations/import/preview', '/api/users/import', '/api/users/import/preview'];
+/** The import routes' own limit (users and migrations alike). */
+export const importBodyLimit = bodyLimit({ maxSize: IMPORT_MAX_BODY_BYTES, onError: (c) => c.json({ error: { code: 'too_large', message: 'The file is too large: at most 2 MB.' } }, 413) });
 
 /**
- * Bulk CSV import: the template, a preview with per-line errors, and the all-or-nothing import. Audit entries
+ * Bulk CSV import: the template, a preview with per-line errors, and the import (all or nothing, or valid rows only). Audit entries
  * name the batch and the row count; the CSV (passwords) is never logged or stored.
  */
 export const bulkImportRoutes = (deps: AppDeps) =>
@@ -23,16 +24,16 @@ export const bulkImportRoutes = (deps: AppDeps) =>
       c.header('X-Content-Type-Options', 'nosniff');
       return c.body(deps.bulkImport.template());
     })
-    .post('/preview', audited(deps, 'migration.import.preview', () => 'CSV preview'), limit, async (c) => {
+    .post('/preview', audited(deps, 'migration.import.preview', () => 'CSV preview'), importBodyLimit, async (c) => {
       const preview = await deps.bulkImport.preview(await readJson(c, ImportPreviewInput));
       c.set('auditDetails', `${preview.totalRows} rows, ${preview.invalidRows} with errors`);
       return c.json(preview);
     })
-    .post('/', audited(deps, 'migration.import'), limit, async (c) => {
+    .post('/', audited(deps, 'migration.import'), importBodyLimit, async (c) => {
       const input = await readJson(c, ImportInput);
       c.set('auditTarget', `CSV import "${input.batchName}"`);
       const result = await deps.bulkImport.import(input, c.get('admin').email);
       c.set('auditTarget', `${result.batch.id} "${result.batch.name}"`);
-      c.set('auditDetails', `${result.jobCount} jobs, ${input.mode}, start ${input.start}`);
+      c.set('auditDetails', `${result.jobCount} jobs, ${input.mode}, start ${input.start}, ${input.policy}${result.skipped.length ? `, skipped lines ${result.skipped.map((s) => s.line).join(' ')}` : ''}`.slice(0, 1000));
       return c.json(result, 201);
     });

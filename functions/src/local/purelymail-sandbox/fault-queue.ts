@@ -4,7 +4,8 @@ import * as z from 'zod';
  * An injected failure for retry and timeout tests. Applies to the next `count` API requests (for
  * `op`, or any op): wait `delayMs`, then answer `status` (with `body` and `retryAfter`), or drop the
  * connection, or, with neither, answer normally. `holdAnswerMs` carries the request out first and then
- * holds its answer back that long: a write that took effect while its answer was lost.
+ * holds its answer back that long: a write that took effect while its answer was lost. `after` lets that many
+ * matching requests through first (the 37th createUser of an import fails: `after: 36`).
  */
 export const SandboxFault = z.object({
   op: z.string().optional(),
@@ -15,6 +16,7 @@ export const SandboxFault = z.object({
   body: z.string().optional(),
   drop: z.boolean().optional(),
   holdAnswerMs: z.number().int().min(0).max(120_000).optional(),
+  after: z.number().int().min(0).default(0),
 });
 export type SandboxFault = z.infer<typeof SandboxFault>;
 export type SandboxFaultInput = z.input<typeof SandboxFault>;
@@ -31,6 +33,10 @@ export class FaultQueue {
     const index = this.#faults.findIndex((f) => f.op === undefined || f.op === op);
     const fault = this.#faults[index];
     if (!fault) return undefined;
+    if (fault.after > 0) {
+      fault.after -= 1;
+      return undefined;
+    }
     fault.count -= 1;
     if (fault.count <= 0) this.#faults.splice(index, 1);
     return fault;

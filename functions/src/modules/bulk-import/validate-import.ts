@@ -1,6 +1,6 @@
 import { ImapPassword, ImapUser, type ImportPreview, type ImportRowPreview, type ServerProfile } from '@app/shared';
 import type { BatchRowInput } from '../batches/create-batch.ts';
-import type { ParsedCsv } from './parse-import-csv.ts';
+import type { ParsedImportCsv } from './parse-import-csv.ts';
 
 const EMAIL = /^[^\s@",;<>]+@[^\s@",;<>]+\.[^\s@",;<>]+$/;
 // A plain IMAP login such as `bob` or `j.doe` (many source servers use them; single jobs accept them too). Only
@@ -12,8 +12,8 @@ const validSourceLogin = (v: string) => (EMAIL.test(v) || PLAIN_LOGIN.test(v)) &
 
 export interface ValidatedImport {
   preview: ImportPreview;
-  /** Only when the preview is ok: what to create, passwords included (never leaves the server). */
-  rows: BatchRowInput[];
+  /** The valid rows with their lines (none when the file itself has a problem): what to create, passwords included (never leaves the server). */
+  valid: { line: number; input: BatchRowInput }[];
 }
 
 /**
@@ -25,7 +25,7 @@ export interface ValidatedImport {
  * at most 64 letters, digits and . _ + -), so a password in the wrong column is not echoed, and `hasPassword`
  * flags, never a password.
  */
-export function validateImport(parsed: ParsedCsv, servers: readonly ServerProfile[], defaults: { sourceServerId: string; destServerId: string }): ValidatedImport {
+export function validateImport(parsed: ParsedImportCsv, servers: readonly ServerProfile[], defaults: { sourceServerId: string; destServerId: string }): ValidatedImport {
   const fileErrors = [...parsed.fileErrors];
   const byId = new Map(servers.map((s) => [s.id, s]));
   const byName = new Map<string, ServerProfile[]>();
@@ -46,7 +46,7 @@ export function validateImport(parsed: ParsedCsv, servers: readonly ServerProfil
   };
 
   const seen = new Map<string, number>();
-  const rows: BatchRowInput[] = [];
+  const valid: ValidatedImport['valid'] = [];
   const previews = parsed.rows.map((r): ImportRowPreview => {
     const errors: string[] = [];
     if (r.fieldCountError) errors.push(`This line ${r.fieldCountError}`);
@@ -76,7 +76,7 @@ export function validateImport(parsed: ParsedCsv, servers: readonly ServerProfil
       else seen.set(key, r.line);
     }
     if (errors.length === 0 && sourceServer && destServer) {
-      rows.push({ source: { serverId: sourceServer.id, user: sourceUser, password: sourcePassword }, dest: { serverId: destServer.id, user: destUser, password: destPassword } });
+      valid.push({ line: r.line, input: { source: { serverId: sourceServer.id, user: sourceUser, password: sourcePassword }, dest: { serverId: destServer.id, user: destUser, password: destPassword } } });
     }
     return {
       line: r.line,
@@ -93,6 +93,6 @@ export function validateImport(parsed: ParsedCsv, servers: readonly ServerProfil
   const ok = fileErrors.length === 0 && previews.length > 0 && invalidRows === 0;
   return {
     preview: { ok, fileErrors: fileErrors.slice(0, MAX_ERRORS_PER_FILE), rows: previews, totalRows: previews.length, invalidRows },
-    rows: ok ? rows : [],
+    valid: fileErrors.length ? [] : valid,
   };
 }

@@ -50,6 +50,8 @@ export interface CacheStore {
    */
   /** A user the panel just created: listed, and its first-seen time reset to `at` (a new life, even if cached). */
   addUser(address: string, at?: string): Promise<void>;
+  /** Many users the panel just created (a CSV import), in one update of the cached list. */
+  addUsers(addresses: readonly string[], at?: string): Promise<void>;
   removeUser(address: string): Promise<void>;
   removeDomain(name: string): Promise<void>;
   removeRule(id: number): Promise<void>;

@@ -3,7 +3,7 @@ import type * as z from 'zod';
 import { ConflictError } from '../errors.ts';
 import { SEALED_KIND } from '../migrations/ports.ts';
 import type { CampaignDeps } from './campaign-deps.ts';
-import { generateMailboxPassword } from './generate-password.ts';
+import { generateMailboxPassword } from '../users/generate-password.ts';
 import type { CampaignRecord, SubmissionRecord } from './ports.ts';
 
 type Input = z.output<typeof LaunchCampaignInput>;

@@ -4,10 +4,19 @@ import { ValidationError } from '../errors.ts';
 export const WEAK_PASSWORD_FIELD_MESSAGE = 'is too easy to guess';
 
 /**
- * Refuses a mailbox password the strength meter shows as weak: the same judge (zxcvbn-ts with its
- * dictionaries, plus the common-password list the admin passwords use), with the same inputs (the address),
- * so what the meter calls weak the API refuses and what it calls Good or Strong the API accepts.
+ * Why the strength meter would show a mailbox password as weak, or null when it is Good or Strong: the same
+ * judge (zxcvbn-ts with its dictionaries, plus the common-password list the admin passwords use) with the same
+ * inputs (the address), so what the meter calls weak the API refuses and what it calls Good or Strong it accepts.
  */
+export async function weakMailboxPassword(password: string, userInputs: string[]): Promise<{ why: string; field: string } | null> {
+  const verdict = (await loadPasswordJudge())(password, userInputs);
+  if (!verdict.weak) return null;
+  return verdict.common
+    ? { why: 'it is one of the 3,000 most common passwords (or one of them repeated or padded with digits and symbols), the first ones attackers try', field: 'is one of the most common passwords' }
+    : { why: 'the strength meter rates it below Good: it is built from common words, names, keyboard patterns or the address itself', field: WEAK_PASSWORD_FIELD_MESSAGE };
+}
+
+/** Refuses a mailbox password the strength meter shows as weak (see weakMailboxPassword). */
 export async function assertStrongMailboxPassword(
   password: string,
   field: 'password' | 'newPassword',
@@ -15,12 +24,7 @@ export async function assertStrongMailboxPassword(
   /** What the meter is given: [local part, domain] in the new-user dialog, [address] elsewhere. */
   userInputs: string[] = [address],
 ): Promise<void> {
-  const verdict = (await loadPasswordJudge())(password, userInputs);
-  if (!verdict.weak) return;
-  const why = verdict.common
-    ? 'it is one of the 3,000 most common passwords (or one of them repeated or padded with digits and symbols), the first ones attackers try'
-    : 'the strength meter rates it below Good: it is built from common words, names, keyboard patterns or the address itself';
-  throw new ValidationError(`Choose a stronger password for ${address}: ${why}. Use Generate for a strong random one.`, [
-    { path: field, message: verdict.common ? 'is one of the most common passwords' : WEAK_PASSWORD_FIELD_MESSAGE },
-  ]);
+  const weak = await weakMailboxPassword(password, userInputs);
+  if (!weak) return;
+  throw new ValidationError(`Choose a stronger password for ${address}: ${weak.why}. Use Generate for a strong random one.`, [{ path: field, message: weak.field }]);
 }

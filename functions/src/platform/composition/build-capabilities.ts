@@ -55,6 +55,7 @@ import { makeRouting } from '../../modules/routing/routing.ts';
 import type { SecretOpener, SecretSealer } from '../../modules/secrets/ports.ts';
 import { makeSettings } from '../../modules/settings/settings.ts';
 import { makeUsers } from '../../modules/users/users.ts';
+import { makeUserImport } from '../../modules/user-import/user-import.ts';
 import type { Clock } from '../clock.ts';
 import type { CommonConfig } from '../config/common-config.ts';
 import { createEventBus } from '../events.ts';
@@ -215,6 +216,7 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
   });
   const domains = makeDomains({ purelymail: a.purelymail, cache, clock, dnsLookup: a.dnsLookup, pendingActions, dnsHealth, ownershipCodeFallback: config.PURELYMAIL_OWNERSHIP_TOKEN });
   const users = makeUsers({ purelymail: a.purelymail, cache, refreshCache: refreshOnDemand, pendingActions });
+  const userImport = makeUserImport({ purelymail: a.purelymail, cache });
   const routing = makeRouting({ purelymail: a.purelymail, cache, clock, pendingActions, undo: createDynamoRuleUndoStore(table) });
 
   // 4. Migrations: the run engine (queue, dispatcher, ends of runs), then servers, jobs and runs for the api.
@@ -299,6 +301,7 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
     domains,
     routing,
     users,
+    userImport,
     pendingActions,
     notify,
     mailSettings,

@@ -13,7 +13,7 @@ export const batchesService = {
   reportUrl: (id: string) => `${batch(id)}/report.csv`,
 };
 
-/** The CSV import: template, preview (per line, no password back) and the all-or-nothing import. */
+/** The CSV import: template, preview (per line, no password back) and the import (all or nothing, or valid rows only). */
 export const bulkImportService = {
   templateUrl: `${BASE}/import/template.csv`,
   preview: (input: ImportPreviewInput) => api.post(`${BASE}/import/preview`, input, ImportPreview),

@@ -2,8 +2,12 @@ import {
   CreatedUser,
   UserDeletionRequested,
   UserDetail,
+  UserImportPreview,
+  UserImportResult,
   UserList,
   type CreateUserInput,
+  type UserImportInput,
+  type UserImportPreviewInput,
   type UpdateUserInput,
   type UpsertResetMethodInput,
 } from '@app/shared';
@@ -22,4 +26,11 @@ export const usersService = {
   upsertResetMethod: (address: string, input: UpsertResetMethodInput) => api.put(`${one(address)}/reset-methods`, input, UserDetail),
   removeResetMethod: (address: string, target: string) => api.del(`${one(address)}/reset-methods/${encodeURIComponent(target)}`, UserDetail),
   requestDeletion: (address: string) => api.del(one(address), UserDeletionRequested),
+};
+
+/** Bulk users from a CSV: template, preview (per line, no password back), and the import with the one-time hand-over. */
+export const userImportService = {
+  templateUrl: '/api/users/import/template.csv',
+  preview: (input: UserImportPreviewInput) => api.post('/api/users/import/preview', input, UserImportPreview),
+  import: (input: UserImportInput) => api.post('/api/users/import', input, UserImportResult),
 };

@@ -1,0 +1,50 @@
+import { UserImportInput, UserImportPreviewInput } from '@app/shared';
+import { Hono } from 'hono';
+import type { AppDeps } from '../app-deps.ts';
+import type { AppEnv } from '../app-env.ts';
+import { audited } from '../middleware/audited.ts';
+import { readJson } from '../read-input.ts';
+import { importBodyLimit } from './bulk-import.ts';
+
+/**
+ * Bulk users from a CSV: the template, a per-line preview and the import. The request gets one `user.import`
+ * entry (counts and lines); every user created or refused gets its own `user.create` entry, noting the import
+ * and its line. Passwords never reach the audit log, a log line or an error: only the import's answer holds them.
+ */
+export const userImportRoutes = (deps: AppDeps) =>
+  new Hono<AppEnv>()
+    .get('/template.csv', (c) => {
+      c.header('Content-Type', 'text/csv; charset=utf-8');
+      c.header('Content-Disposition', 'attachment; filename="users-import-template.csv"');
+      c.header('X-Content-Type-Options', 'nosniff');
+      return c.body(deps.userImport.template());
+    })
+    .post('/preview', audited(deps, 'user.import.preview', () => 'Users CSV preview'), importBodyLimit, async (c) => {
+      const preview = await deps.userImport.preview(await readJson(c, UserImportPreviewInput));
+      c.set('auditDetails', `${preview.totalRows} rows, ${preview.invalidRows} with errors`);
+      return c.json(preview);
+    })
+    .post('/', audited(deps, 'user.import', () => 'Users CSV import'), importBodyLimit, async (c) => {
+      const input = await readJson(c, UserImportInput);
+      const actor = c.get('admin').email;
+      const ip = deps.clientIp(c);
+      const userAgent = (c.req.header('user-agent') ?? '').slice(0, 300);
+      const result = await deps.userImport.import(input, (e) =>
+        deps.audit.record({ actor, action: 'user.create', target: e.address, result: e.result, ...(e.reason ? { reason: e.reason } : {}), ip, userAgent, details: e.details.slice(0, 1000) }).then(() => undefined),
+      );
+      const lines = (xs: { line: number }[]) => xs.map((x) => x.line).join(' ');
+      c.set(
+        'auditDetails',
+        [
+          `${input.policy}: ${result.created.length} created`,
+          result.failed.length ? `${result.failed.length} refused by PurelyMail (lines ${lines(result.failed)})` : '',
+          result.notAttempted.length ? `${result.notAttempted.length} not attempted (lines ${lines(result.notAttempted)})` : '',
+          result.skipped.length ? `${result.skipped.length} invalid skipped (lines ${lines(result.skipped)})` : '',
+        ]
+          .filter(Boolean)
+          .join(', ')
+          .slice(0, 1000),
+      );
+      // 201 when every chosen row was created; 200 when PurelyMail refused some (the body says which).
+      return c.json(result, result.failed.length || result.notAttempted.length ? 200 : 201);
+    });
