@@ -260,3 +260,14 @@ describe('first-load requests (issue 17: fast on a phone)', () => {
     }
   });
 });
+
+describe('an early answer that was a refusal', () => {
+  it('is asked again: a 401 from before signing in does not answer the dashboard after it', async () => {
+    const { startEarly } = await import('./early-requests.ts');
+    stubFetch(() => json(401, { code: 'unauthenticated', message: 'Sign in.' }));
+    startEarly('/api/dashboard');
+    stubFetch(() => json(200, { n: 3 }));
+    expect(await api.get('/api/dashboard', z.object({ n: z.number() }))).toEqual({ n: 3 });
+    expect(calls).toHaveLength(1);
+  });
+});

@@ -66,14 +66,17 @@ async function request<S extends z.ZodType | undefined>(
 
   let res: Response;
   try {
-    // A GET the app started while booting (hooks.client.ts) is answered by that request.
-    const early = method === 'GET' && !retried ? takeEarly(path) : undefined;
-    res = await (early ?? fetch(path, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }));
+    const send = () =>
+      fetch(path, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    // A GET the app started while booting (hooks.client.ts) is answered by that request when it succeeded;
+    // a refusal (401 before signing in, say) is asked again, as it may no longer hold.
+    const early = method === 'GET' && !retried ? await takeEarly(path)?.catch(() => undefined) : undefined;
+    res = early?.ok ? early : await send();
   } catch (cause) {
     throw new NetworkError({ cause });
   }
