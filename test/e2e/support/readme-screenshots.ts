@@ -1,7 +1,7 @@
 /**
  * `npm run screenshots:readme`: the README's pictures, taken from a fresh local run with the sandbox's demo
  * data (synced once), in the light and the dark theme, at desktop width and on a 375 px phone. Written to
- * docs/screenshots/ (committed); run it again when the pages change.
+ * docs/images/ (committed); run it again when the pages change.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,7 +10,7 @@ import { launchChromium } from './browser.ts';
 import { startLocalServer } from './local-server.ts';
 import { setupOwner } from './setup-owner.ts';
 
-const OUT = resolve(import.meta.dirname, '../../../docs/screenshots');
+const OUT = resolve(import.meta.dirname, '../../../docs/images');
 const SHOTS = [
   { name: 'dashboard', path: '/', ready: (p: Page) => p.getByText('Users by domain').first() },
   { name: 'domain', path: '/domains/northwind.example', ready: (p: Page) => p.getByRole('heading', { name: 'DKIM key 1' }) },
