@@ -66,7 +66,7 @@ function rowsOf(script: string, f: Fields): Row[] {
     case 'bench:web':
       return [
         { figure: 'first-load JS (gzip)', value: `${f.first_load_kb} kB (login ${f.login_kb})`, baseline: `${f.baseline_kb} kB ${(f.baseline ?? '').replace(/_chunk$/, '').replace(/_/g, ' ')}`, ratio: x(f.ratio), target: `${f.target} kB`, met: metOf(f.met) },
-        { figure: 'lighthouse perf', value: `login ${f.lighthouse_login}, dash ${f.lighthouse_dashboard}`, baseline: '-', ratio: '-', target: '-', met: '-' },
+        { figure: 'lighthouse perf (median of 3)', value: `login ${f.lighthouse_login}, dash ${f.lighthouse_dashboard}`, baseline: '-', ratio: '-', target: f.lighthouse_target ?? '-', met: metOf(f.lighthouse_met) },
       ];
     case 'bench:bulk':
       return [{ figure: `bulk import (${f.rows} rows)`, value: `${f.import_ms} ms`, baseline: `${f.preview_ms} ms preview`, ratio: x(f.ratio), target: f.target ?? '-', met: metOf(f.met) }];

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSRF_HEADER } from '../../shared/src/index.ts';
 import { describeFindings, seriousViolations } from './support/axe.ts';
 import { launchChromium, watchErrors } from './support/browser.ts';
+import { screen } from './support/setup-owner.ts';
 import { startLocalServer } from './support/local-server.ts';
 import { setupOwner } from './support/setup-owner.ts';
 
@@ -32,6 +33,9 @@ async function api<T>(page: Page, method: string, path: string, body?: unknown):
   if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${r.text}`);
   return (r.text ? JSON.parse(r.text) : undefined) as T;
 }
+
+/** Every page is checked in both themes (issue 17): the system's light and dark preference. */
+const THEMES = ['light', 'dark'] as const;
 
 const visible = (page: Page, locator: ReturnType<Page['locator']>, timeout = 15_000) => locator.first().waitFor({ state: 'visible', timeout });
 
@@ -74,27 +78,32 @@ describe('accessibility of every page', () => {
 
   it('the setup, sign-in (and public campaign) pages have no serious violations at either width', async () => {
     const problems: string[] = [];
-    for (const vp of VIEWPORTS) {
-      const ctx = await browser.newContext({ viewport: { width: vp.width, height: vp.height } });
+    for (const [colorScheme, vp] of THEMES.flatMap((t) => VIEWPORTS.map((v) => [t, v] as const))) {
+      const ctx = await browser.newContext({ colorScheme, viewport: { width: vp.width, height: vp.height } });
       const page = await ctx.newPage();
+      const where = (name: string) => `${name} (${vp.name}, ${colorScheme})`;
       await page.goto(server.setupUrl!);
       await visible(page, page.getByLabel('Name'));
-      problems.push(...(await audit(page, `setup (${vp.name})`, vp.width)));
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(colorScheme);
+      problems.push(...(await audit(page, where('setup'), vp.width)));
+      await screen(page, `a11y-setup-${vp.name}-${colorScheme}`);
       await page.goto(`${server.url}/login`);
       await visible(page, page.getByLabel('Email'));
-      problems.push(...(await audit(page, `login (${vp.name})`, vp.width)));
+      problems.push(...(await audit(page, where('login'), vp.width)));
       // The refusal state too: a wrong password shows an alert next to the form.
       await page.getByLabel('Email').fill('nobody@example.com');
       await page.getByLabel(/^Password/).fill('not the right passphrase at all');
       await page.getByRole('button', { name: /sign in/i }).click();
       await visible(page, page.getByRole('alert'));
-      problems.push(...(await audit(page, `login refused (${vp.name})`, vp.width)));
+      problems.push(...(await audit(page, where('login refused'), vp.width)));
+      await screen(page, `a11y-login-refused-${vp.name}-${colorScheme}`);
       if (CAMPAIGN_ROUTE) {
         // The public campaign form (an unknown token shows its "link not valid" state).
         await page.goto(`${server.url}/c/#t=${'A'.repeat(43)}`);
         await visible(page, page.locator('h1'));
         await page.waitForLoadState('networkidle');
-        problems.push(...(await audit(page, `campaign form (${vp.name})`, vp.width)));
+        problems.push(...(await audit(page, where('campaign form'), vp.width)));
+        await screen(page, `a11y-campaign-form-${vp.name}-${colorScheme}`);
       }
       await ctx.close();
     }
@@ -203,20 +212,26 @@ describe('accessibility of every page', () => {
     ];
 
     const problems: string[] = [];
-    for (const vp of VIEWPORTS) {
-      await page.setViewportSize({ width: vp.width, height: vp.height });
-      for (const check of checks) {
-        await page.goto(`${server.url}${check.path.replace('JOB', jobId)}`);
-        await check.ready(page);
-        await check.then?.(page);
-        problems.push(...(await audit(page, `${check.name} (${vp.name})`, vp.width)));
-      }
-      if (vp.width <= 375) {
-        // The phone menu (a modal dialog holding the sidebar).
-        await page.goto(`${server.url}/`);
-        await page.getByRole('button', { name: 'Open menu' }).click();
-        await visible(page, page.getByRole('dialog', { name: 'Menu' }).getByRole('link', { name: 'Users' }));
-        problems.push(...(await audit(page, `phone menu (${vp.name})`, vp.width)));
+    for (const colorScheme of THEMES) {
+      await page.emulateMedia({ colorScheme });
+      for (const vp of VIEWPORTS) {
+        await page.setViewportSize({ width: vp.width, height: vp.height });
+        for (const check of checks) {
+          await page.goto(`${server.url}${check.path.replace('JOB', jobId)}`);
+          await check.ready(page);
+          await check.then?.(page);
+          expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(colorScheme);
+          problems.push(...(await audit(page, `${check.name} (${vp.name}, ${colorScheme})`, vp.width)));
+          await screen(page, `a11y-${check.name.replace(/[^a-z0-9]+/gi, '-')}-${vp.name}-${colorScheme}`, { grow: !check.then });
+        }
+        if (vp.width <= 375) {
+          // The phone menu (a modal dialog holding the sidebar).
+          await page.goto(`${server.url}/`);
+          await page.getByRole('button', { name: 'Open menu' }).click();
+          await visible(page, page.getByRole('dialog', { name: 'Menu' }).getByRole('link', { name: 'Users' }));
+          problems.push(...(await audit(page, `phone menu (${vp.name}, ${colorScheme})`, vp.width)));
+          await screen(page, `a11y-phone-menu-${colorScheme}`);
+        }
       }
     }
     expect(problems.join('\n'), problems.join('\n')).toBe('');

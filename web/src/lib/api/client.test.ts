@@ -217,3 +217,57 @@ describe('queryString', () => {
     expect(queryString({})).toBe('');
   });
 });
+
+describe('first-load requests (issue 17: fast on a phone)', () => {
+  it('two identical GETs at once make one request and both get the answer; a later GET asks again', async () => {
+    const Shape = z.object({ n: z.number() });
+    let n = 0;
+    stubFetch(() => json(200, { n: ++n }));
+    const [a, b] = await Promise.all([api.get('/api/dashboard', Shape), api.get('/api/dashboard', Shape)]);
+    expect(a).toEqual({ n: 1 });
+    expect(b).toEqual({ n: 1 });
+    expect(calls).toHaveLength(1);
+    expect(await api.get('/api/dashboard', Shape)).toEqual({ n: 2 });
+    expect(calls).toHaveLength(2);
+  });
+
+  it('a GET started while the app booted answers the first GET of that path, once', async () => {
+    const { startEarly } = await import('./early-requests.ts');
+    stubFetch(() => json(200, { who: 'early' }));
+    startEarly('/api/auth/me');
+    expect(calls).toHaveLength(1);
+    stubFetch(() => json(200, { who: 'late' }));
+    const Who = z.object({ who: z.string() });
+    expect(await api.get('/api/auth/me', Who)).toEqual({ who: 'early' });
+    expect(calls).toHaveLength(0);
+    // Taken once: the next GET is a request of its own.
+    expect(await api.get('/api/auth/me', Who)).toEqual({ who: 'late' });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('an early answer nobody took within 10 s is not used (it may describe a session that has changed)', async () => {
+    const { startEarly } = await import('./early-requests.ts');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      stubFetch(() => json(401, { code: 'unauthenticated', message: 'Sign in.' }));
+      startEarly('/api/dashboard');
+      vi.setSystemTime(Date.now() + 11_000);
+      stubFetch(() => json(200, { n: 7 }));
+      expect(await api.get('/api/dashboard', z.object({ n: z.number() }))).toEqual({ n: 7 });
+      expect(calls).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('an early answer that was a refusal', () => {
+  it('is asked again: a 401 from before signing in does not answer the dashboard after it', async () => {
+    const { startEarly } = await import('./early-requests.ts');
+    stubFetch(() => json(401, { code: 'unauthenticated', message: 'Sign in.' }));
+    startEarly('/api/dashboard');
+    stubFetch(() => json(200, { n: 3 }));
+    expect(await api.get('/api/dashboard', z.object({ n: z.number() }))).toEqual({ n: 3 });
+    expect(calls).toHaveLength(1);
+  });
+});

@@ -9,6 +9,7 @@
 import * as z from 'zod';
 import { CSRF_HEADER, REAUTH_REQUIRED } from '@app/shared';
 import { ApiError, apiErrorFromResponse, NetworkError, ResponseShapeError } from './api-error.ts';
+import { takeEarly } from './early-requests.ts';
 
 export { ApiError, NetworkError, ResponseShapeError } from './api-error.ts';
 
@@ -65,12 +66,17 @@ async function request<S extends z.ZodType | undefined>(
 
   let res: Response;
   try {
-    res = await fetch(path, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const send = () =>
+      fetch(path, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    // A GET the app started while booting (hooks.client.ts) is answered by that request when it succeeded;
+    // a refusal (401 before signing in, say) is asked again, as it may no longer hold.
+    const early = method === 'GET' && !retried ? await takeEarly(path)?.catch(() => undefined) : undefined;
+    res = early?.ok ? early : await send();
   } catch (cause) {
     throw new NetworkError({ cause });
   }
@@ -127,8 +133,22 @@ async function poll<S extends z.ZodType>(path: string, schema: S, etag: string |
   return { unchanged: false, etag: res.headers.get('etag'), data: parsed.data };
 }
 
+/** GETs on their way, by path: a second identical GET meanwhile shares the first one's answer. */
+const inflight = new Map<string, { schema: z.ZodType; answer: Promise<unknown> }>();
+
+/** GET: two parts of a page asking for the same thing at once (the nav badge and the dashboard) make one request. */
+function get<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
+  const same = inflight.get(path);
+  if (same?.schema === schema) return same.answer as Promise<z.output<S>>;
+  const answer = request('GET', path, undefined, schema).finally(() => {
+    if (inflight.get(path)?.answer === answer) inflight.delete(path);
+  }) as Promise<z.output<S>>;
+  inflight.set(path, { schema, answer });
+  return answer;
+}
+
 export const api = {
-  get: <S extends z.ZodType>(path: string, schema: S) => request('GET', path, undefined, schema),
+  get,
   post: <S extends z.ZodType | undefined = undefined>(path: string, body?: unknown, schema?: S) =>
     request('POST', path, body, schema as S),
   put: <S extends z.ZodType | undefined = undefined>(path: string, body?: unknown, schema?: S) =>
