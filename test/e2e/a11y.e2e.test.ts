@@ -129,6 +129,10 @@ describe('accessibility of every page', () => {
       .poll(async () => (await api<{ state: string }>(page, 'GET', `/api/migrations/runs/${created.runs[0]!.id}`)).state, { timeout: 60_000 })
       .toBe('succeeded');
     await api(page, 'DELETE', `/api/users/${encodeURIComponent('bob@northwind.example')}`);
+    // A batch (from a CSV import) and a campaign, so their pages have content to check.
+    const csv = `source_email,source_password,dest_email,dest_password\r\ncarol@old.example,source password 3,${USER},destination password 4\r\n`;
+    const imported = await api<{ batch: { id: string } }>(page, 'POST', '/api/migrations/import', { csv, sourceServerId: src.id, destServerId: dst.id, batchName: 'Old host move', mode: 'full', start: 'now' });
+    const campaign = await api<{ campaign: { id: string } }>(page, 'POST', '/api/migrations/campaigns', { name: 'Old host campaign', requester: 'IT', sourceServerId: src.id, destServerId: dst.id, destDomain: 'northwind.example' });
 
     type Check = { name: string; path: string; ready: (p: Page) => Promise<void>; then?: (p: Page) => Promise<void> };
     const heading = (name: string | RegExp) => (p: Page) => visible(p, p.getByRole('heading', { name, level: 1 }));
@@ -188,6 +192,11 @@ describe('accessibility of every page', () => {
       { name: 'migrations: settings', path: '/migrations?tab=settings', ready: (p) => visible(p, p.getByRole('spinbutton').or(p.getByRole('textbox'))) },
       { name: 'migrations: new job', path: '/migrations/jobs/new', ready: (p) => visible(p, p.getByLabel(/^Name/)) },
       { name: 'migrations: job detail', path: `/migrations/jobs/${'JOB'}`, ready: (p) => visible(p, p.getByTestId('verdict')) },
+      { name: 'migrations: import CSV', path: '/migrations/import', ready: heading('Import CSV') },
+      { name: 'migrations: batch', path: `/migrations/batches/${imported.batch.id}`, ready: (p) => visible(p, p.getByText('Old host move')) },
+      { name: 'migrations: new campaign', path: '/migrations/campaigns/new', ready: (p) => visible(p, p.locator('h1')) },
+      { name: 'migrations: campaign', path: `/migrations/campaigns/${campaign.campaign.id}`, ready: (p) => visible(p, p.getByText('Old host campaign')) },
+      { name: 'users: import CSV', path: '/users/import', ready: heading('Import users from CSV') },
       { name: 'pending', path: '/pending', ready: (p) => visible(p, p.getByText('bob@northwind.example')) },
       { name: 'audit', path: '/audit', ready: (p) => visible(p, p.getByText('Alice to PurelyMail')) },
       { name: 'settings', path: '/settings', ready: (p) => visible(p, p.locator('section#two-factor').getByRole('button', { name: /set up two-factor/i })) },
