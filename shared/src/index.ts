@@ -20,5 +20,6 @@ export * from './schemas/migration.ts';
 export * from './schemas/batch.ts';
 export * from './schemas/bulk-import.ts';
 export * from './schemas/campaign.ts';
+export * from './schemas/app-password.ts';
 export * from './roles.ts';
 export * from './run-transitions.ts';

@@ -120,7 +120,7 @@ export function makeCreateBatch(deps: CreateBatchDeps) {
       input.createdBy,
     );
     const kind = input.start === 'none' ? undefined : input.start;
-    const runs = kind && deps.queue ? records.map((job) => queuedRun(newId('run', now), job.id, kind, input.createdBy, now)) : [];
+    const runs = kind && deps.queue ? records.map((job) => queuedRun(newId('run', now), job.id, kind, input.createdBy, now, undefined, job.destCredential)) : [];
     const jobs = runs.length ? records.map((job, i): JobRecord => ({ ...job, activeRunId: runs[i]!.id, latestRunId: runs[i]!.id })) : records;
     const batch = newBatch(input, now);
     // Nothing reads these items before the first run id is queued below, so the three writes may overlap.
