@@ -133,7 +133,7 @@ describe('app passwords through the HTTP API against the PurelyMail sandbox', ()
     // imapsync's destination passfile held exactly the app password PurelyMail issued (compared through hashes).
     const argv = JSON.parse(readFileSync(argvLog, 'utf8')) as { passfiles: Record<string, { firstLineSha256: string }> };
     // The job's sealed destination password, opened as the worker opens it, is the app password PurelyMail accepts.
-    const record = (await t.runtime.deps.stores.migrations.jobs.get(created.job.id))!;
+    const record = (await t.runtime.migrations.stores.jobs.get(created.job.id))!;
     const opened = await createLocalSecretOpener(join(dataDir(), 'master.key')).open(record.dest.sealedPassword, { kind: SEALED_KIND.dest, id: created.job.id });
     expect(t.runtime.sandbox!.verifyAppPassword(mailbox, opened)).toBe(true);
     expect(sandboxHashes(mailbox)).toEqual([sandboxHash(opened)]);
