@@ -153,6 +153,20 @@ describe('app passwords through the HTTP API against the PurelyMail sandbox', ()
     expect(seen.join('\n')).not.toContain(SOURCE_CANARY);
   });
 
+  it('a CSV row without dest_password gets an app password; one with it keeps the typed password', async () => {
+    const csv = `source_email,source_password,dest_email,dest_password\nelena,${SOURCE_CANARY},elena@northwind.example,\nfarid,${SOURCE_CANARY},farid@northwind.example,typed-dest-pass-1\n`;
+    const preview = await json<{ ok: boolean; rows: { hasDestPassword: boolean; errors: string[] }[] }>(owner.post('/api/migrations/import/preview', { csv, sourceServerId: source.id, destServerId: dest.id }), 200);
+    expect(preview.ok).toBe(true);
+    expect(preview.rows.map((r) => r.hasDestPassword)).toEqual([false, true]);
+    const imported = await json<{ batch: { id: string } }>(owner.post('/api/migrations/import', { csv, sourceServerId: source.id, destServerId: dest.id, batchName: 'CSV', mode: 'full', start: 'later' }), 201);
+    const jobs = (await json<{ jobs: { dest: { user: string }; destCredential: unknown }[] }>(owner.get(`/api/migrations/batches/${imported.batch.id}`), 200)).jobs;
+    const byUser = Object.fromEntries(jobs.map((j) => [j.dest.user, j.destCredential]));
+    expect(byUser['elena@northwind.example']).toMatchObject({ kind: 'app_password', name: expect.stringContaining('PurelyManage migration job') });
+    expect(byUser['farid@northwind.example']).toEqual({ kind: 'typed' });
+    expect(sandboxNames('elena@northwind.example')).toHaveLength(1);
+    expect(sandboxNames('farid@northwind.example')).toEqual([]);
+  });
+
   it('a destination outside the PurelyMail account needs its typed password (a 4xx that says so)', async () => {
     const res = await owner.post('/api/migrations/jobs', { name: 'Elsewhere', source: { serverId: source.id, user: 'x', password: SOURCE_CANARY }, dest: { serverId: dest.id, user: 'someone@elsewhere.example' } });
     expect(res.status).toBe(400);

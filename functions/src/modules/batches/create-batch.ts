@@ -12,7 +12,8 @@ import type { BatchRecord, BatchStore, BulkJobWriter } from './ports.ts';
 
 export interface BatchRowInput {
   source: { serverId: string; user: string; password: string };
-  dest: { serverId: string; user: string; password: string };
+  /** No password: the job gets an app password on the destination mailbox (PurelyMail). */
+  dest: { serverId: string; user: string; password?: string };
   options?: JobOptions;
 }
 

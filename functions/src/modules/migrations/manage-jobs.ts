@@ -4,6 +4,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { PurelyMailApiError } from '../purelymail/errors.ts';
 import type { SecretSealer } from '../secrets/ports.ts';
 import { migrationAppPasswordName } from '../app-passwords/app-passwords.ts';
+import { mapLimit } from '../batches/batch-ids.ts';
 import { newId } from './ids.ts';
 import { SEALED_KIND, type DestAppPasswords, type JobRecord, type JobStore, type RunRecord, type RunStore, type ServerStore } from './ports.ts';
 import type { QueueRun } from './queue-run.ts';
@@ -120,9 +121,9 @@ export function makeManageJobs(deps: { jobs: JobStore; runs: RunStore; servers: 
         if (!(await deps.servers.get(serverId))) throw new ValidationError('A server of this batch does not exist.', [{ path: 'serverId', message: `${serverId} is not a saved server` }]);
       }
       const now = deps.clock.now();
-      return Promise.all(
-        inputs.map((input) => newJob(input, actor, now)),
-      );
+      // Rows without a destination password each cost a PurelyMail call: a few at a time, not a thousand at once.
+      // If one fails, the app passwords already made have no job: the sweep deletes them after an hour.
+      return mapLimit(inputs, 8, (input) => newJob(input, actor, now));
     },
     async create(input: CreateJobInput, actor: string): Promise<JobDetail> {
       for (const side of ['source', 'dest'] as const) {
