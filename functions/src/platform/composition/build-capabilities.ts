@@ -282,6 +282,7 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
     clock,
     panelUrl: d.panelUrl,
     newJobId: (now) => newId('job', now),
+    appPasswords,
   });
 
   // 6. The dashboard, from the cache, the pending queue and the jobs (a migrations read failure must not cost it).
