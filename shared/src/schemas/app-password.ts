@@ -43,6 +43,10 @@ export const CreateAppPasswordInput = lazySchema(() =>
 );
 export type CreateAppPasswordInput = z.infer<typeof CreateAppPasswordInput>;
 
+/** The answer to "revoke": deleted at PurelyMail, or PurelyMail no longer knew it (the panel forgot it either way). */
+export const RevokedAppPassword = lazySchema(() => z.object({ outcome: z.enum(['deleted', 'already_gone']) }));
+export type RevokedAppPassword = z.infer<typeof RevokedAppPassword>;
+
 /** PurelyMail's documented client settings (reference/purelymail-api.md §2.3 and "client settings"). */
 export const MAIL_CLIENT_SETTINGS = {
   imap: { host: 'imap.purelymail.com', port: 993, security: 'SSL/TLS' },
@@ -61,3 +65,9 @@ export const DestCredential = lazySchema(() =>
   ]),
 );
 export type DestCredential = z.infer<typeof DestCredential>;
+
+/** Which destination login a job or run used, in words (the job page). `null`: a run from before it was recorded. */
+export function describeDestCredential(c: DestCredential | null | undefined): string {
+  if (!c) return 'not recorded';
+  return c.kind === 'typed' ? 'typed password' : `app password “${c.name}” created by the panel`;
+}

@@ -148,6 +148,11 @@ export function makeManageJobs(deps: { jobs: JobStore; runs: RunStore; servers: 
           if (job.version !== input.version) throw new ConflictError('Someone else changed this job meanwhile. Reload and try again.', 'stale_version');
           const next: JobRecord = { ...job, updatedAt: deps.clock.now().toISOString(), version: job.version + 1 };
           if (input.dest?.password !== undefined) next.destCredential = { kind: 'typed' };
+          else if (job.destCredential?.kind === 'app_password' && input.dest?.user !== undefined && input.dest.user.toLowerCase() !== job.dest.user.toLowerCase()) {
+            throw new ValidationError(`This job signs in with an app password made on ${job.dest.user}; for another destination mailbox give its password, or create a new job.`, [
+              { path: 'dest.password', message: 'is needed to change the destination mailbox' },
+            ]);
+          }
           for (const side of ['source', 'dest'] as const) {
             const change = input[side];
             if (!change) continue;
