@@ -22,7 +22,7 @@ export const AppPassword = lazySchema(() =>
     /** The migration job it was made for (purpose `migration`). */
     jobId: z.string().nullable(),
     campaignId: z.string().nullable(),
-    /** Deleting it at PurelyMail was asked for but failed; the hourly sweep tries again. */
+    /** Deleting it at PurelyMail was asked for but failed; the regular sweep tries again. */
     deleteError: z.string().nullable(),
   }),
 );

@@ -120,7 +120,7 @@ export function makeAppPasswords(deps: AppPasswordDeps) {
         );
         throw err;
       }
-      if (input.purpose === 'migration') void audit('migration.app_password.create', record, input.actor, 'ok', `"${record.name}" for job ${record.jobId ?? '?'}`);
+      if (input.purpose === 'migration') await audit('migration.app_password.create', record, input.actor, 'ok', `"${record.name}" for job ${record.jobId ?? '?'}`);
       return { record, secret };
     },
     async list(mailbox: string): Promise<AppPassword[]> {
@@ -140,7 +140,7 @@ export function makeAppPasswords(deps: AppPasswordDeps) {
       try {
         return { record: r, outcome: await remove(r) };
       } catch (err) {
-        throw err instanceof PurelyMailApiError ? err : new ConflictError(`PurelyMail could not delete it (${(err as Error).message}); the panel tries again every hour.`, 'app_password_delete_failed');
+        throw err instanceof PurelyMailApiError ? err : new ConflictError(`PurelyMail could not delete it (${(err as Error).message}); the panel tries again at its next sweep.`, 'app_password_delete_failed');
       }
     },
     /** A job was deleted: its app passwords go at once; a failure stays on the record for the sweep. */
@@ -152,22 +152,23 @@ export function makeAppPasswords(deps: AppPasswordDeps) {
         try {
           const outcome = await remove(r);
           deleted++;
-          void audit('migration.app_password.delete', r, actor, 'ok', `"${r.name}": job ${jobId} deleted${outcome === 'already_gone' ? ' (already gone at PurelyMail)' : ''}`);
+          await audit('migration.app_password.delete', r, actor, 'ok', `"${r.name}": job ${jobId} deleted${outcome === 'already_gone' ? ' (already gone at PurelyMail)' : ''}`);
         } catch (err) {
           failed++;
-          void audit('migration.app_password.delete', r, actor, 'failed', `"${r.name}": job ${jobId} deleted; retried hourly`, (err as Error).message);
+          await audit('migration.app_password.delete', r, actor, 'failed', `"${r.name}": job ${jobId} deleted; retried at the next sweep`, (err as Error).message);
         }
       }
       return { deleted, failed };
     },
     /**
-     * Hourly: deletes migration app passwords no longer used: a deletion that failed before, a job that no longer
-     * exists (after an hour's grace), or a job idle for `maxAgeDays` whose app password is older than that. A later
-     * run of that job gets a fresh one (manage-jobs). People's app passwords are never swept.
+     * The regular sweep (the scheduled `sweep`, every 5 minutes on AWS; hourly locally): retries every deletion
+     * that failed before (a revoke included), and deletes migration app passwords no longer used: a job that no
+     * longer exists (after an hour's grace), or a job idle for `maxAgeDays` whose app password is older than that. A
+     * later run of that job gets a fresh one (manage-jobs). A person's app password is only ever deleted by a revoke.
      */
     async sweep(): Promise<{ deleted: number; failed: number; kept: number }> {
       const now = deps.clock.now().getTime();
-      const all = (await deps.store.listAll()).filter((r) => r.purpose === 'migration');
+      const all = (await deps.store.listAll()).filter((r) => r.purpose === 'migration' || r.deleteRequestedAt !== null);
       const result = { deleted: 0, failed: 0, kept: 0 };
       for (const r of all) {
         const age = now - Date.parse(r.createdAt);
@@ -186,7 +187,7 @@ export function makeAppPasswords(deps: AppPasswordDeps) {
         try {
           const outcome = await remove(r);
           result.deleted++;
-          void audit('migration.app_password.delete', r, 'scheduled cleanup', 'ok', `"${r.name}": ${why}${outcome === 'already_gone' ? ' (already gone at PurelyMail)' : ''}`);
+          await audit(r.purpose === 'person' ? 'user.app_password.revoke' : 'migration.app_password.delete', r, 'scheduled cleanup', 'ok', `"${r.name}": ${why}${outcome === 'already_gone' ? ' (already gone at PurelyMail)' : ''}`);
         } catch (err) {
           result.failed++;
           deps.logger.warn('app password not deleted; retried at the next sweep', { id: r.id, error: (err as Error).message });

@@ -16,7 +16,7 @@ import { toJobView, toRunView } from './views.ts';
  *         4. Optionally queue a first run.
  * Edit credentials / delete: only while no run is in progress, conditional on the version and on the holder.
  * No destination password: an app password is created on the destination mailbox (PurelyMail) for the job and
- * sealed like a typed one; deleting the job deletes it, and a run after the hourly sweep deleted it makes a new one.
+ * sealed like a typed one; deleting the job deletes it, and a run after the sweep deleted it makes a new one.
  */
 export function makeManageJobs(deps: { jobs: JobStore; runs: RunStore; servers: ServerStore; sealer: SecretSealer; queueRun: QueueRun; clock: Clock; appPasswords?: DestAppPasswords }) {
   const load = async (id: string): Promise<JobRecord> => {

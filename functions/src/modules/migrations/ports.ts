@@ -43,7 +43,7 @@ export interface RunRecord extends Run {
  */
 export interface DestAppPasswords {
   create(input: { mailbox: string; name: string; purpose: 'migration'; actor: string; jobId: string; campaignId?: string }): Promise<{ record: { id: string; name: string }; secret: string }>;
-  /** Deletes the job's app passwords at PurelyMail; failures stay recorded for the hourly sweep (never thrown). */
+  /** Deletes the job's app passwords at PurelyMail; failures stay recorded for the regular sweep (never thrown). */
   releaseForJob(jobId: string, actor: string): Promise<{ deleted: number; failed: number }>;
   /** Still usable: known and not waiting for deletion. */
   exists(id: string): Promise<boolean>;
