@@ -45,7 +45,10 @@ export function createDynamoAppPasswordStore(table: Table): AppPasswordStore {
   };
   return {
     async put(r) {
-      await doc.send(new PutCommand({ TableName, Item: { ...key(r.id), gsi1pk: 'APPPWS', gsi1sk: `${mailboxKey(r.mailbox)}#${r.createdAt}#${r.id}`, ...r }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      // "Not asked yet" is an absent attribute (read back as null), so markDeleteFailed's if_not_exists keeps the first failure's time.
+      const { deleteRequestedAt, deleteError, ...rest } = r;
+      const item = { ...key(r.id), gsi1pk: 'APPPWS', gsi1sk: `${mailboxKey(r.mailbox)}#${r.createdAt}#${r.id}`, ...rest, ...(deleteRequestedAt ? { deleteRequestedAt } : {}), ...(deleteError ? { deleteError } : {}) };
+      await doc.send(new PutCommand({ TableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
     },
     async get(id) {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: key(id), ConsistentRead: true }));
