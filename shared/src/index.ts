@@ -22,5 +22,6 @@ export * from './schemas/csv-import.ts';
 export * from './schemas/bulk-import.ts';
 export * from './schemas/user-import.ts';
 export * from './schemas/campaign.ts';
+export * from './schemas/app-password.ts';
 export * from './roles.ts';
 export * from './run-transitions.ts';

@@ -13,6 +13,8 @@ export interface ScheduledDeps {
   retryOutbox(): Promise<unknown>;
   /** Campaign credentials due for purge (optional: roots without campaigns skip it). */
   purgeCampaigns?(): Promise<unknown>;
+  /** Migration app passwords no longer used, and deletions that failed (optional like the purge). */
+  sweepAppPasswords?(): Promise<unknown>;
   logger: Logger;
 }
 
@@ -68,12 +70,13 @@ async function run(deps: ScheduledDeps, e: ScheduledEvent): Promise<unknown> {
     }
     case 'sweep': {
       // Independent jobs: a failing outbox must not stop overdue deletions, nor the reverse.
-      const [ran, outbox, purge] = await Promise.allSettled([deps.pendingActions.sweep(), deps.retryOutbox(), deps.purgeCampaigns?.()]);
-      for (const r of [ran, outbox, purge]) if (r.status === 'rejected') throw r.reason;
+      const [ran, outbox, purge, appPasswords] = await Promise.allSettled([deps.pendingActions.sweep(), deps.retryOutbox(), deps.purgeCampaigns?.(), deps.sweepAppPasswords?.()]);
+      for (const r of [ran, outbox, purge, appPasswords]) if (r.status === 'rejected') throw r.reason;
       return {
         pendingRan: (ran as PromiseFulfilledResult<unknown>).value,
         outbox: (outbox as PromiseFulfilledResult<unknown>).value,
         ...(deps.purgeCampaigns ? { campaignsPurged: (purge as PromiseFulfilledResult<unknown>).value } : {}),
+        ...(deps.sweepAppPasswords ? { appPasswords: (appPasswords as PromiseFulfilledResult<unknown>).value } : {}),
       };
     }
   }

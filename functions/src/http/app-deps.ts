@@ -15,6 +15,7 @@ import type { MigrationsApi } from '../modules/migrations/migrations-api.ts';
 import type { Batches } from '../modules/batches/batches.ts';
 import type { BulkImport } from '../modules/bulk-import/bulk-import.ts';
 import type { Campaigns } from '../modules/campaigns/campaigns.ts';
+import type { AppPasswords } from '../modules/app-passwords/app-passwords.ts';
 import type { AppContext } from './app-env.ts';
 
 /** What the Hono app needs; each composition root (AWS, local, tests) builds one. */
@@ -56,4 +57,6 @@ export interface AppDeps {
   bulkImport: BulkImport;
   /** Credential-gathering campaigns: admin side, the public form (`public.info/submit`) and the purge sweep. */
   campaigns: Campaigns;
+  /** App passwords the panel made at PurelyMail: a user's list, create (secret shown once), revoke. */
+  appPasswords: AppPasswords;
 }

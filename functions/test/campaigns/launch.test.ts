@@ -7,10 +7,13 @@ import type { ApiClient } from '../support/api-client.ts';
 import { startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
 import { startDovecot, type Dovecot } from '../migrations/dovecot.ts';
 import { waitFor } from '../migrations/engine-fixture.ts';
+import { createLocalSecretOpener } from '../../src/adapters/local-secret-box/local-secret-box.ts';
+import { SEALED_KIND } from '../../src/modules/migrations/ports.ts';
 
 const STAND_IN = join(import.meta.dirname, '..', '..', '..', 'migrator-container', 'test', 'stand-in', 'imapsync');
 const ZED = `Zed-${randomUUID()}`;
 const ALICE_DEST = `AliceNew-${randomUUID()}`;
+const BOB = `Bob-${randomUUID()}`;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 // The API seals a submission under the id of the job it will become; the real worker opens it at run time.
@@ -25,7 +28,7 @@ describe('campaign launch: mailboxes created, one job per submission in a batch,
     process.env.IMAPSYNC_STANDIN_FIXTURE = '01-success';
     process.env.IMAPSYNC_STANDIN_SPEED = '0';
     // The same dovecot is both servers: alice's existing destination mailbox lives there too.
-    dovecot = await startDovecot({ 'zed@old.example': ZED, 'alice@old.example': 'alice-old-password', 'alice@northwind.example': ALICE_DEST });
+    dovecot = await startDovecot({ 'zed@old.example': ZED, 'alice@old.example': 'alice-old-password', 'alice@northwind.example': ALICE_DEST, 'bob@old.example': BOB });
     t = await startTestRuntime({ IMAPSYNC_COMMAND: STAND_IN, MIGRATION_HEARTBEAT_SECONDS: '1' });
     argvDir = join(t.runtime.migrations.logDir, '..');
     process.env.IMAPSYNC_STANDIN_ARGV_LOG = join(argvDir, 'argv.json');
@@ -42,7 +45,7 @@ describe('campaign launch: mailboxes created, one job per submission in a batch,
     await dovecot?.stop();
   });
 
-  it('shows "will be created", refuses rows that need a password, maps by hand, launches once and runs the jobs with the sealed passwords', async () => {
+  it('shows "will be created", maps by hand with a checked destination password, launches once and runs the jobs with the sealed passwords', async () => {
     // A row added by the admin, mapped to an existing PurelyMail mailbox (its password typed by the admin).
     const add = await owner.post(`/api/migrations/campaigns/${campaign.id}/submissions`, { name: 'Alice', sourceEmail: 'alice@old.example', sourcePassword: 'alice-old-password' });
     expect(add.status).toBe(201);
@@ -52,10 +55,6 @@ describe('campaign launch: mailboxes created, one job per submission in a batch,
     const alice = detail.submissions.find((s) => s.sourceEmail === 'alice@old.example')!;
     expect(zed).toMatchObject({ destEmail: 'zed@northwind.example', willBeCreated: true });
     expect(alice).toMatchObject({ destEmail: 'alice@northwind.example', willBeCreated: false, hasDestPassword: false, via: 'admin' });
-
-    // Without the existing mailbox's password, alice is skipped (and not claimed) — checked on a dry launch of her alone.
-    const refused = await owner.json<LaunchResult>(owner.post(`/api/migrations/campaigns/${campaign.id}/launch`, { start: 'none', submissionIds: [alice.id] }));
-    expect(refused).toMatchObject({ batchId: null, jobIds: [], skipped: [{ sourceEmail: 'alice@old.example', reason: expect.stringMatching(/already exists: give its password/) }] });
 
     // A mistyped destination password is refused by a real login on the destination server and not kept.
     const wrong = await owner.put(`/api/migrations/campaigns/${campaign.id}/submissions/${alice.id}`, { destEmail: 'alice@northwind.example', destPassword: `${ALICE_DEST}-typo`, version: alice.version });
@@ -71,7 +70,7 @@ describe('campaign launch: mailboxes created, one job per submission in a batch,
     expect(mapped.status).toBe(200);
     expect(await mapped.text()).not.toContain(ALICE_DEST);
 
-    const res = await owner.post(`/api/migrations/campaigns/${campaign.id}/launch`, { start: 'full' });
+    const res = await owner.post(`/api/migrations/campaigns/${campaign.id}/launch`, { start: 'full', submissionIds: [zed.id, alice.id] });
     expect(res.status).toBe(201);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const launched = (await res.json()) as LaunchResult;
@@ -105,5 +104,35 @@ describe('campaign launch: mailboxes created, one job per submission in a batch,
     const audit = await t.runtime.deps.audit.query({ action: 'campaign.launch', limit: 10 });
     expect(JSON.stringify(audit)).not.toContain(generated);
     expect(t.logs.join('\n')).not.toContain(generated);
+  }, 120_000);
+
+  it('an existing PurelyMail mailbox needs no password: launch makes an app password for its job, the run signs in with it', async () => {
+    const add = await owner.post(`/api/migrations/campaigns/${campaign.id}/submissions`, { name: 'Bob', sourceEmail: 'bob@old.example', sourcePassword: BOB });
+    expect(add.status).toBe(201);
+    const detail = await owner.json<CampaignDetail>(owner.get(`/api/migrations/campaigns/${campaign.id}`));
+    const bob = detail.submissions.find((s) => s.sourceEmail === 'bob@old.example')!;
+    expect(bob).toMatchObject({ destEmail: 'bob@northwind.example', willBeCreated: false, hasDestPassword: false });
+
+    const launched = await owner.json<LaunchResult>(owner.post(`/api/migrations/campaigns/${campaign.id}/launch`, { start: 'full', submissionIds: [bob.id] }));
+    expect(launched.skipped).toEqual([]);
+    expect(launched.createdMailboxes).toEqual([]);
+    const [jobId] = launched.jobIds;
+    const names = t.runtime.sandbox!.state.users['bob@northwind.example']!.appPasswords.map((p) => p.name);
+    expect(names).toEqual(['PurelyManage migration job Old Co: bob@old.example']);
+    const run = await waitFor(`job ${jobId}`, async () => {
+      const d = await owner.json<{ job: { latestRun: Run | null; destCredential: unknown } }>(owner.get(`/api/migrations/jobs/${jobId}`));
+      const r = d.job.latestRun;
+      return r && ['succeeded', 'failed', 'cancelled', 'interrupted'].includes(r.state) ? { r, credential: d.job.destCredential } : undefined;
+    }, 60_000);
+    expect(run.r.state).toBe('succeeded');
+    expect(run.credential).toMatchObject({ kind: 'app_password', name: names[0] });
+    expect(run.r.destCredential).toEqual(run.credential);
+    // imapsync's destination passfile held a secret the sandbox accepts as bob's app password (compared by hash).
+    const argv = JSON.parse(readFileSync(join(argvDir, 'argv.json'), 'utf8')) as { passfiles: Record<string, { firstLineSha256: string }> };
+    expect(argv.passfiles['1']!.firstLineSha256).toBe(sha(BOB));
+    const record = (await t.runtime.migrations.stores.jobs.get(jobId!))!;
+    const opened = await createLocalSecretOpener(join(argvDir, 'master.key')).open(record.dest.sealedPassword, { kind: SEALED_KIND.dest, id: jobId! });
+    expect(argv.passfiles['2']!.firstLineSha256).toBe(sha(opened));
+    expect(t.runtime.sandbox!.verifyAppPassword('bob@northwind.example', opened)).toBe(true);
   }, 120_000);
 });

@@ -10,6 +10,10 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoAdminStore } from '../../src/adapters/dynamodb/dynamodb-admin-store.ts';
+import { createDynamoAppPasswordStore } from '../../src/adapters/dynamodb/dynamodb-app-password-store.ts';
+import { createDynamoMigrationJobStore } from '../../src/adapters/dynamodb/dynamodb-migration-job-store.ts';
+import { createDynamoMigrationRunStore } from '../../src/adapters/dynamodb/dynamodb-migration-run-store.ts';
+import { queuedRun } from '../../src/modules/migrations/queued-run.ts';
 import { createDynamoBatchStore } from '../../src/adapters/dynamodb/dynamodb-batch-store.ts';
 import { createDynamoCampaignStore } from '../../src/adapters/dynamodb/dynamodb-campaign-store.ts';
 import { createDynamoNotificationSettingsStore } from '../../src/adapters/dynamodb/dynamodb-notification-settings-store.ts';
@@ -238,6 +242,23 @@ describe('each runtime touches only the items its IAM grant allows', () => {
         id: 'cmp_accesstest0001', name: 'Old campaign', requester: 'IT', message: '', sourceServerId: 'srv_x', destServerId: 'srv_y', destPurelyMail: false, destMode: 'same', destDomain: '',
         tokenHash: 'a'.repeat(64), createdAt: ended, createdBy: 'ops@example.com', expiresAt: ended, deactivatedAt: null, purgeAfterDays: 30, purgedAt: null, submissionCount: 0, batchIds: [], version: 1,
       } as never);
+      // A job's app password the panel made a day ago, its job and last run: the sweep reads both and keeps it.
+      const jobAt = new Date(Date.now() - 25 * HOUR);
+      const sealed = 'v1:test:not-opened';
+      await createDynamoMigrationJobStore(dynamo.table).create({
+        id: 'job_accesstest0001', name: 'Access', source: { serverId: 'srv_x', user: 'a', sealedPassword: sealed }, dest: { serverId: 'srv_y', user: 'alice@northwind.example', sealedPassword: sealed },
+        options: { includeFolders: [], excludeFolders: [], maxSizeBytes: null }, createdAt: jobAt.toISOString(), createdBy: 'ops@example.com', updatedAt: jobAt.toISOString(), version: 1, latestRunId: 'run_accesstest0001', activeRunId: null,
+      });
+      await createDynamoMigrationRunStore(dynamo.table).create(queuedRun('run_accesstest0001', 'job_accesstest0001', 'full', 'ops@example.com', jobAt));
+      await createDynamoAppPasswordStore(dynamo.table).put({
+        id: 'apw_accesstest0001', mailbox: 'alice@northwind.example', name: 'PurelyManage migration job Access', purpose: 'migration', createdBy: 'ops@example.com', createdAt: jobAt.toISOString(),
+        sealedSecret: sealed, jobId: 'job_accesstest0001', campaignId: null, deleteRequestedAt: null, deleteError: null, deleteAttempts: 0,
+      });
+      // One whose job is gone: the sweep tries to delete it (no KMS key in this composition, so it records the failure).
+      await createDynamoAppPasswordStore(dynamo.table).put({
+        id: 'apw_accesstest0002', mailbox: 'alice@northwind.example', name: 'PurelyManage migration job Gone', purpose: 'migration', createdBy: 'ops@example.com', createdAt: jobAt.toISOString(),
+        sealedSecret: sealed, jobId: 'job_accesstest0002', campaignId: null, deleteRequestedAt: null, deleteError: null, deleteAttempts: 0,
+      });
 
       process.env.AWS_ENDPOINT_URL_DYNAMODB = recorder.endpoint;
       const { background, logger } = composeAwsScheduled({
@@ -257,7 +278,7 @@ describe('each runtime touches only the items its IAM grant allows', () => {
       expect(await handler({ kind: 'pending-action', actionId: action.id })).toMatchObject({ result: { outcome: 'done' } });
       expect(await handler({ kind: 'cache-refresh' })).toMatchObject({ kind: 'cache-refresh' });
       expect(await handler({ kind: 'dns-tier' })).toMatchObject({ kind: 'dns-tier' });
-      expect(await handler({ kind: 'sweep' })).toMatchObject({ result: { campaignsPurged: { purged: ['cmp_accesstest0001'] } } });
+      expect(await handler({ kind: 'sweep' })).toMatchObject({ result: { campaignsPurged: { purged: ['cmp_accesstest0001'] }, appPasswords: { kept: 1, deleted: 0, failed: 1 } } });
     } finally {
       delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
       secrets.restore();

@@ -47,6 +47,17 @@ export function grantWithMfaContext(key: IKey, grantee: IGrantable, ...actions: 
   return Grant.addToPrincipal({ grantee, actions, resourceArns: [key.keyArn], conditions: { StringEquals: { [MFA_CONTEXT.key]: MFA_CONTEXT.value } } });
 }
 
+/**
+ * The KMS encryption context of the app-password secrets the panel keeps to delete them later (functions:
+ * APP_PASSWORD_SECRET_PURPOSE). The api creates and revokes them, the scheduled function's sweep deletes unused ones.
+ */
+export const APP_PASSWORD_CONTEXT = { key: 'kms:EncryptionContext:purpose', value: 'panel-app-passwords' } as const;
+
+/** Grants KMS actions on the credentials key under the {@link APP_PASSWORD_CONTEXT} condition. */
+export function grantWithAppPasswordContext(key: IKey, grantee: IGrantable, ...actions: string[]): Grant {
+  return Grant.addToPrincipal({ grantee, actions, resourceArns: [key.keyArn], conditions: { StringEquals: { [APP_PASSWORD_CONTEXT.key]: APP_PASSWORD_CONTEXT.value } } });
+}
+
 /** Name of the worker container, which `RunTask` overrides address. */
 export const MIGRATOR_CONTAINER_NAME = 'migrator';
 /** awslogs stream prefix: a task's stream is `run/migrator/<task id>` (the api reads full run logs from it). */

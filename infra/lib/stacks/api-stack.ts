@@ -12,7 +12,7 @@ import { ApiRoutes } from '../constructs/api-routes.ts';
 import { AppFunction } from '../constructs/app-function.ts';
 import { grantTableAccess } from '../constructs/table-access-grant.ts';
 import { TABLE_ACCESS } from '../../../functions/src/adapters/dynamodb/table-access.ts';
-import { grantWithCredentialsContext, grantWithMfaContext, MIGRATOR_CONTAINER_NAME, MIGRATOR_STREAM_PREFIX } from '../constructs/migrator-task.ts';
+import { grantWithAppPasswordContext, grantWithCredentialsContext, grantWithMfaContext, MIGRATOR_CONTAINER_NAME, MIGRATOR_STREAM_PREFIX } from '../constructs/migrator-task.ts';
 import { OpsAlarms } from '../constructs/ops-alarms.ts';
 import { acknowledgeWildcard, nagArn, nagRef } from '../nag.ts';
 import type { MailSenders } from '../config/mail-senders.ts';
@@ -96,6 +96,9 @@ export class ApiStack extends Stack {
     grantTableAccess(table, scheduled.fn, TABLE_ACCESS.scheduled);
     props.appSecret.grantRead(scheduled.fn);
     props.mailSenders.grantSend(scheduled.fn);
+    // The sweep deletes migration app passwords no longer used: it opens their sealed secret (and nothing else).
+    grantWithAppPasswordContext(props.credentialsKey, scheduled.fn, 'kms:Decrypt');
+    scheduled.fn.addEnvironment('MIGRATION_KMS_KEY_ID', props.credentialsKey.keyArn);
     // EventBridge Scheduler for pending actions (AwsConfig SCHEDULER_*): the api arms and cancels one-time
     // schedules, the scheduled function re-arms one that fired early. Both may pass the scheduler role.
     const scheduling = {
@@ -152,6 +155,8 @@ export class ApiStack extends Stack {
     grantWithCredentialsContext(props.credentialsKey, apiFn, 'kms:GenerateDataKey');
     // 2FA: admins' TOTP secrets are sealed at rest under their own purpose; checking a code opens one.
     grantWithMfaContext(props.credentialsKey, apiFn, 'kms:GenerateDataKey', 'kms:Decrypt');
+    // App passwords the panel makes at PurelyMail: sealed to be deleted later (create, revoke, job deletion).
+    grantWithAppPasswordContext(props.credentialsKey, apiFn, 'kms:GenerateDataKey', 'kms:Decrypt');
     allowScheduling(this.api, 'the api function');
     // The api is the one synchronous function: its failures reach no queue (the others end in the DLQ).
     alarms.functionErrors('Api', apiFn, 'API function');

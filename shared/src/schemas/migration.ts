@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { lazySchema } from '../lazy-schema.ts';
 import { RUN_STATES } from '../run-transitions.ts';
+import { DestCredential } from './app-password.ts';
 import { ExitClass, RunProgress, RunStats } from './imapsync.ts';
 
 /**
@@ -170,6 +171,8 @@ export const Run = lazySchema(() =>
     failureReason: z.string().nullable(),
     /** Why a queued run has not started yet (e.g. another migration into the same mailbox is running); null otherwise. */
     waitingReason: z.string().nullable().optional(),
+    /** The destination credential this run was queued with; absent on runs from before it was recorded. */
+    destCredential: DestCredential.nullable().optional(),
     version: z.number().int(),
   }),
 );
@@ -190,6 +193,8 @@ export const Job = lazySchema(() =>
     latestRun: Run.nullable(),
     /** The batch (CSV import or campaign) the job was created in; absent for a single job. */
     batchId: z.string().optional(),
+    /** Typed destination password, or an app password the panel created on the destination mailbox. */
+    destCredential: DestCredential,
   }),
 );
 export type Job = z.infer<typeof Job>;
@@ -201,11 +206,16 @@ export const JobDetail = lazySchema(() => z.object({ job: Job, runs: z.array(Run
 export type JobDetail = z.infer<typeof JobDetail>;
 
 const EndpointInput = lazySchema(() => z.strictObject({ serverId: z.string().min(1).max(64), user: ImapUser, password: ImapPassword }));
+/**
+ * The destination password may be left out when the destination is a mailbox of this PurelyMail account: the
+ * panel then creates an app password on it for the job (and deletes it when the job no longer needs it).
+ */
+const DestEndpointInput = lazySchema(() => z.strictObject({ serverId: z.string().min(1).max(64), user: ImapUser, password: ImapPassword.optional() }));
 export const CreateJobInput = lazySchema(() =>
   z.strictObject({
     name: z.string().trim().min(1, 'is required').max(200),
     source: EndpointInput,
-    dest: EndpointInput,
+    dest: DestEndpointInput,
     options: JobOptions.default({ includeFolders: [], excludeFolders: [], maxSizeBytes: null }),
     /** Queue a first run right away. */
     start: z.enum(['none', 'dry', 'full']).default('none'),

@@ -8,16 +8,16 @@ import { itemReader } from './stored-item.ts';
 import type { Table } from './table.ts';
 
 // Only these attributes are read: the sealed passwords (source.sealedPassword, dest.sealedPassword) never leave the table here.
-const JOB_FIELDS = ['id', 'name', 'source.serverId', 'source.user', 'dest.serverId', 'dest.user', 'options', 'createdAt', 'createdBy', 'updatedAt', 'version', 'latestRunId', 'activeRunId'];
-const RUN_FIELDS = ['id', 'jobId', 'kind', 'state', 'attempt', 'retryOf', 'retriedBy', 'cancelRequested', 'createdAt', 'createdBy', 'startedAt', 'endedAt', 'heartbeatAt', 'progress', 'outcome', 'failureReason', 'version'];
+const JOB_FIELDS = ['id', 'name', 'source.serverId', 'source.user', 'dest.serverId', 'dest.user', 'options', 'createdAt', 'createdBy', 'updatedAt', 'version', 'latestRunId', 'activeRunId', 'destCredential'];
+const RUN_FIELDS = ['id', 'jobId', 'kind', 'state', 'attempt', 'retryOf', 'retriedBy', 'cancelRequested', 'createdAt', 'createdBy', 'startedAt', 'endedAt', 'heartbeatAt', 'progress', 'outcome', 'failureReason', 'version', 'destCredential'];
 
 const Endpoint = z.object({ serverId: z.string(), user: z.string() }).transform((e) => ({ ...e, hasPassword: true as const }));
 /** A job item read through JOB_FIELDS: the job store's item without the sealed passwords. */
-const JobSnapshotItem = JobItem.extend({ source: Endpoint, dest: Endpoint }) satisfies z.ZodType<JobSnapshot>;
+const JobSnapshotItem = JobItem.extend({ source: Endpoint, dest: Endpoint }).transform((j) => ({ ...j, destCredential: j.destCredential ?? { kind: 'typed' as const } })) satisfies z.ZodType<JobSnapshot>;
 /** A run item read through RUN_FIELDS: the run as the API shows it, none of the engine's fields. */
 const RunViewItem = RunItem.pick({
   id: true, jobId: true, kind: true, state: true, attempt: true, retryOf: true, retriedBy: true, cancelRequested: true, createdAt: true,
-  createdBy: true, startedAt: true, endedAt: true, heartbeatAt: true, progress: true, outcome: true, failureReason: true, version: true,
+  createdBy: true, startedAt: true, endedAt: true, heartbeatAt: true, progress: true, outcome: true, failureReason: true, version: true, destCredential: true,
 }) satisfies z.ZodType<Run>;
 
 /** Every path segment as a placeholder (#name, #state, #user … are reserved words). */

@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { JobOptions } from '@app/shared';
+import { DestCredential, JobOptions } from '@app/shared';
 import type { JobRecord, JobStore } from '../../modules/migrations/ports.ts';
 import { itemReader, orNull } from './stored-item.ts';
 import { GSI1 } from './table-definition.ts';
@@ -24,6 +24,7 @@ export const JobItem = z.object({
   version: z.number().int(),
   latestRunId: orNull(z.string()),
   activeRunId: orNull(z.string()),
+  destCredential: DestCredential.optional(),
 }) satisfies z.ZodType<JobRecord>;
 
 // "Held by nobody" is an absent attribute, so conditions read the same whether a run never existed or ended.

@@ -1,7 +1,7 @@
 import { batchWriteAll } from './batch-all.ts';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { RunKind, RunOutcome, RunProgress, RunState, runEventSources, runEventTarget } from '@app/shared';
+import { DestCredential, RunKind, RunOutcome, RunProgress, RunState, runEventSources, runEventTarget } from '@app/shared';
 import type { RunPatch, RunRecord, RunStore } from '../../modules/migrations/ports.ts';
 import { itemReader, orNull } from './stored-item.ts';
 import { GSI1 } from './table-definition.ts';
@@ -38,6 +38,7 @@ export const RunItem = z.object({
   logTail: z.array(z.string()).default([]),
   dispatchAttempts: z.number().int().default(0),
   mailboxLease: z.string().nullish(),
+  destCredential: DestCredential.nullish(),
 }) satisfies z.ZodType<RunRecord>;
 
 /** SET clauses for a patch; every write also bumps `version` so readers can tell records apart (ETag). */

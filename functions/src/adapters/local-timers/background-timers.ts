@@ -10,6 +10,8 @@ export interface BackgroundJobs {
   retryOutbox(): Promise<unknown>;
   /** Deletes campaign credentials due for purge (hourly). */
   purgeCampaigns?(): Promise<unknown>;
+  /** Deletes migration app passwords no longer used, retries failed deletions (hourly). */
+  sweepAppPasswords?(): Promise<unknown>;
 }
 
 /**
@@ -38,6 +40,7 @@ export function startBackgroundTimers(deps: BackgroundJobs & { logger: Logger; d
   };
   const timers = deps.dnsEveryMs > 0 ? [every('dns tier run', deps.dnsEveryMs, deps.runDnsTier), every('outbox retry', deps.outboxEveryMs ?? OUTBOX_EVERY_MS, deps.retryOutbox)] : [];
   if (deps.purgeCampaigns) timers.push(every('campaign purge', PURGE_EVERY_MS, deps.purgeCampaigns));
+  if (deps.sweepAppPasswords) timers.push(every('app password sweep', PURGE_EVERY_MS, deps.sweepAppPasswords));
   return {
     async stop() {
       for (const t of timers) clearInterval(t);

@@ -54,7 +54,7 @@ export const migrationRoutes = (deps: AppDeps) =>
       return c.json(await deps.migrations.jobs.updateCredentials(id, input));
     })
     .delete('/jobs/:id', audited(deps, 'migration.job.delete'), async (c) => {
-      const job = await deps.migrations.jobs.delete(readParam(c, 'id', Id));
+      const job = await deps.migrations.jobs.delete(readParam(c, 'id', Id), c.get('admin').email);
       c.set('auditTarget', `${job.id} ${job.name}`);
       return c.body(null, 204);
     })

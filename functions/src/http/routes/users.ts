@@ -1,4 +1,4 @@
-import { CreateUserInput, SetUserPasswordInput, UpdateUserInput, UpsertResetMethodInput, UserAddress } from '@app/shared';
+import { CreateAppPasswordInput, CreateUserInput, SetUserPasswordInput, UpdateUserInput, UpsertResetMethodInput, UserAddress } from '@app/shared';
 import { Hono } from 'hono';
 import * as z from 'zod';
 import { lazySchema } from '@app/shared';
@@ -7,8 +7,10 @@ import type { AppContext, AppEnv } from '../app-env.ts';
 import { audited } from '../middleware/audited.ts';
 import { requireRecentAuth } from '../middleware/require-recent-auth.ts';
 import { readJson, readParam } from '../read-input.ts';
+import { APP_PASSWORD_ID, toAppPasswordView } from '../../modules/app-passwords/app-passwords.ts';
 
 const address = (c: AppContext) => readParam(c, 'address', UserAddress);
+const AppPasswordId = lazySchema(() => z.string().regex(APP_PASSWORD_ID, 'is not an app password id'));
 const ResetTarget = lazySchema(() => z.string().trim().min(1, 'is required').max(254, 'is too long'));
 
 /** Mailboxes: the list comes from the cache; every change goes to PurelyMail first. Deletion is delayed. */
@@ -46,6 +48,29 @@ export const userRoutes = (deps: AppDeps) =>
       const target = address(c);
       const method = readParam(c, 'target', ResetTarget);
       return c.json(await deps.users.removeResetMethod(target, method));
+    })
+    // App passwords the panel made (PurelyMail cannot list the others). The secret is in the create answer only.
+    .get('/:address/app-passwords', async (c) => c.json({ appPasswords: await deps.appPasswords.list(address(c)) }))
+    .post('/:address/app-passwords', audited(deps, 'user.app_password.create'), async (c) => {
+      const mailbox = address(c);
+      const input = await readJson(c, CreateAppPasswordInput);
+      c.set('auditDetails', `"${input.name}"`);
+      const { record, secret } = await deps.appPasswords.create({ mailbox, name: input.name, purpose: 'person', actor: c.get('admin').email });
+      c.header('Cache-Control', 'no-store');
+      return c.json({ appPassword: toAppPasswordView(record), secret }, 201);
+    })
+    /*
+     * Revoking is immediate, not a request in the 24-hour queue. The queue exists so a mistaken deletion of
+     * something valuable (a mailbox and its mail, a domain) can be taken back; revoking an app password loses nothing
+     * (the mail stays, a new app password takes a minute), and the admin revokes because a device is lost or a
+     * secret leaked: a day's delay would keep that door open for the one who has it. So it runs now, audited.
+     */
+    .delete('/:address/app-passwords/:id', audited(deps, 'user.app_password.revoke'), async (c) => {
+      const mailbox = address(c);
+      const { record, outcome } = await deps.appPasswords.revoke(mailbox, readParam(c, 'id', AppPasswordId));
+      c.set('auditTarget', mailbox);
+      c.set('auditDetails', `"${record.name}"${outcome === 'already_gone' ? ' (already gone at PurelyMail)' : ''}`);
+      return c.json({ outcome });
     })
     .delete('/:address', audited(deps, 'user.delete.request'), async (c) => {
       const target = address(c);

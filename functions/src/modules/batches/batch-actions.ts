@@ -60,7 +60,7 @@ export function makeBatchAction(deps: {
           return;
         case 'delete':
           if (inProgress(job)) return 'A run is in progress; cancel it first.';
-          await deps.jobs.delete(job.id);
+          await deps.jobs.delete(job.id, actor);
           await deps.store.removeMember(job.id);
           return;
       }

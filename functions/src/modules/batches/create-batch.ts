@@ -12,7 +12,8 @@ import type { BatchRecord, BatchStore, BulkJobWriter } from './ports.ts';
 
 export interface BatchRowInput {
   source: { serverId: string; user: string; password: string };
-  dest: { serverId: string; user: string; password: string };
+  /** No password: the job gets an app password on the destination mailbox (PurelyMail). */
+  dest: { serverId: string; user: string; password?: string };
   options?: JobOptions;
 }
 
@@ -120,7 +121,7 @@ export function makeCreateBatch(deps: CreateBatchDeps) {
       input.createdBy,
     );
     const kind = input.start === 'none' ? undefined : input.start;
-    const runs = kind && deps.queue ? records.map((job) => queuedRun(newId('run', now), job.id, kind, input.createdBy, now)) : [];
+    const runs = kind && deps.queue ? records.map((job) => queuedRun(newId('run', now), job.id, kind, input.createdBy, now, undefined, job.destCredential)) : [];
     const jobs = runs.length ? records.map((job, i): JobRecord => ({ ...job, activeRunId: runs[i]!.id, latestRunId: runs[i]!.id })) : records;
     const batch = newBatch(input, now);
     // Nothing reads these items before the first run id is queued below, so the three writes may overlap.

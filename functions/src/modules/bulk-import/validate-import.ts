@@ -61,6 +61,8 @@ export function validateImport(parsed: ParsedImportCsv, servers: readonly Server
       if (!destUser) errors.push('dest_email is empty.');
       else if (!EMAIL.test(destUser) || !ImapUser.safeParse(destUser).success) errors.push('dest_email is not an email address.');
       for (const [column, v] of [['source_password', sourcePassword], ['dest_password', destPassword]] as const) {
+        // An empty dest_password means: the panel creates an app password on the destination mailbox (PurelyMail).
+        if (!v && column === 'dest_password') continue;
         if (!v) errors.push(`${column} is empty.`);
         else if (!ImapPassword.safeParse(v).success) errors.push(v.length > 1024 ? `${column} is too long (over 1,024 characters).` : `${column} contains a line break.`);
       }
@@ -76,7 +78,7 @@ export function validateImport(parsed: ParsedImportCsv, servers: readonly Server
       else seen.set(key, r.line);
     }
     if (errors.length === 0 && sourceServer && destServer) {
-      valid.push({ line: r.line, input: { source: { serverId: sourceServer.id, user: sourceUser, password: sourcePassword }, dest: { serverId: destServer.id, user: destUser, password: destPassword } } });
+      valid.push({ line: r.line, input: { source: { serverId: sourceServer.id, user: sourceUser, password: sourcePassword }, dest: { serverId: destServer.id, user: destUser, ...(destPassword ? { password: destPassword } : {}) } } });
     }
     return {
       line: r.line,

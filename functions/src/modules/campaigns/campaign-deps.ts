@@ -1,6 +1,6 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Audit } from '../audit/audit.ts';
-import type { ServerStore } from '../migrations/ports.ts';
+import type { DestAppPasswords, ServerStore } from '../migrations/ports.ts';
 import type { SecretSealer } from '../secrets/ports.ts';
 import type { BatchCreator, CampaignLimits, CampaignStore, ChallengeStore, CredentialVerifier, MailboxDirectory, RateCounter, SubmissionStore } from './ports.ts';
 
@@ -24,4 +24,6 @@ export interface CampaignDeps {
   panelUrl: string;
   /** A fresh job id (the seal context of a submission's passwords). */
   newJobId: (now: Date) => string;
+  /** App passwords on existing PurelyMail mailboxes, so a mapping never asks for their password. */
+  appPasswords?: DestAppPasswords;
 }

@@ -1,6 +1,8 @@
 import type { LaunchCampaignInput, LaunchResult } from '@app/shared';
 import type * as z from 'zod';
 import { ConflictError } from '../errors.ts';
+import type { DestCredential } from '@app/shared';
+import { migrationAppPasswordName } from '../app-passwords/app-passwords.ts';
 import { SEALED_KIND } from '../migrations/ports.ts';
 import type { CampaignDeps } from './campaign-deps.ts';
 import { generateMailboxPassword } from '../users/generate-password.ts';
@@ -14,7 +16,8 @@ type Skip = LaunchResult['skipped'][number];
  * 1. Take the chosen submissions not launched yet; each needs credentials (not purged) and a destination.
  * 2. Claim each (one conditional write: not launched → launched), so a double click never makes two jobs.
  * 3. PurelyMail destination missing → create the mailbox with a generated password, seal that password
- *    under the job id right away (a retry reuses it), and return it once to the admin.
+ *    under the job id right away (a retry reuses it), and return it once to the admin. An existing PurelyMail
+ *    mailbox without a given password → an app password made on it for the job (nobody types a password).
  * 4. One batch with a job per submission: the sealed blobs travel as they are (they are already bound to
  *    the job id), so the API never opens anything.
  * 5. If the batch cannot be created, the claims are released and the reason is reported per row.
@@ -38,7 +41,8 @@ export function makeLaunchCampaign(deps: CampaignDeps, load: (id: string) => Pro
     for (const s of all) {
       if (!s.sealedSourcePassword) skipped.push(skip(s, 'The credentials were purged.'));
       else if (!s.destEmail) skipped.push(skip(s, 'No destination address yet: map it first.'));
-      else if (!s.sealedDestPassword && !(c.destPurelyMail && !known.has(s.destEmail))) skipped.push(skip(s, `${s.destEmail} already exists: give its password in the mapping.`));
+      else if (!s.sealedDestPassword && !c.destPurelyMail) skipped.push(skip(s, `${s.destEmail}: give its password in the mapping (the destination is not PurelyMail).`));
+      else if (!s.sealedDestPassword && known.has(s.destEmail) && !deps.appPasswords) skipped.push(skip(s, `${s.destEmail} already exists: give its password in the mapping.`));
       else {
         const next = { ...s, launchedAt: now, version: s.version + 1 };
         if (await deps.submissions.replace(next, s.version)) claimed.push(next);
@@ -48,9 +52,23 @@ export function makeLaunchCampaign(deps: CampaignDeps, load: (id: string) => Pro
 
     const createdMailboxes: LaunchResult['createdMailboxes'] = [];
     const ready: SubmissionRecord[] = [];
+    const credentials = new Map<string, DestCredential>();
     for (const s of claimed) {
       if (s.sealedDestPassword) {
         ready.push(s);
+        continue;
+      }
+      if (known.has(s.destEmail!) && deps.appPasswords) {
+        // Sealed for this launch's job only (not kept on the submission): a retried launch makes a new one.
+        const name = migrationAppPasswordName(`${c.name}: ${s.sourceEmail}`);
+        try {
+          const made = await deps.appPasswords.create({ mailbox: s.destEmail!, name, purpose: 'migration', actor, jobId: s.reservedJobId, campaignId });
+          credentials.set(s.id, { kind: 'app_password', appPasswordId: made.record.id, name });
+          ready.push({ ...s, sealedDestPassword: await deps.sealer.seal(made.secret, { kind: SEALED_KIND.dest, id: s.reservedJobId }) });
+        } catch (err) {
+          await release(s);
+          skipped.push(skip(s, `No app password could be made on ${s.destEmail}: ${(err as Error).message}`));
+        }
         continue;
       }
       const password = generateMailboxPassword();
@@ -80,10 +98,12 @@ export function makeLaunchCampaign(deps: CampaignDeps, load: (id: string) => Pro
           jobId: s.reservedJobId,
           source: { serverId: c.sourceServerId, user: s.sourceEmail, sealedPassword: s.sealedSourcePassword! },
           dest: { serverId: c.destServerId, user: s.destEmail!, sealedPassword: s.sealedDestPassword! },
+          destCredential: credentials.get(s.id) ?? { kind: 'typed' as const },
         })),
       });
     } catch (err) {
       for (const s of ready) await release(s);
+      for (const s of ready) if (credentials.has(s.id)) await deps.appPasswords?.releaseForJob(s.reservedJobId, actor);
       const reason = `The jobs could not be created: ${(err as Error).message}`;
       return { batchId: null, jobIds: [], createdMailboxes, skipped: [...skipped, ...ready.map((s) => skip(s, reason))] };
     }

@@ -1,3 +1,4 @@
+import type { DestCredential } from '@app/shared';
 import type { DestMode, JobOptions, Submission, VerificationResult } from '@app/shared';
 import type { SealedSecret } from '../secrets/ports.ts';
 
@@ -151,7 +152,7 @@ export interface BatchCreator {
     origin: 'campaign';
     campaignId: string;
     createdBy: string;
-    rows: { jobId: string; source: SealedEndpoint; dest: SealedEndpoint; options?: JobOptions }[];
+    rows: { jobId: string; source: SealedEndpoint; dest: SealedEndpoint; options?: JobOptions; destCredential?: DestCredential }[];
     start: 'none' | 'dry' | 'full';
   }): Promise<{ batch: { id: string }; jobs: { id: string }[] }>;
 }

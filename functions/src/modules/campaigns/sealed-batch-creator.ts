@@ -39,6 +39,7 @@ export function makeSealedBatchCreator(deps: { batchStore: BatchStore; jobs: Job
               name: job.name,
               source: row.source,
               dest: row.dest,
+              destCredential: row.destCredential ?? { kind: 'typed' },
               options: row.options ?? DEFAULT_OPTIONS,
               createdAt: now,
               createdBy: actor,

@@ -1,4 +1,4 @@
-import type { JobOptions, MigrationSettings, Run, RunEvent, RunOutcome, RunState, ServerProfile, TestLoginResult, TlsMode } from '@app/shared';
+import type { DestCredential, JobOptions, MigrationSettings, Run, RunEvent, RunOutcome, RunState, ServerProfile, TestLoginResult, TlsMode } from '@app/shared';
 import type { RunProgress, RunResult } from '@app/shared/schemas/imapsync';
 import type { SealedSecret } from '../secrets/ports.ts';
 
@@ -22,6 +22,8 @@ export interface JobRecord {
   latestRunId: string | null;
   /** The run that holds the job (one run at a time); stale once that run is terminal. */
   activeRunId: string | null;
+  /** Absent on jobs from before it was recorded: a typed password. */
+  destCredential?: DestCredential;
 }
 
 /** A run as stored: the API's Run plus what only the engine needs. */
@@ -33,6 +35,18 @@ export interface RunRecord extends Run {
   dispatchAttempts: number;
   /** The destination-mailbox lease this run holds from dispatch to its end (see MailboxLeaseStore); absent before. */
   mailboxLease?: string | null;
+}
+
+/**
+ * App passwords on the destination mailbox (modules/app-passwords), when a job is created without a destination
+ * password: made for the job, deleted when it no longer needs them. Optional: runtimes without PurelyMail omit it.
+ */
+export interface DestAppPasswords {
+  create(input: { mailbox: string; name: string; purpose: 'migration'; actor: string; jobId: string; campaignId?: string }): Promise<{ record: { id: string; name: string }; secret: string }>;
+  /** Deletes the job's app passwords at PurelyMail; failures stay recorded for the regular sweep (never thrown). */
+  releaseForJob(jobId: string, actor: string): Promise<{ deleted: number; failed: number }>;
+  /** Still usable: known and not waiting for deletion. */
+  exists(id: string): Promise<boolean>;
 }
 
 export const SEALED_KIND = { source: 'migration-job-source', dest: 'migration-job-dest' } as const;

@@ -47,7 +47,7 @@ export function makeQueueRun(deps: { jobs: JobStore; runs: RunStore; queue: JobQ
     const now = deps.clock.now();
     const id = opts.id ?? newId('run', now);
     await claim(job, id);
-    const run = queuedRun(id, job.id, kind, opts.createdBy, now, opts.retryOf);
+    const run = queuedRun(id, job.id, kind, opts.createdBy, now, opts.retryOf, job.destCredential);
     if (!(await deps.runs.create(run))) {
       await deps.jobs.release(job.id, id);
       throw new ConflictError('This run was already queued.', 'duplicate_run');

@@ -21,6 +21,7 @@ export function toRunView(r: Run): Run {
     outcome: r.outcome ?? null,
     failureReason: r.failureReason ?? null,
     waitingReason: r.state === 'queued' ? (r.waitingReason ?? null) : null,
+    destCredential: r.destCredential ?? null,
     version: r.version,
   };
 }
@@ -38,5 +39,6 @@ export function toJobView(j: JobRecord, latest: RunRecord | undefined): Job {
     updatedAt: j.updatedAt,
     version: j.version,
     latestRun: latest ? toRunView(latest) : null,
+    destCredential: j.destCredential ?? { kind: 'typed' },
   };
 }

@@ -1,4 +1,4 @@
-import type { MailDelivery } from '@app/shared';
+import { isTerminalRunState, type MailDelivery } from '@app/shared';
 import { createDynamoAdminStore } from '../../adapters/dynamodb/dynamodb-admin-store.ts';
 import { createDynamoAuditStore } from '../../adapters/dynamodb/dynamodb-audit-store.ts';
 import { createDynamoBatchJobReader } from '../../adapters/dynamodb/dynamodb-batch-job-reader.ts';
@@ -21,6 +21,8 @@ import { createDynamoThrottleStore } from '../../adapters/dynamodb/dynamodb-thro
 import type { Table } from '../../adapters/dynamodb/table.ts';
 import { createImapLoginTester } from '../../adapters/imap/imap-login-tester.ts';
 import { resolveImapTarget, type ImapTargetPolicy } from '../../adapters/imap/ssrf-guard.ts';
+import { createDynamoAppPasswordStore } from '../../adapters/dynamodb/dynamodb-app-password-store.ts';
+import { makeAppPasswords } from '../../modules/app-passwords/app-passwords.ts';
 import { makeAudit } from '../../modules/audit/audit.ts';
 import { makeAuth } from '../../modules/auth/auth.ts';
 import { makeMfaSecretBox } from '../../modules/auth/mfa-secret-box.ts';
@@ -221,12 +223,31 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
 
   // 4. Migrations: the run engine (queue, dispatcher, ends of runs), then servers, jobs and runs for the api.
   const stores = buildMigrationStores(table);
+  // App passwords the panel makes at PurelyMail (people's devices, migration destinations), remembered to be deleted.
+  // Their secrets are sealed with the api's own box (the credentials key, purpose panel-app-passwords): the api and the
+  // scheduled function delete them, so they must open them; the worker cannot.
+  const appPasswords = makeAppPasswords({
+    store: createDynamoAppPasswordStore(table),
+    purelymail: a.purelymail,
+    box: a.mfaSecretBox,
+    audit,
+    clock,
+    logger,
+    maxAgeDays: config.MIGRATION_APP_PASSWORD_MAX_AGE_DAYS,
+    async jobUse(jobId) {
+      const job = await stores.jobs.get(jobId);
+      if (!job) return { exists: false };
+      const latestRun = job.latestRunId ? await stores.runs.get(job.latestRunId) : undefined;
+      const running = latestRun !== undefined && !isTerminalRunState(latestRun.state);
+      return { exists: true, running, lastActivityAt: latestRun?.endedAt ?? latestRun?.createdAt ?? job.updatedAt };
+    },
+  });
   const engine = buildMigrationEngine({ stores, queue: a.queue, runner: a.runner, config, clock, logger, emit: events.emit });
   const policy = imapPolicy(config.ALLOW_PRIVATE_IMAP_HOSTS, config.MIGRATION_EXTRA_IMAP_PORTS);
   const migrations: MigrationsApi = {
     servers: makeManageServers({ servers: stores.servers, jobs: stores.jobs, guard: saveTimeGuard(policy), clock }),
     testLogin: makeTestLogin({ servers: stores.servers, tester: createImapLoginTester({ policy }), attempts: stores.testLoginAttempts, now: () => clock.now().getTime() }),
-    jobs: makeManageJobs({ jobs: stores.jobs, runs: stores.runs, servers: stores.servers, sealer: a.sealer, queueRun: engine.queueRun, clock }),
+    jobs: makeManageJobs({ jobs: stores.jobs, runs: stores.runs, servers: stores.servers, sealer: a.sealer, queueRun: engine.queueRun, clock, appPasswords }),
     cancelRun: makeCancelRun({ runs: stores.runs, finishRun: engine.finishRun, clock, signalWorker: a.signalWorker }),
     ...makeRunReads({ runs: stores.runs, logReader: a.logReader }),
     settings: engine.settings,
@@ -276,6 +297,7 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
     clock,
     panelUrl: d.panelUrl,
     newJobId: (now) => newId('job', now),
+    appPasswords,
   });
 
   // 6. The dashboard, from the cache, the pending queue and the jobs (a migrations read failure must not cost it).
@@ -310,8 +332,9 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
     batches,
     bulkImport,
     campaigns,
+    appPasswords,
     /** The jobs the scheduled Lambda runs (AWS) and the local timers run. */
-    background: { pendingActions, runDnsTier: dnsHealth.runTier, refreshCache, checkCredit, retryOutbox: notify.retryOutbox, purgeCampaigns: campaigns.purge },
+    background: { pendingActions, runDnsTier: dnsHealth.runTier, refreshCache, checkCredit, retryOutbox: notify.retryOutbox, purgeCampaigns: campaigns.purge, sweepAppPasswords: appPasswords.sweep },
     /** The run engine (the local runtime dispatches and sweeps with it). */
     engine,
     /** Stores a runtime reads directly: the admin CLI and tests (admins, sessions), the migration stores. */

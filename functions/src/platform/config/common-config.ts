@@ -43,6 +43,12 @@ export const commonVars = {
   AUDIT_RETENTION_DAYS: int(30, 3650, 400),
   /** Campaign form: wrong passwords per submitted address per hour; then refused without contacting the server. */
   CAMPAIGN_FAILURES_PER_ADDRESS_PER_HOUR: int(1, 100, 5),
+  /**
+   * The hourly sweep deletes an app password the panel made for a migration job once the job has been idle and the
+   * app password has existed this many days (a later run of the job makes a new one). Default a week: long enough
+   * for a delta run after the cut-over, short enough that no forgotten login stays open for long.
+   */
+  MIGRATION_APP_PASSWORD_MAX_AGE_DAYS: int(1, 365, 7),
 };
 
 /** The settings commonVars describe, parsed. */

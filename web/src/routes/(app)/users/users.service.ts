@@ -1,5 +1,8 @@
 import {
+  AppPasswordList,
+  CreatedAppPassword,
   CreatedUser,
+  RevokedAppPassword,
   UserDeletionRequested,
   UserDetail,
   UserImportPreview,
@@ -26,6 +29,9 @@ export const usersService = {
   upsertResetMethod: (address: string, input: UpsertResetMethodInput) => api.put(`${one(address)}/reset-methods`, input, UserDetail),
   removeResetMethod: (address: string, target: string) => api.del(`${one(address)}/reset-methods/${encodeURIComponent(target)}`, UserDetail),
   requestDeletion: (address: string) => api.del(one(address), UserDeletionRequested),
+  appPasswords: (address: string) => api.get(`${one(address)}/app-passwords`, AppPasswordList),
+  createAppPassword: (address: string, name: string) => api.post(`${one(address)}/app-passwords`, { name }, CreatedAppPassword),
+  revokeAppPassword: (address: string, id: string) => api.del(`${one(address)}/app-passwords/${encodeURIComponent(id)}`, RevokedAppPassword),
 };
 
 /** Bulk users from a CSV: template, preview (per line, no password back), and the import with the one-time hand-over. */
