@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { AppPasswordPurpose } from '@app/shared';
+import { AppPassword } from '@app/shared';
 import type { AppPasswordRecord, AppPasswordStore } from '../../modules/app-passwords/ports.ts';
 import { itemReader, orNull } from './stored-item.ts';
 import { GSI1 } from './table-definition.ts';
@@ -11,13 +11,7 @@ const key = (id: string) => ({ pk: `APPPW#${id}`, sk: 'APPPW' });
 const mailboxKey = (mailbox: string) => mailbox.trim().toLowerCase();
 
 /** An app password the panel made (the secret sealed inside), checked when read back. */
-export const AppPasswordItem = z.object({
-  id: z.string(),
-  mailbox: z.string(),
-  name: z.string(),
-  purpose: AppPasswordPurpose,
-  createdBy: z.string(),
-  createdAt: z.string(),
+export const AppPasswordItem = AppPassword.extend({
   sealedSecret: z.string().startsWith('v1:'),
   jobId: orNull(z.string()),
   campaignId: orNull(z.string()),
