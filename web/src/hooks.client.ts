@@ -1,4 +1,4 @@
-import { startEarly } from '$lib/api/early-requests.ts';
+import { startEarly, startedEarly } from '$lib/api/early-requests.ts';
 
 // Zod probes `new Function("")` when a schema is defined, to decide whether to JIT its parsers. Our CSP has no
 // 'unsafe-eval', so the browser refuses the probe and fires a securitypolicyviolation on every page. Zod reads
@@ -18,6 +18,7 @@ const PUBLIC_PAGE = /^\/(login|setup|c)(\/|$)/;
 export function init(): void {
   const path = location.pathname;
   if (PUBLIC_PAGE.test(path)) return;
-  startEarly('/api/auth/me');
-  if (path === '/') startEarly('/api/dashboard');
+  // app.html's inline script normally started them already, while the scripts downloaded; this is the
+  // fallback when it could not run.
+  for (const p of path === '/' ? ['/api/auth/me', '/api/dashboard'] : ['/api/auth/me']) if (!startedEarly(p)) startEarly(p);
 }

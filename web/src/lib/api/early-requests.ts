@@ -7,7 +7,13 @@
  * Imports nothing: hooks.client.ts imports it before any module that loads zod (see the note there).
  */
 const FRESH_MS = 10_000;
-const started = new Map<string, { at: number; response: Promise<Response> }>();
+type Early = { at: number; response: Promise<Response> };
+/** Those app.html's inline script started while the page was still parsing (before any of our code loaded). */
+const fromPage = (globalThis as { __pmEarly?: Record<string, Early> }).__pmEarly ?? {};
+const started = new Map<string, Early>(Object.entries(fromPage));
+
+/** Whether `GET path` was already started (by app.html's inline script) and not taken yet. */
+export const startedEarly = (path: string): boolean => started.has(path);
 
 /** Starts `GET path` now (same origin, with the session cookie), as the API client would send it. */
 export function startEarly(path: string): void {
