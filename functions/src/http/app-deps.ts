@@ -16,6 +16,7 @@ import type { Batches } from '../modules/batches/batches.ts';
 import type { BulkImport } from '../modules/bulk-import/bulk-import.ts';
 import type { Campaigns } from '../modules/campaigns/campaigns.ts';
 import type { AppPasswords } from '../modules/app-passwords/app-passwords.ts';
+import type { OffboardingModule } from '../modules/offboarding/offboarding.ts';
 import type { AppContext } from './app-env.ts';
 
 /** What the Hono app needs; each composition root (AWS, local, tests) builds one. */
@@ -59,4 +60,6 @@ export interface AppDeps {
   campaigns: Campaigns;
   /** App passwords the panel made at PurelyMail: a user's list, create (secret shown once), revoke. */
   appPasswords: AppPasswords;
+  /** Off-boarding a user: rotate, revoke, forward, delete after N days; the latest record per address. */
+  offboarding: OffboardingModule;
 }

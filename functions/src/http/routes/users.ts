@@ -1,4 +1,4 @@
-import { CreateAppPasswordInput, CreateUserInput, SetUserPasswordInput, UpdateUserInput, UpsertResetMethodInput, UserAddress } from '@app/shared';
+import { CreateAppPasswordInput, CreateUserInput, OffboardInput, SetUserPasswordInput, UpdateUserInput, UpsertResetMethodInput, UserAddress } from '@app/shared';
 import { Hono } from 'hono';
 import * as z from 'zod';
 import { lazySchema } from '@app/shared';
@@ -71,6 +71,21 @@ export const userRoutes = (deps: AppDeps) =>
       c.set('auditTarget', mailbox);
       c.set('auditDetails', `"${record.name}"${outcome === 'already_gone' ? ' (already gone at PurelyMail)' : ''}`);
       return c.json({ outcome });
+    })
+    /*
+     * Off-boarding: the person's access stops now (password rotated, the panel's app passwords revoked), the address
+     * may forward to a colleague, and the mailbox is deleted after N days through the pending queue. It locks someone
+     * out of their mail, like setting their password: a password check from the last 5 minutes.
+     */
+    .get('/:address/offboard', async (c) => c.json({ offboarding: await deps.offboarding.get(address(c)) }))
+    .post('/:address/offboard', audited(deps, 'user.offboard.start'), requireRecentAuth(deps.auth), async (c) => {
+      const target = address(c);
+      const input = await readJson(c, OffboardInput);
+      c.set('auditDetails', `forwardTo=${input.forwardTo ?? 'none'}, deleteAfterDays=${input.deleteAfterDays}`);
+      const offboarding = await deps.offboarding.start(target, input, c.get('admin').email);
+      const failed = offboarding.steps.filter((s) => s.state === 'failed').map((s) => s.name);
+      c.set('auditDetails', `forwardTo=${input.forwardTo ?? 'none'}, deleteAfterDays=${input.deleteAfterDays}; ${offboarding.status}${failed.length ? `; failed: ${failed.join(', ')}` : ''}`);
+      return c.json({ offboarding }, 201);
     })
     .delete('/:address', audited(deps, 'user.delete.request'), async (c) => {
       const target = address(c);

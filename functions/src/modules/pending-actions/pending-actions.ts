@@ -62,20 +62,23 @@ export function makePendingActions(deps: PendingActionsDeps) {
 
   /**
    * Creates a pending action, or returns the one already pending for the same target.
-   * 1. Compute executeAt = now + the deletion delay setting.
+   * 1. Compute executeAt = now + the deletion delay setting (or the request's longer delay: an off-boarding's N days).
    * 2. One conditional write on the (kind, target) slot: a double-click gets the first action back.
    * 3. Arm the schedule. If that fails the sweeper still runs the action when it is overdue.
    * 4. Only a newly created action is told (PendingActionRequested: the admins get what, who, when, where to cancel).
    */
   async function requestOnce(input: PendingActionRequest): Promise<{ action: PendingAction; created: boolean }> {
     if (!input.target.trim() || !input.label.trim()) throw new ValidationError('A pending action needs a target and a label.');
+    const { delayHours: customHours, ...request } = input;
+    if (customHours !== undefined && !(Number.isFinite(customHours) && customHours > 0)) throw new ValidationError('A pending action\'s delay must be a positive number of hours.');
     const now = deps.clock.now();
-    const executeAt = new Date(now.getTime() + (await deps.delayHours()) * 3600_000);
+    const settingHours = await deps.delayHours();
+    const executeAt = new Date(now.getTime() + Math.max(settingHours, customHours ?? 0) * 3600_000);
     // Which life of the target is meant (DA-3 c); unknown (null) when the cache cannot tell.
     const targetGeneration = input.targetGeneration !== undefined ? input.targetGeneration : await identityFromCache(deps.cache, input.kind, input.target).catch(() => null);
     const candidate: StoredPendingAction = {
       id: newActionId(),
-      ...input,
+      ...request,
       targetGeneration,
       requestedAt: now.toISOString(),
       executeAt: executeAt.toISOString(),

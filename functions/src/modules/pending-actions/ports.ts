@@ -25,6 +25,11 @@ export interface PendingActionRequest {
    * executor skips the action as stale when the target it finds is a later life.
    */
   targetGeneration?: string | null;
+  /**
+   * Hours until it runs, instead of the deletion delay setting: an off-boarding schedules the user's deletion N days
+   * ahead. Never shorter than the setting (the queue's safety delay is a floor, not a suggestion).
+   */
+  delayHours?: number;
 }
 
 /** Fires an action at its executeAt. Local: an in-process timer over due items; AWS: EventBridge Scheduler. */

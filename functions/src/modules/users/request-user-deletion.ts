@@ -9,11 +9,12 @@ import type { UsersDeps } from './users-deps.ts';
  *    getUser (listUser stops at 1,000 names, so only getUser can say a user does not exist): no pending
  *    action without a target. A cached user's first-seen time is recorded as the life the action is for (a
  *    user re-created later is left alone); a user only getUser found has none, and the action says so.
- * 2. Request the action; a repeat request gets the same action back (`created: false`).
+ * 2. Request the action (after `delayHours` when an off-boarding gives one, else the deletion delay setting); a
+ *    repeat request gets the same action back (`created: false`).
  */
 export const makeRequestUserDeletion =
   (deps: UsersDeps) =>
-  async (address: string, requestedBy: string): Promise<UserDeletionRequested> => {
+  async (address: string, requestedBy: string, delayHours?: number): Promise<UserDeletionRequested> => {
     const listed = async () => ((await deps.cache.read(['users'])).users?.addresses ?? []).some((a) => a.toLowerCase() === address);
     let known = await listed();
     if (!known) {
@@ -21,5 +22,5 @@ export const makeRequestUserDeletion =
       known = (await listed()) || (await userExists(deps.purelymail, address));
     }
     if (!known) throw new NotFoundError(`There is no user ${address} on PurelyMail. Refresh the list.`);
-    return deps.pendingActions.requestOnce({ kind: 'delete-user', target: address, label: `Delete user ${address}`, requestedBy });
+    return deps.pendingActions.requestOnce({ kind: 'delete-user', target: address, label: `Delete user ${address}`, requestedBy, ...(delayHours === undefined ? {} : { delayHours }) });
   };

@@ -57,6 +57,10 @@ import { makeRouting } from '../../modules/routing/routing.ts';
 import type { SecretOpener, SecretSealer } from '../../modules/secrets/ports.ts';
 import { makeSettings } from '../../modules/settings/settings.ts';
 import { makeUsers } from '../../modules/users/users.ts';
+import { userExists } from '../../modules/users/user-listing.ts';
+import { generateMailboxPassword } from '../../modules/users/generate-password.ts';
+import { makeOffboarding } from '../../modules/offboarding/offboarding.ts';
+import { createDynamoOffboardingStore } from '../../adapters/dynamodb/dynamodb-offboarding-store.ts';
 import { makeUserImport } from '../../modules/user-import/user-import.ts';
 import type { Clock } from '../clock.ts';
 import type { CommonConfig } from '../config/common-config.ts';
@@ -242,6 +246,19 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
       return { exists: true, running, lastActivityAt: latestRun?.endedAt ?? latestRun?.createdAt ?? job.updatedAt };
     },
   });
+  // Off-boarding: users, app passwords, routing and the pending queue in one flow (its record follows the deletion).
+  const offboarding = makeOffboarding({
+    store: createDynamoOffboardingStore(table),
+    userExists: (address) => userExists(a.purelymail, address),
+    setPassword: users.setPassword,
+    generatePassword: () => generateMailboxPassword(),
+    appPasswords,
+    createRule: routing.create,
+    requestDeletion: users.requestDeletion,
+    audit,
+    clock,
+    logger,
+  });
   const engine = buildMigrationEngine({ stores, queue: a.queue, runner: a.runner, config, clock, logger, emit: events.emit });
   const policy = imapPolicy(config.ALLOW_PRIVATE_IMAP_HOSTS, config.MIGRATION_EXTRA_IMAP_PORTS);
   const migrations: MigrationsApi = {
@@ -311,7 +328,7 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
   });
 
   // 7. Who reacts to which event: every capability exists by now.
-  subscribe(events, { offerWaitingRun: engine.offerWaitingRun, batches, notify, dnsHealth });
+  subscribe(events, { offerWaitingRun: engine.offerWaitingRun, batches, notify, dnsHealth, offboarding });
 
   return {
     auth,
@@ -333,6 +350,7 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
     bulkImport,
     campaigns,
     appPasswords,
+    offboarding,
     /** The jobs the scheduled Lambda runs (AWS) and the local timers run. */
     background: { pendingActions, runDnsTier: dnsHealth.runTier, refreshCache, checkCredit, retryOutbox: notify.retryOutbox, purgeCampaigns: campaigns.purge, sweepAppPasswords: appPasswords.sweep },
     /** The run engine (the local runtime dispatches and sweeps with it). */

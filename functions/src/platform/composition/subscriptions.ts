@@ -4,6 +4,7 @@ import type { MigrationEvents } from '../../modules/migrations/events.ts';
 import type { OfferWaitingRun } from '../../modules/migrations/offer-waiting-run.ts';
 import type { Notifier } from '../../modules/notifications/notifier.ts';
 import type { PendingActionEvents } from '../../modules/pending-actions/events.ts';
+import type { OffboardingModule } from '../../modules/offboarding/offboarding.ts';
 import type { EventBus } from '../events.ts';
 
 /** Every event a module tells, by name (each declared in modules/<capability>/events.ts). */
@@ -27,14 +28,21 @@ export function subscribeRunEnded(bus: Pick<EventBus<MigrationEvents>, 'on'>, re
  * - PendingActionRequested / PendingActionFinished: every admin gets an email (notifications)
  * - PendingActionCancelled: the admins who were told it was scheduled get an email (notifications)
  * - DomainDeleted: the domain leaves DNS health tracking at once, not at the next tier run (dns-health)
+ * - PendingActionCancelled / PendingActionFinished of a user deletion an off-boarding scheduled: its record says
+ *   cancelled, deleted or failed (offboarding)
  */
 export function subscribe(
   bus: EventBus<AppEvents>,
-  reactors: { offerWaitingRun: OfferWaitingRun; batches: Pick<BatchFinish, 'onRunEnded'>; notify: Pick<Notifier, 'pendingRequested' | 'pendingCancelled' | 'pendingFinished'>; dnsHealth: Pick<DnsHealth, 'untrack'> },
+  reactors: { offerWaitingRun: OfferWaitingRun; batches: Pick<BatchFinish, 'onRunEnded'>; notify: Pick<Notifier, 'pendingRequested' | 'pendingCancelled' | 'pendingFinished'>; dnsHealth: Pick<DnsHealth, 'untrack'>; offboarding?: Pick<OffboardingModule, 'onDeletion'> },
 ): void {
   subscribeRunEnded(bus, reactors);
   bus.on('PendingActionRequested', ({ action }) => reactors.notify.pendingRequested(action));
   bus.on('PendingActionCancelled', ({ action }) => reactors.notify.pendingCancelled(action));
   bus.on('PendingActionFinished', ({ action }) => reactors.notify.pendingFinished(action));
   bus.on('DomainDeleted', ({ domain }) => reactors.dnsHealth.untrack(domain));
+  const { offboarding } = reactors;
+  if (offboarding) {
+    bus.on('PendingActionCancelled', ({ action }) => offboarding.onDeletion(action));
+    bus.on('PendingActionFinished', ({ action }) => offboarding.onDeletion(action));
+  }
 }
