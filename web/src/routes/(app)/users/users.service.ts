@@ -2,6 +2,7 @@ import {
   AppPasswordList,
   CreatedAppPassword,
   CreatedUser,
+  OffboardingResponse,
   RevokedAppPassword,
   UserDeletionRequested,
   UserDetail,
@@ -9,6 +10,7 @@ import {
   UserImportResult,
   UserList,
   type CreateUserInput,
+  type OffboardInput,
   type UserImportInput,
   type UserImportPreviewInput,
   type UpdateUserInput,
@@ -32,6 +34,8 @@ export const usersService = {
   appPasswords: (address: string) => api.get(`${one(address)}/app-passwords`, AppPasswordList),
   createAppPassword: (address: string, name: string) => api.post(`${one(address)}/app-passwords`, { name }, CreatedAppPassword),
   revokeAppPassword: (address: string, id: string) => api.del(`${one(address)}/app-passwords/${encodeURIComponent(id)}`, RevokedAppPassword),
+  offboarding: (address: string) => api.get(`${one(address)}/offboard`, OffboardingResponse),
+  offboard: (address: string, input: OffboardInput) => api.post(`${one(address)}/offboard`, input, OffboardingResponse),
 };
 
 /** Bulk users from a CSV: template, preview (per line, no password back), and the import with the one-time hand-over. */
