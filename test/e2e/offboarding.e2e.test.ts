@@ -77,6 +77,8 @@ describe('off-boarding in a browser', () => {
     expect(sandbox().requests().some((r) => r.op === 'modifyUser' && (r.body as { userName?: string }).userName === ADDRESS)).toBe(true);
     expect(sandbox().verifyAppPassword(ADDRESS, secret)).toBe(false);
     expect(sandbox().state.rules.some((r) => r.matchUser === 'hiro' && !r.prefix && r.targetAddresses.join() === COLLEAGUE)).toBe(true);
+    // The drawer's list of app passwords is read again: the revoked one is gone from it too.
+    await expect.poll(() => drawer.getByText('The panel has made no app passwords for this mailbox.').isVisible(), { timeout: 10_000 }).toBe(true);
     // The drawer shows the pending deletion, ten days out, with Cancel; the Pending page link is there.
     await expect.poll(() => drawer.getByRole('button', { name: 'Cancel deletion' }).isVisible(), { timeout: 10_000 }).toBe(true);
     const res = await page.request.get(`${server.url}/api/pending-actions`);
@@ -96,6 +98,7 @@ describe('off-boarding in a browser', () => {
     const record = drawer.getByTestId('offboarding');
     await expect.poll(() => record.innerText(), { timeout: 10_000 }).toMatch(/Cancelled/);
     expect(await record.innerText()).toMatch(/password stays changed/);
+    expect(await record.innerText()).toMatch(new RegExp(`rule forwarding mail to ${COLLEAGUE} stays`));
     await expect.poll(() => drawer.getByRole('button', { name: 'Off-board this user…' }).isVisible()).toBe(true);
     const api = (await (await page.request.get(`${server.url}/api/users/${ADDRESS}/offboard`)).json()) as { offboarding: { status: string } };
     expect(api.offboarding.status).toBe('cancelled');
