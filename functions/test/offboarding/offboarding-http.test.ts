@@ -110,6 +110,18 @@ describe('off-boarding a user through the HTTP API against the PurelyMail sandbo
     expect(sandbox().verifyPassword(leaver, OLD_PASSWORD)).toBe(false);
   });
 
+  it('a forward that PurelyMail cannot add (the address already has a rule) fails with the reason; the deletion is still scheduled', async () => {
+    // The seed has an exact rule for sales@northwind.example (to alice and bob).
+    const leaver = await createUser('sales');
+    const rulesBefore = JSON.stringify(sandbox().state.rules);
+    const { offboarding } = await json<{ offboarding: Offboarding }>(offboard(leaver, { forwardTo: COLLEAGUE, deleteAfterDays: 2 }), 201);
+    expect(offboarding.steps.map((s) => `${s.name} ${s.state}`)).toEqual(['rotate_password done', 'revoke_app_passwords skipped', 'forward failed', 'schedule_deletion done']);
+    expect(offboarding.steps[2]!.detail).toMatch(/sales@northwind\.example/);
+    expect(JSON.stringify(sandbox().state.rules)).toBe(rulesBefore);
+    expect(offboarding.status).toBe('scheduled');
+    expect((await audit('user.offboard.forward.create')).find((e) => e.target === leaver)).toMatchObject({ result: 'failed' });
+  });
+
   it('refuses bad input, unknown users and a stale sign-in with a clear 4xx, changing nothing', async () => {
     const leaver = await createUser('leaver3');
     const calls = () => sandbox().requests().filter((r) => r.op === 'modifyUser' || r.op === 'createRoutingRule').length;

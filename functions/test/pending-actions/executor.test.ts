@@ -26,6 +26,18 @@ describe('pending actions: request, cancel, execute', () => {
     await f.pending.cancel(first.action.id, by);
   });
 
+  it('takes a longer delay from the request (an off-boarding\'s N days), never a shorter one than the setting, and stores no delay field', async () => {
+    const at = (hours: number) => new Date(f.clock.now().getTime() + hours * 3600_000).toISOString();
+    const long = await f.pending.requestOnce({ kind: 'delete-user', target: 'ines@northwind.example', label: 'Delete user ines@northwind.example', requestedBy: by, delayHours: 30 * 24 });
+    expect(long.action.executeAt).toBe(at(30 * 24));
+    expect(Object.keys(long.action)).not.toContain('delayHours');
+    const short = await f.pending.requestOnce({ kind: 'delete-user', target: 'jonas@northwind.example', label: 'Delete user jonas@northwind.example', requestedBy: by, delayHours: 1 });
+    expect(short.action.executeAt).toBe(at(24));
+    await expect(f.pending.requestOnce({ kind: 'delete-user', target: 'kamala@northwind.example', label: 'Delete user kamala@northwind.example', requestedBy: by, delayHours: -5 })).rejects.toThrow(/positive number of hours/);
+    await f.pending.cancel(long.action.id, by);
+    await f.pending.cancel(short.action.id, by);
+  });
+
   it('executes a duplicated delivery once: one deleteUser, one audit entry', async () => {
     const { action } = await f.pending.requestOnce({ kind: 'delete-user', target: 'grace@northwind.example', label: 'Delete user grace@northwind.example', requestedBy: by });
     expect(await f.pending.executeDue(action.id)).toBe('not-due');
