@@ -22,6 +22,7 @@ import { createLocalSecretSealer } from '../../src/adapters/local-secret-box/loc
 import { grantAllows, stringLike, TABLE_ACCESS, type TableAccess, type TableRuntime } from '../../src/adapters/dynamodb/table-access.ts';
 import { makeDispatchHandler } from '../../src/entrypoints/dispatch.ts';
 import { makeScheduledHandler } from '../../src/entrypoints/scheduled.ts';
+import { createDynamoOffboardingStore } from '../../src/adapters/dynamodb/dynamodb-offboarding-store.ts';
 import { startDnsServer } from '../../src/local/dns-server/dns-server.ts';
 import { startSandbox, type Sandbox } from '../../src/local/purelymail-sandbox/sandbox-server.ts';
 import { newBatchId } from '../../src/modules/batches/batch-ids.ts';
@@ -237,6 +238,11 @@ describe('each runtime touches only the items its IAM grant allows', () => {
         mailer: { send: async () => {} },
       }, { panelUrl: 'https://panel.example.com', config: { MAIL_FROM: 'panel@example.com', DNS_TIER_BATCH: 10 } });
       const { action } = await apiSide.deps.pendingActions.requestOnce({ kind: 'delete-user', target: 'noah@northwind.example', label: 'User noah@northwind.example', requestedBy: 'ops@example.com' });
+      // That deletion was scheduled by an off-boarding: the run marks its record deleted.
+      await createDynamoOffboardingStore(dynamo.table).put({
+        address: 'noah@northwind.example', startedBy: 'ops@example.com', startedAt: past.now().toISOString(), forwardTo: null, deleteAfterDays: 1, status: 'scheduled', steps: [],
+        deletionActionId: action.id, deletionExecuteAt: action.executeAt, cancelledAt: null, cancelledBy: null,
+      });
       const ended = new Date(Date.now() - 40 * 24 * HOUR).toISOString();
       await createDynamoCampaignStore(dynamo.table).create({
         id: 'cmp_accesstest0001', name: 'Old campaign', requester: 'IT', message: '', sourceServerId: 'srv_x', destServerId: 'srv_y', destPurelyMail: false, destMode: 'same', destDomain: '',
@@ -276,6 +282,7 @@ describe('each runtime touches only the items its IAM grant allows', () => {
       });
       const handler = makeScheduledHandler({ ...background, logger });
       expect(await handler({ kind: 'pending-action', actionId: action.id })).toMatchObject({ result: { outcome: 'done' } });
+      expect(await createDynamoOffboardingStore(dynamo.table).get('noah@northwind.example')).toMatchObject({ status: 'deleted' });
       expect(await handler({ kind: 'cache-refresh' })).toMatchObject({ kind: 'cache-refresh' });
       expect(await handler({ kind: 'dns-tier' })).toMatchObject({ kind: 'dns-tier' });
       expect(await handler({ kind: 'sweep' })).toMatchObject({ result: { campaignsPurged: { purged: ['cmp_accesstest0001'] }, appPasswords: { kept: 1, deleted: 0, failed: 1 } } });

@@ -49,6 +49,7 @@
  * - campaign browser check ....... GetItem  pk=CAMPCHALLENGE#<id>     sk=CHALLENGE (taken by one conditional delete; validUntil checked in code)
  * - rule created in the panel .... GetItem  pk=RULEUNDO#<ruleId>     sk=RULEUNDO (creator, createdAt: the 15-minute undo, claimed by one conditional update)
  * - rules created recently ....... Query    gsi1 gsi1pk=RULEUNDO      gsi1sk >= <since> (gsi1sk=<createdAt>#<ruleId>)
+ * - user's latest off-boarding ... GetItem  pk=OFFBOARD#<address>    sk=OFFBOARD (its steps; the scheduled deletion marks it deleted)
  */
 export const tableDefinition = {
   partitionKey: 'pk',
