@@ -122,6 +122,20 @@ describe('off-boarding a user through the HTTP API against the PurelyMail sandbo
     expect((await audit('user.offboard.forward.create')).find((e) => e.target === leaver)).toMatchObject({ result: 'failed' });
   });
 
+  it('two admins off-boarding the same person at once: exactly one goes ahead, the other gets a 409', async () => {
+    const leaver = await createUser('leaver4');
+    const other = owner.clone();
+    const before = sandbox().requests().filter((r) => r.op === 'modifyUser').length;
+    const answers = await Promise.all([offboard(leaver, { deleteAfterDays: 5 }), other.post(`/api/users/${leaver}/offboard`, { deleteAfterDays: 6 })]);
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
+    const refused = answers.find((r) => r.status === 409)!;
+    expect(await refused.text()).toMatch(/being off-boarded|already being off-boarded/);
+    expect(sandbox().requests().filter((r) => r.op === 'modifyUser').length).toBe(before + 1);
+    const record = (await json<OffboardingResponse>(owner.get(`/api/users/${leaver}/offboard`), 200)).offboarding!;
+    expect(record.status).toBe('scheduled');
+    expect((await pending()).actions.filter((a) => a.target === leaver)).toHaveLength(1);
+  });
+
   it('refuses bad input, unknown users and a stale sign-in with a clear 4xx, changing nothing', async () => {
     const leaver = await createUser('leaver3');
     const calls = () => sandbox().requests().filter((r) => r.op === 'modifyUser' || r.op === 'createRoutingRule').length;

@@ -44,10 +44,11 @@ export const OffboardStep = lazySchema(() =>
 export type OffboardStep = z.infer<typeof OffboardStep>;
 
 /**
+ * `in_progress`: its steps are running (a second off-boarding of the address is refused meanwhile);
  * `scheduled`: the deletion waits in the pending queue; `incomplete`: the deletion was not scheduled (a step failed);
  * `cancelled`: the pending deletion was cancelled; `deleted`: it ran; `deletion_failed`: it ran and failed.
  */
-export const OffboardStatus = lazySchema(() => z.enum(['scheduled', 'incomplete', 'cancelled', 'deleted', 'deletion_failed']));
+export const OffboardStatus = lazySchema(() => z.enum(['in_progress', 'scheduled', 'incomplete', 'cancelled', 'deleted', 'deletion_failed']));
 export type OffboardStatus = z.infer<typeof OffboardStatus>;
 
 export const Offboarding = lazySchema(() =>

@@ -26,12 +26,16 @@ export interface OffboardingDeps {
   logger: Logger;
 }
 
+/** An off-boarding still in progress after this long died midway (a crash): another may start. */
+export const STALE_OFFBOARDING_MS = 10 * 60_000;
+
 const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 500);
 
 /**
  * Off-boarding one user: the person's access stops now, their mail goes on to a colleague if asked, and the mailbox
  * is deleted after N days unless someone cancels the pending deletion (the Pending page's Cancel).
- * 1. Refuse an unknown user, a forward to the address itself, and a second off-boarding while one is scheduled.
+ * 1. Refuse an unknown user, a forward to the address itself, and a second off-boarding while one is running or
+ *    scheduled (one conditional write: two admins at once, one goes ahead).
  * 2. Rotate the password to a generated one nobody sees: the person's devices stop signing in.
  * 3. Revoke every app password the panel created for the mailbox (those made elsewhere PurelyMail cannot list).
  * 4. Forward: an exact routing rule address → colleague. A rule on a mailbox address takes its mail: intended here.
@@ -61,14 +65,17 @@ export function makeOffboarding(deps: OffboardingDeps) {
       startedAt: now(),
       forwardTo: input.forwardTo ?? null,
       deleteAfterDays: input.deleteAfterDays,
-      status: 'incomplete',
+      status: 'in_progress',
       steps: [],
       deletionActionId: null,
       deletionExecuteAt: null,
       cancelledAt: null,
       cancelledBy: null,
     };
-    await deps.store.put(record);
+    const staleBefore = new Date(deps.clock.now().getTime() - STALE_OFFBOARDING_MS).toISOString();
+    if (!(await deps.store.begin(record, staleBefore))) {
+      throw new ConflictError(`${address} is being off-boarded right now (or its deletion was just scheduled). Reload to see its steps.`, 'offboarding_scheduled');
+    }
     const step = async (name: OffboardStepName, action: string, run: () => Promise<{ state: 'done' | 'skipped'; detail: string }>): Promise<OffboardStep> => {
       let s: OffboardStep;
       try {
@@ -114,6 +121,10 @@ export function makeOffboarding(deps: OffboardingDeps) {
       record.status = 'scheduled';
       return { state: 'done', detail: `${created ? 'Deletion scheduled' : 'A deletion was already pending'}: runs at ${action.executeAt} unless cancelled (pending action ${action.id}).` };
     });
+    if (record.status === 'in_progress') {
+      record.status = 'incomplete';
+      await deps.store.put(record);
+    }
     return record;
   }
 

@@ -4,4 +4,10 @@ import type { Offboarding } from '@app/shared';
 export interface OffboardingStore {
   get(address: string): Promise<Offboarding | undefined>;
   put(record: Offboarding): Promise<void>;
+  /**
+   * Stores a new off-boarding (status in_progress) unless one of the address is in progress (started after
+   * `staleBefore`: one older than that died midway) or scheduled: one conditional write, so of two admins off-boarding
+   * the same person at once exactly one goes ahead. False when it lost.
+   */
+  begin(record: Offboarding, staleBefore: string): Promise<boolean>;
 }
