@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeFindings, seriousViolations } from './support/axe.ts';
 import { launchChromium, watchErrors } from './support/browser.ts';
 import { startLocalServer } from './support/local-server.ts';
 import { screen, seeText, setupOwner } from './support/setup-owner.ts';
@@ -62,6 +63,8 @@ describe('off-boarding in a browser', () => {
     expect(await dialog.getByRole('button', { name: 'Off-board now' }).isDisabled()).toBe(true);
     await dialog.getByLabel(`I understand ${ADDRESS} loses access now`).check();
     await screen(page, 'offboarding-01-form');
+    const findings = await seriousViolations(page);
+    expect(findings, describeFindings('off-boarding dialog', findings)).toEqual([]);
     const started = Date.now();
     await dialog.getByRole('button', { name: 'Off-board now' }).click();
     await seeText(page, `Off-boarding of ${ADDRESS} started.`);
@@ -114,6 +117,8 @@ describe('off-boarding in a browser', () => {
     await drawer.getByRole('button', { name: 'Off-board this user…' }).click();
     await expect.poll(() => page.getByRole('dialog', { name: `Off-board ${ADDRESS}` }).isVisible()).toBe(true);
     await screen(page, 'offboarding-04-phone-form');
+    const findings = await seriousViolations(page);
+    expect(findings, describeFindings('off-boarding dialog at 375 px', findings)).toEqual([]);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     expect(errors).toEqual([]);
