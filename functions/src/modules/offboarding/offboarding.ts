@@ -119,7 +119,7 @@ export function makeOffboarding(deps: OffboardingDeps) {
       record.deletionActionId = action.id;
       record.deletionExecuteAt = action.executeAt;
       record.status = 'scheduled';
-      return { state: 'done', detail: `${created ? 'Deletion scheduled' : 'A deletion was already pending'}: runs at ${action.executeAt} unless cancelled (pending action ${action.id}).` };
+      return { state: 'done', detail: `${created ? 'Deletion scheduled' : 'A deletion was already pending'} after ${input.deleteAfterDays} day${input.deleteAfterDays === 1 ? '' : 's'}, unless cancelled (the time is below, in your time zone).` };
     });
     if (record.status === 'in_progress') {
       record.status = 'incomplete';
