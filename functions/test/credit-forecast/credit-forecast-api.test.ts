@@ -96,6 +96,15 @@ describe('credit forecast', () => {
     expect((await owner.put('/api/settings', { creditForecastDays: 300, version: back.version })).status).toBe(200);
     await day('99.5');
     expect(subjects()).toHaveLength(2);
+    // Re-armed by a top-up, then four refreshes at once see the forecast drop below the setting: one email.
+    await day('200');
+    expect((await dashboard()).forecast!.daysLeft).toBeGreaterThan(300);
+    expect(subjects()).toHaveLength(2);
+    await setCredit('120');
+    const refreshes = await Promise.all([1, 2, 3, 4].map(() => owner.post('/api/sync', {})));
+    expect(refreshes.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect((await dashboard()).forecast!.daysLeft).toBeLessThan(300);
+    expect(subjects()).toHaveLength(3);
   });
 
   it('says the balance is not falling when nothing was spent for a month', async () => {
