@@ -15,6 +15,8 @@ export interface ScheduledDeps {
   purgeCampaigns?(): Promise<unknown>;
   /** Migration app passwords no longer used, and deletions that failed (optional like the purge). */
   sweepAppPasswords?(): Promise<unknown>;
+  /** Off-boarding archive copies whose run ended in another process (the worker, the dispatch Lambda): settled here. */
+  settleArchiveCopies?(): Promise<unknown>;
   logger: Logger;
 }
 
@@ -70,13 +72,14 @@ async function run(deps: ScheduledDeps, e: ScheduledEvent): Promise<unknown> {
     }
     case 'sweep': {
       // Independent jobs: a failing outbox must not stop overdue deletions, nor the reverse.
-      const [ran, outbox, purge, appPasswords] = await Promise.allSettled([deps.pendingActions.sweep(), deps.retryOutbox(), deps.purgeCampaigns?.(), deps.sweepAppPasswords?.()]);
-      for (const r of [ran, outbox, purge, appPasswords]) if (r.status === 'rejected') throw r.reason;
+      const [ran, outbox, purge, appPasswords, archives] = await Promise.allSettled([deps.pendingActions.sweep(), deps.retryOutbox(), deps.purgeCampaigns?.(), deps.sweepAppPasswords?.(), deps.settleArchiveCopies?.()]);
+      for (const r of [ran, outbox, purge, appPasswords, archives]) if (r.status === 'rejected') throw r.reason;
       return {
         pendingRan: (ran as PromiseFulfilledResult<unknown>).value,
         outbox: (outbox as PromiseFulfilledResult<unknown>).value,
         ...(deps.purgeCampaigns ? { campaignsPurged: (purge as PromiseFulfilledResult<unknown>).value } : {}),
         ...(deps.sweepAppPasswords ? { appPasswords: (appPasswords as PromiseFulfilledResult<unknown>).value } : {}),
+        ...(deps.settleArchiveCopies ? { archiveCopies: (archives as PromiseFulfilledResult<unknown>).value } : {}),
       };
     }
   }

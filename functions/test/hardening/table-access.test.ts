@@ -241,7 +241,7 @@ describe('each runtime touches only the items its IAM grant allows', () => {
       // That deletion was scheduled by an off-boarding: the run marks its record deleted.
       await createDynamoOffboardingStore(dynamo.table).put({
         address: 'noah@northwind.example', startedBy: 'ops@example.com', startedAt: past.now().toISOString(), forwardTo: null, deleteAfterDays: 1, status: 'scheduled', steps: [],
-        deletionActionId: action.id, deletionExecuteAt: action.executeAt, cancelledAt: null, cancelledBy: null,
+        deletionActionId: action.id, deletionExecuteAt: action.executeAt, cancelledAt: null, cancelledBy: null, archive: null,
       });
       const ended = new Date(Date.now() - 40 * 24 * HOUR).toISOString();
       await createDynamoCampaignStore(dynamo.table).create({

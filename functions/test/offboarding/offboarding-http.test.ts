@@ -46,7 +46,7 @@ describe('off-boarding a user through the HTTP API against the PurelyMail sandbo
 
     const started = clock.now().getTime();
     const { offboarding } = await json<{ offboarding: Offboarding }>(offboard(leaver, { forwardTo: ` ${COLLEAGUE.toUpperCase()} `, deleteAfterDays: 14 }), 201);
-    expect(offboarding.steps.map((s) => `${s.name} ${s.state}`)).toEqual(['rotate_password done', 'revoke_app_passwords done', 'forward done', 'schedule_deletion done']);
+    expect(offboarding.steps.map((s) => `${s.name} ${s.state}`)).toEqual(['rotate_password done', 'revoke_app_passwords done', 'archive_copy skipped', 'forward done', 'schedule_deletion done']);
     expect(offboarding).toMatchObject({ address: leaver, status: 'scheduled', forwardTo: COLLEAGUE, deleteAfterDays: 14, startedBy: 'owner@example.com' });
 
     // At PurelyMail: the old password no longer works, the app passwords are gone, the rule exists.
@@ -94,9 +94,9 @@ describe('off-boarding a user through the HTTP API against the PurelyMail sandbo
     sandbox().injectFault({ op: 'modifyUser', status: 500, body: '{"type":"error","code":"internalError","message":"modify broke"}', count: 10 });
     const { offboarding } = await json<{ offboarding: Offboarding }>(offboard(leaver, { deleteAfterDays: 30 }), 201);
     sandbox().clearFaults();
-    expect(offboarding.steps.map((s) => `${s.name} ${s.state}`)).toEqual(['rotate_password failed', 'revoke_app_passwords done', 'forward skipped', 'schedule_deletion skipped']);
+    expect(offboarding.steps.map((s) => `${s.name} ${s.state}`)).toEqual(['rotate_password failed', 'revoke_app_passwords done', 'archive_copy skipped', 'forward skipped', 'schedule_deletion skipped']);
     expect(offboarding.steps[0]!.detail.length).toBeGreaterThan(0);
-    expect(offboarding.steps[3]!.detail).toContain('password could not be changed');
+    expect(offboarding.steps[4]!.detail).toContain('password could not be changed');
     expect(offboarding).toMatchObject({ status: 'incomplete', deletionActionId: null });
     expect(sandbox().verifyPassword(leaver, OLD_PASSWORD)).toBe(true);
     expect(sandbox().verifyAppPassword(leaver, phone.secret)).toBe(false);
@@ -106,7 +106,7 @@ describe('off-boarding a user through the HTTP API against the PurelyMail sandbo
     // Not scheduled, so it can be started again once PurelyMail works: this time it completes (1 day = the floor).
     const retry = await json<{ offboarding: Offboarding }>(offboard(leaver, { deleteAfterDays: 1 }), 201);
     expect(retry.offboarding.status).toBe('scheduled');
-    expect(retry.offboarding.steps.map((s) => s.state)).toEqual(['done', 'skipped', 'skipped', 'done']);
+    expect(retry.offboarding.steps.map((s) => s.state)).toEqual(['done', 'skipped', 'skipped', 'skipped', 'done']);
     expect(sandbox().verifyPassword(leaver, OLD_PASSWORD)).toBe(false);
   });
 
@@ -115,8 +115,8 @@ describe('off-boarding a user through the HTTP API against the PurelyMail sandbo
     const leaver = await createUser('sales');
     const rulesBefore = JSON.stringify(sandbox().state.rules);
     const { offboarding } = await json<{ offboarding: Offboarding }>(offboard(leaver, { forwardTo: COLLEAGUE, deleteAfterDays: 2 }), 201);
-    expect(offboarding.steps.map((s) => `${s.name} ${s.state}`)).toEqual(['rotate_password done', 'revoke_app_passwords skipped', 'forward failed', 'schedule_deletion done']);
-    expect(offboarding.steps[2]!.detail).toMatch(/sales@northwind\.example/);
+    expect(offboarding.steps.map((s) => `${s.name} ${s.state}`)).toEqual(['rotate_password done', 'revoke_app_passwords skipped', 'archive_copy skipped', 'forward failed', 'schedule_deletion done']);
+    expect(offboarding.steps[3]!.detail).toMatch(/sales@northwind\.example/);
     expect(JSON.stringify(sandbox().state.rules)).toBe(rulesBefore);
     expect(offboarding.status).toBe('scheduled');
     expect((await audit('user.offboard.forward.create')).find((e) => e.target === leaver)).toMatchObject({ result: 'failed' });

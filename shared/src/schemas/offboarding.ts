@@ -5,8 +5,9 @@ import { TargetAddress } from './routing.ts';
 /**
  * Off-boarding a user (issue 18): one flow that rotates the mailbox password to one nobody is shown, revokes the
  * app passwords the panel created for the mailbox, optionally forwards the address to a colleague with a routing
- * rule, and schedules the user's deletion in the pending queue after N days. Each step is kept with its state.
- * Copying the mailbox to an archive first is not part of it: the admin runs a migration job before.
+ * rule, optionally copies the mailbox to an archive mailbox of the account (a migration job signing in with app
+ * passwords the panel makes on both mailboxes), and schedules the user's deletion in the pending queue after N days;
+ * with an archive copy the deletion is refused at execution unless the copy succeeded. Each step is kept with its state.
  */
 export const OFFBOARD_DEFAULT_DAYS = 30;
 export const OFFBOARD_MAX_DAYS = 365;
@@ -20,13 +21,20 @@ export const OffboardInput = lazySchema(() =>
       .min(1, 'must be at least 1 day')
       .max(OFFBOARD_MAX_DAYS, `must be at most ${OFFBOARD_MAX_DAYS} days`)
       .default(OFFBOARD_DEFAULT_DAYS),
+    /** Copy all the mail to this mailbox of the account first, through the saved IMAP server `serverId` (PurelyMail). */
+    archive: z
+      .strictObject({
+        mailbox: TargetAddress,
+        serverId: z.string({ error: 'choose the IMAP server (PurelyMail) the copy signs in to' }).trim().min(1, 'choose the IMAP server (PurelyMail) the copy signs in to').max(64),
+      })
+      .optional(),
   }),
 );
 export type OffboardInput = z.infer<typeof OffboardInput>;
 export type OffboardInputDraft = z.input<typeof OffboardInput>;
 
 /** In the order they run. */
-export const OffboardStepName = lazySchema(() => z.enum(['rotate_password', 'revoke_app_passwords', 'forward', 'schedule_deletion']));
+export const OffboardStepName = lazySchema(() => z.enum(['rotate_password', 'revoke_app_passwords', 'archive_copy', 'forward', 'schedule_deletion', 'delete_mailbox']));
 export type OffboardStepName = z.infer<typeof OffboardStepName>;
 
 export const OffboardStepState = lazySchema(() => z.enum(['done', 'failed', 'skipped']));
@@ -51,6 +59,38 @@ export type OffboardStep = z.infer<typeof OffboardStep>;
 export const OffboardStatus = lazySchema(() => z.enum(['in_progress', 'scheduled', 'incomplete', 'cancelled', 'deleted', 'deletion_failed']));
 export type OffboardStatus = z.infer<typeof OffboardStatus>;
 
+/**
+ * The archive copy's state, from its migration job's latest run: `starting` while the job is being made, `queued` /
+ * `running` while it copies, then `succeeded` (the run succeeded and imapsync's verdict is good), `failed` or
+ * `cancelled`. Only `succeeded` lets the scheduled deletion run.
+ */
+export const OffboardArchiveState = lazySchema(() => z.enum(['starting', 'queued', 'running', 'succeeded', 'failed', 'cancelled']));
+export type OffboardArchiveState = z.infer<typeof OffboardArchiveState>;
+export const ARCHIVE_ENDED_STATES: readonly OffboardArchiveState[] = ['succeeded', 'failed', 'cancelled'];
+
+export const OffboardArchive = lazySchema(() =>
+  z.object({
+    /** The mailbox of the account the mail is copied into. */
+    mailbox: z.string(),
+    serverId: z.string(),
+    /** The migration job doing the copy (Migrations → Jobs) and its latest run; null until made. */
+    jobId: z.string().nullable(),
+    runId: z.string().nullable(),
+    state: OffboardArchiveState,
+    /** The run's own state word (queued, running, succeeded …), as the job page shows it. */
+    runState: z.string().nullable(),
+    /** Messages imapsync copied (its "Messages transferred" once ended; messages processed so far while running). */
+    messagesCopied: z.number().int().nonnegative().nullable(),
+    messagesTotal: z.number().int().nonnegative().nullable(),
+    /** What the copy came to, in words (imapsync's verdict or the run's failure reason); null while running. */
+    verdict: z.string().nullable(),
+    endedAt: z.string().nullable(),
+    /** The two app passwords the copy signs in with: held while it runs, deleted when it ends. */
+    appPasswords: z.enum(['held', 'deleted', 'delete_failed']),
+  }),
+);
+export type OffboardArchive = z.infer<typeof OffboardArchive>;
+
 export const Offboarding = lazySchema(() =>
   z.object({
     address: z.string(),
@@ -66,6 +106,8 @@ export const Offboarding = lazySchema(() =>
     /** When and by whom the pending deletion was cancelled. */
     cancelledAt: z.string().nullable(),
     cancelledBy: z.string().nullable(),
+    /** The archive copy, when one was asked for (absent on records from before archive copies). */
+    archive: OffboardArchive.nullable().default(null),
   }),
 );
 export type Offboarding = z.infer<typeof Offboarding>;

@@ -12,6 +12,8 @@ export interface BackgroundJobs {
   purgeCampaigns?(): Promise<unknown>;
   /** Deletes migration app passwords no longer used, retries failed deletions (hourly). */
   sweepAppPasswords?(): Promise<unknown>;
+  /** Settles off-boarding archive copies a missed run end left open (hourly; a run's end settles them at once). */
+  settleArchiveCopies?(): Promise<unknown>;
 }
 
 /**
@@ -41,6 +43,7 @@ export function startBackgroundTimers(deps: BackgroundJobs & { logger: Logger; d
   const timers = deps.dnsEveryMs > 0 ? [every('dns tier run', deps.dnsEveryMs, deps.runDnsTier), every('outbox retry', deps.outboxEveryMs ?? OUTBOX_EVERY_MS, deps.retryOutbox)] : [];
   if (deps.purgeCampaigns) timers.push(every('campaign purge', PURGE_EVERY_MS, deps.purgeCampaigns));
   if (deps.sweepAppPasswords) timers.push(every('app password sweep', PURGE_EVERY_MS, deps.sweepAppPasswords));
+  if (deps.settleArchiveCopies) timers.push(every('archive copy settle', PURGE_EVERY_MS, deps.settleArchiveCopies));
   return {
     async stop() {
       for (const t of timers) clearInterval(t);

@@ -81,10 +81,11 @@ export const userRoutes = (deps: AppDeps) =>
     .post('/:address/offboard', audited(deps, 'user.offboard.start'), requireRecentAuth(deps.auth), async (c) => {
       const target = address(c);
       const input = await readJson(c, OffboardInput);
-      c.set('auditDetails', `forwardTo=${input.forwardTo ?? 'none'}, deleteAfterDays=${input.deleteAfterDays}`);
+      const asked = `forwardTo=${input.forwardTo ?? 'none'}, deleteAfterDays=${input.deleteAfterDays}, archive=${input.archive?.mailbox ?? 'none'}`;
+      c.set('auditDetails', asked);
       const offboarding = await deps.offboarding.start(target, input, c.get('admin').email);
       const failed = offboarding.steps.filter((s) => s.state === 'failed').map((s) => s.name);
-      c.set('auditDetails', `forwardTo=${input.forwardTo ?? 'none'}, deleteAfterDays=${input.deleteAfterDays}; ${offboarding.status}${failed.length ? `; failed: ${failed.join(', ')}` : ''}`);
+      c.set('auditDetails', `${asked}; ${offboarding.status}${failed.length ? `; failed: ${failed.join(', ')}` : ''}`);
       return c.json({ offboarding }, 201);
     })
     .delete('/:address', audited(deps, 'user.delete.request'), async (c) => {

@@ -1,4 +1,4 @@
-import { isTerminalRunState, type CreateJobInput, type DestCredential, type Job, type JobDetail, type RunKind, type UpdateJobCredentialsInput } from '@app/shared';
+import { isTerminalRunState, JobOptions, type CreateJobInput, type DestCredential, type Job, type JobDetail, type RunKind, type UpdateJobCredentialsInput } from '@app/shared';
 import type { Clock } from '../../platform/clock.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { PurelyMailApiError } from '../purelymail/errors.ts';
@@ -139,6 +139,43 @@ export function makeManageJobs(deps: { jobs: JobStore; runs: RunStore; servers: 
       }
       if (input.start === 'none') return { job: toJobView(job, undefined), runs: [] };
       const run = await deps.queueRun(job, input.start, { createdBy: actor });
+      return { job: toJobView({ ...job, latestRunId: run.id, activeRunId: run.id }, run), runs: [toRunView(run)] };
+    },
+    /**
+     * A copy between two mailboxes of this PurelyMail account (an off-boarding's archive copy): nobody types a
+     * password. 1. Both mailboxes get an app password made for the job (named after it)  2. each is sealed for its
+     * side like a typed password  3. the job is written and a full run queued. If any step fails, the app passwords
+     * already made are deleted at once. They are the job's: `releaseForJob` deletes both.
+     */
+    async createInsideAccount(input: { name: string; serverId: string; sourceUser: string; destUser: string }, actor: string): Promise<JobDetail> {
+      if (!deps.appPasswords) throw new ValidationError('This panel cannot create app passwords, so it cannot copy between mailboxes by itself.', [{ path: 'archive', message: 'is not available' }]);
+      if (!(await deps.servers.get(input.serverId))) throw new ValidationError('The IMAP server chosen for the copy does not exist.', [{ path: 'archive.serverId', message: 'is not a saved server' }]);
+      const now = deps.clock.now();
+      const id = newId('job', now);
+      let job: JobRecord;
+      try {
+        const source = await deps.appPasswords.create({ mailbox: input.sourceUser, name: migrationAppPasswordName(input.name), purpose: 'migration', actor, jobId: id });
+        const dest = await appPasswordFor({ id, name: input.name, user: input.destUser }, actor);
+        job = {
+          id,
+          name: input.name,
+          source: { serverId: input.serverId, user: input.sourceUser, sealedPassword: await seal('source', id, source.secret) },
+          dest: { serverId: input.serverId, user: input.destUser, sealedPassword: dest.sealed },
+          destCredential: dest.credential,
+          options: JobOptions.parse({}),
+          createdAt: now.toISOString(),
+          createdBy: actor,
+          updatedAt: now.toISOString(),
+          version: 1,
+          latestRunId: null,
+          activeRunId: null,
+        };
+        await deps.jobs.create(job);
+      } catch (err) {
+        await release(id, actor);
+        throw err;
+      }
+      const run = await deps.queueRun(job, 'full', { createdBy: actor });
       return { job: toJobView({ ...job, latestRunId: run.id, activeRunId: run.id }, run), runs: [toRunView(run)] };
     },
     async updateCredentials(id: string, input: UpdateJobCredentialsInput): Promise<Job> {

@@ -10,4 +10,11 @@ export interface OffboardingStore {
    * the same person at once exactly one goes ahead. False when it lost.
    */
   begin(record: Offboarding, staleBefore: string): Promise<boolean>;
+  /**
+   * The archive copies not yet settled (their app passwords held), one small item each, so the scheduled sweep and a
+   * run's end can find them without scanning every off-boarding.
+   */
+  markArchiving(address: string, jobId: string): Promise<void>;
+  unmarkArchiving(address: string): Promise<void>;
+  listArchiving(): Promise<{ address: string; jobId: string }[]>;
 }

@@ -39,6 +39,12 @@ export interface PendingActionsDeps {
   emit: Emit<PendingActionEvents>;
   clock: Clock;
   logger: Logger;
+  /**
+   * Asked just before a claimed action runs: a reason in words refuses it (it ends failed with that reason, nothing is
+   * deleted). An off-boarding's deletion waiting for its archive copy uses it. Late-bound: the modules that refuse are
+   * built after this queue (they request deletions through it).
+   */
+  blocker?: (action: StoredPendingAction) => Promise<string | undefined>;
 }
 
 const publicAction = ({ claimedAt: _c, targetGeneration: _g, ...a }: StoredPendingAction): PendingAction => a;
@@ -152,7 +158,7 @@ export function makePendingActions(deps: PendingActionsDeps) {
    *    re-arms the schedule (DA-3 b); a slightly early one only re-arms. Each stale event is audited once.
    * 2. One conditional write claims it (pending → executing): the loser of a race does nothing. Done, failed
    *    or running elsewhere: a duplicate delivery, nothing to do. A late event (DA-3 d) runs it once.
-   * 3. Re-check preconditions and call PurelyMail (run-action.ts); already gone counts as done; a target
+   * 3. Ask the blocker (an archive copy not succeeded refuses it), re-check preconditions and call PurelyMail (run-action.ts); already gone counts as done; a target
    *    re-created since the request (DA-3 c) is left alone and the action is cancelled by the system.
    * 4. One conditional write records done, failed or that cancellation with the reason.
    * 5. One audit entry with a deterministic id, so a retried write never duplicates it.
@@ -181,7 +187,8 @@ export function makePendingActions(deps: PendingActionsDeps) {
 
     let outcome: ActionOutcome;
     try {
-      outcome = await runAction(claimed);
+      const refused = await deps.blocker?.(claimed);
+      outcome = refused ? { ok: false, reason: refused } : await runAction(claimed);
     } catch (err) {
       deps.logger.error('pending action crashed', { id, kind: claimed.kind, error: (err as Error).message });
       outcome = { ok: false, reason: 'An internal error stopped it. Refresh to see whether it happened, then request it again if needed.' };

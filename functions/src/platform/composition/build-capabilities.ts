@@ -59,6 +59,7 @@ import { makeSettings } from '../../modules/settings/settings.ts';
 import { makeUsers } from '../../modules/users/users.ts';
 import { userExists } from '../../modules/users/user-listing.ts';
 import { generateMailboxPassword } from '../../modules/users/generate-password.ts';
+import { makeArchiveCopy } from '../../modules/offboarding/archive-copy.ts';
 import { makeOffboarding } from '../../modules/offboarding/offboarding.ts';
 import { createDynamoOffboardingStore } from '../../adapters/dynamodb/dynamodb-offboarding-store.ts';
 import { makeUserImport } from '../../modules/user-import/user-import.ts';
@@ -208,6 +209,9 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
     emit: events.emit,
     clock,
     logger,
+    // Off-boarding (built below: it requests deletions through this queue) refuses a deletion whose archive copy has
+    // not succeeded. Called only when an action runs, long after composition.
+    blocker: (action) => offboarding.deletionBlocker(action),
   });
   const dnsHealth = makeDnsHealth({
     store: createDynamoDnsHealthStore(table),
@@ -246,19 +250,6 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
       return { exists: true, running, lastActivityAt: latestRun?.endedAt ?? latestRun?.createdAt ?? job.updatedAt };
     },
   });
-  // Off-boarding: users, app passwords, routing and the pending queue in one flow (its record follows the deletion).
-  const offboarding = makeOffboarding({
-    store: createDynamoOffboardingStore(table),
-    userExists: (address) => userExists(a.purelymail, address),
-    setPassword: users.setPassword,
-    generatePassword: () => generateMailboxPassword(),
-    appPasswords,
-    createRule: routing.create,
-    requestDeletion: users.requestDeletion,
-    audit,
-    clock,
-    logger,
-  });
   const engine = buildMigrationEngine({ stores, queue: a.queue, runner: a.runner, config, clock, logger, emit: events.emit });
   const policy = imapPolicy(config.ALLOW_PRIVATE_IMAP_HOSTS, config.MIGRATION_EXTRA_IMAP_PORTS);
   const migrations: MigrationsApi = {
@@ -269,6 +260,27 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
     ...makeRunReads({ runs: stores.runs, logReader: a.logReader }),
     settings: engine.settings,
   };
+  // Off-boarding: users, app passwords, routing, the pending queue and (for the archive copy) migration jobs in one flow.
+  const offboarding = makeOffboarding({
+    store: createDynamoOffboardingStore(table),
+    userExists: (address) => userExists(a.purelymail, address),
+    setPassword: users.setPassword,
+    generatePassword: () => generateMailboxPassword(),
+    appPasswords,
+    createRule: routing.create,
+    requestDeletion: users.requestDeletion,
+    archive: makeArchiveCopy({
+      servers: stores.servers,
+      jobs: stores.jobs,
+      runs: stores.runs,
+      manageJobs: migrations.jobs,
+      cancelRun: migrations.cancelRun,
+      releaseForJob: appPasswords.releaseForJob,
+    }),
+    audit,
+    clock,
+    logger,
+  });
 
   // 5. Batches of jobs (CSV import, campaign launches) and credential-gathering campaigns, on top of migrations.
   const batchStore = createDynamoBatchStore(table);
@@ -352,7 +364,7 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
     appPasswords,
     offboarding,
     /** The jobs the scheduled Lambda runs (AWS) and the local timers run. */
-    background: { pendingActions, runDnsTier: dnsHealth.runTier, refreshCache, checkCredit, retryOutbox: notify.retryOutbox, purgeCampaigns: campaigns.purge, sweepAppPasswords: appPasswords.sweep },
+    background: { pendingActions, runDnsTier: dnsHealth.runTier, refreshCache, checkCredit, retryOutbox: notify.retryOutbox, purgeCampaigns: campaigns.purge, sweepAppPasswords: appPasswords.sweep, settleArchiveCopies: offboarding.settleArchives },
     /** The run engine (the local runtime dispatches and sweeps with it). */
     engine,
     /** Stores a runtime reads directly: the admin CLI and tests (admins, sessions), the migration stores. */

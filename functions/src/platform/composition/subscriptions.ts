@@ -29,11 +29,13 @@ export function subscribeRunEnded(bus: Pick<EventBus<MigrationEvents>, 'on'>, re
  * - PendingActionCancelled: the admins who were told it was scheduled get an email (notifications)
  * - DomainDeleted: the domain leaves DNS health tracking at once, not at the next tier run (dns-health)
  * - PendingActionCancelled / PendingActionFinished of a user deletion an off-boarding scheduled: its record says
- *   cancelled, deleted or failed (offboarding)
+ *   cancelled, deleted or failed, and a cancel also cancels its archive copy still running (offboarding)
+ * - RunEnded of an off-boarding's archive copy: the copy is settled (state, verdict) and its app passwords deleted
+ *   (offboarding; in the api and the local runtime; on AWS the run ends elsewhere and the scheduled sweep settles it)
  */
 export function subscribe(
   bus: EventBus<AppEvents>,
-  reactors: { offerWaitingRun: OfferWaitingRun; batches: Pick<BatchFinish, 'onRunEnded'>; notify: Pick<Notifier, 'pendingRequested' | 'pendingCancelled' | 'pendingFinished'>; dnsHealth: Pick<DnsHealth, 'untrack'>; offboarding?: Pick<OffboardingModule, 'onDeletion'> },
+  reactors: { offerWaitingRun: OfferWaitingRun; batches: Pick<BatchFinish, 'onRunEnded'>; notify: Pick<Notifier, 'pendingRequested' | 'pendingCancelled' | 'pendingFinished'>; dnsHealth: Pick<DnsHealth, 'untrack'>; offboarding?: Pick<OffboardingModule, 'onDeletion' | 'onRunEnded'> },
 ): void {
   subscribeRunEnded(bus, reactors);
   bus.on('PendingActionRequested', ({ action }) => reactors.notify.pendingRequested(action));
@@ -44,5 +46,6 @@ export function subscribe(
   if (offboarding) {
     bus.on('PendingActionCancelled', ({ action }) => offboarding.onDeletion(action));
     bus.on('PendingActionFinished', ({ action }) => offboarding.onDeletion(action));
+    bus.on('RunEnded', ({ runId }) => offboarding.onRunEnded(runId));
   }
 }
