@@ -61,13 +61,14 @@ export const TABLE_ACCESS = {
    * the PurelyMail cache refresh and its drift entries, DNS health, the notification outbox and credit alerts, the
    * day's credit reading (the forecast and its alert), the campaign purge, the app-password sweep (its app passwords,
    * and the jobs and runs it reads to tell whether one is still used), the off-boarding record a user deletion it ran
-   * finishes (OFFBOARD#: deleted or failed). Settings and the admin list (through the
+   * finishes (OFFBOARD#: deleted or failed) and the off-boarding archive copies it settles (listed through the index,
+   * OFFBOARD_ARCHIVING; their jobs and runs read, their app passwords deleted). Settings and the admin list (through the
    * index) read only; no session or throttle item.
    */
   scheduled: {
     read: ['SETTINGS', 'PACTIONID#*', 'MIGJOB#*', 'MIGRUN#*'],
     write: ['PACTION#*', 'CACHE', 'AUDIT#*', 'DNSHEALTH#*', 'NOTIFY#*', 'NOTIFY_STATE', 'CREDITHIST', 'CAMPAIGN#*', 'APPPW#*', 'OFFBOARD#*'],
-    indexRead: ['PENDING', 'DNSHEALTH', 'OUTBOX', 'ADMINS', 'CAMPAIGNS', 'APPPWS'],
+    indexRead: ['PENDING', 'DNSHEALTH', 'OUTBOX', 'ADMINS', 'CAMPAIGNS', 'APPPWS', 'OFFBOARD_ARCHIVING'],
   },
 } as const satisfies Record<string, TableGrant>;
 
