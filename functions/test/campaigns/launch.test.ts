@@ -14,6 +14,7 @@ const STAND_IN = join(import.meta.dirname, '..', '..', '..', 'migrator-container
 const ZED = `Zed-${randomUUID()}`;
 const ALICE_DEST = `AliceNew-${randomUUID()}`;
 const BOB = `Bob-${randomUUID()}`;
+const CARMEN = `Carmen-${randomUUID()}`;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 // The API seals a submission under the id of the job it will become; the real worker opens it at run time.
@@ -28,7 +29,7 @@ describe('campaign launch: mailboxes created, one job per submission in a batch,
     process.env.IMAPSYNC_STANDIN_FIXTURE = '01-success';
     process.env.IMAPSYNC_STANDIN_SPEED = '0';
     // The same dovecot is both servers: alice's existing destination mailbox lives there too.
-    dovecot = await startDovecot({ 'zed@old.example': ZED, 'alice@old.example': 'alice-old-password', 'alice@northwind.example': ALICE_DEST, 'bob@old.example': BOB });
+    dovecot = await startDovecot({ 'zed@old.example': ZED, 'alice@old.example': 'alice-old-password', 'alice@northwind.example': ALICE_DEST, 'bob@old.example': BOB, 'carmen@old.example': CARMEN });
     t = await startTestRuntime({ IMAPSYNC_COMMAND: STAND_IN, MIGRATION_HEARTBEAT_SECONDS: '1' });
     argvDir = join(t.runtime.migrations.logDir, '..');
     process.env.IMAPSYNC_STANDIN_ARGV_LOG = join(argvDir, 'argv.json');
@@ -133,6 +134,49 @@ describe('campaign launch: mailboxes created, one job per submission in a batch,
     const record = (await t.runtime.migrations.stores.jobs.get(jobId!))!;
     const opened = await createLocalSecretOpener(join(argvDir, 'master.key')).open(record.dest.sealedPassword, { kind: SEALED_KIND.dest, id: jobId! });
     expect(argv.passfiles['2']!.firstLineSha256).toBe(sha(opened));
-    expect(t.runtime.sandbox!.verifyAppPassword('bob@northwind.example', opened)).toBe(true);
+    // Bob's batch finished with that run (its round is over): the app password is deleted at PurelyMail at once.
+    await waitFor('the batch to finish', async () => (await owner.json<BatchDetail>(owner.get(`/api/migrations/batches/${launched.batchId}`))).batch.state === 'finished');
+    await waitFor("bob's app password to be deleted", async () => !t.runtime.sandbox!.verifyAppPassword('bob@northwind.example', opened));
+    expect(t.runtime.sandbox!.state.users['bob@northwind.example']!.appPasswords).toEqual([]);
+    expect((await owner.json<{ appPasswords: unknown[] }>(owner.get('/api/users/bob@northwind.example/app-passwords'))).appPasswords).toEqual([]);
+    const deleted = await t.runtime.deps.audit.query({ action: 'migration.app_password.delete', limit: 10 });
+    expect(deleted.entries.find((e) => e.target === 'bob@northwind.example')).toMatchObject({ result: 'ok', details: expect.stringContaining(`batch ${launched.batchId} finished`) });
+    // A next round of the job makes a fresh one (the job is kept).
+    const again = await owner.json<Run>(owner.post(`/api/migrations/jobs/${jobId}/runs`, { kind: 'full' }));
+    expect(t.runtime.sandbox!.state.users['bob@northwind.example']!.appPasswords.map((p) => p.name)).toEqual([expect.stringContaining('PurelyManage migration job')]);
+    await waitFor('the second run', async () => ['succeeded', 'failed'].includes((await owner.json<Run>(owner.get(`/api/migrations/runs/${again.id}`))).state));
+  }, 120_000);
+
+  it('closing the campaign deletes the app passwords of its jobs at once (PurelyMail no longer has them); a later run makes a fresh one', async () => {
+    expect((await owner.post(`/api/migrations/campaigns/${campaign.id}/submissions`, { name: 'Carmen', sourceEmail: 'carmen@old.example', sourcePassword: CARMEN })).status).toBe(201);
+    const carmen = (await owner.json<CampaignDetail>(owner.get(`/api/migrations/campaigns/${campaign.id}`))).submissions.find((s) => s.sourceEmail === 'carmen@old.example')!;
+    const launched = await owner.json<LaunchResult>(owner.post(`/api/migrations/campaigns/${campaign.id}/launch`, { start: 'none', submissionIds: [carmen.id] }));
+    const [jobId] = launched.jobIds;
+    const names = () => t.runtime.sandbox!.state.users['carmen@northwind.example']!.appPasswords.map((p) => p.name);
+    expect(names()).toEqual(['PurelyManage migration job Old Co: carmen@old.example']);
+    const record = (await t.runtime.migrations.stores.jobs.get(jobId!))!;
+    const opened = await createLocalSecretOpener(join(argvDir, 'master.key')).open(record.dest.sealedPassword, { kind: SEALED_KIND.dest, id: jobId! });
+    expect(t.runtime.sandbox!.verifyAppPassword('carmen@northwind.example', opened)).toBe(true);
+
+    const closed = await owner.post(`/api/migrations/campaigns/${campaign.id}/deactivate`);
+    expect(closed.status).toBe(200);
+    expect(await closed.json()).toMatchObject({ id: campaign.id, status: expect.any(String) });
+    // At once, in the same request: PurelyMail no longer has it, nor does the panel's list.
+    expect(t.runtime.sandbox!.verifyAppPassword('carmen@northwind.example', opened)).toBe(false);
+    expect(names()).toEqual([]);
+    expect((await owner.json<{ appPasswords: unknown[] }>(owner.get('/api/users/carmen@northwind.example/app-passwords'))).appPasswords).toEqual([]);
+    const deleted = await t.runtime.deps.audit.query({ action: 'migration.app_password.delete', limit: 20 });
+    expect(deleted.entries.find((e) => e.target === 'carmen@northwind.example')).toMatchObject({ result: 'ok', actor: 'owner@example.com', details: expect.stringContaining('campaign "Old Co" was closed') });
+    const closeEntry = (await t.runtime.deps.audit.query({ action: 'campaign.deactivate', limit: 5 })).entries[0]!;
+    expect(closeEntry.details).toContain('1 deleted, 0 failed');
+
+    // The job stays; starting it makes a fresh app password and the run signs in with it.
+    const run = await owner.json<Run>(owner.post(`/api/migrations/jobs/${jobId}/runs`, { kind: 'full' }));
+    expect(names()).toEqual([expect.stringContaining('PurelyManage migration job')]);
+    const ended = await waitFor('the run', async () => {
+      const r = await owner.json<Run>(owner.get(`/api/migrations/runs/${run.id}`));
+      return ['succeeded', 'failed', 'cancelled', 'interrupted'].includes(r.state) && r;
+    }, 60_000);
+    expect(ended.state).toBe('succeeded');
   }, 120_000);
 });

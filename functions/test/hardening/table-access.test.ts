@@ -266,6 +266,20 @@ describe('each runtime touches only the items its IAM grant allows', () => {
         sealedSecret: sealed, jobId: 'job_accesstest0002', campaignId: null, deleteRequestedAt: null, deleteError: null, deleteAttempts: 0,
       });
 
+      // One of a finished batch whose job has no run in progress: the sweep reads the batch (closed → delete; it fails here
+      // for want of the KMS key, and is recorded).
+      await createDynamoMigrationJobStore(dynamo.table).create({
+        id: 'job_accesstest0003', name: 'Batch', source: { serverId: 'srv_x', user: 'b', sealedPassword: sealed }, dest: { serverId: 'srv_y', user: 'bob@northwind.example', sealedPassword: sealed },
+        options: { includeFolders: [], excludeFolders: [], maxSizeBytes: null }, createdAt: jobAt.toISOString(), createdBy: 'ops@example.com', updatedAt: jobAt.toISOString(), version: 1, latestRunId: null, activeRunId: null,
+      });
+      const batchStore = createDynamoBatchStore(dynamo.table);
+      await batchStore.create({ id: 'bat_accesstest0001', name: 'Done batch', origin: 'csv', campaignId: null, mode: 'full', createdAt: jobAt.toISOString(), createdBy: 'ops@example.com', jobCount: 1, state: 'finished', round: 1, finishedAt: jobAt.toISOString(), version: 1 });
+      await batchStore.addMembers('bat_accesstest0001', ['job_accesstest0003']);
+      await createDynamoAppPasswordStore(dynamo.table).put({
+        id: 'apw_accesstest0003', mailbox: 'bob@northwind.example', name: 'PurelyManage migration job Batch', purpose: 'migration', createdBy: 'ops@example.com', createdAt: jobAt.toISOString(),
+        sealedSecret: sealed, jobId: 'job_accesstest0003', campaignId: null, deleteRequestedAt: null, deleteError: null, deleteAttempts: 0,
+      });
+
       process.env.AWS_ENDPOINT_URL_DYNAMODB = recorder.endpoint;
       const { background, logger } = composeAwsScheduled({
         TABLE_NAME: TABLE,
@@ -285,7 +299,7 @@ describe('each runtime touches only the items its IAM grant allows', () => {
       expect(await createDynamoOffboardingStore(dynamo.table).get('noah@northwind.example')).toMatchObject({ status: 'deleted' });
       expect(await handler({ kind: 'cache-refresh' })).toMatchObject({ kind: 'cache-refresh' });
       expect(await handler({ kind: 'dns-tier' })).toMatchObject({ kind: 'dns-tier' });
-      expect(await handler({ kind: 'sweep' })).toMatchObject({ result: { campaignsPurged: { purged: ['cmp_accesstest0001'] }, appPasswords: { kept: 1, deleted: 0, failed: 1 } } });
+      expect(await handler({ kind: 'sweep' })).toMatchObject({ result: { campaignsPurged: { purged: ['cmp_accesstest0001'] }, appPasswords: { kept: 1, deleted: 0, failed: 2 } } });
     } finally {
       delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
       secrets.restore();

@@ -60,13 +60,13 @@ export const TABLE_ACCESS = {
    * The scheduled function: due pending actions (and the cache and DNS health they update, their audit entries),
    * the PurelyMail cache refresh and its drift entries, DNS health, the notification outbox and credit alerts, the
    * day's credit reading (the forecast and its alert), the campaign purge, the app-password sweep (its app passwords,
-   * and the jobs and runs it reads to tell whether one is still used), the off-boarding record a user deletion it ran
+   * and the jobs, runs, batch memberships and batches it reads to tell whether one is still used or its batch finished), the off-boarding record a user deletion it ran
    * finishes (OFFBOARD#: deleted or failed) and the off-boarding archive copies it settles (listed through the index,
    * OFFBOARD_ARCHIVING; their jobs and runs read, their app passwords deleted). Settings and the admin list (through the
    * index) read only; no session or throttle item.
    */
   scheduled: {
-    read: ['SETTINGS', 'PACTIONID#*', 'MIGJOB#*', 'MIGRUN#*'],
+    read: ['SETTINGS', 'PACTIONID#*', 'MIGJOB#*', 'MIGRUN#*', 'MIGBATCHJOB#*', 'MIGBATCH#*'],
     write: ['PACTION#*', 'CACHE', 'AUDIT#*', 'DNSHEALTH#*', 'NOTIFY#*', 'NOTIFY_STATE', 'CREDITHIST', 'CAMPAIGN#*', 'APPPW#*', 'OFFBOARD#*'],
     indexRead: ['PENDING', 'DNSHEALTH', 'OUTBOX', 'ADMINS', 'CAMPAIGNS', 'APPPWS', 'OFFBOARD_ARCHIVING'],
   },

@@ -35,7 +35,11 @@ export const campaignRoutes = (deps: AppDeps) =>
       c.header('Cache-Control', 'no-store');
       return c.json(out);
     })
-    .post('/:id/deactivate', audited(deps, 'campaign.deactivate'), async (c) => c.json(await deps.campaigns.deactivate(readParam(c, 'id', Id))))
+    .post('/:id/deactivate', audited(deps, 'campaign.deactivate'), async (c) => {
+      const { appPasswords, ...campaign } = await deps.campaigns.deactivate(readParam(c, 'id', Id), c.get('admin').email);
+      if (appPasswords) c.set('auditDetails', `app passwords of its jobs: ${appPasswords.deleted} deleted, ${appPasswords.failed} failed (retried by the sweep), ${appPasswords.kept} kept until their runs end`);
+      return c.json(campaign);
+    })
     .post('/:id/submissions', audited(deps, 'campaign.submission.add'), async (c) => {
       const id = readParam(c, 'id', Id);
       const input = await readJson(c, AddSubmissionInput);

@@ -34,6 +34,11 @@ export interface AppPasswordDeps {
   jobUse(jobId: string): Promise<{ exists: false } | { exists: true; running: boolean; lastActivityAt: string }>;
   /** Migration app passwords unused for this many days are deleted by the sweep (MIGRATION_APP_PASSWORD_MAX_AGE_DAYS). */
   maxAgeDays: number;
+  /**
+   * Why a migration app password's owner is closed, in words ("its campaign was closed", "its batch finished"), or
+   * undefined while open: a job in a closed campaign or a finished batch needs no app password until its next run.
+   */
+  closedOwner?(r: { jobId: string; campaignId: string | null }): Promise<string | undefined>;
 }
 
 export const toAppPasswordView = (r: AppPasswordRecord): AppPassword => ({
@@ -161,9 +166,36 @@ export function makeAppPasswords(deps: AppPasswordDeps) {
       return { deleted, failed };
     },
     /**
+     * A campaign was closed, or a batch finished (its round ended): the app passwords of its jobs are deleted at once,
+     * except those of a job whose run is in progress (the sweep deletes them once it has ended). A later run of such a
+     * job gets a fresh one (manage-jobs). Each deletion is audited; a failure stays on the record for the sweep.
+     */
+    async releaseForOwner(owner: { campaignId: string } | { jobIds: readonly string[] }, why: string, actor: string): Promise<{ deleted: number; failed: number; kept: number }> {
+      const jobIds = 'jobIds' in owner ? new Set(owner.jobIds) : undefined;
+      const mine = (await deps.store.listAll()).filter((r) => r.purpose === 'migration' && r.jobId && (jobIds ? jobIds.has(r.jobId) : r.campaignId === (owner as { campaignId: string }).campaignId));
+      const result = { deleted: 0, failed: 0, kept: 0 };
+      for (const r of mine) {
+        const use = await deps.jobUse(r.jobId!);
+        if (use.exists && use.running) {
+          result.kept++;
+          continue;
+        }
+        try {
+          const outcome = await remove(r);
+          result.deleted++;
+          await audit('migration.app_password.delete', r, actor, 'ok', `"${r.name}": ${why}${outcome === 'already_gone' ? ' (already gone at PurelyMail)' : ''}`);
+        } catch (err) {
+          result.failed++;
+          await audit('migration.app_password.delete', r, actor, 'failed', `"${r.name}": ${why}; retried at the next sweep`, (err as Error).message);
+        }
+      }
+      return result;
+    },
+    /**
      * The regular sweep (the scheduled `sweep`, every 5 minutes on AWS; hourly locally): retries every deletion
      * that failed before (a revoke included), and deletes migration app passwords no longer used: a job that no
-     * longer exists (after an hour's grace), or a job idle for `maxAgeDays` whose app password is older than that. A
+     * longer exists (after an hour's grace), a job idle for `maxAgeDays` whose app password is older than that, or an
+     * idle job whose campaign is closed or whose batch finished (what `releaseForOwner` kept while a run went on). A
      * later run of that job gets a fresh one (manage-jobs). A person's app password is only ever deleted by a revoke.
      */
     async sweep(): Promise<{ deleted: number; failed: number; kept: number }> {
@@ -179,6 +211,7 @@ export function makeAppPasswords(deps: AppPasswordDeps) {
           const use = await deps.jobUse(r.jobId);
           if (!use.exists) why = age > ORPHAN_GRACE_MS ? 'its job no longer exists' : undefined;
           else if (!use.running && age > deps.maxAgeDays * DAY_MS && now - Date.parse(use.lastActivityAt) > deps.maxAgeDays * DAY_MS) why = `unused for more than ${deps.maxAgeDays} days`;
+          else if (!use.running && deps.closedOwner) why = await deps.closedOwner({ jobId: r.jobId, campaignId: r.campaignId });
         }
         if (!why) {
           result.kept++;

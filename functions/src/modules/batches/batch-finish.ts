@@ -7,6 +7,8 @@ import { toRunView } from '../migrations/views.ts';
 import { batchFinishedEmail, singleRunEmail } from './batch-emails.ts';
 import { NotFoundError } from '../errors.ts';
 import { countJobs, sumProgress, toBatchView, toJob } from './batch-views.ts';
+import type { Emit } from '../events.ts';
+import type { BatchEvents } from './events.ts';
 import type { BatchJobReader, BatchRecord, BatchStore } from './ports.ts';
 
 export interface FinishDeps {
@@ -20,6 +22,8 @@ export interface FinishDeps {
   panelUrl: string;
   /** MIGRATION_MAX_ATTEMPTS: an interrupted run below it is about to be retried automatically. */
   maxAttempts: number;
+  /** BatchFinished (the api and the local runtime delete the batch's app passwords on it); absent: nobody listens. */
+  emit?: Emit<BatchEvents>;
 }
 
 /** A batch and its jobs (each with its latest run), read in bulk; NotFoundError when the batch is gone. */
@@ -44,7 +48,7 @@ const isEmail = (s: string) => /^[^\s@]+@[^\s@]+$/.test(s);
  * What happens when a run ends (called by the engine after every end, possibly more than once per run).
  * checkFinished: 1. Only an open batch  2. Every job's latest run has settled  3. Send the summary (the
  *   notifier sends once per event id and recipient, so a repeated trigger sends nothing more)
- *   4. The one conditional write open → finished of this round.
+ *   4. The one conditional write open → finished of this round  5. Its winner tells BatchFinished.
  * onRunEnded: a run of a batch job checks its batch; a single job that failed notifies at once (and one that
  *   succeeded says so), never one that was cancelled.
  */
@@ -67,7 +71,10 @@ export function makeBatchFinish(deps: FinishDeps) {
     const to = await recipients(batch.createdBy);
     await deps.notify.send({ eventId: `batch:${batch.id}:finished${batch.round > 1 ? `:${batch.round}` : ''}`, ...email, ...(to ? { to } : {}) });
     const ended = { failedJobs: counts.failed + counts.interrupted, cancelledJobs: counts.cancelled };
-    if (await deps.store.finish(batch.id, batch.round, deps.clock.now().toISOString(), ended)) deps.logger.info('batch finished', { batchId: batch.id, round: batch.round, jobs: jobs.length });
+    if (await deps.store.finish(batch.id, batch.round, deps.clock.now().toISOString(), ended)) {
+      deps.logger.info('batch finished', { batchId: batch.id, round: batch.round, jobs: jobs.length });
+      await deps.emit?.('BatchFinished', { batchId: batch.id, round: batch.round, jobIds: jobs.map((j) => j.id) });
+    }
   };
 
   const onRunEnded = async (runId: string): Promise<void> => {

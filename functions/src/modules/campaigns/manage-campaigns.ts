@@ -14,7 +14,9 @@ type CreateInput = z.output<typeof CreateCampaignInput>;
  * Create: 1. Both servers exist  2. A 256-bit token; only its SHA-256 is stored  3. Write campaign + lookup
  *         4. Return the link once (`/c/#t=<token>`: in the fragment, never in a path or a query).
  * New link: a fresh token replaces the old one, which is closed at once.
- * Deactivate: one conditional write; the link answers 410 from then on.
+ * Deactivate (close): one conditional write; the link answers 410 from then on. Then the app passwords the panel made
+ *         for the campaign's jobs are deleted at once (a job whose run is in progress keeps its own until the run has
+ *         ended: the app-password sweep deletes it then); a later run of a job makes a fresh one.
  */
 export function makeManageCampaigns(deps: CampaignDeps, stepUp: Pick<StepUp, 'required'>) {
   const load = async (id: string): Promise<CampaignRecord> => {
@@ -84,10 +86,12 @@ export function makeManageCampaigns(deps: CampaignDeps, stepUp: Pick<StepUp, 're
       const campaign = await save({ ...c, tokenHash: hashCampaignToken(token), version: c.version + 1 }, c);
       return { campaign, link: campaignLink(deps.panelUrl, token) };
     },
-    async deactivate(id: string): Promise<Campaign> {
+    async deactivate(id: string, actor = 'the panel'): Promise<Campaign & { appPasswords?: { deleted: number; failed: number; kept: number } }> {
       const c = await load(id);
       if (c.deactivatedAt || !isOpen(c, deps.clock.now())) throw new ConflictError('This campaign is already closed.', 'campaign_closed');
-      return save({ ...c, deactivatedAt: deps.clock.now().toISOString(), version: c.version + 1 }, c);
+      const closed = await save({ ...c, deactivatedAt: deps.clock.now().toISOString(), version: c.version + 1 }, c);
+      const released = await deps.appPasswords?.releaseForOwner?.({ campaignId: id }, `campaign "${c.name}" was closed`, actor);
+      return released ? { ...closed, appPasswords: released } : closed;
     },
   };
 }

@@ -47,6 +47,11 @@ export interface DestAppPasswords {
   releaseForJob(jobId: string, actor: string): Promise<{ deleted: number; failed: number }>;
   /** Still usable: known and not waiting for deletion. */
   exists(id: string): Promise<boolean>;
+  /**
+   * A campaign closed or a batch finished: deletes its jobs' app passwords at once, except those of a run in progress
+   * (the sweep deletes them after it). Failures stay recorded for the sweep (never thrown).
+   */
+  releaseForOwner?(owner: { campaignId: string } | { jobIds: readonly string[] }, why: string, actor: string): Promise<{ deleted: number; failed: number; kept: number }>;
 }
 
 export const SEALED_KIND = { source: 'migration-job-source', dest: 'migration-job-dest' } as const;

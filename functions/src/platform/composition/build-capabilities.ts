@@ -59,6 +59,7 @@ import { makeSettings } from '../../modules/settings/settings.ts';
 import { makeUsers } from '../../modules/users/users.ts';
 import { userExists } from '../../modules/users/user-listing.ts';
 import { generateMailboxPassword } from '../../modules/users/generate-password.ts';
+import { isOpen as isCampaignOpen } from '../../modules/campaigns/views.ts';
 import { makeArchiveCopy } from '../../modules/offboarding/archive-copy.ts';
 import { makeOffboarding } from '../../modules/offboarding/offboarding.ts';
 import { createDynamoOffboardingStore } from '../../adapters/dynamodb/dynamodb-offboarding-store.ts';
@@ -234,6 +235,8 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
   // App passwords the panel makes at PurelyMail (people's devices, migration destinations), remembered to be deleted.
   // Their secrets are sealed with the api's own box (the credentials key, purpose panel-app-passwords): the api and the
   // scheduled function delete them, so they must open them; the worker cannot.
+  const batchStore = createDynamoBatchStore(table);
+  const campaignStore = createDynamoCampaignStore(table);
   const appPasswords = makeAppPasswords({
     store: createDynamoAppPasswordStore(table),
     purelymail: a.purelymail,
@@ -248,6 +251,14 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
       const latestRun = job.latestRunId ? await stores.runs.get(job.latestRunId) : undefined;
       const running = latestRun !== undefined && !isTerminalRunState(latestRun.state);
       return { exists: true, running, lastActivityAt: latestRun?.endedAt ?? latestRun?.createdAt ?? job.updatedAt };
+    },
+    // A closed campaign or a finished batch needs no app password until a job's next run (which makes a fresh one).
+    async closedOwner({ jobId, campaignId }) {
+      const campaign = campaignId ? await campaignStore.get(campaignId) : undefined;
+      if (campaign && !isCampaignOpen(campaign, clock.now())) return `campaign "${campaign.name}" was closed`;
+      const batchId = await batchStore.batchOfJob(jobId);
+      const batch = batchId ? await batchStore.get(batchId) : undefined;
+      return batch?.state === 'finished' ? `batch "${batch.name}" finished` : undefined;
     },
   });
   const engine = buildMigrationEngine({ stores, queue: a.queue, runner: a.runner, config, clock, logger, emit: events.emit });
@@ -283,7 +294,6 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
   });
 
   // 5. Batches of jobs (CSV import, campaign launches) and credential-gathering campaigns, on top of migrations.
-  const batchStore = createDynamoBatchStore(table);
   const batches = makeBatches({
     store: batchStore,
     reader: createDynamoBatchJobReader(table),
@@ -295,13 +305,14 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
     logger,
     panelUrl: d.panelUrl,
     maxAttempts: config.MIGRATION_MAX_ATTEMPTS,
+    emit: events.emit,
     writer: createDynamoBatchJobWriter(table),
     queue: a.batchQueue,
   });
   const bulkImport = makeBulkImport({ servers: migrations.servers, batches });
   const campaignBatches = makeSealedBatchCreator({ batchStore, jobs: stores.jobs, servers: stores.servers, manageJobs: migrations.jobs, clock, logger });
   const campaigns = makeCampaigns({
-    campaigns: createDynamoCampaignStore(table),
+    campaigns: campaignStore,
     submissions: createDynamoCampaignSubmissionStore(table),
     challenges: createDynamoCampaignChallengeStore(table),
     servers: stores.servers,
@@ -340,7 +351,7 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
   });
 
   // 7. Who reacts to which event: every capability exists by now.
-  subscribe(events, { offerWaitingRun: engine.offerWaitingRun, batches, notify, dnsHealth, offboarding });
+  subscribe(events, { offerWaitingRun: engine.offerWaitingRun, batches, notify, dnsHealth, offboarding, appPasswords });
 
   return {
     auth,

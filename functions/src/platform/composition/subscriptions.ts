@@ -1,4 +1,6 @@
+import type { AppPasswords } from '../../modules/app-passwords/app-passwords.ts';
 import type { BatchFinish } from '../../modules/batches/batch-finish.ts';
+import type { BatchEvents } from '../../modules/batches/events.ts';
 import type { DnsHealth } from '../../modules/dns-health/dns-health.ts';
 import type { MigrationEvents } from '../../modules/migrations/events.ts';
 import type { OfferWaitingRun } from '../../modules/migrations/offer-waiting-run.ts';
@@ -8,7 +10,7 @@ import type { OffboardingModule } from '../../modules/offboarding/offboarding.ts
 import type { EventBus } from '../events.ts';
 
 /** Every event a module tells, by name (each declared in modules/<capability>/events.ts). */
-export type AppEvents = MigrationEvents & PendingActionEvents;
+export type AppEvents = MigrationEvents & PendingActionEvents & BatchEvents;
 
 /**
  * When a run ends (RunEnded), in this order:
@@ -30,19 +32,22 @@ export function subscribeRunEnded(bus: Pick<EventBus<MigrationEvents>, 'on'>, re
  * - DomainDeleted: the domain leaves DNS health tracking at once, not at the next tier run (dns-health)
  * - PendingActionCancelled / PendingActionFinished of a user deletion an off-boarding scheduled: its record says
  *   cancelled, deleted or failed, and a cancel also cancels its archive copy still running (offboarding)
+ * - BatchFinished: the app passwords the panel made for the batch's jobs are deleted (app-passwords; the api and the
+ *   local runtime; on AWS a batch mostly finishes in the dispatch function, and the app-password sweep deletes them)
  * - RunEnded of an off-boarding's archive copy: the copy is settled (state, verdict) and its app passwords deleted
  *   (offboarding; in the api and the local runtime; on AWS the run ends elsewhere and the scheduled sweep settles it)
  */
 export function subscribe(
   bus: EventBus<AppEvents>,
-  reactors: { offerWaitingRun: OfferWaitingRun; batches: Pick<BatchFinish, 'onRunEnded'>; notify: Pick<Notifier, 'pendingRequested' | 'pendingCancelled' | 'pendingFinished'>; dnsHealth: Pick<DnsHealth, 'untrack'>; offboarding?: Pick<OffboardingModule, 'onDeletion' | 'onRunEnded'> },
+  reactors: { offerWaitingRun: OfferWaitingRun; batches: Pick<BatchFinish, 'onRunEnded'>; notify: Pick<Notifier, 'pendingRequested' | 'pendingCancelled' | 'pendingFinished'>; dnsHealth: Pick<DnsHealth, 'untrack'>; offboarding?: Pick<OffboardingModule, 'onDeletion' | 'onRunEnded'>; appPasswords?: Pick<AppPasswords, 'releaseForOwner'> },
 ): void {
   subscribeRunEnded(bus, reactors);
   bus.on('PendingActionRequested', ({ action }) => reactors.notify.pendingRequested(action));
   bus.on('PendingActionCancelled', ({ action }) => reactors.notify.pendingCancelled(action));
   bus.on('PendingActionFinished', ({ action }) => reactors.notify.pendingFinished(action));
   bus.on('DomainDeleted', ({ domain }) => reactors.dnsHealth.untrack(domain));
-  const { offboarding } = reactors;
+  const { offboarding, appPasswords } = reactors;
+  if (appPasswords) bus.on('BatchFinished', ({ batchId, jobIds }) => appPasswords.releaseForOwner({ jobIds }, `batch ${batchId} finished`, 'system').then(() => undefined));
   if (offboarding) {
     bus.on('PendingActionCancelled', ({ action }) => offboarding.onDeletion(action));
     bus.on('PendingActionFinished', ({ action }) => offboarding.onDeletion(action));
