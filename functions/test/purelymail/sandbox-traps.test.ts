@@ -70,6 +70,30 @@ describe('protocol', () => {
     expect(await f.sent()).toEqual([]);
   });
 
+  it('app-password operations check fields as the other operations do: the client refuses unknown ones, the sandbox (like PurelyMail) ignores them', async () => {
+    // The client's strict schemas: an extra or misspelled field is refused before anything is sent.
+    const wrong = [
+      () => f.client.createAppPassword({ userHandle: 'bob@northwind.example', name: 'Phone', extra: true } as never),
+      () => f.client.createAppPassword({ userHandle: 'bob@northwind.example', label: 'Phone' } as never),
+      () => f.client.deleteAppPassword({ userName: 'bob@northwind.example', appPassword: 'x', password: 'y' } as never),
+      () => f.client.deleteAppPassword({ userHandle: 'bob@northwind.example', appPassword: 'x' } as never),
+    ];
+    for (const call of wrong) await expect(call()).rejects.toBeInstanceOf(PurelyMailRequestInvalidError);
+    expect(await f.sent()).toEqual([]);
+    // On the wire, as for modifyUser {password} above: a missing or mistyped known field is invalidRequest and changes
+    // nothing; an unknown field is ignored (PurelyMail's behaviour, so a client bug shows here as in production).
+    expect((await f.raw('createAppPassword', { userName: 'bob@northwind.example' })).json).toMatchObject({ type: 'error', code: 'invalidRequest' });
+    expect((await f.raw('createAppPassword', { userHandle: 'bob@northwind.example', name: 7 })).json).toMatchObject({ type: 'error', code: 'invalidRequest' });
+    expect((await f.raw('deleteAppPassword', { userName: 'bob@northwind.example' })).json).toMatchObject({ type: 'error', code: 'invalidRequest' });
+    expect(f.sandbox.state.users['bob@northwind.example']!.appPasswords).toEqual([]);
+    const made = await f.raw('createAppPassword', { userHandle: 'bob@northwind.example', name: 'Phone', scope: 'imap-only' });
+    expect(made.json).toMatchObject({ type: 'success', result: { appPassword: expect.any(String) } });
+    const secret = (made.json as { result: { appPassword: string } }).result.appPassword;
+    expect(f.sandbox.state.users['bob@northwind.example']!.appPasswords).toEqual([{ hash: expect.any(String), name: 'Phone' }]);
+    expect((await f.raw('deleteAppPassword', { userName: 'bob@northwind.example', appPassword: secret, force: true })).json).toEqual({ type: 'success', result: {} });
+    expect(f.sandbox.verifyAppPassword('bob@northwind.example', secret)).toBe(false);
+  });
+
   it('the invalid-request error names fields but never their values', async () => {
     const error = await f.client.createUser({ userName: 'a@b', domainName: 'northwind.example', password: 'super-secret-value', extra: 1 } as never).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PurelyMailRequestInvalidError);
