@@ -21,6 +21,7 @@ export * from './schemas/batch.ts';
 export * from './schemas/csv-import.ts';
 export * from './schemas/bulk-import.ts';
 export * from './schemas/user-import.ts';
+export * from './schemas/user-handover.ts';
 export * from './schemas/campaign.ts';
 export * from './schemas/app-password.ts';
 export * from './schemas/offboarding.ts';

@@ -17,6 +17,7 @@ import type { BulkImport } from '../modules/bulk-import/bulk-import.ts';
 import type { Campaigns } from '../modules/campaigns/campaigns.ts';
 import type { AppPasswords } from '../modules/app-passwords/app-passwords.ts';
 import type { OffboardingModule } from '../modules/offboarding/offboarding.ts';
+import type { UserHandover } from '../modules/user-handover/user-handover.ts';
 import type { AppContext } from './app-env.ts';
 
 /** What the Hono app needs; each composition root (AWS, local, tests) builds one. */
@@ -42,6 +43,8 @@ export interface AppDeps {
   routing: RoutingModule;
   users: Users;
   userImport: UserImport;
+  /** One-time hand-over links of imported users (created by an admin, opened on the public page /h/). */
+  userHandover: UserHandover;
   /** The pending queue: `request({kind, target, label, requestedBy})` delays a deletion; also cancel, list, execute. */
   pendingActions: PendingActions;
   /** Emails admins, once per event and recipient, never throwing: `pendingRequested(action)`, `pendingFinished(action)`, `send(...)`. */

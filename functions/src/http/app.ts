@@ -33,6 +33,7 @@ import { userRoutes } from './routes/users.ts';
 import { pendingActionRoutes } from './routes/pending-actions.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { publicCampaignRoutes } from './routes/public-campaign.ts';
+import { publicHandoverRoutes } from './routes/public-handover.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/setup', setupRoutes(deps));
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/public/campaigns', publicCampaignRoutes(deps));
+  app.route('/api/public/handover', publicHandoverRoutes(deps));
 
   const priv = new Hono<AppEnv>();
   priv.use('*', requireSession(deps.auth));

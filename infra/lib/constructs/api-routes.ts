@@ -24,6 +24,8 @@ export const ROUTE_THROTTLES = {
   admin: { rateLimit: 50, burstLimit: 100 },
   /** The public campaign form: info, browser check, submit (each IMAP-verified, so slow by nature). */
   campaign: { rateLimit: 10, burstLimit: 20 },
+  /** One-time hand-over links of imported users (the app also limits opens per IP). */
+  handover: { rateLimit: 5, burstLimit: 10 },
   /** Password and 2FA sign-in (the app also backs off per account and per IP). */
   signIn: { rateLimit: 5, burstLimit: 10 },
   /** First-run setup and its status (the sign-in page asks for it). */
@@ -36,6 +38,7 @@ export const ROUTE_THROTTLES = {
 export function throttleGroupOf(route: PublicRoute): Exclude<keyof typeof ROUTE_THROTTLES, 'admin'> {
   const path = route.split(' ')[1]!;
   if (path.startsWith('/api/public/campaigns/')) return 'campaign';
+  if (path.startsWith('/api/public/handover/')) return 'handover';
   if (path.startsWith('/api/auth/')) return 'signIn';
   if (path.startsWith('/api/setup')) return 'setup';
   if (path === '/api/health') return 'health';

@@ -58,6 +58,17 @@ export function grantWithAppPasswordContext(key: IKey, grantee: IGrantable, ...a
   return Grant.addToPrincipal({ grantee, actions, resourceArns: [key.keyArn], conditions: { StringEquals: { [APP_PASSWORD_CONTEXT.key]: APP_PASSWORD_CONTEXT.value } } });
 }
 
+/**
+ * The KMS encryption context of the passwords kept sealed for one-time hand-over links of imported users (functions:
+ * USER_HANDOVER_SECRET_PURPOSE). Only the api seals them (the import's hand-over) and opens them (the link's page).
+ */
+export const HANDOVER_CONTEXT = { key: 'kms:EncryptionContext:purpose', value: 'user-handover' } as const;
+
+/** Grants KMS actions on the credentials key under the {@link HANDOVER_CONTEXT} condition. */
+export function grantWithHandoverContext(key: IKey, grantee: IGrantable, ...actions: string[]): Grant {
+  return Grant.addToPrincipal({ grantee, actions, resourceArns: [key.keyArn], conditions: { StringEquals: { [HANDOVER_CONTEXT.key]: HANDOVER_CONTEXT.value } } });
+}
+
 /** Name of the worker container, which `RunTask` overrides address. */
 export const MIGRATOR_CONTAINER_NAME = 'migrator';
 /** awslogs stream prefix: a task's stream is `run/migrator/<task id>` (the api reads full run logs from it). */

@@ -12,7 +12,7 @@ import { ApiRoutes } from '../constructs/api-routes.ts';
 import { AppFunction } from '../constructs/app-function.ts';
 import { grantTableAccess } from '../constructs/table-access-grant.ts';
 import { TABLE_ACCESS } from '../../../functions/src/adapters/dynamodb/table-access.ts';
-import { grantWithAppPasswordContext, grantWithCredentialsContext, grantWithMfaContext, MIGRATOR_CONTAINER_NAME, MIGRATOR_STREAM_PREFIX } from '../constructs/migrator-task.ts';
+import { grantWithAppPasswordContext, grantWithCredentialsContext, grantWithHandoverContext, grantWithMfaContext, MIGRATOR_CONTAINER_NAME, MIGRATOR_STREAM_PREFIX } from '../constructs/migrator-task.ts';
 import { OpsAlarms } from '../constructs/ops-alarms.ts';
 import { acknowledgeWildcard, nagArn, nagRef } from '../nag.ts';
 import type { MailSenders } from '../config/mail-senders.ts';
@@ -157,6 +157,8 @@ export class ApiStack extends Stack {
     grantWithMfaContext(props.credentialsKey, apiFn, 'kms:GenerateDataKey', 'kms:Decrypt');
     // App passwords the panel makes at PurelyMail: sealed to be deleted later (create, revoke, job deletion).
     grantWithAppPasswordContext(props.credentialsKey, apiFn, 'kms:GenerateDataKey', 'kms:Decrypt');
+    // One-time hand-over links of imported users: the password sealed when the link is made, opened when it is.
+    grantWithHandoverContext(props.credentialsKey, apiFn, 'kms:GenerateDataKey', 'kms:Decrypt');
     allowScheduling(this.api, 'the api function');
     // The api is the one synchronous function: its failures reach no queue (the others end in the DLQ).
     alarms.functionErrors('Api', apiFn, 'API function');

@@ -2,8 +2,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ScheduledEvent } from '../../../functions/src/adapters/scheduler/scheduled-event.ts';
 import { RECURRING_JOBS } from '../../lib/constructs/action-scheduler.ts';
-import { APP_PASSWORD_CONTEXT, CREDENTIALS_CONTEXT, MFA_CONTEXT } from '../../lib/constructs/migrator-task.ts';
+import { APP_PASSWORD_CONTEXT, CREDENTIALS_CONTEXT, HANDOVER_CONTEXT, MFA_CONTEXT } from '../../lib/constructs/migrator-task.ts';
 import { APP_PASSWORD_SECRET_PURPOSE } from '../../../functions/src/modules/app-passwords/app-passwords.ts';
+import { USER_HANDOVER_SECRET_PURPOSE } from '../../../functions/src/modules/user-handover/user-handover.ts';
 import { MFA_SECRET_PURPOSE } from '../../../functions/src/modules/auth/mfa-secret-box.ts';
 import { attachedStatements, statementsOfRole } from '../support/iam.ts';
 import { buildTestApp } from '../support/synth-app.ts';
@@ -44,7 +45,7 @@ describe('api stack', () => {
 
   it('lets the api seal credentials (GenerateDataKey under the migration context) but never decrypt them; TOTP secrets and app passwords only under their own contexts', () => {
     const kms = statementsOfRole(template, 'ApiRole').filter((s) => s.actions.some((a) => a.startsWith('kms:')));
-    expect(kms.map((s) => s.actions)).toEqual([['kms:GenerateDataKey'], ['kms:GenerateDataKey', 'kms:Decrypt'], ['kms:GenerateDataKey', 'kms:Decrypt']]);
+    expect(kms.map((s) => s.actions)).toEqual([['kms:GenerateDataKey'], ['kms:GenerateDataKey', 'kms:Decrypt'], ['kms:GenerateDataKey', 'kms:Decrypt'], ['kms:GenerateDataKey', 'kms:Decrypt']]);
     expect(kms[0]!.condition).toEqual({ StringEquals: { [CREDENTIALS_CONTEXT.key]: CREDENTIALS_CONTEXT.value } });
     // Issue 15: 2FA secrets are sealed at rest; the api opens them under the `admin-mfa` purpose and no other.
     expect(MFA_CONTEXT.value).toBe(MFA_SECRET_PURPOSE);
@@ -53,12 +54,16 @@ describe('api stack', () => {
     expect(APP_PASSWORD_CONTEXT.value).toBe(APP_PASSWORD_SECRET_PURPOSE);
     const appPasswords = { StringEquals: { [APP_PASSWORD_CONTEXT.key]: APP_PASSWORD_SECRET_PURPOSE } };
     expect(kms[2]!.condition).toEqual(appPasswords);
+    // One-time hand-over links: the imported users' passwords, under their own purpose, by the api alone.
+    expect(HANDOVER_CONTEXT.value).toBe(USER_HANDOVER_SECRET_PURPOSE);
+    const handover = { StringEquals: { [HANDOVER_CONTEXT.key]: USER_HANDOVER_SECRET_PURPOSE } };
+    expect(kms[3]!.condition).toEqual(handover);
     const decrypting = attachedStatements(template).filter((s) => s.actions.some((a) => a === 'kms:Decrypt' || a === 'kms:*' || a.startsWith('kms:ReEncrypt')));
-    // No function of this stack may open migration credentials: the api's Decrypts are for TOTP secrets and app
-    // passwords, the scheduled function's (the sweep) for app passwords only.
+    // No function of this stack may open migration credentials: the api's Decrypts are for TOTP secrets, app
+    // passwords and hand-over links, the scheduled function's (the sweep) for app passwords only.
     const conditions = decrypting.map((s) => JSON.stringify(s.condition)).sort();
-    expect(conditions).toEqual([JSON.stringify({ StringEquals: { [MFA_CONTEXT.key]: MFA_SECRET_PURPOSE } }), JSON.stringify(appPasswords), JSON.stringify(appPasswords)].sort());
-    expect(statementsOfRole(template, 'ApiRole').filter((s) => s.actions.includes('kms:Decrypt')).map((s) => s.condition)).toEqual([{ StringEquals: { [MFA_CONTEXT.key]: MFA_SECRET_PURPOSE } }, appPasswords]);
+    expect(conditions).toEqual([JSON.stringify({ StringEquals: { [MFA_CONTEXT.key]: MFA_SECRET_PURPOSE } }), JSON.stringify(appPasswords), JSON.stringify(appPasswords), JSON.stringify(handover)].sort());
+    expect(statementsOfRole(template, 'ApiRole').filter((s) => s.actions.includes('kms:Decrypt')).map((s) => s.condition)).toEqual([{ StringEquals: { [MFA_CONTEXT.key]: MFA_SECRET_PURPOSE } }, appPasswords, handover]);
     expect(statementsOfRole(template, 'ScheduledRole').filter((s) => s.actions.some((a) => a.startsWith('kms:'))).map((s) => [s.actions, s.condition])).toEqual([[['kms:Decrypt'], appPasswords]]);
   });
 

@@ -38,6 +38,8 @@ export const AUDIT_ACTIONS = {
   'user.delete.request': 'User deletion scheduled',
   'user.app_password.create': 'App password created for a user',
   'user.app_password.revoke': 'App password revoked',
+  'user.handover.create': 'One-time hand-over links made for imported users',
+  'user.handover.open': 'One-time hand-over link opened',
   'user.offboard.start': 'Off-boarding started',
   'user.offboard.password.rotate': 'Off-boarding: password rotated',
   'user.offboard.app_passwords.revoke': 'Off-boarding: app passwords revoked',

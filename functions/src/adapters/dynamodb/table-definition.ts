@@ -50,6 +50,8 @@
  * - rule created in the panel .... GetItem  pk=RULEUNDO#<ruleId>     sk=RULEUNDO (creator, createdAt: the 15-minute undo, claimed by one conditional update)
  * - rules created recently ....... Query    gsi1 gsi1pk=RULEUNDO      gsi1sk >= <since> (gsi1sk=<createdAt>#<ruleId>)
  * - user's latest off-boarding ... GetItem  pk=OFFBOARD#<address>    sk=OFFBOARD (its steps; the scheduled deletion marks it deleted)
+ * - off-boarding archive copies .. Query    gsi1 gsi1pk=OFFBOARD_ARCHIVING (item pk=OFFBOARD#<address> sk=ARCHIVING while the copy is not settled)
+ * - user hand-over link .......... GetItem  pk=HANDOVER#<sha256 of token> sk=HANDOVER (sealed password; spent by one conditional update; TTL 14 days after expiry)
  */
 export const tableDefinition = {
   partitionKey: 'pk',

@@ -8,7 +8,7 @@ import { readJson } from '../read-input.ts';
 
 /** The import bodies carry a CSV of up to 2 MB (as a JSON string); every other route keeps the small limit. */
 export const IMPORT_MAX_BODY_BYTES = 3 * 1024 * 1024;
-export const LARGE_BODY_PATHS: readonly string[] = ['/api/migrations/import', '/api/migrations/import/preview', '/api/users/import', '/api/users/import/preview'];
+export const LARGE_BODY_PATHS: readonly string[] = ['/api/migrations/import', '/api/migrations/import/preview', '/api/users/import', '/api/users/import/preview', '/api/users/import/handover-links'];
 /** The import routes' own limit (users and migrations alike). */
 export const importBodyLimit = bodyLimit({ maxSize: IMPORT_MAX_BODY_BYTES, onError: (c) => c.json({ error: { code: 'too_large', message: 'The file is too large: at most 2 MB.' } }, 413) });
 

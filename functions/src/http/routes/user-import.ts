@@ -1,4 +1,4 @@
-import { UserImportInput, UserImportPreviewInput } from '@app/shared';
+import { CreateHandoverLinksInput, UserImportInput, UserImportPreviewInput } from '@app/shared';
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps.ts';
 import type { AppEnv } from '../app-env.ts';
@@ -23,6 +23,16 @@ export const userImportRoutes = (deps: AppDeps) =>
       const preview = await deps.userImport.preview(await readJson(c, UserImportPreviewInput));
       c.set('auditDetails', `${preview.totalRows} rows, ${preview.invalidRows} with errors`);
       return c.json(preview);
+    })
+    // One-time links for the hand-over (from the import's answer, which the browser holds): never in the audit entry
+    // but the addresses and the expiry; the answer holds the links once.
+    .post('/handover-links', audited(deps, 'user.handover.create', () => 'Users CSV import hand-over'), importBodyLimit, async (c) => {
+      const input = await readJson(c, CreateHandoverLinksInput);
+      c.set('auditDetails', `${input.credentials.length} one-time links for ${input.credentials.map((x) => x.address).join(' ')}`.slice(0, 1000));
+      const out = await deps.userHandover.create(input, c.get('admin').email);
+      c.set('auditDetails', `${out.links.length} one-time links, valid ${out.validHours} h (until ${out.expiresAt}), for ${out.links.map((l) => l.address).join(' ')}`.slice(0, 1000));
+      c.header('Cache-Control', 'no-store');
+      return c.json(out, 201);
     })
     .post('/', audited(deps, 'user.import', () => 'Users CSV import'), importBodyLimit, async (c) => {
       const input = await readJson(c, UserImportInput);

@@ -60,6 +60,8 @@ import { makeUsers } from '../../modules/users/users.ts';
 import { userExists } from '../../modules/users/user-listing.ts';
 import { generateMailboxPassword } from '../../modules/users/generate-password.ts';
 import { isOpen as isCampaignOpen } from '../../modules/campaigns/views.ts';
+import { makeUserHandover } from '../../modules/user-handover/user-handover.ts';
+import { createDynamoHandoverStore } from '../../adapters/dynamodb/dynamodb-handover-store.ts';
 import { makeArchiveCopy } from '../../modules/offboarding/archive-copy.ts';
 import { makeOffboarding } from '../../modules/offboarding/offboarding.ts';
 import { createDynamoOffboardingStore } from '../../adapters/dynamodb/dynamodb-offboarding-store.ts';
@@ -228,6 +230,22 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
   const domains = makeDomains({ purelymail: a.purelymail, cache, clock, dnsLookup: a.dnsLookup, pendingActions, dnsHealth, ownershipCodeFallback: config.PURELYMAIL_OWNERSHIP_TOKEN });
   const users = makeUsers({ purelymail: a.purelymail, cache, refreshCache: refreshOnDemand, pendingActions });
   const userImport = makeUserImport({ purelymail: a.purelymail, cache });
+  // One-time hand-over links of imported users: passwords sealed with the api's own box under their own purpose
+  // (user-handover: only the api's KMS grant names it), tokens kept as hashes, opens limited per IP.
+  const userHandover = makeUserHandover({
+    store: createDynamoHandoverStore(table),
+    box: a.mfaSecretBox,
+    async userExists(address) {
+      const users = (await cache.read(['users'])).users;
+      if (users?.addresses.some((u) => u.toLowerCase() === address)) return true;
+      return userExists(a.purelymail, address);
+    },
+    counter: throttleRateCounter(createDynamoThrottleStore(table)),
+    clock,
+    panelUrl: d.panelUrl,
+    validHours: config.USER_HANDOVER_LINK_HOURS,
+    opensPerIpPer15Min: config.USER_HANDOVER_OPENS_PER_IP_PER_15_MIN,
+  });
   const routing = makeRouting({ purelymail: a.purelymail, cache, clock, pendingActions, undo: createDynamoRuleUndoStore(table) });
 
   // 4. Migrations: the run engine (queue, dispatcher, ends of runs), then servers, jobs and runs for the api.
@@ -364,6 +382,7 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
     routing,
     users,
     userImport,
+    userHandover,
     pendingActions,
     notify,
     mailSettings,

@@ -49,6 +49,10 @@ export const commonVars = {
    * for a delta run after the cut-over, short enough that no forgotten login stays open for long.
    */
   MIGRATION_APP_PASSWORD_MAX_AGE_DAYS: int(1, 365, 7),
+  /** A user import's one-time hand-over link shows the user's password once, until it is opened or this many hours pass. */
+  USER_HANDOVER_LINK_HOURS: int(1, 720, 72),
+  /** Hand-over links: opens (every attempt, right or wrong) per client IP per 15 minutes. */
+  USER_HANDOVER_OPENS_PER_IP_PER_15_MIN: int(1, 10_000, 30),
 };
 
 /** The settings commonVars describe, parsed. */
