@@ -24,7 +24,7 @@ describe('bulk users from CSV in a browser', () => {
   beforeAll(async () => {
     server = await startLocalServer();
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, permissions: ['clipboard-read', 'clipboard-write'] });
     page = await context.newPage();
     errors = watchErrors(page);
     await setupOwner(page, server);
@@ -96,5 +96,75 @@ describe('bulk users from CSV in a browser', () => {
     await page.getByRole('link', { name: 'Back to Users' }).click();
     await page.waitForURL(`${server.url}/users`);
     expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('hands over with one-time links: "Copy links", each person opens theirs once, a second open says so', async () => {
+    await page.goto(`${server.url}/users/import`);
+    const file = join(dir, 'links.csv');
+    writeFileSync(file, [HEADER, 'pia@northwind.example,Pia,,,', 'quentin@northwind.example,Quentin,,,'].join('\r\n'));
+    await page.locator('#csv-file').setInputFiles(file);
+    await expect.poll(() => page.getByRole('button', { name: /^Create 2 users/ }).isEnabled(), { timeout: 10_000 }).toBe(true);
+    await page.getByRole('button', { name: /^Create 2 users/ }).click();
+    const list = page.getByTestId('handover-list');
+    await expect.poll(() => list.isVisible(), { timeout: 15_000 }).toBe(true);
+    const passwords = Object.fromEntries((await list.locator('tbody tr').all()).length ? await Promise.all((await list.locator('tbody tr').all()).map(async (tr) => [(await tr.locator('td').nth(0).innerText()).split('\n')[0], await tr.locator('td').nth(1).innerText()])) : []);
+    expect(Object.keys(passwords)).toEqual(['pia@northwind.example', 'quentin@northwind.example']);
+
+    await page.getByRole('button', { name: 'Copy links' }).click();
+    const block = page.getByTestId('handover-links');
+    await expect.poll(() => block.isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await block.innerText()).toMatch(/2 one-time links copied: send each person their own/);
+    expect(await block.innerText()).toMatch(/\(72 hours\)/);
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const lines = copied.split('\n');
+    expect(lines.map((l) => l.split(': ')[0])).toEqual(['pia@northwind.example', 'quentin@northwind.example']);
+    const piaLink = lines[0]!.split(': ')[1]!;
+    expect(piaLink).toMatch(new RegExp(`^${server.url}/h/#t=[A-Za-z0-9_-]{43}$`));
+    // The links carry no password.
+    for (const p of Object.values(passwords)) expect(copied).not.toContain(p);
+    expect(await page.getByRole('button', { name: 'Links copied' }).isVisible()).toBe(true);
+    await page.mouse.move(0, 0);
+    await screen(page, 'user-import-05-links');
+    await page.getByRole('button', { name: 'Done' }).click();
+
+    // Pia opens her link in a browser without any session: nothing shows until she asks, then the password, once.
+    const visitor = await browser.newContext({ viewport: { width: 375, height: 760 } });
+    const pia = await visitor.newPage();
+    const visitorErrors = watchErrors(pia);
+    await pia.goto(piaLink);
+    await expect.poll(() => pia.getByRole('heading', { name: 'Your new mailbox is ready' }).isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await pia.content()).not.toContain(passwords['pia@northwind.example']!);
+    await screen(pia, 'user-handover-01-phone-ready');
+    await pia.getByRole('button', { name: 'Show my password' }).click();
+    await expect.poll(() => pia.getByTestId('handover-password').innerText().catch(() => ''), { timeout: 10_000 }).toBe(passwords['pia@northwind.example']);
+    expect(await pia.getByTestId('handover-address').innerText()).toBe('pia@northwind.example');
+    expect(server.sandbox!.verifyPassword('pia@northwind.example', passwords['pia@northwind.example']!)).toBe(true);
+    // The token left the address bar once spent.
+    expect(new URL(pia.url()).hash).toBe('');
+    await screen(pia, 'user-handover-02-phone-shown', { grow: true });
+    await pia.emulateMedia({ colorScheme: 'dark' });
+    await screen(pia, 'user-handover-03-phone-shown-dark', { grow: true });
+    expect(await pia.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+
+    // The same link again (another tab): already opened, no password.
+    const again = await visitor.newPage();
+    await again.goto(piaLink);
+    await again.getByRole('button', { name: 'Show my password' }).click();
+    await expect.poll(() => again.getByRole('heading', { name: 'This link was already opened' }).isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await again.content()).not.toContain(passwords['pia@northwind.example']!);
+    await again.setViewportSize({ width: 1280, height: 800 });
+    await screen(again, 'user-handover-04-already-opened');
+    // A mangled link says it does not work.
+    await again.goto(`${server.url}/h/#t=not-a-real-token-at-all-xx`);
+    await again.getByRole('button', { name: 'Show my password' }).click();
+    await expect.poll(() => again.getByRole('heading', { name: 'This link does not work' }).isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(visitorErrors.filter((e) => !/status of 4\d\d/.test(e))).toEqual([]);
+    await visitor.close();
+
+    // The audit log names who opened which, never the password or the token.
+    const audit = await (await page.request.get(`${server.url}/api/audit?action=user.handover`)).text();
+    expect(audit).toContain('pia@northwind.example');
+    expect(audit).not.toContain(piaLink.split('#t=')[1]!);
+    for (const p of Object.values(passwords)) expect(audit).not.toContain(p);
   }, 120_000);
 });

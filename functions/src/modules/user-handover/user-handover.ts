@@ -72,8 +72,8 @@ export function makeUserHandover(deps: UserHandoverDeps) {
       const r = await deps.store.get(tokenHash);
       if (!r) throw new NotFoundError(NOT_VALID);
       onAddress(r.address);
-      if (r.openedAt || !r.sealedPassword) throw new GoneError(`This link was already opened (${r.openedAt ?? 'earlier'}), so it no longer shows the password. If that was not you, ask your administrator for a new password.`);
-      if (Date.parse(r.linkExpiresAt) <= now.getTime()) throw new GoneError(`This link expired (${r.linkExpiresAt}). Ask your administrator for a new password.`);
+      if (r.openedAt || !r.sealedPassword) throw new GoneError('This link was already opened, so it no longer shows the password. If that was not you, ask your administrator for a new password.');
+      if (Date.parse(r.linkExpiresAt) <= now.getTime()) throw new GoneError(`This link expired: it could be opened for ${Math.round((Date.parse(r.linkExpiresAt) - Date.parse(r.createdAt)) / 3_600_000)} hours. Ask your administrator for a new password.`);
       const password = await deps.box.open(r.sealedPassword, context(tokenHash));
       const openedAt = now.toISOString();
       if (!(await deps.store.markOpened(tokenHash, openedAt))) throw new GoneError('This link was just opened elsewhere, so it no longer shows the password. If that was not you, ask your administrator for a new password.');

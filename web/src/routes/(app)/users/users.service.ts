@@ -1,5 +1,7 @@
 import {
   AppPasswordList,
+  HandoverLinks,
+  MAX_HANDOVER_LINKS_PER_REQUEST,
   CreatedAppPassword,
   CreatedUser,
   OffboardingResponse,
@@ -43,4 +45,13 @@ export const userImportService = {
   templateUrl: '/api/users/import/template.csv',
   preview: (input: UserImportPreviewInput) => api.post('/api/users/import/preview', input, UserImportPreview),
   import: (input: UserImportInput) => api.post('/api/users/import', input, UserImportResult),
+  /** One-time links for the hand-over, asked for in parts of at most MAX_HANDOVER_LINKS_PER_REQUEST users. */
+  async handoverLinks(credentials: readonly { address: string; password: string }[]): Promise<HandoverLinks> {
+    const parts: HandoverLinks[] = [];
+    for (let i = 0; i < credentials.length; i += MAX_HANDOVER_LINKS_PER_REQUEST) {
+      const chunk = credentials.slice(i, i + MAX_HANDOVER_LINKS_PER_REQUEST).map(({ address, password }) => ({ address, password }));
+      parts.push(await api.post('/api/users/import/handover-links', { credentials: chunk }, HandoverLinks));
+    }
+    return { links: parts.flatMap((p) => p.links), expiresAt: parts.map((p) => p.expiresAt).sort()[0]!, validHours: parts[0]!.validHours };
+  },
 };
