@@ -167,4 +167,35 @@ describe('bulk users from CSV in a browser', () => {
     expect(audit).not.toContain(piaLink.split('#t=')[1]!);
     for (const p of Object.values(passwords)) expect(audit).not.toContain(p);
   }, 120_000);
+  it('a larger import goes in parts of 25 rows with a progress bar, and ends in one hand-over', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${server.url}/users/import`);
+    const file = join(dir, 'sixty.csv');
+    writeFileSync(file, [HEADER, ...Array.from({ length: 60 }, (_, i) => `team${i}@oakridge.example,Team ${i},,,`)].join('\r\n'));
+    await page.locator('#csv-file').setInputFiles(file);
+    await expect.poll(() => page.getByRole('button', { name: /^Create 60 users/ }).isEnabled(), { timeout: 10_000 }).toBe(true);
+    // Each part is held a moment so the progress can be seen (the sandbox answers in milliseconds).
+    const parts: { from: number; to: number }[] = [];
+    await page.route('**/api/users/import', async (route) => {
+      parts.push((route.request().postDataJSON() as { lines: { from: number; to: number } }).lines);
+      await new Promise((r) => setTimeout(r, 400));
+      await route.continue();
+    });
+    await page.getByRole('button', { name: /^Create 60 users/ }).click();
+    const progress = page.getByTestId('user-import-progress');
+    await expect.poll(() => progress.innerText().catch(() => ''), { timeout: 10_000 }).toMatch(/Creating users: (25|50) of 60 lines done/);
+    await screen(page, 'user-import-06-progress');
+    const list = page.getByTestId('handover-list');
+    await expect.poll(() => list.isVisible(), { timeout: 30_000 }).toBe(true);
+    await page.unroute('**/api/users/import');
+    expect(parts).toEqual([{ from: 2, to: 26 }, { from: 27, to: 51 }, { from: 52, to: 61 }]);
+    expect(await list.locator('tbody tr').count()).toBe(60);
+    expect(await page.getByRole('heading', { name: '60 users are ready' }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Copy links' }).click();
+    await expect.poll(() => page.getByTestId('handover-links').innerText().catch(() => ''), { timeout: 10_000 }).toMatch(/60 one-time links copied/);
+    await page.getByRole('button', { name: 'Done' }).click();
+    expect(await page.getByTestId('user-import-result').innerText()).toContain('60 users created of 60 lines');
+    expect(Object.keys(server.sandbox!.state.users).filter((a) => a.startsWith('team'))).toHaveLength(60);
+    expect(errors).toEqual([]);
+  }, 120_000);
 });

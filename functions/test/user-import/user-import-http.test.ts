@@ -161,4 +161,31 @@ describe('bulk users from CSV over HTTP', () => {
     const everywhere = [againText, ...answers, await exported.text(), JSON.stringify(items), t.logs.join("\n")].join('\n');
     for (const s of secrets) expect(everywhere).not.toContain(s);
   });
+  it('an import sent in parts (lines): each part creates only its rows, with the file\'s line numbers; all-or-nothing refuses a part when a later row became invalid', async () => {
+    const rows = Array.from({ length: 60 }, (_, i) => `part${i}@oakridge.example,Part ${i},,,`);
+    const csv = [HEADER, ...rows].join('\n');
+    const first = await call<UserImportResult>(owner.post('/api/users/import', { csv, policy: 'all-or-nothing', lines: { from: 2, to: 26 } }), 201);
+    expect(first.created.map((c) => c.line)).toEqual(Array.from({ length: 25 }, (_, i) => i + 2));
+    expect(first.credentials.map((c) => c.address)).toEqual(Array.from({ length: 25 }, (_, i) => `part${i}@oakridge.example`));
+    expect(sandbox.requests().filter((r) => r.op === 'createUser')).toHaveLength(25);
+    // The next part: the first part's users exist now, which does not stop it (they are not in it).
+    const second = await call<UserImportResult>(owner.post('/api/users/import', { csv, policy: 'all-or-nothing', lines: { from: 27, to: 51 } }), 201);
+    expect(second.created.map((c) => c.address)).toEqual(Array.from({ length: 25 }, (_, i) => `part${i + 25}@oakridge.example`));
+    // Meanwhile someone created a user of the last part: all-or-nothing refuses the last part, creating nothing.
+    await call(owner.post('/api/users', { localPart: 'part59', domain: 'oakridge.example', password: 'Quartz-Meadow-Lantern-42' }), 201);
+    sandbox.clearRequests();
+    const refused = await owner.post('/api/users/import', { csv, policy: 'all-or-nothing', lines: { from: 52, to: 61 } });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('part59@oakridge.example already exists.');
+    expect(sandbox.requests().filter((r) => r.op === 'createUser')).toEqual([]);
+    // valid-only goes on with the part's valid rows and names the skipped line.
+    const last = await call<UserImportResult>(owner.post('/api/users/import', { csv, policy: 'valid-only', lines: { from: 52, to: 61 } }), 201);
+    expect(last.created.map((c) => c.line)).toEqual([52, 53, 54, 55, 56, 57, 58, 59, 60]);
+    expect(last.skipped).toEqual([{ line: 61, errors: ['part59@oakridge.example already exists.'] }]);
+    // A part with no row, or a backwards range: a clear 400.
+    expect((await owner.post('/api/users/import', { csv, policy: 'valid-only', lines: { from: 90, to: 95 } })).status).toBe(400);
+    const backwards = await owner.post('/api/users/import', { csv, lines: { from: 10, to: 5 } });
+    expect(backwards.status).toBe(400);
+    expect(await backwards.text()).toContain('must end on or after');
+  });
 });

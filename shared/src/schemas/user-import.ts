@@ -22,9 +22,24 @@ export const UserImportPreviewInput = lazySchema(() =>
 );
 export type UserImportPreviewInput = z.infer<typeof UserImportPreviewInput>;
 
+/**
+ * Rows per request when the browser sends a confirmed import in parts: each part must end well inside API Gateway's
+ * 29-second limit (one createUser per row, plus modifyUser for 2FA; the sandbox bench measures the calls per user).
+ */
+export const USER_IMPORT_ROWS_PER_REQUEST = 25;
+
 export const UserImportInput = lazySchema(() =>
   UserImportPreviewInput.extend({
     policy: ImportPolicy.default('all-or-nothing'),
+    /**
+     * Create only the rows that start on these lines (one part of an import sent in several requests; the whole file
+     * is still sent and checked). all-or-nothing then checks every row from `from` to the end of the file, so a part
+     * is refused when a later row has become invalid; valid-only checks the part's rows.
+     */
+    lines: z
+      .strictObject({ from: z.number().int().min(2, 'starts after the header (line 2 or later)'), to: z.number().int() })
+      .refine((l) => l.to >= l.from, { message: 'must end on or after the line it starts on', path: ['to'] })
+      .optional(),
   }),
 );
 export type UserImportInput = z.infer<typeof UserImportInput>;

@@ -46,7 +46,7 @@ export const userImportRoutes = (deps: AppDeps) =>
       c.set(
         'auditDetails',
         [
-          `${input.policy}: ${result.created.length} created`,
+          `${input.policy}${input.lines ? ` (part: lines ${input.lines.from}–${input.lines.to})` : ''}: ${result.created.length} created`,
           result.failed.length ? `${result.failed.length} refused by PurelyMail (lines ${lines(result.failed)})` : '',
           result.notAttempted.length ? `${result.notAttempted.length} not attempted (lines ${lines(result.notAttempted)})` : '',
           result.skipped.length ? `${result.skipped.length} invalid skipped (lines ${lines(result.skipped)})` : '',

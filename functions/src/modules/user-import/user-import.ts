@@ -10,6 +10,7 @@ import {
 import type { CacheStore } from '../cache/ports.ts';
 import { rowsToImport } from '../csv-import/import-policy.ts';
 import { parseCsvTable } from '../csv-import/parse-csv-table.ts';
+import { ValidationError } from '../errors.ts';
 import { PurelyMailApiError, PurelyMailUnavailableError, PurelyMailWriteUnconfirmedError } from '../purelymail/errors.ts';
 import type { PurelyMail } from '../purelymail/ports.ts';
 import { generateMailboxPassword } from '../users/generate-password.ts';
@@ -20,6 +21,21 @@ import { validateUserImport, type AccountView, type UserImportColumn, type UserT
 export const USER_IMPORT_TEMPLATE = `${[...USER_IMPORT_COLUMNS, ...USER_IMPORT_OPTIONAL_COLUMNS].join(',')}\r\nalice@example.com,Alice Martin (sales),,yes,alice.martin@example.net\r\nbob@example.com,"Bob Stone, support",,no,\r\n`;
 
 const CACHE_GROUP = 100;
+
+/**
+ * One part of an import sent in several requests (`lines`): the policy decides on the part's rows — for all-or-nothing
+ * every row from the part's first line to the end of the file (the earlier parts' rows now exist, and a later row that
+ * became invalid must stop the import before this part) — and only the part's rows are created or skipped.
+ */
+function partOf(preview: UserImportPreview, valid: readonly { line: number; input: UserToCreate }[], policy: UserImportInput['policy'], lines: { from: number; to: number }) {
+  const inPart = (line: number) => line >= lines.from && line <= lines.to;
+  const checked = (line: number) => line >= lines.from && (policy === 'all-or-nothing' || line <= lines.to);
+  const rows = preview.rows.filter((r) => checked(r.line));
+  if (!preview.rows.some((r) => inPart(r.line))) throw new ValidationError(`No row of the file starts on lines ${lines.from}–${lines.to}; nothing was created.`, [{ path: 'lines', message: 'holds no row' }]);
+  const file = { ...preview, rows, totalRows: rows.length, invalidRows: rows.filter((r) => r.errors.length).length };
+  const { inputs, skipped } = rowsToImport(file, valid.filter((v) => checked(v.line)), policy, 'created');
+  return { inputs: inputs.filter((u) => inPart(u.line)), skipped: skipped.filter((x) => inPart(x.line)) };
+}
 
 /** One user's outcome, for its own audit entry (the caller adds who, IP and user agent). */
 export interface UserImportEvent {
@@ -96,7 +112,7 @@ export function makeUserImport(deps: UserImportDeps) {
     },
     async import(input: UserImportInput, onUser: (e: UserImportEvent) => Promise<void>): Promise<UserImportResult> {
       const { preview, valid } = await check(input.csv);
-      const { inputs, skipped } = rowsToImport(preview, valid, input.policy, 'created');
+      const { inputs, skipped } = input.lines ? partOf(preview, valid, input.policy, input.lines) : rowsToImport(preview, valid, input.policy, 'created');
       const result: UserImportResult = { totalRows: preview.totalRows, created: [], failed: [], notAttempted: [], skipped, credentials: [] };
       let stopped = false;
       // The cache write-through goes in groups: one update per user rewrote the whole cached list each time
