@@ -8,6 +8,7 @@ import { FakeClock, TEST_PASSWORD, startTestRuntime, type TestRuntime } from '..
 import { waitFor } from '../migrations/engine-fixture.ts';
 import { createLocalSecretOpener } from '../../src/adapters/local-secret-box/local-secret-box.ts';
 import { SEALED_KIND } from '../../src/modules/migrations/ports.ts';
+import { createDynamoBatchStore } from '../../src/adapters/dynamodb/dynamodb-batch-store.ts';
 
 const STAND_IN = join(import.meta.dirname, '..', '..', '..', 'migrator-container', 'test', 'stand-in', 'imapsync');
 const SOURCE_CANARY = `CANARY-${randomUUID()}`;
@@ -168,6 +169,15 @@ describe('app passwords through the HTTP API against the PurelyMail sandbox', ()
     expect(byUser['farid@northwind.example']).toEqual({ kind: 'typed' });
     expect(sandboxNames('elena@northwind.example')).toHaveLength(1);
     expect(sandboxNames('farid@northwind.example')).toEqual([]);
+
+    // The batch's round ends where no subscriber deletes its app passwords (on AWS: the dispatch function): the
+    // regular sweep finds the batch finished and deletes them; an open batch's are kept.
+    expect((await t.runtime.deps.appPasswords.sweep()).deleted).toBe(0);
+    expect(sandboxNames('elena@northwind.example')).toHaveLength(1);
+    expect(await createDynamoBatchStore(t.runtime.table).finish(imported.batch.id, 1, clock.now().toISOString(), { failedJobs: 0, cancelledJobs: 0 })).toBe(true);
+    expect(await t.runtime.deps.appPasswords.sweep()).toMatchObject({ deleted: 1, failed: 0 });
+    expect(sandboxNames('elena@northwind.example')).toEqual([]);
+    expect((await audit('migration.app_password.delete'))[0]).toMatchObject({ actor: 'scheduled cleanup', target: 'elena@northwind.example', result: 'ok', details: expect.stringContaining('batch "CSV" finished') });
   });
 
   it('a destination outside the PurelyMail account needs its typed password (a 4xx that says so)', async () => {
@@ -188,8 +198,8 @@ describe('app passwords through the HTTP API against the PurelyMail sandbox', ()
     expect(sandboxNames(mailbox)).toHaveLength(1);
     clock.advance(4 * DAY);
     await signInAgain();
-    // Carmen's, and the CSV test's job for elena (never started, idle as long): both unused for more than 3 days.
-    expect(await sweep()).toMatchObject({ deleted: 2, failed: 0, kept: 0 });
+    // Carmen's: unused for more than 3 days (the CSV test's for elena went when its batch finished).
+    expect(await sweep()).toMatchObject({ deleted: 1, failed: 0, kept: 0 });
     expect(sandboxNames(mailbox)).toEqual([]);
     expect(sandboxNames('elena@northwind.example')).toEqual([]);
     expect((await audit('migration.app_password.delete'))[0]).toMatchObject({ actor: 'scheduled cleanup', target: mailbox, result: 'ok' });
