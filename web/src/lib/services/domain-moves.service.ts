@@ -1,0 +1,27 @@
+import { api } from '$lib/api/client.ts';
+import { DomainMove, DomainMoveDnsPlan, DomainMoveList, type StartDomainMoveInput } from './domain-move-contract.ts';
+
+const move = (domain: string) => `/api/domains/${encodeURIComponent(domain)}/move`;
+
+/**
+ * A domain's move to PurelyMail (issue 19): one per domain, driven stage by stage. The server decides what is
+ * allowed when (a 409 says why not); the page shows the move's own `next` and never guesses the stage.
+ */
+export const domainMovesService = {
+  /** The moves in progress (the dashboard's card). */
+  list: async () => (await api.get('/api/domain-moves', DomainMoveList)).moves,
+  get: (domain: string) => api.get(move(domain), DomainMove),
+  start: (domain: string, input: StartDomainMoveInput) => api.post(move(domain), input, DomainMove),
+  copy: (domain: string) => api.post(`${move(domain)}/copy`, {}, DomainMove),
+  sync: (domain: string, everyHours?: number) => api.post(`${move(domain)}/sync`, everyHours === undefined ? {} : { everyHours }, DomainMove),
+  resume: (domain: string, address: string) => api.post(`${move(domain)}/mailboxes/${encodeURIComponent(address)}/resume`, {}, DomainMove),
+  dnsPlan: (domain: string) => api.get(`${move(domain)}/dns`, DomainMoveDnsPlan),
+  applyDns: (domain: string) => api.post(`${move(domain)}/dns/apply`, { confirm: true }, DomainMove),
+  published: (domain: string) => api.post(`${move(domain)}/dns/published`, {}, DomainMove),
+  rollback: (domain: string) => api.post(`${move(domain)}/dns/rollback`, {}, DomainMove),
+  finalPass: (domain: string) => api.post(`${move(domain)}/final`, {}, DomainMove),
+  finish: (domain: string) => api.post(`${move(domain)}/finish`, {}, DomainMove),
+  cancel: (domain: string) => api.post(`${move(domain)}/cancel`, {}, DomainMove),
+  /** A plain link (the browser downloads it with the session cookie). */
+  reportUrl: (domain: string) => `${move(domain)}/report.csv`,
+};

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { bindFileHref, cancellable, everyText, stepStates, ttlText } from './stages.ts';
+
+const base = { batchId: null, passesDone: 0, schedule: null };
+
+describe('stepStates', () => {
+  it('marks the steps before the stage done, the stage current, the rest not yet', () => {
+    expect(stepStates({ ...base, stage: 'prepare' })).toEqual(['current', 'upcoming', 'upcoming', 'upcoming', 'upcoming', 'upcoming']);
+    expect(stepStates({ ...base, stage: 'switch' })).toEqual(['done', 'done', 'done', 'current', 'upcoming', 'upcoming']);
+    expect(stepStates({ ...base, stage: 'final' })).toEqual(['done', 'done', 'done', 'done', 'current', 'upcoming']);
+  });
+  it('marks every step done when the move finished', () => {
+    expect(stepStates({ ...base, stage: 'finished' })).toEqual(['done', 'done', 'done', 'done', 'done', 'done']);
+  });
+  it('says how far a cancelled move got from what it left behind', () => {
+    expect(stepStates({ ...base, stage: 'cancelled' })).toEqual(['skipped', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped']);
+    expect(stepStates({ ...base, stage: 'cancelled', batchId: 'bat_1' })).toEqual(['done', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped']);
+    expect(stepStates({ ...base, stage: 'cancelled', batchId: 'bat_1', passesDone: 2 })).toEqual(['done', 'done', 'skipped', 'skipped', 'skipped', 'skipped']);
+  });
+});
+
+describe('words', () => {
+  it('cancels only before the switch', () => {
+    expect(['prepare', 'copy', 'sync', 'switch', 'final', 'finished', 'cancelled'].filter((s) => cancellable(s as never))).toEqual(['prepare', 'copy', 'sync']);
+  });
+  it('says intervals and TTLs in words', () => {
+    expect([everyText(360), everyText(60), everyText(5), everyText(1)]).toEqual(['every 6 hours', 'every hour', 'every 5 minutes', 'every minute']);
+    expect([ttlText(86_400), ttlText(3600), ttlText(300), ttlText(90), ttlText(1)]).toEqual(['1 day', '1 hour', '5 minutes', '90 seconds', '1 second']);
+  });
+  it('makes the BIND fragment a downloadable file with its text intact', () => {
+    const bind = '@ 3600 IN MX 10 mailserver.purelymail.com.\n_dmarc 3600 IN CNAME dmarcroot.purelymail.com.\n';
+    expect(decodeURIComponent(bindFileHref(bind).replace('data:text/plain;charset=utf-8,', ''))).toBe(bind);
+  });
+});
