@@ -94,7 +94,7 @@ export const AUDIT_ACTIONS = {
   'domain_move.mailbox.pause': 'Domain move: mailbox paused after failed passes',
   'domain_move.mailbox.resume': 'Domain move: mailbox resumed',
   'domain_move.dns.apply': 'Domain move: DNS records applied',
-  'domain_move.dns.rollback': 'Domain move: DNS rolled back',
+  'domain_move.dns.restore': 'Domain move: DNS rolled back (old records restored)',
   'domain_move.dns.publish': 'Domain move: DNS published by the admin',
   'domain_move.final_pass.run': 'Domain move: final pass run',
   'domain_move.finish': 'Domain move finished',
