@@ -1,5 +1,6 @@
 import { api } from '$lib/api/client.ts';
-import { DomainMove, DomainMoveDnsPlan, DomainMoveList, type StartDomainMoveInput } from './domain-move-contract.ts';
+import { DomainMoveList, DomainMoveView, type CreateDomainMoveInput } from '@app/shared';
+import { DomainMoveDnsPlan } from './domain-move-contract.ts';
 
 const move = (domain: string) => `/api/domains/${encodeURIComponent(domain)}/move`;
 
@@ -10,18 +11,18 @@ const move = (domain: string) => `/api/domains/${encodeURIComponent(domain)}/mov
 export const domainMovesService = {
   /** The moves in progress (the dashboard's card). */
   list: async () => (await api.get('/api/domain-moves', DomainMoveList)).moves,
-  get: (domain: string) => api.get(move(domain), DomainMove),
-  start: (domain: string, input: StartDomainMoveInput) => api.post(move(domain), input, DomainMove),
-  copy: (domain: string) => api.post(`${move(domain)}/copy`, {}, DomainMove),
-  sync: (domain: string, everyHours?: number) => api.post(`${move(domain)}/sync`, everyHours === undefined ? {} : { everyHours }, DomainMove),
-  resume: (domain: string, address: string) => api.post(`${move(domain)}/mailboxes/${encodeURIComponent(address)}/resume`, {}, DomainMove),
+  get: (domain: string) => api.get(move(domain), DomainMoveView),
+  start: (domain: string, input: CreateDomainMoveInput) => api.post(move(domain), input, DomainMoveView),
+  copy: (domain: string) => api.post(`${move(domain)}/copy`, {}, DomainMoveView),
+  sync: (domain: string, everyHours?: number) => api.post(`${move(domain)}/sync`, everyHours === undefined ? {} : { everyHours }, DomainMoveView),
+  resume: (domain: string, address: string) => api.post(`${move(domain)}/mailboxes/${encodeURIComponent(address)}/resume`, {}, DomainMoveView),
   dnsPlan: (domain: string) => api.get(`${move(domain)}/dns`, DomainMoveDnsPlan),
-  applyDns: (domain: string) => api.post(`${move(domain)}/dns/apply`, { confirm: true }, DomainMove),
-  published: (domain: string) => api.post(`${move(domain)}/dns/published`, {}, DomainMove),
-  rollback: (domain: string) => api.post(`${move(domain)}/dns/rollback`, {}, DomainMove),
-  finalPass: (domain: string) => api.post(`${move(domain)}/final`, {}, DomainMove),
-  finish: (domain: string) => api.post(`${move(domain)}/finish`, {}, DomainMove),
-  cancel: (domain: string) => api.post(`${move(domain)}/cancel`, {}, DomainMove),
+  applyDns: (domain: string) => api.post(`${move(domain)}/dns/apply`, { confirm: true }, DomainMoveView),
+  published: (domain: string) => api.post(`${move(domain)}/dns/published`, {}, DomainMoveView),
+  rollback: (domain: string) => api.post(`${move(domain)}/dns/rollback`, {}, DomainMoveView),
+  finalPass: (domain: string) => api.post(`${move(domain)}/final`, {}, DomainMoveView),
+  finish: (domain: string) => api.post(`${move(domain)}/finish`, {}, DomainMoveView),
+  cancel: (domain: string) => api.post(`${move(domain)}/cancel`, {}, DomainMoveView),
   /** A plain link (the browser downloads it with the session cookie). */
   reportUrl: (domain: string) => `${move(domain)}/report.csv`,
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindFileHref, cancellable, everyText, stepStates, ttlText } from './stages.ts';
+import { bindFileHref, everyText, stepStates, ttlText } from './stages.ts';
 
 const base = { batchId: null, passesDone: 0, schedule: null };
 
@@ -20,9 +20,6 @@ describe('stepStates', () => {
 });
 
 describe('words', () => {
-  it('cancels only before the switch', () => {
-    expect(['prepare', 'copy', 'sync', 'switch', 'final', 'finished', 'cancelled'].filter((s) => cancellable(s as never))).toEqual(['prepare', 'copy', 'sync']);
-  });
   it('says intervals and TTLs in words', () => {
     expect([everyText(360), everyText(60), everyText(5), everyText(1)]).toEqual(['every 6 hours', 'every hour', 'every 5 minutes', 'every minute']);
     expect([ttlText(86_400), ttlText(3600), ttlText(300), ttlText(90), ttlText(1)]).toEqual(['1 day', '1 hour', '5 minutes', '90 seconds', '1 second']);

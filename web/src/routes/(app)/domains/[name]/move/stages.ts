@@ -1,4 +1,4 @@
-import type { DomainMove, DomainMoveMailbox, DomainMoveStage } from '$lib/services/domain-move-contract.ts';
+import type { DomainMove, DomainMoveMailbox, DomainMoveStage } from '@app/shared';
 
 /** The six steps an admin sees, in order; `sync` is "Keep in sync", `final` the final pass. */
 export const STEPS = [
@@ -32,9 +32,6 @@ export function stepStates(move: Pick<DomainMove, 'stage' | 'batchId' | 'passesD
   const at = STEPS.findIndex((s) => s.stage === move.stage);
   return STEPS.map((_, i) => (i < at ? 'done' : i === at ? 'current' : 'upcoming'));
 }
-
-/** Before the switch a move can be cancelled (the server refuses after it, with a 409). */
-export const cancellable = (stage: DomainMoveStage): boolean => stage === 'prepare' || stage === 'copy' || stage === 'sync';
 
 /** Mailboxes that need a person: paused after failed passes in a row. */
 export const pausedOf = (mailboxes: readonly DomainMoveMailbox[]): DomainMoveMailbox[] => mailboxes.filter((m) => m.paused);
