@@ -1,13 +1,7 @@
-// TEMPORARY: the DNS plan's shape from notes/design-19.md (19b's `plan`), until a shared schema for it lands
-// (then this file goes and the import points at @app/shared).
+// TEMPORARY: the DNS plan's answer (19b's DnsPlan + 19a's applied/savedRecords) as zod, mirroring 19b's
+// shared/src/schemas/dns-cutover.ts until that branch is merged here (then DnsChange comes from @app/shared).
 import * as z from 'zod';
 
-export const DomainMoveRecord = z.object({ kind: z.string(), host: z.string(), type: z.string(), value: z.string(), priority: z.number().optional() });
-export const DomainMoveDnsChange = z.object({ action: z.string(), name: z.string(), type: z.string(), ttl: z.number().optional(), values: z.array(z.string()) });
-export const DomainMoveDnsPlan = z.object({
-  bind: z.string(),
-  records: z.array(DomainMoveRecord),
-  provider: z.object({ kind: z.enum(['route53', 'sandbox']), zone: z.string() }).nullable(),
-  changeSet: z.array(DomainMoveDnsChange).nullable(),
-});
-export type DomainMoveDnsPlan = z.infer<typeof DomainMoveDnsPlan>;
+const RecordSet = z.object({ name: z.string(), type: z.string(), ttl: z.number().nullable(), values: z.array(z.string()) });
+export const DnsChangeDraft = z.object({ action: z.enum(['UPSERT', 'DELETE']), name: z.string(), type: z.string(), before: RecordSet.nullable(), after: RecordSet.nullable(), replaced: z.array(z.string()) });
+export type DnsChangeDraft = z.infer<typeof DnsChangeDraft>;

@@ -1,28 +1,48 @@
+import * as z from 'zod';
+import { DomainMove, DomainMoveList, DomainMoveView, type CreateDomainMoveInput } from '@app/shared';
 import { api } from '$lib/api/client.ts';
-import { DomainMoveList, DomainMoveView, type CreateDomainMoveInput } from '@app/shared';
-import { DomainMoveDnsPlan } from './domain-move-contract.ts';
+import { DnsChangeDraft } from './domain-move-contract.ts';
 
 const move = (domain: string) => `/api/domains/${encodeURIComponent(domain)}/move`;
+
+/** The records to publish for the switch: PurelyMail's records, the BIND fragment and, where the panel may change the zone, the change set. */
+export const DomainMoveDnsPlan = z.object({
+  bind: z.string(),
+  records: z.array(z.object({ kind: z.string(), host: z.string(), type: z.string(), value: z.string(), priority: z.number().optional() })),
+  provider: z.object({ kind: z.enum(['route53', 'sandbox']), zone: z.string() }).nullable(),
+  changeSet: z.array(DnsChangeDraft).nullable(),
+  /** Why the change set is missing although a provider manages the zone. */
+  providerError: z.string().nullable().optional(),
+});
+export type DomainMoveDnsPlan = z.infer<typeof DomainMoveDnsPlan>;
+
+const Rollback = z.object({
+  restored: z.boolean(),
+  move: DomainMove,
+  /** When the panel did not apply the records: the old ones to publish again by hand. */
+  records: z.array(z.object({ type: z.string(), name: z.string(), value: z.string(), ttl: z.number().nullable() })).nullable(),
+});
 
 /**
  * A domain's move to PurelyMail (issue 19): one per domain, driven stage by stage. The server decides what is
  * allowed when (a 409 says why not); the page shows the move's own `next` and never guesses the stage.
+ * Reading one move gives its view (with the copy batch's roll-up); actions answer the move itself.
  */
 export const domainMovesService = {
-  /** The moves in progress (the dashboard's card). */
+  /** Every move (the dashboard shows those in progress). */
   list: async () => (await api.get('/api/domain-moves', DomainMoveList)).moves,
   get: (domain: string) => api.get(move(domain), DomainMoveView),
   start: (domain: string, input: CreateDomainMoveInput) => api.post(move(domain), input, DomainMoveView),
-  copy: (domain: string) => api.post(`${move(domain)}/copy`, {}, DomainMoveView),
-  sync: (domain: string, everyHours?: number) => api.post(`${move(domain)}/sync`, everyHours === undefined ? {} : { everyHours }, DomainMoveView),
-  resume: (domain: string, address: string) => api.post(`${move(domain)}/mailboxes/${encodeURIComponent(address)}/resume`, {}, DomainMoveView),
+  copy: (domain: string) => api.post(`${move(domain)}/copy`, {}, DomainMove),
+  sync: (domain: string, everyHours?: number) => api.post(`${move(domain)}/sync`, everyHours === undefined ? {} : { everyHours }, DomainMove),
+  resume: (domain: string, address: string) => api.post(`${move(domain)}/mailboxes/${encodeURIComponent(address)}/resume`, {}, DomainMove),
   dnsPlan: (domain: string) => api.get(`${move(domain)}/dns`, DomainMoveDnsPlan),
-  applyDns: (domain: string) => api.post(`${move(domain)}/dns/apply`, { confirm: true }, DomainMoveView),
-  published: (domain: string) => api.post(`${move(domain)}/dns/published`, {}, DomainMoveView),
-  rollback: (domain: string) => api.post(`${move(domain)}/dns/rollback`, {}, DomainMoveView),
-  finalPass: (domain: string) => api.post(`${move(domain)}/final`, {}, DomainMoveView),
-  finish: (domain: string) => api.post(`${move(domain)}/finish`, {}, DomainMoveView),
-  cancel: (domain: string) => api.post(`${move(domain)}/cancel`, {}, DomainMoveView),
+  applyDns: (domain: string) => api.post(`${move(domain)}/dns/apply`, { confirm: true }, DomainMove),
+  published: (domain: string) => api.post(`${move(domain)}/dns/published`, {}, DomainMove),
+  rollback: (domain: string) => api.post(`${move(domain)}/dns/rollback`, {}, Rollback),
+  finalPass: (domain: string) => api.post(`${move(domain)}/final`, {}, DomainMove),
+  finish: (domain: string) => api.post(`${move(domain)}/finish`, {}, DomainMove),
+  cancel: (domain: string) => api.post(`${move(domain)}/cancel`, {}, DomainMove),
   /** A plain link (the browser downloads it with the session cookie). */
   reportUrl: (domain: string) => `${move(domain)}/report.csv`,
 };
