@@ -17,6 +17,7 @@ import type { BulkImport } from '../modules/bulk-import/bulk-import.ts';
 import type { Campaigns } from '../modules/campaigns/campaigns.ts';
 import type { AppPasswords } from '../modules/app-passwords/app-passwords.ts';
 import type { OffboardingModule } from '../modules/offboarding/offboarding.ts';
+import type { DomainMoves } from '../modules/domain-moves/domain-moves.ts';
 import type { AppContext } from './app-env.ts';
 
 /** What the Hono app needs; each composition root (AWS, local, tests) builds one. */
@@ -62,4 +63,6 @@ export interface AppDeps {
   appPasswords: AppPasswords;
   /** Off-boarding a user: rotate, revoke, forward, delete after N days; the latest record per address. */
   offboarding: OffboardingModule;
+  /** Domain moves (issue 19): one guided move per domain, its stages, passes, schedule, DNS switch, report. */
+  domainMoves: DomainMoves;
 }

@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError, ReauthRequiredError, StoredItemInvalidError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../modules/errors.ts';
 import { PurelyMailApiError, PurelyMailRequestInvalidError, PurelyMailUnavailableError, PurelyMailWriteUnconfirmedError } from '../modules/purelymail/errors.ts';
 import type { Logger } from '../platform/logger.ts';
+import { DnsCutoverUnavailableError } from '../modules/domain-moves/domain-moves.ts';
 import type { AppContext } from './app-env.ts';
 
 type Mapped = { status: ContentfulStatusCode; code: string; message: string; fields?: { path: string; message: string }[] };
@@ -30,6 +31,7 @@ export function mapError(err: unknown): Mapped | undefined {
   if (err instanceof PurelyMailWriteUnconfirmedError) {
     return { status: 503, code: err.outcome === 'not-done' ? 'purelymail_write_not_done' : 'purelymail_write_unknown', message: err.message };
   }
+  if (err instanceof DnsCutoverUnavailableError) return { status: 503, code: 'dns_cutover_unavailable', message: err.message };
   if (err instanceof PurelyMailUnavailableError) {
     return { status: 503, code: 'purelymail_unavailable', message: 'PurelyMail is not reachable right now. Nothing was changed; try again in a minute.' };
   }

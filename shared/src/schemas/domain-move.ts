@@ -64,6 +64,10 @@ export const DomainMoveMailbox = lazySchema(() =>
     paused: z.boolean(),
     pausedReason: z.string().nullable(),
     lastRun: DomainMoveRun.nullable(),
+    /** The run the move queued and has not counted yet (the copy, a pass or the final pass); null when none is out. */
+    currentRunId: z.string().nullable(),
+    /** Why the last pass did not start a run for it (e.g. a run an admin started was still going); null when it did. */
+    skippedReason: z.string().nullable(),
     /** Totals over every counted run of the move. */
     messagesCopied: z.number().int().nonnegative(),
     bytesCopied: z.number().int().nonnegative(),
@@ -78,8 +82,8 @@ export const DomainMoveSchedule = lazySchema(() =>
     /** The one recurring schedule of the move (`move-<domain>`). */
     name: z.string(),
     everyMinutes: z.number().int().positive(),
-    /** `pass` in sync (a delta pass each time), `watch` in switch (a resolution watch each time). */
-    purpose: z.enum(['pass', 'watch']),
+    /** `copy`: checks whether the copy ended (every 15 min); `pass` in sync (a delta pass each time); `watch` in switch (a resolution watch each time). */
+    purpose: z.enum(['copy', 'pass', 'watch']),
     /** When it fires next, as far as the panel knows (from when it was set). */
     nextAt: z.string().nullable(),
   }),

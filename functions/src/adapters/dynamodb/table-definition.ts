@@ -50,6 +50,9 @@
  * - rule created in the panel .... GetItem  pk=RULEUNDO#<ruleId>     sk=RULEUNDO (creator, createdAt: the 15-minute undo, claimed by one conditional update)
  * - rules created recently ....... Query    gsi1 gsi1pk=RULEUNDO      gsi1sk >= <since> (gsi1sk=<createdAt>#<ruleId>)
  * - user's latest off-boarding ... GetItem  pk=OFFBOARD#<address>    sk=OFFBOARD (its steps; the scheduled deletion marks it deleted)
+ * - domain move .................. GetItem  pk=MOVE#<domain>         sk=MOVE (stages, mailboxes, schedule: version-conditional)
+ * - all domain moves, newest ..... Query    gsi1 gsi1pk=MOVES         (gsi1sk=<createdAt>#<domain>)
+ * - DNS records a move replaced .. GetItem  pk=MOVE#<domain>         sk=DNSSAVED (for the rollback)
  */
 export const tableDefinition = {
   partitionKey: 'pk',

@@ -62,6 +62,9 @@ import { generateMailboxPassword } from '../../modules/users/generate-password.t
 import { makeOffboarding } from '../../modules/offboarding/offboarding.ts';
 import { createDynamoOffboardingStore } from '../../adapters/dynamodb/dynamodb-offboarding-store.ts';
 import { makeUserImport } from '../../modules/user-import/user-import.ts';
+import { createDynamoDomainMoveStore } from '../../adapters/dynamodb/dynamodb-domain-move-store.ts';
+import { makeDomainMoves } from '../../modules/domain-moves/domain-moves.ts';
+import type { DnsCutover, RecurringScheduler } from '../../modules/domain-moves/ports.ts';
 import type { Clock } from '../clock.ts';
 import type { CommonConfig } from '../config/common-config.ts';
 import { createEventBus } from '../events.ts';
@@ -88,6 +91,13 @@ export interface Adapters {
   dnsLookup: DnsLookup;
   /** Fires pending actions when due: EventBridge Scheduler on AWS, in-process timers locally. */
   scheduler: Scheduler;
+  /** Recurring schedules (one per domain move): EventBridge Scheduler on AWS, the Clock-driven local scheduler locally. */
+  recurringScheduler: RecurringScheduler;
+  /**
+   * The DNS cutover (records to publish, provider apply/rollback, resolution watch, old MX): absent in a build
+   * without it, where a domain move's DNS steps answer 503 and the admin publishes by hand.
+   */
+  dnsCutover?: DnsCutover | undefined;
   /** Seals admins' TOTP secrets at rest and opens them for a code check: KMS on AWS, the master key locally. */
   mfaSecretBox: SecretSealer & SecretOpener;
   /** Notification email: SES on AWS, the outbox (and SMTP) locally. */
@@ -317,6 +327,27 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
     appPasswords,
   });
 
+  // 5b. Domain moves (issue 19): campaigns or batches → copy → scheduled delta passes → DNS switch → final pass → finish.
+  const jobReader = createDynamoBatchJobReader(table);
+  const domainMoves = makeDomainMoves({
+    store: createDynamoDomainMoveStore(table),
+    scheduler: a.recurringScheduler,
+    dnsCutover: a.dnsCutover,
+    domainExists: async (domain) => (await a.purelymail.listDomains()).domains.some((x) => x.name.toLowerCase() === domain),
+    ownershipCode: () => domains.ownershipCode().then((c) => c.code, () => null),
+    batches,
+    campaigns,
+    startRun: (jobId, actor) => migrations.jobs.start(jobId, 'full', actor),
+    readJobs: (ids) => jobReader.jobs(ids),
+    readRuns: (ids) => jobReader.runs(ids),
+    releaseAppPasswords: (jobId, actor) => appPasswords.releaseForJob(jobId, actor),
+    notify: notify.send,
+    audit,
+    clock,
+    logger,
+    panelUrl: d.panelUrl,
+  });
+
   // 6. The dashboard, from the cache, the pending queue and the jobs (a migrations read failure must not cost it).
   const getDashboard = makeGetDashboard({
     cache,
@@ -328,7 +359,7 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
   });
 
   // 7. Who reacts to which event: every capability exists by now.
-  subscribe(events, { offerWaitingRun: engine.offerWaitingRun, batches, notify, dnsHealth, offboarding });
+  subscribe(events, { offerWaitingRun: engine.offerWaitingRun, batches, notify, dnsHealth, offboarding, domainMoves });
 
   return {
     auth,
@@ -351,8 +382,9 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
     campaigns,
     appPasswords,
     offboarding,
+    domainMoves,
     /** The jobs the scheduled Lambda runs (AWS) and the local timers run. */
-    background: { pendingActions, runDnsTier: dnsHealth.runTier, refreshCache, checkCredit, retryOutbox: notify.retryOutbox, purgeCampaigns: campaigns.purge, sweepAppPasswords: appPasswords.sweep },
+    background: { pendingActions, runDnsTier: dnsHealth.runTier, refreshCache, checkCredit, retryOutbox: notify.retryOutbox, purgeCampaigns: campaigns.purge, sweepAppPasswords: appPasswords.sweep, domainMoveTick: domainMoves.tick },
     /** The run engine (the local runtime dispatches and sweeps with it). */
     engine,
     /** Stores a runtime reads directly: the admin CLI and tests (admins, sessions), the migration stores. */

@@ -6,6 +6,8 @@ import type { Table } from '../../adapters/dynamodb/table.ts';
 import { createLocalMailer } from '../../adapters/local-mailer/local-mailer.ts';
 import { createLocalJobQueue } from '../../adapters/local-queue/local-job-queue.ts';
 import { createLocalScheduler } from '../../adapters/local-scheduler/local-scheduler.ts';
+import { createLocalRecurringScheduler } from '../../adapters/local-scheduler/local-recurring-scheduler.ts';
+import type { DnsCutover } from '../../modules/domain-moves/ports.ts';
 import { createLocalSecretOpener, createLocalSecretSealer } from '../../adapters/local-secret-box/local-secret-box.ts';
 import { createLocalRunLogReader } from '../../adapters/local-task-runner/local-run-log-reader.ts';
 import { createLocalTaskRunner } from '../../adapters/local-task-runner/local-task-runner.ts';
@@ -36,7 +38,7 @@ export function localOrigins(config: Pick<LocalConfig, 'HOST' | 'EXTRA_ORIGINS'>
  * child process against the same dynalite (over its Unix socket). The client IP comes from the socket: nothing
  * sits in front of the local server, so headers are not trusted.
  */
-export function composeLocal(opts: { config: LocalConfig; table: Table; dynamoSocket: string; purelymail: { baseUrl: string; token: string }; sandbox: boolean; port: number; logger: Logger; clock?: Clock; dnsServers: readonly string[]; workerEnv?: Record<string, string> }) {
+export function composeLocal(opts: { config: LocalConfig; table: Table; dynamoSocket: string; purelymail: { baseUrl: string; token: string }; sandbox: boolean; port: number; logger: Logger; clock?: Clock; dnsServers: readonly string[]; workerEnv?: Record<string, string>; dnsCutover?: DnsCutover | undefined }) {
   const { config, logger } = opts;
   const clock = opts.clock ?? systemClock;
   const dataDir = resolve(config.DATA_DIR);
@@ -72,6 +74,8 @@ export function composeLocal(opts: { config: LocalConfig; table: Table; dynamoSo
     },
   });
   // Armed by the local runtime (startPendingRunner): timers re-armed from the store, overdue actions swept.
+  // Domain moves' recurring schedules, driven by the app's Clock (started by the local runtime, re-armed from the moves).
+  const recurringScheduler = createLocalRecurringScheduler({ clock, tickMs: config.LOCAL_SCHEDULE_TICK_MS, onError: (name, err) => logger.error('recurring schedule failed', { name, error: (err as Error).message }) });
   const localScheduler = createLocalScheduler({ clock, onError: (id, err) => logger.error('pending action failed to run', { id, error: (err as Error).message }) });
   const panelUrl = localOrigins(config, opts.port)[0]!;
 
@@ -81,6 +85,8 @@ export function composeLocal(opts: { config: LocalConfig; table: Table; dynamoSo
       purelymail: new PurelyMailHttpClient({ baseUrl: opts.purelymail.baseUrl, token: opts.purelymail.token, timeoutMs: config.PURELYMAIL_TIMEOUT_MS, logger }),
       dnsLookup: new NodeDnsLookup({ servers: opts.dnsServers }),
       scheduler: localScheduler,
+      recurringScheduler,
+      dnsCutover: opts.dnsCutover,
       mfaSecretBox: { ...createLocalSecretSealer(masterKeyFile), ...createLocalSecretOpener(masterKeyFile) },
       // One .eml per email under DATA_DIR/outbox/ (a person or a browser test opens it), plus SMTP when set.
       mailer: createLocalMailer({ outboxDir, smtpUrl: config.SMTP_URL }),
@@ -154,7 +160,7 @@ export function composeLocal(opts: { config: LocalConfig; table: Table; dynamoSo
       await runner.close();
     },
   };
-  return { deps, caps, background: caps.background, stores: caps.stores, localScheduler, migrations };
+  return { deps, caps, background: caps.background, stores: caps.stores, localScheduler, recurringScheduler, migrations };
 }
 export type LocalComposition = ReturnType<typeof composeLocal>;
 export type LocalMigrations = LocalComposition['migrations'];

@@ -5,6 +5,7 @@ import type { OfferWaitingRun } from '../../modules/migrations/offer-waiting-run
 import type { Notifier } from '../../modules/notifications/notifier.ts';
 import type { PendingActionEvents } from '../../modules/pending-actions/events.ts';
 import type { OffboardingModule } from '../../modules/offboarding/offboarding.ts';
+import type { DomainMoves } from '../../modules/domain-moves/domain-moves.ts';
 import type { EventBus } from '../events.ts';
 
 /** Every event a module tells, by name (each declared in modules/<capability>/events.ts). */
@@ -30,17 +31,20 @@ export function subscribeRunEnded(bus: Pick<EventBus<MigrationEvents>, 'on'>, re
  * - DomainDeleted: the domain leaves DNS health tracking at once, not at the next tier run (dns-health)
  * - PendingActionCancelled / PendingActionFinished of a user deletion an off-boarding scheduled: its record says
  *   cancelled, deleted or failed (offboarding)
+ * - RunEnded of a run a domain move waits for: the move counts the pass (failures in a row, pause, copy → sync)
+ *   now rather than at its schedule's next firing (domain moves)
  */
 export function subscribe(
   bus: EventBus<AppEvents>,
-  reactors: { offerWaitingRun: OfferWaitingRun; batches: Pick<BatchFinish, 'onRunEnded'>; notify: Pick<Notifier, 'pendingRequested' | 'pendingCancelled' | 'pendingFinished'>; dnsHealth: Pick<DnsHealth, 'untrack'>; offboarding?: Pick<OffboardingModule, 'onDeletion'> },
+  reactors: { offerWaitingRun: OfferWaitingRun; batches: Pick<BatchFinish, 'onRunEnded'>; notify: Pick<Notifier, 'pendingRequested' | 'pendingCancelled' | 'pendingFinished'>; dnsHealth: Pick<DnsHealth, 'untrack'>; offboarding?: Pick<OffboardingModule, 'onDeletion'>; domainMoves?: Pick<DomainMoves, 'onRunEnded'> },
 ): void {
   subscribeRunEnded(bus, reactors);
   bus.on('PendingActionRequested', ({ action }) => reactors.notify.pendingRequested(action));
   bus.on('PendingActionCancelled', ({ action }) => reactors.notify.pendingCancelled(action));
   bus.on('PendingActionFinished', ({ action }) => reactors.notify.pendingFinished(action));
   bus.on('DomainDeleted', ({ domain }) => reactors.dnsHealth.untrack(domain));
-  const { offboarding } = reactors;
+  const { offboarding, domainMoves } = reactors;
+  if (domainMoves) bus.on('RunEnded', ({ runId }) => domainMoves.onRunEnded(runId));
   if (offboarding) {
     bus.on('PendingActionCancelled', ({ action }) => offboarding.onDeletion(action));
     bus.on('PendingActionFinished', ({ action }) => offboarding.onDeletion(action));
