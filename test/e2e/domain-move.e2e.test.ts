@@ -1,0 +1,305 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CSRF_HEADER, type DomainMoveView } from '@app/shared';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../functions/test/support/test-runtime.ts';
+import { SEED_DOMAINS, SEED_OWNERSHIP_CODE } from '../../functions/src/local/purelymail-sandbox/sandbox-seed.ts';
+import { describeFindings, horizontalOverflow, seriousViolations } from './support/axe.ts';
+import { launchChromium, watchErrors } from './support/browser.ts';
+import { startLocalServer } from './support/local-server.ts';
+import { OWNER_EMAIL, OWNER_PASSWORD, screen, setupOwner } from './support/setup-owner.ts';
+
+const HOUR = 3_600_000;
+/** The stand-in imapsync with a fixture per mailbox: logins listed in the fail file are refused by the old host. */
+const PER_USER = resolve(import.meta.dirname, 'support/imapsync-per-user');
+const DOMAIN = SEED_DOMAINS.fresh; // lumen.example: at PurelyMail, only its ownership TXT published
+const OTHER = SEED_DOMAINS.missingDkim; // oakridge.example: the move that is cancelled before the switch
+const OLD_MX = 'mx.old-host.example';
+const OLD_TTL = 3600;
+const PEOPLE = ['ann', 'bob', 'carol'];
+const FAILING = 'carol@old.example';
+
+/** A JSON call from the admin's page, as the SPA makes it (session cookie, CSRF header, same origin). */
+async function api<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
+  const r = await page.evaluate(
+    async ({ method, path, body, header }) => {
+      const res = await fetch(path, { method, headers: { 'content-type': 'application/json', [header]: '1' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: res.status, text: await res.text() };
+    },
+    { method, path, body, header: CSRF_HEADER },
+  );
+  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${r.text}`);
+  return (r.text ? JSON.parse(r.text) : undefined) as T;
+}
+
+const csv = (domain: string, names: string[]) =>
+  ['source_email,source_password,dest_email,dest_password', ...names.map((n) => `${n}@old.example,old-secret-${n},${n}@${domain},dest-secret-${n}`)].join('\r\n') + '\r\n';
+
+// Issue 19, done-when: a move of a domain with several mailboxes, end to end in a browser against `npm start`'s
+// stand-ins (dynalite, the PurelyMail sandbox and its DNS, the local task runner replaying real imapsync runs) with
+// a test clock: prepare → copy → two scheduled passes → switch applied to the sandbox DNS → final pass → finish
+// emails; one mailbox fails three passes in a row and pauses (an email, Resume); another domain's move is
+// cancelled before the switch.
+describe('moving a domain to PurelyMail in a browser', () => {
+  const clock = new FakeClock(Date.parse('2026-11-02T08:00:00Z'));
+  const dir = mkdtempSync(join(tmpdir(), 'pm-move-e2e-'));
+  const failFile = join(dir, 'refused-logins.txt');
+  const standIn: Record<string, string> = {
+    IMAPSYNC_STANDIN_FIXTURE: '01-success',
+    IMAPSYNC_STANDIN_SPEED: '0',
+    IMAPSYNC_STANDIN_FAIL_FILE: failFile,
+    IMAPSYNC_STANDIN_STATE_DIR: dir,
+  };
+  const saved: Record<string, string | undefined> = {};
+  let server: Awaited<ReturnType<typeof startLocalServer>>;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  let batchId: string;
+
+  const moveUrl = (domain = DOMAIN) => `${server.url}/domains/${domain}/move`;
+  const readMove = (domain = DOMAIN) => api<DomainMoveView>(page, 'GET', `/api/domains/${domain}/move`);
+  const stage = (name: string) => page.locator(`[data-testid="move-stages"] [data-stage="${name}"]`);
+  const mails = () => {
+    const outbox = join(server.dataDir, 'outbox');
+    return readdirSync(outbox)
+      .filter((f) => f.endsWith('.eml'))
+      .map((f) => readFileSync(join(outbox, f), 'utf8').replace(/=\r\n/g, ''));
+  };
+  /** Every mailbox's run of the current pass has ended and been counted. */
+  const settled = async (domain = DOMAIN) => (await readMove(domain)).mailboxes.every((m) => m.currentRunId === null);
+
+  /** Moving the clock on by hours ends the session (30 minutes idle), as it would for a person: sign in again. */
+  async function signIn(then: string) {
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Email').fill(OWNER_EMAIL);
+    await page.getByLabel(/^Password/).fill(OWNER_PASSWORD);
+    await page.getByRole('button', { name: /sign in/i }).click();
+    await page.waitForURL(`${server.url}/`);
+    await page.goto(then);
+  }
+
+  /** Desktop, then a 375 px phone (top and scrolled to the end), with axe and the sideways-scroll check. */
+  async function look(name: string) {
+    expect(describeFindings(`${name} (desktop)`, await seriousViolations(page))).toBe('');
+    await screen(page, `domain-move-${name}-desktop`, { grow: true });
+    await page.setViewportSize({ width: 375, height: 812 });
+    expect(await horizontalOverflow(page)).toBe(0);
+    expect(describeFindings(`${name} (375 px)`, await seriousViolations(page))).toBe('');
+    await screen(page, `domain-move-${name}-375`);
+    await page.evaluate(() => document.querySelector('main')?.scrollTo(0, 1e6));
+    await screen(page, `domain-move-${name}-375-end`);
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+
+  beforeAll(async () => {
+    for (const [k, v] of Object.entries(standIn)) {
+      saved[k] = process.env[k];
+      process.env[k] = v;
+    }
+    writeFileSync(failFile, `${FAILING}\n`);
+    server = await startLocalServer({ IMAPSYNC_COMMAND: PER_USER, MIGRATION_HEARTBEAT_SECONDS: '1', LOCAL_SCHEDULE_TICK_MS: '200', ...standIn }, { clock });
+    // The old host's MX as the world sees it before the move (the sandbox's DNS answers our lookups).
+    server.sandbox!.dns.replaceZone(DOMAIN, [
+      { name: '@', type: 'TXT', value: SEED_OWNERSHIP_CODE },
+      { name: '@', type: 'MX', value: `10 ${OLD_MX}`, ttl: OLD_TTL },
+    ]);
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    page = await context.newPage();
+    errors = watchErrors(page);
+    await setupOwner(page, server);
+    // The old host and PurelyMail as saved servers, and the mailboxes as CSV imports not started yet (the
+    // import has its own browser test); the move adopts the batch.
+    const ids: string[] = [];
+    for (const [name, port] of [['Old host', 1143], ['PurelyMail', 2143]] as const) {
+      ids.push((await api<{ id: string }>(page, 'POST', '/api/migrations/servers', { name, host: '127.0.0.1', port, tls: 'none', verifyCert: false })).id);
+    }
+    const imported = await api<{ batch: { id: string } }>(page, 'POST', '/api/migrations/import', { csv: csv(DOMAIN, PEOPLE), sourceServerId: ids[0], destServerId: ids[1], batchName: 'Lumen mailboxes', mode: 'full', start: 'later' });
+    batchId = imported.batch.id;
+    await api(page, 'POST', '/api/migrations/import', { csv: csv(OTHER, ['paul', 'quinn']), sourceServerId: ids[0], destServerId: ids[1], batchName: 'Oakridge mailboxes', mode: 'full', start: 'later' });
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.stop();
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+
+  it('starts a move from the domain page: the source is a CSV import, the old MX and its TTL are read', async () => {
+    await page.goto(`${server.url}/domains/${DOMAIN}`);
+    await page.getByTestId('move-link').click();
+    await page.waitForURL(moveUrl());
+    await page.getByRole('button', { name: 'Start a move' }).click();
+    const dialog = page.getByRole('dialog', { name: `Move ${DOMAIN} to PurelyMail` });
+    await dialog.getByRole('radio', { name: /A CSV import/ }).check();
+    await dialog.getByLabel('CSV import').selectOption({ label: 'Lumen mailboxes (3 mailboxes)' });
+    expect(await dialog.getByLabel('Keep in sync every (hours)').inputValue()).toBe('6');
+    expect(await dialog.getByLabel('Pause a mailbox after failed passes in a row').inputValue()).toBe('3');
+    await screen(page, 'domain-move-01-start-dialog');
+    await dialog.getByRole('button', { name: 'Start the move' }).click();
+    await expect.poll(() => stage('prepare').getAttribute('data-state'), { timeout: 10_000 }).toBe('current');
+    expect(await page.getByTestId('move-next').innerText()).toContain('Start the copy of every mailbox.');
+    // Our own lookup of the old MX, with the advice to lower its TTL before the switch.
+    const oldMx = await page.getByTestId('old-mx').innerText();
+    expect(oldMx).toContain(OLD_MX);
+    expect(oldMx).toContain('TTL 1 hour (3600 s)');
+    expect(oldMx).toContain('Lower it to 5 minutes (300 s)');
+    expect(await page.locator('tr[data-mailbox]').count()).toBe(3);
+    await look('02-prepare');
+  });
+
+  it('copies every mailbox in one batch; the copy ends and passes are scheduled every 6 hours', async () => {
+    await page.getByRole('button', { name: 'Start the copy' }).click();
+    await expect.poll(() => stage('sync').getAttribute('data-state'), { timeout: 60_000, interval: 500 }).toBe('current');
+    const rollup = page.getByTestId('copy-rollup');
+    await expect.poll(() => rollup.innerText(), { timeout: 15_000 }).toContain('2 succeeded · 1 failed · 0 queued or running');
+    expect(await rollup.getByRole('link', { name: 'The copy batch' }).getAttribute('href')).toBe(`/migrations/batches/${batchId}`);
+    expect(await page.getByTestId('sync-schedule').innerText()).toContain('Passes run every 6 hours');
+    // The one recurring schedule of the move, in the local scheduler.
+    expect(server.recurringScheduler.scheduled().map((s) => [s.name, s.everyMinutes])).toEqual([[`move-${DOMAIN}`, 360]]);
+    // The refused mailbox has one failure; the others copied the fixture's 300 messages.
+    const move = await readMove();
+    expect(move.mailboxes.map((m) => [m.address, m.consecutiveFailures, m.messagesCopied, m.paused])).toEqual([
+      [`ann@${DOMAIN}`, 0, 300, false],
+      [`bob@${DOMAIN}`, 0, 300, false],
+      [`carol@${DOMAIN}`, 1, 0, false],
+    ]);
+    await look('03-sync');
+  });
+
+  it('runs two scheduled passes as the clock moves on; the refused mailbox pauses after its third failure, with an email', async () => {
+    for (const pass of [1, 2]) {
+      clock.advance(6 * HOUR + 60_000);
+      await signIn(moveUrl());
+      await expect.poll(async () => (await readMove()).passesDone, { timeout: 15_000, interval: 250 }).toBe(pass);
+      await expect.poll(() => settled(), { timeout: 60_000, interval: 500 }).toBe(true);
+    }
+    const move = await readMove();
+    expect(move.stage).toBe('sync');
+    // Copy + two passes each: the delta passes of the good mailboxes copied nothing new (the stand-in remembers).
+    expect(move.mailboxes.map((m) => [m.address, m.passes, m.messagesCopied, m.consecutiveFailures, m.paused])).toEqual([
+      [`ann@${DOMAIN}`, 3, 300, 0, false],
+      [`bob@${DOMAIN}`, 3, 300, 0, false],
+      [`carol@${DOMAIN}`, 3, 0, 3, true],
+    ]);
+    await page.reload();
+    const carol = page.locator(`tr[data-mailbox="carol@${DOMAIN}"]`);
+    await expect.poll(() => carol.innerText(), { timeout: 10_000 }).toContain('Paused');
+    expect(await carol.innerText()).toContain('3 passes in a row failed');
+    expect(await page.getByText('1 mailbox is paused').isVisible()).toBe(true);
+    expect(mails().filter((m) => m.includes(`Subject: Move of ${DOMAIN}: carol@${DOMAIN} paused after 3 failed passes`))).toHaveLength(1);
+
+    // The dashboard lists the move in progress, with the paused mailbox.
+    await page.goto(`${server.url}/`);
+    const card = page.getByTestId('moves-in-progress');
+    await expect.poll(() => card.innerText().catch(() => ''), { timeout: 10_000 }).toContain(DOMAIN);
+    expect(await card.innerText()).toContain('Step 3 of 6: Keep in sync');
+    expect(await card.innerText()).toContain('1 paused');
+    await screen(page, 'domain-move-04-dashboard');
+
+    // The cause is fixed at the old host; the admin resumes the mailbox.
+    writeFileSync(failFile, '');
+    await page.goto(moveUrl());
+    await page.getByRole('button', { name: `Resume carol@${DOMAIN}` }).first().click();
+    await expect.poll(() => carol.innerText(), { timeout: 10_000 }).toContain('In the passes');
+    expect((await readMove()).mailboxes.find((m) => m.address === `carol@${DOMAIN}`)).toMatchObject({ paused: false, consecutiveFailures: 0 });
+    await look('05-passes');
+  });
+
+  it('cancels another domain’s move before the switch: the schedule goes, nothing is deleted', async () => {
+    await page.goto(moveUrl(OTHER));
+    await page.getByRole('button', { name: 'Start a move' }).click();
+    const dialog = page.getByRole('dialog', { name: `Move ${OTHER} to PurelyMail` });
+    await dialog.getByRole('radio', { name: /A CSV import/ }).check();
+    await dialog.getByLabel('CSV import').selectOption({ label: 'Oakridge mailboxes (2 mailboxes)' });
+    await dialog.getByRole('button', { name: 'Start the move' }).click();
+    await page.getByRole('button', { name: 'Start the copy' }).click();
+    await expect.poll(() => stage('sync').getAttribute('data-state'), { timeout: 60_000, interval: 500 }).toBe('current');
+    expect(server.recurringScheduler.scheduled().map((s) => s.name).sort()).toEqual([`move-${DOMAIN}`, `move-${OTHER}`]);
+
+    await page.getByRole('button', { name: 'Cancel the move' }).click();
+    const confirm = page.getByRole('dialog', { name: `Cancel the move of ${OTHER}?` });
+    // Destructive: focus starts on "Keep the move", so Enter does not cancel by accident.
+    expect(await confirm.getByRole('button', { name: 'Keep the move' }).evaluate((b) => b === document.activeElement)).toBe(true);
+    await confirm.getByRole('button', { name: 'Cancel the move' }).click();
+    await expect.poll(() => page.getByTestId('move-next').innerText(), { timeout: 10_000 }).toContain('the move was cancelled');
+    expect(await stage('prepare').getAttribute('data-state')).toBe('done');
+    expect(await stage('switch').getAttribute('data-state')).toBe('skipped');
+    expect(await page.getByRole('button', { name: 'Cancel the move' }).count()).toBe(0);
+    expect(server.recurringScheduler.scheduled().map((s) => s.name)).toEqual([`move-${DOMAIN}`]);
+    // Nothing deleted: the copied mailboxes' jobs are still there.
+    const batches = await api<{ batches: { name: string; jobCount: number }[] }>(page, 'GET', '/api/migrations/batches');
+    expect(batches.batches.find((b) => b.name === 'Oakridge mailboxes')?.jobCount).toBe(2);
+    expect(mails().filter((m) => m.includes(`Subject: Move of ${OTHER}: Cancelled`))).toHaveLength(1);
+    await look('06-cancelled');
+  });
+
+  it('switches: the change set is shown first, applied to the sandbox DNS, watched at the resolvers; the final pass follows the old TTL', async () => {
+    await page.goto(moveUrl());
+    await page.getByRole('button', { name: 'Apply to the sandbox DNS' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Apply these changes to the sandbox DNS?' });
+    const changes = await confirm.getByTestId('change-set').innerText();
+    expect(changes).toContain(`MX ${DOMAIN}`);
+    expect(changes).toContain('+ 10 mailserver.purelymail.com');
+    expect(changes).toContain(`− 10 ${OLD_MX}`);
+    await screen(page, 'domain-move-07-apply-dialog');
+    await confirm.getByRole('button', { name: 'Apply the changes' }).click();
+    await expect.poll(() => stage('switch').getAttribute('data-state'), { timeout: 15_000 }).toBe('current');
+    // The sandbox's DNS now has PurelyMail's MX (the panel changed it), and the old one was saved for a rollback.
+    expect(server.sandbox!.dns.list().filter((r) => r.name === DOMAIN && r.type === 'MX').map((r) => r.value)).toEqual(['10 mailserver.purelymail.com']);
+    const watch = page.getByTestId('dns-watch');
+    await expect.poll(() => watch.innerText(), { timeout: 15_000 }).toContain('MX points to PurelyMail at every resolver asked');
+    expect(await page.getByTestId('watch-results').innerText()).toContain('mailserver.purelymail.com');
+    expect(server.recurringScheduler.scheduled().find((s) => s.name === `move-${DOMAIN}`)?.everyMinutes).toBe(5);
+    // The old TTL (an hour) has not passed: the final pass refuses, saying why.
+    await page.getByRole('button', { name: 'Run the final pass now' }).click();
+    await expect.poll(() => page.getByText(/The old MX record's TTL has not passed yet/).first().isVisible(), { timeout: 10_000 }).toBe(true);
+    await look('07-switch');
+
+    // An hour on, the schedule's watch starts the final pass by itself.
+    clock.advance(OLD_TTL * 1000 + 6 * 60_000);
+    await signIn(moveUrl());
+    await expect.poll(async () => (await readMove()).stage, { timeout: 15_000, interval: 250 }).toBe('final');
+    await expect.poll(() => settled(), { timeout: 60_000, interval: 500 }).toBe(true);
+    const move = await readMove();
+    expect(move.mailboxes.map((m) => [m.address, m.verdict, m.passes])).toEqual([
+      [`ann@${DOMAIN}`, 'all-present', 4],
+      [`bob@${DOMAIN}`, 'all-present', 4],
+      [`carol@${DOMAIN}`, 'all-present', 4],
+    ]);
+    expect(server.recurringScheduler.scheduled()).toEqual([]);
+  });
+
+  it('finishes: each moved user gets their new settings by email; the report lists every mailbox; the dashboard card goes', async () => {
+    await page.reload();
+    await page.getByRole('button', { name: 'Finish the move' }).click();
+    await page.getByRole('dialog', { name: `Finish the move of ${DOMAIN}?` }).getByRole('button', { name: 'Finish and email the users' }).click();
+    await expect.poll(() => stage('finished').getAttribute('data-state'), { timeout: 15_000 }).toBe('done');
+    expect(await page.getByTestId('final-section').innerText()).toContain('3 all source messages present');
+    for (const n of PEOPLE) {
+      const mail = mails().filter((m) => m.includes(`Subject: Your mail at ${DOMAIN} has moved to PurelyMail`) && new RegExp(`^To: ${n}@${DOMAIN.replace('.', '\\.')}\\r$`, 'm').test(m));
+      expect(mail, `${n}'s email`).toHaveLength(1);
+      expect(mail[0]).toContain('imap.purelymail.com');
+    }
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('move-report').click()]);
+    const report = readFileSync((await download.path())!, 'utf8').trimEnd().split('\r\n');
+    expect(report[0]).toBe('"address","source_user","messages_copied","bytes_copied","passes","last_run_state","verdict","paused"');
+    expect(report.slice(1).map((r) => r.split(',')[0])).toEqual(PEOPLE.map((n) => `"${n}@${DOMAIN}"`));
+    expect(report.slice(1).every((r) => r.includes('"all-present"'))).toBe(true);
+    await look('08-finished');
+
+    // No move in progress any more: the dashboard shows no card.
+    await page.goto(`${server.url}/`);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.getByText('Users by domain').waitFor();
+    expect(await page.getByTestId('moves-in-progress').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+});
