@@ -5,6 +5,7 @@ import { createRoute53DnsProvider } from '../../src/adapters/route53/route53-dns
 import { makeDnsCutover } from '../../src/modules/dns-cutover/dns-cutover.ts';
 import { DnsProviderError } from '../../src/modules/dns-cutover/errors.ts';
 import { ConflictError } from '../../src/modules/errors.ts';
+import { mapError } from '../../src/http/on-error.ts';
 
 const mock = mockClient(Route53Client);
 const ZONE_ID = 'Z0123456789ABC';
@@ -165,5 +166,12 @@ describe('Route 53 DNS provider (aws-sdk-client-mock)', () => {
     mock.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [{ Name: 'example.com.', Type: 'MX', SetIdentifier: 'eu', Weight: 10, TTL: 60, ResourceRecords: [{ Value: '10 a.example.' }] }], IsTruncated: false, MaxItems: 100 });
     await expect(cutover().apply('example.com', OWNERSHIP)).rejects.toThrow(/routing-policy record, which the panel does not change/);
     expect(mock.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0);
+  });
+});
+
+describe('DnsProviderError over HTTP', () => {
+  it('is a 502 whose message says nothing was changed (mapped in the one onError)', () => {
+    const err = new DnsProviderError('route53', 'change', 'Throttling: Rate exceeded');
+    expect(mapError(err)).toEqual({ status: 502, code: 'dns_provider_failed', message: 'Route 53 refused the change (Throttling: Rate exceeded). It applies all records or none, so nothing was changed; try again, or publish the records yourself.' });
   });
 });
