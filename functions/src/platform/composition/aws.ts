@@ -1,9 +1,11 @@
 import type { LambdaEvent } from 'hono/aws-lambda';
 import { cloudWatchRunLogReaderOnFirstUse } from '../../adapters/cloudwatch-logs/cloudwatch-on-first-use.ts';
 import { NodeDnsLookup } from '../../adapters/dns/node-dns-lookup.ts';
+import { createUdpMxResolver } from '../../adapters/dns/udp-mx-resolver.ts';
 import { createTable } from '../../adapters/dynamodb/table.ts';
 import { kmsBoxOnFirstUse, kmsSealerOnFirstUse } from '../../adapters/kms/kms-on-first-use.ts';
 import { PurelyMailHttpClient } from '../../adapters/purelymail/purelymail-http-client.ts';
+import { createRoute53DnsProvider } from '../../adapters/route53/route53-dns-provider.ts';
 import { createEventBridgeScheduler } from '../../adapters/scheduler/eventbridge-scheduler.ts';
 import { createEventBridgeRecurringScheduler } from '../../adapters/scheduler/eventbridge-recurring-scheduler.ts';
 import type { RecurringScheduler } from '../../modules/domain-moves/ports.ts';
@@ -71,6 +73,10 @@ function awsAdapters(config: AwsConfig, logger: Logger, appSecret: ReturnType<ty
     table: createTable(config.TABLE_NAME, {}, logger),
     purelymail: new PurelyMailHttpClient({ baseUrl: config.PURELYMAIL_BASE_URL, token: purelymailToken, timeoutMs: config.PURELYMAIL_TIMEOUT_MS, logger }),
     dnsLookup: new NodeDnsLookup({ servers: config.DNS_SERVERS }),
+    // Domain moves: Route 53 only for the hosted zones ops named (ROUTE53_ZONES; IAM grants exactly those), and
+    // public resolvers for the old MX and the resolution watch.
+    dnsProvider: config.ROUTE53_ZONES && Object.keys(config.ROUTE53_ZONES).length > 0 ? createRoute53DnsProvider({ zones: config.ROUTE53_ZONES }) : null,
+    dnsResolvers: config.DNS_WATCH_RESOLVERS.map((server) => createUdpMxResolver(server)),
     scheduler: awsScheduler(config),
     recurringScheduler: awsRecurringScheduler(config),
     // TOTP secrets under the credentials key with their own purpose (the api role may Decrypt `admin-mfa` only).

@@ -39,6 +39,9 @@ import { makeGetDashboard, NO_MIGRATIONS, summarizeJobs } from '../../modules/da
 import { DEFAULT_DNS_HEALTH_POLICY } from '../../modules/dns-health/dns-health-policy.ts';
 import { makeDnsHealth } from '../../modules/dns-health/dns-health.ts';
 import type { DnsLookup } from '../../modules/dns/ports.ts';
+import { makeDnsCutover } from '../../modules/dns-cutover/dns-cutover.ts';
+import type { DnsProvider, MxResolver } from '../../modules/dns-cutover/ports.ts';
+import { makePurelymailMxVerdict } from '../../modules/dns-cutover/purelymail-mx-verdict.ts';
 import { makeDomains } from '../../modules/domains/domains.ts';
 import { makeCheckHealth } from '../../modules/health/check-health.ts';
 import { makeCancelRun } from '../../modules/migrations/cancel-run.ts';
@@ -89,6 +92,13 @@ export interface Adapters {
   purelymail: PurelyMail;
   /** Our own DNS lookups (configurable servers; the sandbox's DNS server locally). */
   dnsLookup: DnsLookup;
+  /**
+   * Where a domain move may publish records itself: Route 53 for the zones ops named (AWS), the sandbox's DNS
+   * (local, sandbox mode). Absent or null: nowhere (the admin publishes the zone fragment).
+   */
+  dnsProvider?: DnsProvider | null;
+  /** The resolvers a domain move asks (old MX and TTL, the resolution watch): public ones on AWS, the loopback DNS server locally. */
+  dnsResolvers?: readonly MxResolver[];
   /** Fires pending actions when due: EventBridge Scheduler on AWS, in-process timers locally. */
   scheduler: Scheduler;
   /** Recurring schedules (one per domain move): EventBridge Scheduler on AWS, the Clock-driven local scheduler locally. */
@@ -232,6 +242,8 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
   });
   const domains = makeDomains({ purelymail: a.purelymail, cache, clock, dnsLookup: a.dnsLookup, pendingActions, dnsHealth, ownershipCodeFallback: config.PURELYMAIL_OWNERSHIP_TOKEN });
   const users = makeUsers({ purelymail: a.purelymail, cache, refreshCache: refreshOnDemand, pendingActions });
+  // A domain move's DNS: the records to publish, applying and rolling them back, and watching resolution (issue 19).
+  const dnsCutover = makeDnsCutover({ provider: a.dnsProvider ?? null, resolvers: a.dnsResolvers ?? [], lookup: a.dnsLookup, purelymailMxVerdict: makePurelymailMxVerdict(a.purelymail), clock });
   const userImport = makeUserImport({ purelymail: a.purelymail, cache });
   const routing = makeRouting({ purelymail: a.purelymail, cache, clock, pendingActions, undo: createDynamoRuleUndoStore(table) });
 
@@ -369,6 +381,7 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
     refreshCache: refreshOnDemand,
     health,
     domains,
+    dnsCutover,
     routing,
     users,
     userImport,

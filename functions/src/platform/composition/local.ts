@@ -1,7 +1,10 @@
+import { getServers } from 'node:dns';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { NodeDnsLookup } from '../../adapters/dns/node-dns-lookup.ts';
+import { createUdpMxResolver } from '../../adapters/dns/udp-mx-resolver.ts';
+import { createSandboxDnsProvider } from '../../adapters/local-dns-provider/sandbox-dns-provider.ts';
 import type { Table } from '../../adapters/dynamodb/table.ts';
 import { createLocalMailer } from '../../adapters/local-mailer/local-mailer.ts';
 import { createLocalJobQueue } from '../../adapters/local-queue/local-job-queue.ts';
@@ -84,6 +87,10 @@ export function composeLocal(opts: { config: LocalConfig; table: Table; dynamoSo
       table: opts.table,
       purelymail: new PurelyMailHttpClient({ baseUrl: opts.purelymail.baseUrl, token: opts.purelymail.token, timeoutMs: config.PURELYMAIL_TIMEOUT_MS, logger }),
       dnsLookup: new NodeDnsLookup({ servers: opts.dnsServers }),
+      // A domain move publishes into the sandbox's DNS when the sandbox runs (it stands in for Route 53), and asks the
+      // same servers as our other lookups: the loopback DNS server in sandbox mode, else DNS_SERVERS or the system's.
+      dnsProvider: opts.sandbox ? createSandboxDnsProvider({ baseUrl: opts.purelymail.baseUrl }) : null,
+      dnsResolvers: (opts.dnsServers.length > 0 ? opts.dnsServers : getServers()).map((server) => createUdpMxResolver(server)),
       scheduler: localScheduler,
       recurringScheduler,
       dnsCutover: opts.dnsCutover,

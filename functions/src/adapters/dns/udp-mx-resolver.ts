@@ -1,0 +1,48 @@
+import type * as dnsPacket from 'dns-packet';
+import type { MxAnswer, MxResolver } from '../../modules/dns-cutover/ports.ts';
+import { DnsQueryError, parseServer, queryUdp, type DnsReply, type UdpQueryOptions } from './udp-dns-query.ts';
+
+/** How many of the zone's nameservers to try before giving up on an authoritative answer. */
+const NAMESERVERS_TRIED = 2;
+
+/** An MxResolver asking one server (`1.1.1.1`, `127.0.0.1:5353`) over UDP. */
+export function createUdpMxResolver(server: string, opts: Omit<UdpQueryOptions, 'recursionDesired'> = {}): MxResolver {
+  parseServer(server); // a bad address fails when the composition is built, not on the first move
+  const label = server.trim();
+  return {
+    label,
+    async mx(domain) {
+      return toMxAnswer(await queryUdp(label, domain, 'MX', opts));
+    },
+    async authoritativeMx(domain) {
+      let nameservers: string[];
+      try {
+        const ns = await queryUdp(label, domain, 'NS', opts);
+        nameservers = ns.answers.filter((a): a is dnsPacket.StringAnswer => a.type === 'NS').map((a) => a.data);
+      } catch {
+        return null;
+      }
+      for (const nameserver of nameservers.slice(0, NAMESERVERS_TRIED)) {
+        try {
+          const a = await queryUdp(label, nameserver, 'A', opts);
+          const address = a.answers.find((r): r is dnsPacket.StringAnswer => r.type === 'A')?.data;
+          if (!address) continue;
+          const reply = await queryUdp(address, domain, 'MX', { ...opts, recursionDesired: false });
+          if (reply.authoritative) return toMxAnswer(reply);
+        } catch (err) {
+          if (!(err instanceof DnsQueryError)) throw err;
+        }
+      }
+      return null;
+    },
+  };
+}
+
+function toMxAnswer(reply: DnsReply): MxAnswer {
+  const mx = reply.answers.filter((a): a is dnsPacket.MxAnswer => a.type === 'MX');
+  return {
+    hosts: mx.map((a) => ({ exchange: a.data.exchange.replace(/\.$/, '').toLowerCase(), priority: a.data.preference ?? 0 })),
+    ttlSeconds: mx.length === 0 ? null : Math.min(...mx.map((a) => a.ttl ?? 0)),
+    authoritative: reply.authoritative,
+  };
+}
