@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { DomainMove, DomainMoveList, DomainMoveView, type CreateDomainMoveInput } from '@app/shared';
+import { DnsChange, DnsProviderKind } from '@app/shared/schemas/dns-cutover';
 import { api } from '$lib/api/client.ts';
-import { DnsChangeDraft } from './domain-move-contract.ts';
 
 const move = (domain: string) => `/api/domains/${encodeURIComponent(domain)}/move`;
 
@@ -9,8 +9,8 @@ const move = (domain: string) => `/api/domains/${encodeURIComponent(domain)}/mov
 export const DomainMoveDnsPlan = z.object({
   bind: z.string(),
   records: z.array(z.object({ kind: z.string(), host: z.string(), type: z.string(), value: z.string(), priority: z.number().optional() })),
-  provider: z.object({ kind: z.enum(['route53', 'sandbox']), zone: z.string() }).nullable(),
-  changeSet: z.array(DnsChangeDraft).nullable(),
+  provider: z.object({ kind: DnsProviderKind, zone: z.string() }).nullable(),
+  changeSet: z.array(DnsChange).nullable(),
   /** Why the change set is missing although a provider manages the zone. */
   providerError: z.string().nullable().optional(),
 });
