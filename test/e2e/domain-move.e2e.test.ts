@@ -84,16 +84,34 @@ describe('moving a domain to PurelyMail in a browser', () => {
     await page.goto(then);
   }
 
-  /** Desktop, then a 375 px phone (top and scrolled to the end), with axe and the sideways-scroll check. */
+  /**
+   * Desktop, then a 375 px phone (top and scrolled to the end), in the light and the dark theme, with axe and the
+   * sideways-scroll check.
+   */
   async function look(name: string) {
+    for (const theme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: theme });
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+      const suffix = theme === 'light' ? '' : '-dark';
+      expect(describeFindings(`${name} (desktop, ${theme})`, await seriousViolations(page))).toBe('');
+      await screen(page, `domain-move-${name}-desktop${suffix}`, { grow: true });
+      await page.setViewportSize({ width: 375, height: 812 });
+      expect(await horizontalOverflow(page)).toBe(0);
+      expect(describeFindings(`${name} (375 px, ${theme})`, await seriousViolations(page))).toBe('');
+      await screen(page, `domain-move-${name}-375${suffix}`);
+      await page.evaluate(() => document.querySelector('main')?.scrollTo(0, 1e6));
+      await screen(page, `domain-move-${name}-375-end${suffix}`);
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  }
+  /** A dialog: axe at desktop and 375 px, and its screenshots. */
+  async function lookAtDialog(name: string) {
     expect(describeFindings(`${name} (desktop)`, await seriousViolations(page))).toBe('');
-    await screen(page, `domain-move-${name}-desktop`, { grow: true });
+    await screen(page, `domain-move-${name}-desktop`);
     await page.setViewportSize({ width: 375, height: 812 });
-    expect(await horizontalOverflow(page)).toBe(0);
     expect(describeFindings(`${name} (375 px)`, await seriousViolations(page))).toBe('');
     await screen(page, `domain-move-${name}-375`);
-    await page.evaluate(() => document.querySelector('main')?.scrollTo(0, 1e6));
-    await screen(page, `domain-move-${name}-375-end`);
     await page.setViewportSize({ width: 1280, height: 900 });
   }
 
@@ -144,7 +162,7 @@ describe('moving a domain to PurelyMail in a browser', () => {
     await dialog.getByLabel('CSV import', { exact: true }).selectOption({ label: 'Lumen mailboxes (3 mailboxes)' });
     expect(await dialog.getByLabel('Keep in sync every (hours)').inputValue()).toBe('6');
     expect(await dialog.getByLabel('Pause a mailbox after failed passes in a row').inputValue()).toBe('3');
-    await screen(page, 'domain-move-01-start-dialog');
+    await lookAtDialog('01-start-dialog');
     await dialog.getByRole('button', { name: 'Start the move' }).click();
     await expect.poll(() => stage('prepare').getAttribute('data-state'), { timeout: 10_000 }).toBe('current');
     expect(await page.getByTestId('move-next').innerText()).toContain('Start the copy of every mailbox.');
@@ -252,7 +270,7 @@ describe('moving a domain to PurelyMail in a browser', () => {
     expect(changes).toContain(`MX ${DOMAIN}`);
     expect(changes).toContain('+ 10 mailserver.purelymail.com');
     expect(changes).toContain(`− 10 ${OLD_MX}`);
-    await screen(page, 'domain-move-07-apply-dialog');
+    await lookAtDialog('07-apply-dialog');
     await confirm.getByRole('button', { name: 'Apply the changes' }).click();
     await expect.poll(() => stage('switch').getAttribute('data-state'), { timeout: 15_000 }).toBe('current');
     // The sandbox's DNS now has PurelyMail's MX (the panel changed it), and the old one was saved for a rollback.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindFileHref, everyText, stepStates, ttlText } from './stages.ts';
+import { bindFileHref, everyText, humanTimes, stepStates, ttlText } from './stages.ts';
 
 const base = { batchId: null, passesDone: 0, schedule: null };
 
@@ -27,5 +27,14 @@ describe('words', () => {
   it('makes the BIND fragment a downloadable file with its text intact', () => {
     const bind = '@ 3600 IN MX 10 mailserver.purelymail.com.\n_dmarc 3600 IN CNAME dmarcroot.purelymail.com.\n';
     expect(decodeURIComponent(bindFileHref(bind).replace('data:text/plain;charset=utf-8,', ''))).toBe(bind);
+  });
+});
+
+describe('humanTimes', () => {
+  it('puts every ISO instant of a sentence in the admin’s words and leaves the rest alone', () => {
+    const fmt = (iso: string) => `<${new Date(iso).getUTCHours()}h>`;
+    expect(humanTimes('The next delta pass at 2026-12-08T00:33:00.000Z.', fmt)).toBe('The next delta pass at <0h>.');
+    expect(humanTimes('from 2026-12-08T10:00:00Z until 2026-12-08T18:34Z', fmt)).toBe('from <10h> until <18h>');
+    expect(humanTimes('No pass scheduled. 2026-12-08 is a date, not an instant.', fmt)).toBe('No pass scheduled. 2026-12-08 is a date, not an instant.');
   });
 });
