@@ -16,6 +16,7 @@ const HOUR = 3_600_000;
 const PER_USER = resolve(import.meta.dirname, 'support/imapsync-per-user');
 const DOMAIN = SEED_DOMAINS.fresh; // lumen.example: at PurelyMail, only its ownership TXT published
 const OTHER = SEED_DOMAINS.missingDkim; // oakridge.example: the move that is cancelled before the switch
+const THIRD = SEED_DOMAINS.doubleSpf; // pinecone.example: applied, then rolled back
 const OLD_MX = 'mx.old-host.example';
 /** The loopback DNS server answers every record with a 60 s TTL: the old MX's TTL as our own lookup reads it. */
 const OLD_TTL = 60;
@@ -44,8 +45,10 @@ const csv = (domain: string, names: string[]) =>
 // emails; one mailbox fails three passes in a row and pauses (an email, Resume); another domain's move is
 // cancelled before the switch.
 describe('moving a domain to PurelyMail in a browser', () => {
-  // Starts at the real time, so the browser's "in 6 hours" / "2 minutes ago" read as a person would see them.
-  const clock = new FakeClock(Math.floor(Date.now() / 60_000) * 60_000);
+  // Behind the real time, and still behind after the test moves it on by some 13 hours: the imapsync worker is a
+  // child process on the real clock and stamps its heartbeats with it, so the app's watchdog (on this clock) never
+  // sees a heartbeat from its future as 10 minutes stale. (Starting at the real time timed out a final-pass run.)
+  const clock = new FakeClock(Math.floor(Date.now() / 60_000) * 60_000 - 2 * 24 * HOUR);
   const dir = mkdtempSync(join(tmpdir(), 'pm-move-e2e-'));
   const failFile = join(dir, 'refused-logins.txt');
   const standIn: Record<string, string> = {
@@ -91,7 +94,9 @@ describe('moving a domain to PurelyMail in a browser', () => {
   async function look(name: string) {
     for (const theme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: theme });
-      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+      await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme), { timeout: 5_000 }).toBe(theme);
+      // Colours fade to the new theme: axe measures once they have arrived.
+      await expect.poll(() => page.evaluate(() => document.getAnimations().filter((a) => a.playState === 'running').length), { timeout: 5_000 }).toBe(0);
       const suffix = theme === 'light' ? '' : '-dark';
       expect(describeFindings(`${name} (desktop, ${theme})`, await seriousViolations(page))).toBe('');
       await screen(page, `domain-move-${name}-desktop${suffix}`, { grow: true });
@@ -123,10 +128,12 @@ describe('moving a domain to PurelyMail in a browser', () => {
     writeFileSync(failFile, `${FAILING}\n`);
     server = await startLocalServer({ IMAPSYNC_COMMAND: PER_USER, MIGRATION_HEARTBEAT_SECONDS: '1', LOCAL_SCHEDULE_TICK_MS: '200', ...standIn }, { clock });
     // The old host's MX as the world sees it before the move (the sandbox's DNS answers our lookups).
-    server.sandbox!.dns.replaceZone(DOMAIN, [
-      { name: '@', type: 'TXT', value: SEED_OWNERSHIP_CODE },
-      { name: '@', type: 'MX', value: OLD_MX, priority: 10 },
-    ]);
+    for (const zone of [DOMAIN, THIRD]) {
+      server.sandbox!.dns.replaceZone(zone, [
+        { name: '@', type: 'TXT', value: SEED_OWNERSHIP_CODE },
+        { name: '@', type: 'MX', value: OLD_MX, priority: 10 },
+      ]);
+    }
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     page = await context.newPage();
@@ -141,6 +148,7 @@ describe('moving a domain to PurelyMail in a browser', () => {
     const imported = await api<{ batch: { id: string } }>(page, 'POST', '/api/migrations/import', { csv: csv(DOMAIN, PEOPLE), sourceServerId: ids[0], destServerId: ids[1], batchName: 'Lumen mailboxes', mode: 'full', start: 'later' });
     batchId = imported.batch.id;
     await api(page, 'POST', '/api/migrations/import', { csv: csv(OTHER, ['paul', 'quinn']), sourceServerId: ids[0], destServerId: ids[1], batchName: 'Oakridge mailboxes', mode: 'full', start: 'later' });
+    await api(page, 'POST', '/api/migrations/import', { csv: csv(THIRD, ['ada']), sourceServerId: ids[0], destServerId: ids[1], batchName: 'Pinecone mailboxes', mode: 'full', start: 'later' });
   });
   afterAll(async () => {
     await context?.close();
@@ -153,6 +161,9 @@ describe('moving a domain to PurelyMail in a browser', () => {
   });
 
   it('starts a move from the domain page: the source is a CSV import, the old MX and its TTL are read', async () => {
+    // No move yet: the dashboard shows no card for them.
+    await page.getByText('Users by domain').waitFor();
+    expect(await page.getByTestId('moves-in-progress').count()).toBe(0);
     await page.goto(`${server.url}/domains/${DOMAIN}`);
     await page.getByTestId('move-link').click();
     await page.waitForURL(moveUrl());
@@ -182,7 +193,7 @@ describe('moving a domain to PurelyMail in a browser', () => {
     const rollup = page.getByTestId('copy-rollup');
     await expect.poll(() => rollup.innerText(), { timeout: 15_000 }).toContain('2 succeeded · 1 failed · 0 queued or running');
     expect(await rollup.getByRole('link', { name: 'The copy batch' }).getAttribute('href')).toBe(`/migrations/batches/${batchId}`);
-    expect(await page.getByTestId('sync-schedule').innerText()).toContain('Passes run every 6 hours');
+    await expect.poll(() => page.getByTestId('sync-schedule').innerText(), { timeout: 10_000 }).toContain('Passes run every 6 hours');
     // The one recurring schedule of the move, in the local scheduler.
     expect(server.recurringScheduler.scheduled().map((s) => [s.name, s.everyMinutes])).toEqual([[`move-${DOMAIN}`, 360]]);
     // The refused mailbox has one failure; the others copied the fixture's 300 messages.
@@ -262,6 +273,31 @@ describe('moving a domain to PurelyMail in a browser', () => {
     await look('06-cancelled');
   });
 
+  it('rolls back the DNS it applied: the records it replaced are back in the zone', async () => {
+    const before = server.sandbox!.dns.list().filter((r) => r.name === THIRD).map((r) => `${r.type} ${r.priority ?? ''} ${r.value}`).sort();
+    await page.goto(moveUrl(THIRD));
+    await page.getByRole('button', { name: 'Start a move' }).click();
+    const dialog = page.getByRole('dialog', { name: `Move ${THIRD} to PurelyMail` });
+    await dialog.getByRole('radio', { name: /A CSV import/ }).check();
+    await dialog.getByLabel('CSV import', { exact: true }).selectOption({ label: 'Pinecone mailboxes (1 mailbox)' });
+    await dialog.getByRole('button', { name: 'Start the move' }).click();
+    await page.getByRole('button', { name: 'Start the copy' }).click();
+    await expect.poll(() => stage('sync').getAttribute('data-state'), { timeout: 60_000, interval: 500 }).toBe('current');
+    await page.getByRole('button', { name: 'Apply to the sandbox DNS' }).click();
+    await page.getByRole('dialog', { name: 'Apply these changes to the sandbox DNS?' }).getByRole('button', { name: 'Apply the changes' }).click();
+    await expect.poll(() => stage('switch').getAttribute('data-state'), { timeout: 15_000 }).toBe('current');
+    expect(server.sandbox!.dns.list().filter((r) => r.name === THIRD && r.type === 'MX').map((r) => r.value)).toEqual(['mailserver.purelymail.com']);
+    expect(before).toContain(`MX 10 ${OLD_MX}`);
+    // After the switch the move can no longer be cancelled; rolling back is the way out.
+    expect(await page.getByRole('button', { name: 'Cancel the move' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Roll back the DNS' }).click();
+    const confirm = page.getByRole('dialog', { name: `Roll back the DNS for ${THIRD}?` });
+    await confirm.getByRole('button', { name: 'Roll back' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Roll back the DNS' }).count(), { timeout: 10_000 }).toBe(0);
+    expect(server.sandbox!.dns.list().filter((r) => r.name === THIRD).map((r) => `${r.type} ${r.priority ?? ''} ${r.value}`).sort()).toEqual(before);
+    expect((await readMove(THIRD)).dns).toMatchObject({ applied: null, savedRecords: false });
+  });
+
   it('switches: the change set is shown first, applied to the sandbox DNS, watched at the resolvers; the final pass follows the old TTL', async () => {
     await page.goto(moveUrl());
     await page.getByRole('button', { name: 'Apply to the sandbox DNS' }).click();
@@ -290,15 +326,17 @@ describe('moving a domain to PurelyMail in a browser', () => {
     await expect.poll(async () => (await readMove()).stage, { timeout: 15_000, interval: 250 }).toBe('final');
     await expect.poll(() => settled(), { timeout: 60_000, interval: 500 }).toBe(true);
     const move = await readMove();
-    expect(move.mailboxes.map((m) => [m.address, m.verdict, m.passes])).toEqual([
-      [`ann@${DOMAIN}`, 'all-present', 4],
-      [`bob@${DOMAIN}`, 'all-present', 4],
-      [`carol@${DOMAIN}`, 'all-present', 4],
+    const why = await Promise.all(move.mailboxes.filter((m) => m.lastRun?.state !== 'succeeded').map((m) => api<{ failureReason: string | null; outcome: unknown }>(page, 'GET', `/api/migrations/runs/${m.lastRun?.runId}`).then((r) => `${m.address}: ${r.failureReason} ${JSON.stringify(r.outcome)}`)));
+    expect(move.mailboxes.map((m) => [m.address, m.verdict, m.passes, m.lastRun?.state, m.lastRun?.verdict]), why.join('\n')).toEqual([
+      [`ann@${DOMAIN}`, 'all-present', 4, 'succeeded', true],
+      [`bob@${DOMAIN}`, 'all-present', 4, 'succeeded', true],
+      [`carol@${DOMAIN}`, 'all-present', 4, 'succeeded', true],
     ]);
-    expect(server.recurringScheduler.scheduled()).toEqual([]);
+    // The move's schedule is gone (the rolled-back move of the other domain keeps watching).
+    expect(server.recurringScheduler.scheduled().map((x) => x.name)).toEqual([`move-${THIRD}`]);
   });
 
-  it('finishes: each moved user gets their new settings by email; the report lists every mailbox; the dashboard card goes', async () => {
+  it('finishes: each moved user gets their new settings by email; the report lists every mailbox; the dashboard drops the move', async () => {
     await page.reload();
     await page.getByRole('button', { name: 'Finish the move' }).click();
     await page.getByRole('dialog', { name: `Finish the move of ${DOMAIN}?` }).getByRole('button', { name: 'Finish and email the users' }).click();
@@ -316,15 +354,15 @@ describe('moving a domain to PurelyMail in a browser', () => {
     expect(report.slice(1).every((r) => r.includes('"all-present"'))).toBe(true);
     await look('08-finished');
 
-    // No move in progress any more: the dashboard shows no card.
+    // The dashboard lists moves in progress only: the rolled-back one, not the finished nor the cancelled one.
     await page.goto(`${server.url}/`);
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    await page.getByText('Users by domain').waitFor();
-    expect(await page.getByTestId('moves-in-progress').count()).toBe(0);
-    // Answers the page expects: no move yet (404, twice: a start page each) and the refused early final pass (409,
+    const card = page.getByTestId('moves-in-progress');
+    await expect.poll(() => card.innerText().catch(() => ''), { timeout: 10_000 }).toContain(THIRD);
+    expect(await card.locator('[data-domain]').evaluateAll((els) => els.map((e) => e.getAttribute('data-domain')))).toEqual([THIRD]);
+    // Answers the page expects: no move yet (404, once per domain: its start page) and the refused early final pass (409,
     // told in a toast; the error funnel also logs it).
     const expected = [/status of 404/, /status of 409/, /Could not start the final pass\. ApiError: Not yet: The old MX record's TTL has not passed yet/];
     expect(errors.filter((e) => !expected.some((r) => r.test(e)))).toEqual([]);
-    expect(errors.filter((e) => /status of 404/.test(e))).toHaveLength(2);
+    expect(errors.filter((e) => /status of 404/.test(e))).toHaveLength(3);
   });
 });
