@@ -24,7 +24,7 @@ import type { Notification } from '../notifications/send-notification.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { adminStageEmail, mailboxPausedEmail, movedUserEmail } from './move-emails.ts';
-import { COPY_CHECK_EVERY_MINUTES, countRun, describeNext, finalPassReadiness, scheduleNameFor, WATCH_EVERY_MINUTES } from './move-rules.ts';
+import { COPY_CHECK_EVERY_MINUTES, countRun, describeNext, finalPassReadiness, finalRunsRecorded, scheduleNameFor, WATCH_EVERY_MINUTES } from './move-rules.ts';
 import type { DnsCutover, DomainMoveStore, RecurringScheduler } from './ports.ts';
 
 export interface DomainMovesDeps {
@@ -207,6 +207,8 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
     }
     await update(move.domain, (m) => ({
       ...m,
+      // The final pass's runs are recorded: from now on "finish" may judge whether they have all ended.
+      ...(final ? { lastPassAt: iso() } : {}),
       mailboxes: m.mailboxes.map((mb) => {
         const runId = started.get(mb.address);
         if (runId) return { ...mb, currentRunId: runId, passes: mb.passes + 1, skippedReason: null, ...(final ? { verdict: 'unknown' as const } : {}) };
@@ -269,16 +271,19 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
   };
 
   const startFinal = async (domain: string, actor: string): Promise<DomainMove> => {
+    let before: DomainMoveSchedule | null = null;
+    const move0 = (m: DomainMove): DomainMove => ({ ...m, schedule: before });
     const claimed = await update(domain, (m) => {
       if (m.stage === 'final') throw new ConflictError('The final pass has already started.', 'move_stage');
       if (m.stage !== 'switch') throw new ConflictError('The final pass runs after the DNS switch.', 'move_stage');
       const r = finalPassReadiness(m, now());
       if (!r.ready) throw new ConflictError(`Not yet: ${r.reason}`, 'final_not_ready');
-      return { ...m, stage: 'final', finalPassAt: iso() };
+      before = m.schedule;
+      return { ...m, stage: 'final', finalPassAt: iso(), schedule: null };
     });
-    await removeSchedule(claimed, actor, 'the final pass started');
+    await removeSchedule(move0(claimed), actor, 'the final pass started');
     const out = await runPass(claimed, actor, true);
-    const saved = await update(domain, (m) => ({ ...m, schedule: null }));
+    const saved = await load(domain);
     await record('domain_move.final_pass.run', domain, `${out.started} runs queued, ${out.skipped} mailboxes skipped`, actor);
     await tellAdmins(saved, `The final pass has started: ${out.started} mailboxes${out.skipped ? `, ${out.skipped} skipped (paused or running)` : ''}.`);
     return reconcile(domain);
@@ -397,7 +402,7 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
         if (m.stage === 'finished') throw new ConflictError('This move is already finished.', 'move_stage');
         if (m.stage !== 'final') throw new ConflictError('Finish comes after the final pass.', 'move_stage');
         const out = m.mailboxes.filter((mb) => mb.currentRunId).length;
-        if (out) throw new ConflictError(`The final pass is still running for ${out} mailboxes.`, 'final_running');
+        if (out || !finalRunsRecorded(m)) throw new ConflictError(`The final pass is still running for ${out || 'all'} mailboxes.`, 'final_running');
         return { ...m, stage: 'finished', finishedAt: iso() };
       });
       await removeSchedule(claimed, actor, 'the move finished');
@@ -472,6 +477,8 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
         }
         const out = await runPass(claimed, SYSTEM, false);
         await record('domain_move.pass.run', domain, `pass ${claimed.passesDone}: ${out.started} runs queued, ${out.skipped} mailboxes skipped`);
+        // A run may have ended before the move recorded it (its RunEnded found no move waiting): counted here.
+        await reconcile(domain);
         return { domain, stage: 'sync', did: `pass ${claimed.passesDone}: ${out.started} started, ${out.skipped} skipped` };
       }
       if (current.stage === 'switch') {

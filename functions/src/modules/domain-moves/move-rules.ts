@@ -87,6 +87,9 @@ export function finalPassReadiness(move: DomainMove, now: Date): { ready: boolea
   return { ready: true, reason: 'MX points to PurelyMail everywhere and the old TTL has passed.', ttlPassesAt };
 }
 
+/** The final pass's runs have been queued and recorded (its claim comes first, the runs a moment later). */
+export const finalRunsRecorded = (move: DomainMove): boolean => move.finalPassAt !== null && move.lastPassAt !== null && move.lastPassAt >= move.finalPassAt;
+
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** The next action and what the move waits for, as the page shows them. Derived from the move alone. */
@@ -118,6 +121,7 @@ export function describeNext(move: DomainMove, now: Date): DomainMoveNext {
       return r.ready ? { action: 'Run the final pass.', waitingFor: null } : { action: 'Wait: the final pass starts on its own when MX has switched everywhere and the old TTL has passed.', waitingFor: r.reason };
     }
     case 'final':
+      if (!finalRunsRecorded(move)) return { action: 'Wait for the final pass to finish.', waitingFor: 'The final pass’s runs are being queued.' };
       return out ? { action: 'Wait for the final pass to finish.', waitingFor: `${plural(out, 'mailbox', 'mailboxes')} still running.` } : { action: 'Finish: email every moved user their new settings.', waitingFor: null };
     case 'finished':
       return { action: 'Nothing: the move is finished. The report lists every mailbox.', waitingFor: null };
