@@ -295,7 +295,15 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
       return (await store.list()).map((m) => ({ ...m, next: describeNext(m, t) }));
     },
 
-    get: async (domain: string): Promise<DomainMoveView> => view(await load(domain)),
+    /**
+     * The move as the page shows it. Runs it waits for that have ended are counted first: on AWS a run's end reaches
+     * the dispatch function, not this one, so without it the page would wait for the schedule's next firing (and
+     * the final pass has none). Counting is idempotent; a move with nothing out is only read.
+     */
+    async get(domain: string): Promise<DomainMoveView> {
+      const move = await load(domain);
+      return view(!isDomainMoveOver(move.stage) && (move.stage === 'copy' || move.mailboxes.some((m) => m.currentRunId)) ? await reconcile(domain) : move);
+    },
 
     async create(domain: string, input: CreateDomainMoveInput, actor: string): Promise<DomainMoveView> {
       const existing = await store.get(domain);
