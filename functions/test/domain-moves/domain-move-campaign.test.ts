@@ -78,8 +78,11 @@ describe('a domain move from a campaign', () => {
     expect(switched).toMatchObject({ stage: 'switch', dns: { applied: 'self', savedRecords: false } });
     expect(switched.dns.switchedEverywhereAt).not.toBeNull();
     expect(switched.next.waitingFor).toContain("The old MX record's TTL has not passed yet");
-    const rollback = await json<{ restored: boolean; records: unknown[] }>(owner.post(`/api/domains/${DOMAIN}/move/dns/rollback`), 200);
-    expect(rollback).toMatchObject({ restored: false, records: [{ type: 'MX', name: DOMAIN, value: 'mx.old-host.example', ttl: 600 }] });
+    // Rolled back (published by hand, so the old MX is answered to publish again): back to delta passes, then switched again.
+    const rollback = await json<{ restored: boolean; records: unknown[]; move: DomainMove }>(owner.post(`/api/domains/${DOMAIN}/move/dns/rollback`), 200);
+    expect(rollback).toMatchObject({ restored: false, records: [{ type: 'MX', name: DOMAIN, value: 'mx.old-host.example', ttl: 600 }], move: { stage: 'sync', schedule: { purpose: 'pass', everyMinutes: 360 }, dns: { applied: null } } });
+    expect((await owner.post(`/api/domains/${DOMAIN}/move/dns/rollback`)).status).toBe(409);
+    expect(await json<DomainMove>(owner.post(`/api/domains/${DOMAIN}/move/dns/published`), 200)).toMatchObject({ stage: 'switch', schedule: { purpose: 'watch' } });
 
     // The old TTL (10 min) passes: the next watch starts the final pass; the admin may also ask — one of the two wins.
     clock.advance(11 * 60_000);

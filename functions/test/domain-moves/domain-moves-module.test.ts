@@ -93,6 +93,32 @@ describe('domain moves (module, dynalite store)', () => {
     ]);
   });
 
+  it('reads the old MX again on request (the page then says when the lower TTL takes effect); rolls back saved records through the cutover and returns to delta passes', async () => {
+    let ttl = 86_400;
+    const rolledBack: unknown[][] = [];
+    const saved = [{ name: 'dns.example', type: 'MX', values: ['10 mx.old.example'] }];
+    const dnsCutover = {
+      oldMx: async () => ({ hosts: ['mx.old.example'], ttlSeconds: ttl, readAt: new Date(Date.parse('2026-11-21T09:00:00Z')).toISOString() }),
+      plan: async () => ({ bind: '', records: [], provider: null, changeSet: null }),
+      apply: async () => ({ provider: 'route53' as const, saved, changeId: 'C1' }),
+      rollback: async (_d: string, s: unknown[]) => void rolledBack.push(s),
+      watch: async () => ({ at: '2026-11-21T09:00:00.000Z', resolvers: [], everywhere: false }),
+    };
+    const { moves, schedules } = harness(store, 'dns.example', { dnsCutover });
+    await moves.create('dns.example', { source: { kind: 'batch', batchId: 'bat_00000001' } }, 'owner@example.com');
+    ttl = 300;
+    const checked = await moves.recheckOldMx('dns.example');
+    expect(checked.oldMx).toMatchObject({ ttlSeconds: 300, lowerTtlEffectiveAt: '2026-11-22T09:00:00.000Z' });
+    await moves.startCopy('dns.example', 'owner@example.com');
+    await moves.startSync('dns.example', {}, 'owner@example.com');
+    expect((await moves.applyDns('dns.example', 'owner@example.com')).dns).toMatchObject({ applied: 'route53', savedRecords: true });
+    const back = await moves.rollbackDns('dns.example', 'owner@example.com');
+    expect(rolledBack).toEqual([saved]);
+    expect(back).toMatchObject({ restored: true, records: null, move: { stage: 'sync', dns: { applied: null, savedRecords: false }, schedule: { purpose: 'pass', everyMinutes: 360 } } });
+    expect(schedules).toEqual(['put move-dns.example 15', 'put move-dns.example 360', 'put move-dns.example 5', 'put move-dns.example 360']);
+    await expect(moves.recheckOldMx('dns.example')).resolves.toMatchObject({ stage: 'sync' });
+  });
+
   it('the scheduled Lambda runs a move’s tick; a move that is over removes its own schedule', async () => {
     const { moves, schedules } = harness(store, 'sched.example');
     const handle = makeScheduledHandler({

@@ -1,6 +1,6 @@
 import type { DomainMove, DomainMoveMailbox, Run } from '@app/shared';
 import { describe, expect, it } from 'vitest';
-import { countRun, describeNext, finalPassReadiness, scheduleNameFor, verdictOf } from './move-rules.ts';
+import { countRun, describeNext, finalPassReadiness, nextOldMx, scheduleNameFor, verdictOf } from './move-rules.ts';
 
 const mailbox = (over: Partial<DomainMoveMailbox> = {}): DomainMoveMailbox => ({
   address: 'ann@example.com',
@@ -112,6 +112,22 @@ describe('when the final pass may run', () => {
     const unknown = { ...switched, oldMx: { ...switched.oldMx!, ttlSeconds: null } };
     expect(finalPassReadiness(unknown, new Date('2026-11-21T10:30:00Z')).reason).toContain('could not be read');
     expect(finalPassReadiness(move({ dns: { ...move().dns, appliedAt: null } }), new Date()).reason).toBe('The DNS records have not been published yet.');
+  });
+
+  it('knows when a lowered TTL has taken effect, and waits for it after the switch too', () => {
+    const first = nextOldMx(null, { hosts: ['mx.old.example'], ttlSeconds: 86_400, readAt: '2026-11-20T09:00:00.000Z' });
+    expect(first.lowerTtlEffectiveAt).toBeNull();
+    const lowered = nextOldMx(first, { hosts: ['mx.old.example'], ttlSeconds: 300, readAt: '2026-11-21T08:00:00.000Z' });
+    // Resolvers may hold the record for the previous TTL (a day) from the reading that saw it lowered.
+    expect(lowered.lowerTtlEffectiveAt).toBe('2026-11-22T08:00:00.000Z');
+    expect(nextOldMx(lowered, { hosts: ['mx.old.example'], ttlSeconds: 300, readAt: '2026-11-21T09:00:00.000Z' }).lowerTtlEffectiveAt).toBe('2026-11-22T08:00:00.000Z');
+    const sync = move({ stage: 'sync', oldMx: lowered });
+    expect(describeNext(sync, new Date('2026-11-21T12:00:00Z')).waitingFor).toContain('The lower TTL (300 s) takes full effect at 2026-11-22T08:00:00.000Z');
+    expect(describeNext(sync, new Date('2026-11-22T08:00:00Z')).waitingFor).not.toContain('TTL');
+    // Switched at 10:00 with a 300 s TTL, but the day-long one still lives in caches until the next morning.
+    const switched = move({ oldMx: lowered, dns: { ...move().dns, switchedEverywhereAt: '2026-11-21T10:05:00.000Z' } });
+    expect(finalPassReadiness(switched, new Date('2026-11-21T12:00:00Z'))).toMatchObject({ ready: false, ttlPassesAt: '2026-11-22T08:00:00.000Z' });
+    expect(finalPassReadiness(switched, new Date('2026-11-22T08:00:00Z')).ready).toBe(true);
   });
 
   it('says what to do next in each stage', () => {
