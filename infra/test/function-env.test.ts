@@ -48,7 +48,6 @@ const INTENTIONALLY_UNSET: Record<string, Record<string, string>> = {
   },
   scheduled: {
     MIGRATION_KMS_KEY_ID: 'scheduled jobs never seal migration credentials',
-    MIGRATION_QUEUE_URL: 'scheduled jobs never enqueue migration runs',
     MIGRATOR_LOG_GROUP_NAME: 'full run logs are downloaded through the api only',
     MAIL_FROM_IDENTITIES: 'only the api saves the Settings sender, which is where it is checked',
   },

@@ -97,8 +97,15 @@ export class ApiStack extends Stack {
     props.appSecret.grantRead(scheduled.fn);
     props.mailSenders.grantSend(scheduled.fn);
     // The sweep deletes migration app passwords no longer used: it opens their sealed secret (and nothing else).
-    grantWithAppPasswordContext(props.credentialsKey, scheduled.fn, 'kms:Decrypt');
+    // A domain move's scheduled pass (issue 19) queues delta runs; a job whose migration app password the sweep
+    // deleted gets a fresh one first, sealed twice: as the job's destination password (seal only, credentials
+    // context, never Decrypt) and as the app password the panel keeps to delete it later.
+    grantWithAppPasswordContext(props.credentialsKey, scheduled.fn, 'kms:GenerateDataKey', 'kms:Decrypt');
+    grantWithCredentialsContext(props.credentialsKey, scheduled.fn, 'kms:GenerateDataKey');
     scheduled.fn.addEnvironment('MIGRATION_KMS_KEY_ID', props.credentialsKey.keyArn);
+    // The runs of a domain move's pass reach the dispatch function through the migration queue, as the api's do.
+    props.migrationQueue.grantSendMessages(scheduled.fn);
+    scheduled.fn.addEnvironment('MIGRATION_QUEUE_URL', props.migrationQueue.queueUrl);
     // EventBridge Scheduler for pending actions (AwsConfig SCHEDULER_*): the api arms and cancels one-time
     // schedules, the scheduled function re-arms one that fired early. Both may pass the scheduler role.
     const scheduling = {

@@ -86,6 +86,7 @@ export const AUDIT_ACTIONS = {
   'campaign.public.challenge': 'Campaign browser check',
   'campaign.public.submit': 'Campaign password submitted',
   'domain_move.create': 'Domain move started',
+  'domain_move.old_mx.check': 'Domain move: old MX TTL read again',
   'domain_move.copy.start': 'Domain move: copy started',
   'domain_move.schedule.create': 'Domain move: sync schedule created',
   'domain_move.schedule.update': 'Domain move: sync schedule changed',

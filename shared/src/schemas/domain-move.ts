@@ -90,7 +90,18 @@ export const DomainMoveSchedule = lazySchema(() =>
 );
 export type DomainMoveSchedule = z.infer<typeof DomainMoveSchedule>;
 
-export const DomainMoveOldMx = lazySchema(() => z.object({ hosts: z.array(z.string()), ttlSeconds: z.number().int().nonnegative().nullable(), readAt: z.string() }));
+export const DomainMoveOldMx = lazySchema(() =>
+  z.object({
+    hosts: z.array(z.string()),
+    ttlSeconds: z.number().int().nonnegative().nullable(),
+    readAt: z.string(),
+    /**
+     * When a reading found the TTL lowered: the moment resolvers that cached the record under the old, longer TTL
+     * have all let it go (that reading's time + the previous TTL). Until then the lower TTL has not fully taken effect.
+     */
+    lowerTtlEffectiveAt: z.string().nullable().optional(),
+  }),
+);
 export type DomainMoveOldMx = z.infer<typeof DomainMoveOldMx>;
 
 export const DomainMoveWatch = lazySchema(() =>

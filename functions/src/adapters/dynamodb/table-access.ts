@@ -61,12 +61,13 @@ export const TABLE_ACCESS = {
    * the PurelyMail cache refresh and its drift entries, DNS health, the notification outbox and credit alerts, the
    * day's credit reading (the forecast and its alert), the campaign purge, the app-password sweep (its app passwords,
    * and the jobs and runs it reads to tell whether one is still used), the off-boarding record a user deletion it ran
-   * finishes (OFFBOARD#: deleted or failed). Settings and the admin list (through the
+   * finishes (OFFBOARD#: deleted or failed), and a domain move's schedule firing: its move (MOVE#) and the delta runs
+   * of its mailboxes it queues (a run, and its job claimed for it). Settings and the admin list (through the
    * index) read only; no session or throttle item.
    */
   scheduled: {
-    read: ['SETTINGS', 'PACTIONID#*', 'MIGJOB#*', 'MIGRUN#*'],
-    write: ['PACTION#*', 'CACHE', 'AUDIT#*', 'DNSHEALTH#*', 'NOTIFY#*', 'NOTIFY_STATE', 'CREDITHIST', 'CAMPAIGN#*', 'APPPW#*', 'OFFBOARD#*'],
+    read: ['SETTINGS', 'PACTIONID#*'],
+    write: ['PACTION#*', 'CACHE', 'AUDIT#*', 'DNSHEALTH#*', 'NOTIFY#*', 'NOTIFY_STATE', 'CREDITHIST', 'CAMPAIGN#*', 'APPPW#*', 'OFFBOARD#*', 'MOVE#*', 'MIGJOB#*', 'MIGRUN#*'],
     indexRead: ['PENDING', 'DNSHEALTH', 'OUTBOX', 'ADMINS', 'CAMPAIGNS', 'APPPWS'],
   },
 } as const satisfies Record<string, TableGrant>;

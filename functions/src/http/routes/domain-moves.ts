@@ -48,6 +48,11 @@ export const domainMoveRoutes = (deps: AppDeps) =>
       const address = readParam(c, 'address', Address);
       return c.json(await deps.domainMoves.resume(domainOf(c), address, who(c)));
     })
+    .post('/:name/move/old-mx/check', audited(deps, 'domain_move.old_mx.check'), async (c) => {
+      const move = await deps.domainMoves.recheckOldMx(domainOf(c));
+      c.set('auditDetails', `TTL ${move.oldMx?.ttlSeconds ?? 'unknown'} s`);
+      return c.json(move);
+    })
     .get('/:name/move/dns', async (c) => c.json(await deps.domainMoves.dnsPlan(domainOf(c))))
     .post('/:name/move/dns/apply', audited(deps, 'domain_move.dns.apply'), requireRecentAuth(deps.auth), async (c) => {
       await readJson(c, ApplyDomainMoveDnsInput);

@@ -24,7 +24,7 @@ import type { Notification } from '../notifications/send-notification.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { adminStageEmail, mailboxPausedEmail, movedUserEmail } from './move-emails.ts';
-import { COPY_CHECK_EVERY_MINUTES, countRun, describeNext, finalPassReadiness, scheduleNameFor, WATCH_EVERY_MINUTES } from './move-rules.ts';
+import { COPY_CHECK_EVERY_MINUTES, countRun, describeNext, finalPassReadiness, finalRunsRecorded, nextOldMx, scheduleNameFor, WATCH_EVERY_MINUTES } from './move-rules.ts';
 import type { DnsCutover, DomainMoveStore, RecurringScheduler } from './ports.ts';
 
 export interface DomainMovesDeps {
@@ -98,7 +98,7 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
     deps.audit.record({ actor, action, target, result, ip: '-', userAgent: 'domain move', details: details.slice(0, 1000) }).catch((err: unknown) => logger.warn('domain move audit failed', { error: (err as Error).message }));
 
   const tellAdmins = (move: DomainMove, what: string, facts: [string, string][] = []) =>
-    deps.notify({ eventId: `move-stage:${move.domain}:${move.createdAt}:${move.stage}`, ...adminStageEmail(move, what, facts, deps.panelUrl) }).catch((err: unknown) => logger.warn('domain move email failed', { error: (err as Error).message }));
+    deps.notify({ eventId: `move-stage:${move.domain}:${move.createdAt}:${move.stage}:v${move.version}`, ...adminStageEmail(move, what, facts, deps.panelUrl) }).catch((err: unknown) => logger.warn('domain move email failed', { error: (err as Error).message }));
 
   const needDns = (): DnsCutover => {
     if (!deps.dnsCutover) throw new DnsCutoverUnavailableError();
@@ -207,6 +207,8 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
     }
     await update(move.domain, (m) => ({
       ...m,
+      // The final pass's runs are recorded: from now on "finish" may judge whether they have all ended.
+      ...(final ? { lastPassAt: iso() } : {}),
       mailboxes: m.mailboxes.map((mb) => {
         const runId = started.get(mb.address);
         if (runId) return { ...mb, currentRunId: runId, passes: mb.passes + 1, skippedReason: null, ...(final ? { verdict: 'unknown' as const } : {}) };
@@ -269,16 +271,19 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
   };
 
   const startFinal = async (domain: string, actor: string): Promise<DomainMove> => {
+    let before: DomainMoveSchedule | null = null;
+    const move0 = (m: DomainMove): DomainMove => ({ ...m, schedule: before });
     const claimed = await update(domain, (m) => {
       if (m.stage === 'final') throw new ConflictError('The final pass has already started.', 'move_stage');
       if (m.stage !== 'switch') throw new ConflictError('The final pass runs after the DNS switch.', 'move_stage');
       const r = finalPassReadiness(m, now());
       if (!r.ready) throw new ConflictError(`Not yet: ${r.reason}`, 'final_not_ready');
-      return { ...m, stage: 'final', finalPassAt: iso() };
+      before = m.schedule;
+      return { ...m, stage: 'final', finalPassAt: iso(), schedule: null };
     });
-    await removeSchedule(claimed, actor, 'the final pass started');
+    await removeSchedule(move0(claimed), actor, 'the final pass started');
     const out = await runPass(claimed, actor, true);
-    const saved = await update(domain, (m) => ({ ...m, schedule: null }));
+    const saved = await load(domain);
     await record('domain_move.final_pass.run', domain, `${out.started} runs queued, ${out.skipped} mailboxes skipped`, actor);
     await tellAdmins(saved, `The final pass has started: ${out.started} mailboxes${out.skipped ? `, ${out.skipped} skipped (paused or running)` : ''}.`);
     return reconcile(domain);
@@ -290,7 +295,15 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
       return (await store.list()).map((m) => ({ ...m, next: describeNext(m, t) }));
     },
 
-    get: async (domain: string): Promise<DomainMoveView> => view(await load(domain)),
+    /**
+     * The move as the page shows it. Runs it waits for that have ended are counted first: on AWS a run's end reaches
+     * the dispatch function, not this one, so without it the page would wait for the schedule's next firing (and
+     * the final pass has none). Counting is idempotent; a move with nothing out is only read.
+     */
+    async get(domain: string): Promise<DomainMoveView> {
+      const move = await load(domain);
+      return view(!isDomainMoveOver(move.stage) && (move.stage === 'copy' || move.mailboxes.some((m) => m.currentRunId)) ? await reconcile(domain) : move);
+    },
 
     async create(domain: string, input: CreateDomainMoveInput, actor: string): Promise<DomainMoveView> {
       const existing = await store.get(domain);
@@ -314,7 +327,7 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
         schedule: null,
         passesDone: 0,
         lastPassAt: null,
-        oldMx,
+        oldMx: oldMx ? nextOldMx(null, oldMx) : null,
         dns: { applied: null, appliedAt: null, savedRecords: false, switchedEverywhereAt: null, lastWatch: null },
         finalPassAt: null,
         finishedAt: null,
@@ -374,18 +387,32 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
       return switchTo(domain, actor, 'self', false);
     },
 
+    /**
+     * Back to before the switch: the saved records are put back through the provider (or, when the admin published
+     * by hand, the old MX the panel read is answered to publish again), the move returns to Keep in sync with its
+     * delta passes (mail goes to the old host again, so the copies must continue), and a later switch is possible.
+     */
     async rollbackDns(domain: string, actor: string): Promise<{ restored: boolean; move: DomainMove; records: unknown[] | null }> {
       const move = await load(domain);
-      if (move.stage !== 'switch' && move.stage !== 'final') throw new ConflictError('A rollback is possible between the DNS switch and the end of the move.', 'move_stage');
+      if (move.stage !== 'switch' && move.stage !== 'final') throw new ConflictError(move.stage === 'finished' ? 'This move is finished; publish the old records at your DNS host if mail must go back.' : 'There is nothing to roll back: the DNS has not been switched.', 'move_stage');
       const saved = move.dns.savedRecords ? await store.dnsRecords(domain) : undefined;
-      if (saved) {
-        await needDns().rollback(domain, saved);
-        const after = await update(domain, (m) => ({ ...m, dns: { ...m.dns, applied: null, savedRecords: false, switchedEverywhereAt: null } }));
-        logger.info('domain move DNS rolled back', { domain, actor });
-        return { restored: true, move: after, records: null };
-      }
-      // Published by the admin: the panel cannot restore what it never saw; it shows the old MX it read.
-      return { restored: false, move, records: move.oldMx ? move.oldMx.hosts.map((h) => ({ type: 'MX', name: domain, value: h, ttl: move.oldMx?.ttlSeconds ?? null })) : [] };
+      if (saved) await needDns().rollback(domain, saved);
+      const claimed = await update(domain, (m) => {
+        if (m.stage !== 'switch' && m.stage !== 'final') throw new ConflictError('The DNS was rolled back meanwhile.', 'move_stage');
+        return { ...m, stage: 'sync', finalPassAt: null, dns: { applied: null, appliedAt: null, savedRecords: false, switchedEverywhereAt: null, lastWatch: null } };
+      });
+      const after = await startSyncSchedule(claimed, actor, 'the DNS was rolled back');
+      await tellAdmins(after, saved ? `${actor} rolled the DNS of ${domain} back: the saved records are restored. Delta passes run again until the next switch.` : `${actor} rolled the switch of ${domain} back; the old MX records must be published again at the DNS host. Delta passes run again until the next switch.`);
+      return { restored: Boolean(saved), move: after, records: saved ? null : move.oldMx ? move.oldMx.hosts.map((h) => ({ type: 'MX', name: domain, value: h, ttl: move.oldMx?.ttlSeconds ?? null })) : [] };
+    },
+
+    /** Reads the old MX and its TTL again (the admin lowered it): the page then says when the lower TTL takes effect. */
+    async recheckOldMx(domain: string): Promise<DomainMove> {
+      const dns = needDns();
+      const before = await load(domain);
+      if (!isDomainMoveCancellable(before.stage)) throw new ConflictError('The old MX matters before the switch only.', 'move_stage');
+      const mx = await dns.oldMx(domain);
+      return update(domain, (m) => ({ ...m, oldMx: nextOldMx(m.oldMx, mx) }));
     },
 
     finalPass: (domain: string, actor: string) => startFinal(domain, actor),
@@ -397,7 +424,7 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
         if (m.stage === 'finished') throw new ConflictError('This move is already finished.', 'move_stage');
         if (m.stage !== 'final') throw new ConflictError('Finish comes after the final pass.', 'move_stage');
         const out = m.mailboxes.filter((mb) => mb.currentRunId).length;
-        if (out) throw new ConflictError(`The final pass is still running for ${out} mailboxes.`, 'final_running');
+        if (out || !finalRunsRecorded(m)) throw new ConflictError(`The final pass is still running for ${out || 'all'} mailboxes.`, 'final_running');
         return { ...m, stage: 'finished', finishedAt: iso() };
       });
       await removeSchedule(claimed, actor, 'the move finished');
@@ -468,10 +495,12 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
         // The old MX's TTL is read again, so the page says when a lowered TTL has taken effect.
         if (deps.dnsCutover) {
           const mx = await deps.dnsCutover.oldMx(domain).catch(() => null);
-          if (mx && mx.hosts.length) await update(domain, (m) => ({ ...m, oldMx: mx }));
+          if (mx && mx.hosts.length) await update(domain, (m) => ({ ...m, oldMx: nextOldMx(m.oldMx, mx) }));
         }
         const out = await runPass(claimed, SYSTEM, false);
         await record('domain_move.pass.run', domain, `pass ${claimed.passesDone}: ${out.started} runs queued, ${out.skipped} mailboxes skipped`);
+        // A run may have ended before the move recorded it (its RunEnded found no move waiting): counted here.
+        await reconcile(domain);
         return { domain, stage: 'sync', did: `pass ${claimed.passesDone}: ${out.started} started, ${out.skipped} skipped` };
       }
       if (current.stage === 'switch') {

@@ -27,7 +27,7 @@ export function adminStageEmail(move: DomainMove, what: string, facts: [string, 
 export function mailboxPausedEmail(move: DomainMove, mb: DomainMoveMailbox, panelUrl: string) {
   return renderEmail({
     subject: `Move of ${move.domain}: ${mb.address} paused after ${mb.consecutiveFailures} failed passes`,
-    intro: `The delta passes of ${mb.address} failed ${mb.consecutiveFailures} times in a row, so the move stopped running them for this mailbox. The other mailboxes go on. Fix the cause (the run's log says it), then resume the mailbox on the move's page.`,
+    intro: `The last ${mb.consecutiveFailures} passes of ${mb.address} (the copy counts as one) failed, so the move stopped running them for this mailbox. The other mailboxes go on. Fix the cause (the run's log says it), then resume the mailbox on the move's page.`,
     facts: [['Mailbox', mb.address], ['Source login', mb.sourceUser], ['Failed passes in a row', String(mb.consecutiveFailures)], ['Last run', mb.lastRun ? `${mb.lastRun.state} (${mb.lastRun.runId})` : 'none'], ['Why', mb.pausedReason ?? '']],
     link: moveLink(panelUrl, move.domain),
   });

@@ -69,12 +69,24 @@ export function countRun(mb: DomainMoveMailbox, run: Run | undefined, pauseAfter
   };
 }
 
+/**
+ * A new reading of the old MX, kept with what the previous one said: when the TTL went down, the lower TTL takes
+ * full effect once the previous TTL has run out from now (resolvers may hold the record that long).
+ */
+export function nextOldMx(prev: DomainMove['oldMx'], read: { hosts: string[]; ttlSeconds: number | null; readAt: string }): NonNullable<DomainMove['oldMx']> {
+  const lowered = prev?.ttlSeconds != null && read.ttlSeconds != null && read.ttlSeconds < prev.ttlSeconds;
+  const lowerTtlEffectiveAt = lowered ? new Date(Date.parse(read.readAt) + prev.ttlSeconds! * 1000).toISOString() : (prev?.lowerTtlEffectiveAt ?? null);
+  return { ...read, lowerTtlEffectiveAt };
+}
+
 /** When the final pass may start: MX points to PurelyMail everywhere and the old TTL has passed since the switch. */
 export function finalPassReadiness(move: DomainMove, now: Date): { ready: boolean; reason: string; ttlPassesAt: string | null } {
   const appliedAt = move.dns.appliedAt;
   if (!appliedAt) return { ready: false, reason: 'The DNS records have not been published yet.', ttlPassesAt: null };
   const ttl = move.oldMx?.ttlSeconds ?? UNKNOWN_TTL_SECONDS;
-  const ttlPassesAt = new Date(Date.parse(appliedAt) + ttl * 1000).toISOString();
+  // A TTL lowered shortly before the switch: resolvers may still hold the record under the longer one until then.
+  const lowered = move.oldMx?.lowerTtlEffectiveAt ? Date.parse(move.oldMx.lowerTtlEffectiveAt) : 0;
+  const ttlPassesAt = new Date(Math.max(Date.parse(appliedAt) + ttl * 1000, lowered)).toISOString();
   if (!move.dns.switchedEverywhereAt) {
     const w = move.dns.lastWatch;
     const seen = w ? `${w.resolvers.filter((r) => r.purelymail).length} of ${w.resolvers.length} resolvers` : 'no resolver asked yet';
@@ -87,6 +99,18 @@ export function finalPassReadiness(move: DomainMove, now: Date): { ready: boolea
   return { ready: true, reason: 'MX points to PurelyMail everywhere and the old TTL has passed.', ttlPassesAt };
 }
 
+/** The final pass's runs have been queued and recorded (its claim comes first, the runs a moment later). */
+export const finalRunsRecorded = (move: DomainMove): boolean => move.finalPassAt !== null && move.lastPassAt !== null && move.lastPassAt >= move.finalPassAt;
+
+/** Before the switch: what to do about the old MX record's TTL, or null when it is low and in effect. */
+function ttlAdvice(move: DomainMove, now: Date): string | null {
+  const mx = move.oldMx;
+  if (!mx || mx.ttlSeconds == null) return 'The old MX record’s TTL could not be read; lower it at the old DNS host to 300 seconds before the switch.';
+  if (mx.ttlSeconds > LOW_TTL_SECONDS) return `Lower the old MX record’s TTL (now ${mx.ttlSeconds} s) to ${LOW_TTL_SECONDS} s at the old DNS host, then check it again; the lower TTL takes effect ${mx.ttlSeconds} s after you change it.`;
+  if (mx.lowerTtlEffectiveAt && mx.lowerTtlEffectiveAt > now.toISOString()) return `The lower TTL (${mx.ttlSeconds} s) takes full effect at ${mx.lowerTtlEffectiveAt}: switch after that.`;
+  return null;
+}
+
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** The next action and what the move waits for, as the page shows them. Derived from the move alone. */
@@ -94,30 +118,24 @@ export function describeNext(move: DomainMove, now: Date): DomainMoveNext {
   const out = move.mailboxes.filter((m) => m.currentRunId !== null).length;
   const paused = move.mailboxes.filter((m) => m.paused).length;
   const pausedNote = paused ? ` ${plural(paused, 'mailbox', 'mailboxes')} paused: resume ${paused === 1 ? 'it' : 'them'} once fixed.` : '';
-  const ttl = move.oldMx?.ttlSeconds;
   switch (move.stage) {
     case 'prepare':
-      return {
-        action: 'Start the copy of every mailbox.',
-        waitingFor:
-          ttl == null
-            ? 'The old MX record’s TTL could not be read; lower it at the old DNS host to 300 seconds before the switch.'
-            : ttl > LOW_TTL_SECONDS
-              ? `Lower the old MX record’s TTL (now ${ttl} s) to ${LOW_TTL_SECONDS} s at the old DNS host; the lower TTL takes effect ${ttl} s after you change it.`
-              : null,
-      };
+      return { action: 'Start the copy of every mailbox.', waitingFor: ttlAdvice(move, now) };
     case 'copy':
       return { action: 'Wait for the copy to finish; delta passes start on their own.', waitingFor: `The copy: ${plural(out, 'mailbox', 'mailboxes')} still running.${pausedNote}` };
-    case 'sync':
+    case 'sync': {
+      const advice = ttlAdvice(move, now);
       return {
         action: 'Publish the DNS records when ready (Switch).',
-        waitingFor: `${move.schedule?.nextAt ? `The next delta pass at ${move.schedule.nextAt}` : 'No pass scheduled'}${out ? `; ${plural(out, 'run')} of the last pass still going` : ''}.${pausedNote}`,
+        waitingFor: `${move.schedule?.nextAt ? `The next delta pass at ${move.schedule.nextAt}` : 'No pass scheduled'}${out ? `; ${plural(out, 'run')} of the last pass still going` : ''}.${pausedNote}${advice ? ` ${advice}` : ''}`,
       };
+    }
     case 'switch': {
       const r = finalPassReadiness(move, now);
       return r.ready ? { action: 'Run the final pass.', waitingFor: null } : { action: 'Wait: the final pass starts on its own when MX has switched everywhere and the old TTL has passed.', waitingFor: r.reason };
     }
     case 'final':
+      if (!finalRunsRecorded(move)) return { action: 'Wait for the final pass to finish.', waitingFor: 'The final pass’s runs are being queued.' };
       return out ? { action: 'Wait for the final pass to finish.', waitingFor: `${plural(out, 'mailbox', 'mailboxes')} still running.` } : { action: 'Finish: email every moved user their new settings.', waitingFor: null };
     case 'finished':
       return { action: 'Nothing: the move is finished. The report lists every mailbox.', waitingFor: null };
