@@ -35,6 +35,8 @@ export const domainMovesService = {
   start: (domain: string, input: CreateDomainMoveInput) => api.post(move(domain), input, DomainMoveView),
   copy: (domain: string) => api.post(`${move(domain)}/copy`, {}, DomainMove),
   sync: (domain: string, everyHours?: number) => api.post(`${move(domain)}/sync`, everyHours === undefined ? {} : { everyHours }, DomainMove),
+  /** Reads the old MX and its TTL again (after lowering it at the old DNS host). */
+  recheckOldMx: (domain: string) => api.post(`${move(domain)}/old-mx/check`, {}, DomainMove),
   resume: (domain: string, address: string) => api.post(`${move(domain)}/mailboxes/${encodeURIComponent(address)}/resume`, {}, DomainMove),
   dnsPlan: (domain: string) => api.get(`${move(domain)}/dns`, DomainMoveDnsPlan),
   applyDns: (domain: string) => api.post(`${move(domain)}/dns/apply`, { confirm: true }, DomainMove),
