@@ -9,7 +9,7 @@ import { SEED_DOMAINS, SEED_OWNERSHIP_CODE } from '../../functions/src/local/pur
 import { describeFindings, horizontalOverflow, seriousViolations } from './support/axe.ts';
 import { launchChromium, watchErrors } from './support/browser.ts';
 import { startLocalServer } from './support/local-server.ts';
-import { OWNER_EMAIL, OWNER_PASSWORD, screen, setupOwner } from './support/setup-owner.ts';
+import { OWNER_EMAIL, OWNER_PASSWORD, screen, seeText, setupOwner } from './support/setup-owner.ts';
 
 const HOUR = 3_600_000;
 /** The stand-in imapsync with a fixture per mailbox: logins listed in the fail file are refused by the old host. */
@@ -183,6 +183,9 @@ describe('moving a domain to PurelyMail in a browser', () => {
     expect(oldMx).toContain('TTL 1 minute (60 s)');
     // Already low (at most 300 s): no advice to lower it.
     expect(oldMx).not.toContain('Lower it to');
+    // Read again on request (after lowering it at the old host).
+    await page.getByRole('button', { name: 'Read the TTL again' }).click();
+    await seeText(page, 'The old MX record’s TTL is now 1 minute.');
     expect(await page.locator('tr[data-mailbox]').count()).toBe(3);
     await look('02-prepare');
   });
@@ -227,6 +230,7 @@ describe('moving a domain to PurelyMail in a browser', () => {
     expect(await carol.innerText()).toContain('3 passes in a row failed');
     expect(await page.getByText('1 mailbox is paused').isVisible()).toBe(true);
     await expect.poll(() => mails().filter((m) => m.includes(`Subject: Move of ${DOMAIN}: carol@${DOMAIN} paused after 3 failed passes`)).length, { timeout: 10_000 }).toBe(1);
+    await screen(page, 'domain-move-04-paused'); // the README's picture (docs/images/domain-move-desktop-light.png)
 
     // The dashboard lists the move in progress, with the paused mailbox.
     await page.goto(`${server.url}/`);
@@ -234,7 +238,7 @@ describe('moving a domain to PurelyMail in a browser', () => {
     await expect.poll(() => card.innerText().catch(() => ''), { timeout: 10_000 }).toContain(DOMAIN);
     expect(await card.innerText()).toContain('Step 3 of 6: Keep in sync');
     expect(await card.innerText()).toContain('1 paused');
-    await screen(page, 'domain-move-04-dashboard');
+    await screen(page, 'domain-move-04b-dashboard');
 
     // The cause is fixed at the old host; the admin resumes the mailbox.
     writeFileSync(failFile, '');
@@ -293,7 +297,10 @@ describe('moving a domain to PurelyMail in a browser', () => {
     await page.getByRole('button', { name: 'Roll back the DNS' }).click();
     const confirm = page.getByRole('dialog', { name: `Roll back the DNS for ${THIRD}?` });
     await confirm.getByRole('button', { name: 'Roll back' }).click();
-    await expect.poll(() => page.getByRole('button', { name: 'Roll back the DNS' }).count(), { timeout: 10_000 }).toBe(0);
+    // Back to Keep in sync (the passes run again until the next switch), and the move can be cancelled again.
+    await expect.poll(() => stage('sync').getAttribute('data-state'), { timeout: 10_000 }).toBe('current');
+    expect(await page.getByRole('button', { name: 'Roll back the DNS' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Cancel the move' }).count()).toBe(1);
     expect(server.sandbox!.dns.list().filter((r) => r.name === THIRD).map((r) => `${r.type} ${r.priority ?? ''} ${r.value}`).sort()).toEqual(before);
     expect((await readMove(THIRD)).dns).toMatchObject({ applied: null, savedRecords: false });
   });
