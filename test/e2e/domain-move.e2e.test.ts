@@ -77,6 +77,12 @@ describe('moving a domain to PurelyMail in a browser', () => {
   /** Every mailbox's run of the current pass has ended and been counted. */
   const settled = async (domain = DOMAIN) => (await readMove(domain)).mailboxes.every((m) => m.currentRunId === null);
 
+  /** The app's clock moves on, and the browser's with it, so "next in 6 hours" reads as it would for a person. */
+  async function advance(ms: number) {
+    clock.advance(ms);
+    await context.clock.setFixedTime(clock.now());
+  }
+
   /** Moving the clock on by hours ends the session (30 minutes idle), as it would for a person: sign in again. */
   async function signIn(then: string) {
     await page.goto(`${server.url}/login`);
@@ -136,6 +142,7 @@ describe('moving a domain to PurelyMail in a browser', () => {
     }
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    await context.clock.setFixedTime(clock.now());
     page = await context.newPage();
     errors = watchErrors(page);
     await setupOwner(page, server);
@@ -211,7 +218,7 @@ describe('moving a domain to PurelyMail in a browser', () => {
 
   it('runs two scheduled passes as the clock moves on; the refused mailbox pauses after its third failure, with an email', async () => {
     for (const pass of [1, 2]) {
-      clock.advance(6 * HOUR + 60_000);
+      await advance(6 * HOUR + 60_000);
       await signIn(moveUrl());
       await expect.poll(async () => (await readMove()).passesDone, { timeout: 15_000, interval: 250 }).toBe(pass);
       await expect.poll(() => settled(), { timeout: 60_000, interval: 500 }).toBe(true);
@@ -328,7 +335,7 @@ describe('moving a domain to PurelyMail in a browser', () => {
     await look('07-switch');
 
     // Once the old TTL has passed, the schedule's next watch starts the final pass by itself.
-    clock.advance(OLD_TTL * 1000 + 6 * 60_000);
+    await advance(OLD_TTL * 1000 + 6 * 60_000);
     await signIn(moveUrl());
     await expect.poll(async () => (await readMove()).stage, { timeout: 15_000, interval: 250 }).toBe('final');
     await expect.poll(() => settled(), { timeout: 60_000, interval: 500 }).toBe(true);
