@@ -284,7 +284,7 @@ describe('moving a domain to PurelyMail in a browser', () => {
     await look('06-cancelled');
   });
 
-  it('rolls back the DNS it applied: the records it replaced are back in the zone', async () => {
+  it('rolls back the DNS it applied (the records it replaced are back in the zone), and one published by hand (the old MX to publish again)', async () => {
     const before = server.sandbox!.dns.list().filter((r) => r.name === THIRD).map((r) => `${r.type} ${r.priority ?? ''} ${r.value}`).sort();
     await page.goto(moveUrl(THIRD));
     await page.getByRole('button', { name: 'Start a move' }).click();
@@ -310,6 +310,20 @@ describe('moving a domain to PurelyMail in a browser', () => {
     expect(await page.getByRole('button', { name: 'Cancel the move' }).count()).toBe(1);
     expect(server.sandbox!.dns.list().filter((r) => r.name === THIRD).map((r) => `${r.type} ${r.priority ?? ''} ${r.value}`).sort()).toEqual(before);
     expect((await readMove(THIRD)).dns).toMatchObject({ applied: null, savedRecords: false });
+
+    // Published by hand this time: the panel watches, and a rollback can only say what to publish again.
+    await page.getByRole('button', { name: 'I published them myself' }).click();
+    await page.getByRole('dialog', { name: 'Did you publish the records?' }).getByRole('button', { name: 'Yes, I published them' }).click();
+    await expect.poll(() => stage('switch').getAttribute('data-state'), { timeout: 10_000 }).toBe('current');
+    expect(await stage('switch').innerText()).toContain('published by an admin');
+    await page.getByRole('button', { name: 'Roll back the DNS' }).click();
+    const byHand = page.getByRole('dialog', { name: `Roll back the DNS for ${THIRD}?` });
+    expect(await byHand.innerText()).toContain('You published the records yourself');
+    await byHand.getByRole('button', { name: 'Roll back' }).click();
+    const alert = page.getByText('Publish the old records again yourself');
+    await expect.poll(() => alert.isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await page.getByText(`${THIRD} MX ${OLD_MX}`).isVisible()).toBe(true);
+    await expect.poll(() => stage('sync').getAttribute('data-state'), { timeout: 10_000 }).toBe('current');
   });
 
   it('switches: the change set is shown first, applied to the sandbox DNS, watched at the resolvers; the final pass follows the old TTL', async () => {
