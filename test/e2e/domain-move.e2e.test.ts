@@ -251,18 +251,31 @@ describe('moving a domain to PurelyMail in a browser', () => {
     writeFileSync(failFile, '');
     await page.goto(moveUrl());
     await page.getByRole('button', { name: `Resume carol@${DOMAIN}` }).first().click();
-    await expect.poll(() => carol.innerText(), { timeout: 10_000 }).toContain('In the passes');
+    await expect.poll(() => carol.innerText(), { timeout: 10_000 }).toContain('Waiting for the next pass');
     expect((await readMove()).mailboxes.find((m) => m.address === `carol@${DOMAIN}`)).toMatchObject({ paused: false, consecutiveFailures: 0 });
     await look('05-passes');
   });
 
-  it('cancels another domain’s move before the switch: the schedule goes, nothing is deleted', async () => {
+  it('cancels another domain’s move before the switch (started with the keyboard): the schedule goes, nothing is deleted', async () => {
+    // With the keyboard this time: Enter opens the dialog, Escape closes it (focus goes back), arrows pick the
+    // source, Enter in a field submits.
     await page.goto(moveUrl(OTHER));
-    await page.getByRole('button', { name: 'Start a move' }).click();
+    const start = page.getByRole('button', { name: 'Start a move' });
+    await start.focus();
+    await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: `Move ${OTHER} to PurelyMail` });
-    await dialog.getByRole('radio', { name: /A CSV import/ }).check();
+    await dialog.getByRole('radio', { name: /A campaign/ }).waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    expect(await start.evaluate((b) => b === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('radio', { name: /A campaign/ }).focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await dialog.getByRole('radio', { name: /A CSV import/ }).isChecked()).toBe(true);
     await dialog.getByLabel('CSV import', { exact: true }).selectOption({ label: 'Oakridge mailboxes (2 mailboxes)' });
-    await dialog.getByRole('button', { name: 'Start the move' }).click();
+    await dialog.getByLabel('Keep in sync every (hours)').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => dialog.isVisible(), { timeout: 10_000 }).toBe(false);
     await page.getByRole('button', { name: 'Start the copy' }).click();
     await expect.poll(() => stage('sync').getAttribute('data-state'), { timeout: 60_000, interval: 500 }).toBe('current');
     expect(server.recurringScheduler.scheduled().map((s) => s.name).sort()).toEqual([`move-${DOMAIN}`, `move-${OTHER}`]);
