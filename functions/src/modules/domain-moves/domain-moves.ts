@@ -144,6 +144,16 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
 
   // ---- counting runs ----
 
+  /** Never silently: each newly paused mailbox is audited and mailed to the admins, once per pause. */
+  const announcePauses = async (move: DomainMove, paused: readonly DomainMoveMailbox[]) => {
+    for (const mb of paused) {
+      await record('domain_move.mailbox.pause', `${move.domain} ${mb.address}`, mb.pausedReason ?? 'failed passes');
+      await deps
+        .notify({ eventId: `move-pause:${move.domain}:${move.createdAt}:${mb.address}:${mb.lastRun?.runId ?? ''}:${mb.passes}`, ...mailboxPausedEmail(move, mb, deps.panelUrl) })
+        .catch((err: unknown) => logger.warn('pause email failed', { error: (err as Error).message }));
+    }
+  };
+
   /** Counts every run the move waits for that has ended; pauses (with an email) at K failures in a row; moves copy → sync when the copy ended. */
   const reconcile = async (domain: string): Promise<DomainMove> => {
     const before = await load(domain);
@@ -165,10 +175,7 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
       if (!changed && !copyEnded) return m;
       return { ...m, mailboxes, ...(copyEnded ? { stage: 'sync' as const } : {}) };
     });
-    for (const mb of paused) {
-      await record('domain_move.mailbox.pause', `${domain} ${mb.address}`, mb.pausedReason ?? 'failed passes');
-      await deps.notify({ eventId: `move-pause:${domain}:${mb.address}:${mb.lastRun?.runId ?? ''}`, ...mailboxPausedEmail(moved, mb, deps.panelUrl) }).catch((err: unknown) => logger.warn('pause email failed', { error: (err as Error).message }));
-    }
+    await announcePauses(moved, paused);
     if (before.stage === 'copy' && moved.stage === 'sync') return startSyncSchedule(moved, SYSTEM, 'the copy finished');
     return moved;
   };
@@ -191,31 +198,46 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
     const jobs = new Map((await deps.readJobs(move.mailboxes.flatMap((m) => (m.jobId ? [m.jobId] : [])))).map((j) => [j.id, j]));
     const started = new Map<string, string>();
     const skipped = new Map<string, string>();
+    // Not queued for a reason of its own (its job is gone, the queue or PurelyMail refused): a failed pass.
+    const failed = new Map<string, string>();
     for (const mb of move.mailboxes) {
       const job = mb.jobId ? jobs.get(mb.jobId) : undefined;
       if (mb.paused) skipped.set(mb.address, `paused: ${mb.pausedReason ?? ''}`.trim());
       else if (mb.currentRunId) skipped.set(mb.address, 'its previous run is still going');
-      else if (!job) skipped.set(mb.address, 'its migration job no longer exists');
-      else if (job.activeRunId) skipped.set(mb.address, 'a run of its job is still going');
+      else if (job?.activeRunId) skipped.set(mb.address, 'a run of its job is still going');
+      else if (!job) failed.set(mb.address, 'its migration job no longer exists');
       else {
         try {
           started.set(mb.address, (await deps.startRun(job.id, actor)).id);
         } catch (err) {
-          skipped.set(mb.address, `the run could not be queued: ${(err as Error).message}`);
+          failed.set(mb.address, `the run could not be queued: ${(err as Error).message}`);
         }
       }
     }
-    await update(move.domain, (m) => ({
-      ...m,
-      // The final pass's runs are recorded: from now on "finish" may judge whether they have all ended.
-      ...(final ? { lastPassAt: iso() } : {}),
-      mailboxes: m.mailboxes.map((mb) => {
-        const runId = started.get(mb.address);
-        if (runId) return { ...mb, currentRunId: runId, passes: mb.passes + 1, skippedReason: null, ...(final ? { verdict: 'unknown' as const } : {}) };
-        return { ...mb, skippedReason: skipped.get(mb.address) ?? null };
-      }),
-    }));
-    return { started: started.size, skipped: skipped.size };
+    const pausedNow: DomainMoveMailbox[] = [];
+    const saved = await update(move.domain, (m) => {
+      pausedNow.length = 0;
+      return {
+        ...m,
+        // The final pass's runs are recorded: from now on "finish" may judge whether they have all ended.
+        ...(final ? { lastPassAt: iso() } : {}),
+        mailboxes: m.mailboxes.map((mb) => {
+          const runId = started.get(mb.address);
+          if (runId) return { ...mb, currentRunId: runId, passes: mb.passes + 1, skippedReason: null, ...(final ? { verdict: 'unknown' as const } : {}) };
+          const why = failed.get(mb.address);
+          if (why && !mb.paused) {
+            const failures = mb.consecutiveFailures + 1;
+            const pause = failures >= m.pauseAfterFailures;
+            const next = { ...mb, skippedReason: why, consecutiveFailures: failures, paused: pause, pausedReason: pause ? `${failures} passes in a row failed; the last: ${why}` : null };
+            if (pause) pausedNow.push(next);
+            return next;
+          }
+          return { ...mb, skippedReason: skipped.get(mb.address) ?? null };
+        }),
+      };
+    });
+    await announcePauses(saved, pausedNow);
+    return { started: started.size, skipped: skipped.size + failed.size };
   };
 
   // ---- use cases ----
