@@ -158,6 +158,30 @@ describe('domain moves (module, dynalite store)', () => {
     expect(audit.filter((a) => a.startsWith('domain_move.mailbox.pause'))).toHaveLength(1);
   });
 
+  it('counts twenty runs that end at once, each once, without the writers tripping over each other', async () => {
+    const many = Array.from({ length: 20 }, (_, i) => job(`job_${i}`, `u${i}`, 'burst.example'));
+    const ended = new Set<string>();
+    const { moves } = harness(store, 'burst.example', {
+      batches: {
+        detail: async () => detail(many),
+        act: async (_id, input) => {
+          for (const j of many) Object.assign(j, { activeRunId: `run_${j.id}`, latestRunId: `run_${j.id}` });
+          return { action: input.action, done: input.jobIds, skipped: [] };
+        },
+      },
+      readJobs: async () => many,
+      readRuns: async (ids) => ids.map((id) => ({ id, state: ended.has(id) ? 'succeeded' : 'running', outcome: null, endedAt: null }) as unknown as Run),
+    });
+    await moves.create('burst.example', { source: { kind: 'batch', batchId: 'bat_00000001' } }, 'owner@example.com');
+    const copying = await moves.startCopy('burst.example', 'owner@example.com');
+    expect(copying.mailboxes.filter((m) => m.currentRunId)).toHaveLength(20);
+    for (const j of many) ended.add(`run_${j.id}`);
+    await Promise.all(many.map((j) => moves.onRunEnded(`run_${j.id}`)));
+    const m = await store.get('burst.example');
+    expect(m!.mailboxes.every((mb) => mb.currentRunId === null && mb.passes === 1 && mb.lastRun?.state === 'succeeded')).toBe(true);
+    expect(m!.stage).toBe('sync');
+  });
+
   it('a pass runs once per interval even when the schedule delivers twice', async () => {
     const { moves, clock } = harness(store, 'twice.example');
     await moves.create('twice.example', { source: { kind: 'batch', batchId: 'bat_00000001' } }, 'owner@example.com');

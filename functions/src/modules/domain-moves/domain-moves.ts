@@ -155,7 +155,7 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
   };
 
   /** Counts every run the move waits for that has ended; pauses (with an email) at K failures in a row; moves copy → sync when the copy ended. */
-  const reconcile = async (domain: string): Promise<DomainMove> => {
+  const reconcileNow = async (domain: string): Promise<DomainMove> => {
     const before = await load(domain);
     const waiting = before.mailboxes.map((m) => m.currentRunId).filter((id): id is string => id !== null);
     if (!waiting.length && before.stage !== 'copy') return before;
@@ -178,6 +178,21 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
     await announcePauses(moved, paused);
     if (before.stage === 'copy' && moved.stage === 'sync') return startSyncSchedule(moved, SYSTEM, 'the copy finished');
     return moved;
+  };
+
+  /**
+   * Counting, one at a time per domain in this process: fifty runs ending together would otherwise be fifty
+   * writers racing on one item (each would win in the end, after many conflicting attempts).
+   */
+  const counting = new Map<string, Promise<unknown>>();
+  const reconcile = (domain: string): Promise<DomainMove> => {
+    const next = (counting.get(domain) ?? Promise.resolve()).catch(() => undefined).then(() => reconcileNow(domain));
+    counting.set(domain, next);
+    void next.then(
+      () => counting.get(domain) === next && counting.delete(domain),
+      () => counting.get(domain) === next && counting.delete(domain),
+    );
+    return next;
   };
 
   /** Copy → sync: the one schedule now fires a delta pass every N hours. */
