@@ -171,7 +171,7 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
         if (c.pausedNow) paused.push(c.mailbox);
         return c.mailbox;
       });
-      const copyEnded = m.stage === 'copy' && mailboxes.every((mb) => mb.currentRunId === null);
+      const copyEnded = m.stage === 'copy' && m.lastPassAt !== null && mailboxes.every((mb) => mb.currentRunId === null);
       if (!changed && !copyEnded) return m;
       return { ...m, mailboxes, ...(copyEnded ? { stage: 'sync' as const } : {}) };
     });
@@ -269,7 +269,8 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
   const startCopy = async (domain: string, actor: string): Promise<DomainMove> => {
     const claimed = await update(domain, (m) => {
       if (m.stage !== 'prepare') throw new ConflictError(m.stage === 'cancelled' ? 'This move was cancelled.' : 'The copy of this move has already started.', 'move_stage');
-      return { ...m, stage: 'copy', batchId: m.batchId ?? sourceBatch(m) };
+      // lastPassAt stays null until the copy's runs are recorded: until then the copy cannot look "ended".
+      return { ...m, stage: 'copy', batchId: m.batchId ?? sourceBatch(m), lastPassAt: null };
     });
     const batchId = claimed.batchId!;
     // Jobs already running (a campaign launched with a first run) are adopted: their run is the copy.
@@ -277,10 +278,20 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
     const idle = claimed.mailboxes.filter((m) => m.jobId && !jobs.get(m.jobId)?.activeRunId).map((m) => m.jobId!);
     const result = idle.length ? await deps.batches.act(batchId, { action: 'full', jobIds: idle }, actor) : { done: [], skipped: [] };
     const after = new Map((await deps.readJobs([...jobs.keys()])).map((j) => [j.id, j]));
-    const schedule = await putSchedule(claimed, 'copy', COPY_CHECK_EVERY_MINUTES);
+    // The schedule first (so the pass schedule the copy's end sets cannot be overwritten by this one), then the runs
+    // with it; if the schedule could not be made, the runs are still recorded, the error is said, and the next read
+    // counts the copy and sets the pass schedule.
+    let schedule: DomainMoveSchedule | null = null;
+    let scheduleError: unknown;
+    try {
+      schedule = await putSchedule(claimed, 'copy', COPY_CHECK_EVERY_MINUTES);
+    } catch (err) {
+      scheduleError = err;
+    }
     const saved = await update(domain, (m) => ({
       ...m,
-      schedule,
+      lastPassAt: iso(),
+      ...(schedule ? { schedule } : {}),
       mailboxes: m.mailboxes.map((mb) => {
         const job = mb.jobId ? after.get(mb.jobId) : undefined;
         const skip = result.skipped.find((s) => s.jobId === mb.jobId);
@@ -288,6 +299,7 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
         return runId ? { ...mb, currentRunId: runId, passes: mb.passes + 1, skippedReason: null } : { ...mb, skippedReason: skip?.reason ?? 'its migration job no longer exists' };
       }),
     }));
+    if (!schedule) throw scheduleError;
     await record('domain_move.schedule.create', domain, `${schedule.name}: checks every ${COPY_CHECK_EVERY_MINUTES} min whether the copy ended`, actor);
     await tellAdmins(saved, `The copy of ${saved.mailboxes.length} mailboxes has started (batch ${batchId}).`);
     return reconcile(domain);
@@ -412,8 +424,8 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
     },
 
     async applyDns(domain: string, actor: string): Promise<DomainMove> {
-      const dns = needDns();
       const move = await load(domain);
+      const dns = needDns();
       if (move.stage !== 'sync') throw new ConflictError(move.stage === 'switch' || move.stage === 'final' || move.stage === 'finished' ? 'The DNS records were already published.' : 'Apply the DNS once the copy has ended and delta passes run (Keep in sync).', 'move_stage');
       const applied = await dns.apply(domain, await deps.ownershipCode());
       await store.saveDnsRecords(domain, applied.saved);
@@ -445,8 +457,8 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
 
     /** Reads the old MX and its TTL again (the admin lowered it): the page then says when the lower TTL takes effect. */
     async recheckOldMx(domain: string): Promise<DomainMove> {
-      const dns = needDns();
       const before = await load(domain);
+      const dns = needDns();
       if (!isDomainMoveCancellable(before.stage)) throw new ConflictError('The old MX matters before the switch only.', 'move_stage');
       const mx = await dns.oldMx(domain);
       return update(domain, (m) => ({ ...m, oldMx: nextOldMx(m.oldMx, mx) }));
