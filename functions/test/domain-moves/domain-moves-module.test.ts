@@ -135,6 +135,53 @@ describe('domain moves (module, dynalite store)', () => {
     expect(await handle({ kind: 'domain-move', domain: 'Not a domain' })).toMatchObject({ kind: 'ignored' });
   });
 
+  it('a mailbox whose run cannot be queued fails the pass: at K in a row it is paused, audited and mailed, never skipped silently', async () => {
+    const mails: string[] = [];
+    const { moves, clock, audit } = harness(store, 'gone.example', {
+      notify: async (n) => void mails.push(n.subject),
+      startRun: async (jobId) => (jobId === 'job_b' ? Promise.reject(new Error('The job queue could not be reached; nothing was started.')) : { id: `run_${jobId}_${Math.random()}` }),
+      // Every run ends at once, and no job is ever busy.
+      readJobs: async () => [job('job_a', 'ann', 'gone.example'), job('job_b', 'ben', 'gone.example')],
+      readRuns: async (ids) => ids.map((id) => ({ id, state: 'succeeded', outcome: null, endedAt: null }) as unknown as Run),
+    });
+    await moves.create('gone.example', { source: { kind: 'batch', batchId: 'bat_00000001' }, pauseAfterFailures: 2 }, 'owner@example.com');
+    await moves.startCopy('gone.example', 'owner@example.com');
+    await moves.startSync('gone.example', {}, 'owner@example.com');
+    for (const pass of [1, 2]) {
+      clock.advance(6 * 3_600_000);
+      expect((await moves.tick('gone.example')).did).toBe(`pass ${pass}: 1 started, 1 skipped`);
+    }
+    const ben = (await moves.get('gone.example')).mailboxes.find((m) => m.address === 'ben@gone.example')!;
+    expect(ben).toMatchObject({ paused: true, consecutiveFailures: 2, skippedReason: 'the run could not be queued: The job queue could not be reached; nothing was started.' });
+    expect(ben.pausedReason).toBe('2 passes in a row failed; the last: the run could not be queued: The job queue could not be reached; nothing was started.');
+    expect(mails.filter((m) => m.includes('ben@gone.example paused after 2 failed passes'))).toHaveLength(1);
+    expect(audit.filter((a) => a.startsWith('domain_move.mailbox.pause'))).toHaveLength(1);
+  });
+
+  it('counts twenty runs that end at once, each once, without the writers tripping over each other', async () => {
+    const many = Array.from({ length: 20 }, (_, i) => job(`job_${i}`, `u${i}`, 'burst.example'));
+    const ended = new Set<string>();
+    const { moves } = harness(store, 'burst.example', {
+      batches: {
+        detail: async () => detail(many),
+        act: async (_id, input) => {
+          for (const j of many) Object.assign(j, { activeRunId: `run_${j.id}`, latestRunId: `run_${j.id}` });
+          return { action: input.action, done: input.jobIds, skipped: [] };
+        },
+      },
+      readJobs: async () => many,
+      readRuns: async (ids) => ids.map((id) => ({ id, state: ended.has(id) ? 'succeeded' : 'running', outcome: null, endedAt: null }) as unknown as Run),
+    });
+    await moves.create('burst.example', { source: { kind: 'batch', batchId: 'bat_00000001' } }, 'owner@example.com');
+    const copying = await moves.startCopy('burst.example', 'owner@example.com');
+    expect(copying.mailboxes.filter((m) => m.currentRunId)).toHaveLength(20);
+    for (const j of many) ended.add(`run_${j.id}`);
+    await Promise.all(many.map((j) => moves.onRunEnded(`run_${j.id}`)));
+    const m = await store.get('burst.example');
+    expect(m!.mailboxes.every((mb) => mb.currentRunId === null && mb.passes === 1 && mb.lastRun?.state === 'succeeded')).toBe(true);
+    expect(m!.stage).toBe('sync');
+  });
+
   it('a pass runs once per interval even when the schedule delivers twice', async () => {
     const { moves, clock } = harness(store, 'twice.example');
     await moves.create('twice.example', { source: { kind: 'batch', batchId: 'bat_00000001' } }, 'owner@example.com');

@@ -144,8 +144,18 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
 
   // ---- counting runs ----
 
+  /** Never silently: each newly paused mailbox is audited and mailed to the admins, once per pause. */
+  const announcePauses = async (move: DomainMove, paused: readonly DomainMoveMailbox[]) => {
+    for (const mb of paused) {
+      await record('domain_move.mailbox.pause', `${move.domain} ${mb.address}`, mb.pausedReason ?? 'failed passes');
+      await deps
+        .notify({ eventId: `move-pause:${move.domain}:${move.createdAt}:${mb.address}:${mb.lastRun?.runId ?? ''}:${mb.passes}`, ...mailboxPausedEmail(move, mb, deps.panelUrl) })
+        .catch((err: unknown) => logger.warn('pause email failed', { error: (err as Error).message }));
+    }
+  };
+
   /** Counts every run the move waits for that has ended; pauses (with an email) at K failures in a row; moves copy → sync when the copy ended. */
-  const reconcile = async (domain: string): Promise<DomainMove> => {
+  const reconcileNow = async (domain: string): Promise<DomainMove> => {
     const before = await load(domain);
     const waiting = before.mailboxes.map((m) => m.currentRunId).filter((id): id is string => id !== null);
     if (!waiting.length && before.stage !== 'copy') return before;
@@ -161,16 +171,28 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
         if (c.pausedNow) paused.push(c.mailbox);
         return c.mailbox;
       });
-      const copyEnded = m.stage === 'copy' && mailboxes.every((mb) => mb.currentRunId === null);
+      const copyEnded = m.stage === 'copy' && m.lastPassAt !== null && mailboxes.every((mb) => mb.currentRunId === null);
       if (!changed && !copyEnded) return m;
       return { ...m, mailboxes, ...(copyEnded ? { stage: 'sync' as const } : {}) };
     });
-    for (const mb of paused) {
-      await record('domain_move.mailbox.pause', `${domain} ${mb.address}`, mb.pausedReason ?? 'failed passes');
-      await deps.notify({ eventId: `move-pause:${domain}:${mb.address}:${mb.lastRun?.runId ?? ''}`, ...mailboxPausedEmail(moved, mb, deps.panelUrl) }).catch((err: unknown) => logger.warn('pause email failed', { error: (err as Error).message }));
-    }
+    await announcePauses(moved, paused);
     if (before.stage === 'copy' && moved.stage === 'sync') return startSyncSchedule(moved, SYSTEM, 'the copy finished');
     return moved;
+  };
+
+  /**
+   * Counting, one at a time per domain in this process: fifty runs ending together would otherwise be fifty
+   * writers racing on one item (each would win in the end, after many conflicting attempts).
+   */
+  const counting = new Map<string, Promise<unknown>>();
+  const reconcile = (domain: string): Promise<DomainMove> => {
+    const next = (counting.get(domain) ?? Promise.resolve()).catch(() => undefined).then(() => reconcileNow(domain));
+    counting.set(domain, next);
+    void next.then(
+      () => counting.get(domain) === next && counting.delete(domain),
+      () => counting.get(domain) === next && counting.delete(domain),
+    );
+    return next;
   };
 
   /** Copy → sync: the one schedule now fires a delta pass every N hours. */
@@ -191,31 +213,46 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
     const jobs = new Map((await deps.readJobs(move.mailboxes.flatMap((m) => (m.jobId ? [m.jobId] : [])))).map((j) => [j.id, j]));
     const started = new Map<string, string>();
     const skipped = new Map<string, string>();
+    // Not queued for a reason of its own (its job is gone, the queue or PurelyMail refused): a failed pass.
+    const failed = new Map<string, string>();
     for (const mb of move.mailboxes) {
       const job = mb.jobId ? jobs.get(mb.jobId) : undefined;
       if (mb.paused) skipped.set(mb.address, `paused: ${mb.pausedReason ?? ''}`.trim());
       else if (mb.currentRunId) skipped.set(mb.address, 'its previous run is still going');
-      else if (!job) skipped.set(mb.address, 'its migration job no longer exists');
-      else if (job.activeRunId) skipped.set(mb.address, 'a run of its job is still going');
+      else if (job?.activeRunId) skipped.set(mb.address, 'a run of its job is still going');
+      else if (!job) failed.set(mb.address, 'its migration job no longer exists');
       else {
         try {
           started.set(mb.address, (await deps.startRun(job.id, actor)).id);
         } catch (err) {
-          skipped.set(mb.address, `the run could not be queued: ${(err as Error).message}`);
+          failed.set(mb.address, `the run could not be queued: ${(err as Error).message}`);
         }
       }
     }
-    await update(move.domain, (m) => ({
-      ...m,
-      // The final pass's runs are recorded: from now on "finish" may judge whether they have all ended.
-      ...(final ? { lastPassAt: iso() } : {}),
-      mailboxes: m.mailboxes.map((mb) => {
-        const runId = started.get(mb.address);
-        if (runId) return { ...mb, currentRunId: runId, passes: mb.passes + 1, skippedReason: null, ...(final ? { verdict: 'unknown' as const } : {}) };
-        return { ...mb, skippedReason: skipped.get(mb.address) ?? null };
-      }),
-    }));
-    return { started: started.size, skipped: skipped.size };
+    const pausedNow: DomainMoveMailbox[] = [];
+    const saved = await update(move.domain, (m) => {
+      pausedNow.length = 0;
+      return {
+        ...m,
+        // The final pass's runs are recorded: from now on "finish" may judge whether they have all ended.
+        ...(final ? { lastPassAt: iso() } : {}),
+        mailboxes: m.mailboxes.map((mb) => {
+          const runId = started.get(mb.address);
+          if (runId) return { ...mb, currentRunId: runId, passes: mb.passes + 1, skippedReason: null, ...(final ? { verdict: 'unknown' as const } : {}) };
+          const why = failed.get(mb.address);
+          if (why && !mb.paused) {
+            const failures = mb.consecutiveFailures + 1;
+            const pause = failures >= m.pauseAfterFailures;
+            const next = { ...mb, skippedReason: why, consecutiveFailures: failures, paused: pause, pausedReason: pause ? `${failures} passes in a row failed; the last: ${why}` : null };
+            if (pause) pausedNow.push(next);
+            return next;
+          }
+          return { ...mb, skippedReason: skipped.get(mb.address) ?? null };
+        }),
+      };
+    });
+    await announcePauses(saved, pausedNow);
+    return { started: started.size, skipped: skipped.size + failed.size };
   };
 
   // ---- use cases ----
@@ -232,7 +269,8 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
   const startCopy = async (domain: string, actor: string): Promise<DomainMove> => {
     const claimed = await update(domain, (m) => {
       if (m.stage !== 'prepare') throw new ConflictError(m.stage === 'cancelled' ? 'This move was cancelled.' : 'The copy of this move has already started.', 'move_stage');
-      return { ...m, stage: 'copy', batchId: m.batchId ?? sourceBatch(m) };
+      // lastPassAt stays null until the copy's runs are recorded: until then the copy cannot look "ended".
+      return { ...m, stage: 'copy', batchId: m.batchId ?? sourceBatch(m), lastPassAt: null };
     });
     const batchId = claimed.batchId!;
     // Jobs already running (a campaign launched with a first run) are adopted: their run is the copy.
@@ -240,10 +278,20 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
     const idle = claimed.mailboxes.filter((m) => m.jobId && !jobs.get(m.jobId)?.activeRunId).map((m) => m.jobId!);
     const result = idle.length ? await deps.batches.act(batchId, { action: 'full', jobIds: idle }, actor) : { done: [], skipped: [] };
     const after = new Map((await deps.readJobs([...jobs.keys()])).map((j) => [j.id, j]));
-    const schedule = await putSchedule(claimed, 'copy', COPY_CHECK_EVERY_MINUTES);
+    // The schedule first (so the pass schedule the copy's end sets cannot be overwritten by this one), then the runs
+    // with it; if the schedule could not be made, the runs are still recorded, the error is said, and the next read
+    // counts the copy and sets the pass schedule.
+    let schedule: DomainMoveSchedule | null = null;
+    let scheduleError: unknown;
+    try {
+      schedule = await putSchedule(claimed, 'copy', COPY_CHECK_EVERY_MINUTES);
+    } catch (err) {
+      scheduleError = err;
+    }
     const saved = await update(domain, (m) => ({
       ...m,
-      schedule,
+      lastPassAt: iso(),
+      ...(schedule ? { schedule } : {}),
       mailboxes: m.mailboxes.map((mb) => {
         const job = mb.jobId ? after.get(mb.jobId) : undefined;
         const skip = result.skipped.find((s) => s.jobId === mb.jobId);
@@ -251,6 +299,7 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
         return runId ? { ...mb, currentRunId: runId, passes: mb.passes + 1, skippedReason: null } : { ...mb, skippedReason: skip?.reason ?? 'its migration job no longer exists' };
       }),
     }));
+    if (!schedule) throw scheduleError;
     await record('domain_move.schedule.create', domain, `${schedule.name}: checks every ${COPY_CHECK_EVERY_MINUTES} min whether the copy ended`, actor);
     await tellAdmins(saved, `The copy of ${saved.mailboxes.length} mailboxes has started (batch ${batchId}).`);
     return reconcile(domain);
@@ -375,8 +424,8 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
     },
 
     async applyDns(domain: string, actor: string): Promise<DomainMove> {
-      const dns = needDns();
       const move = await load(domain);
+      const dns = needDns();
       if (move.stage !== 'sync') throw new ConflictError(move.stage === 'switch' || move.stage === 'final' || move.stage === 'finished' ? 'The DNS records were already published.' : 'Apply the DNS once the copy has ended and delta passes run (Keep in sync).', 'move_stage');
       const applied = await dns.apply(domain, await deps.ownershipCode());
       await store.saveDnsRecords(domain, applied.saved);
@@ -408,8 +457,8 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
 
     /** Reads the old MX and its TTL again (the admin lowered it): the page then says when the lower TTL takes effect. */
     async recheckOldMx(domain: string): Promise<DomainMove> {
-      const dns = needDns();
       const before = await load(domain);
+      const dns = needDns();
       if (!isDomainMoveCancellable(before.stage)) throw new ConflictError('The old MX matters before the switch only.', 'move_stage');
       const mx = await dns.oldMx(domain);
       return update(domain, (m) => ({ ...m, oldMx: nextOldMx(m.oldMx, mx) }));
