@@ -86,6 +86,7 @@ export function buildPurelyManage(app: App, props: PurelyManageAppProps): Purely
     apiEntry: props.entries.api,
     scheduledEntry: props.entries.scheduled,
     extraImapPorts: config.extraImapPorts,
+    route53Zones: config.route53Zones,
     tags,
   });
 
