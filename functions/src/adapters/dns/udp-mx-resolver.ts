@@ -1,6 +1,11 @@
 import type * as dnsPacket from 'dns-packet';
 import type { MxAnswer, MxResolver } from '../../modules/dns-cutover/ports.ts';
-import { DnsQueryError, parseServer, queryUdp, type DnsReply, type UdpQueryOptions } from './udp-dns-query.ts';
+import { once } from '../../platform/once.ts';
+import { parseServer } from './dns-server-address.ts';
+import type { DnsReply, UdpQueryOptions } from './udp-dns-query.ts';
+
+// dns-packet is loaded on the first query: few requests ask (a domain move's steps), so a cold start skips it.
+const loadUdp = once(() => import('./udp-dns-query.ts'));
 
 /** How many of the zone's nameservers to try before giving up on an authoritative answer. */
 const NAMESERVERS_TRIED = 2;
@@ -12,9 +17,11 @@ export function createUdpMxResolver(server: string, opts: Omit<UdpQueryOptions, 
   return {
     label,
     async mx(domain) {
+      const { queryUdp } = await loadUdp();
       return toMxAnswer(await queryUdp(label, domain, 'MX', opts));
     },
     async authoritativeMx(domain) {
+      const { queryUdp, DnsQueryError } = await loadUdp();
       let nameservers: string[];
       try {
         const ns = await queryUdp(label, domain, 'NS', opts);

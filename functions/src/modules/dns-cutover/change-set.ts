@@ -2,8 +2,10 @@ import type { DnsChange, DnsRecordSet, SavedRecordSet } from '@app/shared/schema
 import { normalizeDnsName } from '../dns/dns-name.ts';
 import type { ExpectedRecord } from '../dns/expected-records.ts';
 import { isSpfRecord, mergeSpfRecords } from '../dns/spf-record.ts';
-import { CUTOVER_TTL_SECONDS } from './bind-fragment.ts';
 import type { ProviderChange } from './ports.ts';
+
+/** Short, so a mistake (or a rollback) propagates within minutes; raise it once the move is done. */
+export const CUTOVER_TTL_SECONDS = 300;
 
 /** The names a cutover reads and writes: the apex and every CNAME host (DKIM, DMARC). */
 export function cutoverNames(records: readonly ExpectedRecord[]): string[] {

@@ -4,7 +4,6 @@ import { normalizeDnsName, sameDnsName } from '../dns/dns-name.ts';
 import { expectedRecords, PURELYMAIL_MX_HOST, type ExpectedRecord } from '../dns/expected-records.ts';
 import type { DnsLookup } from '../dns/ports.ts';
 import { ConflictError } from '../errors.ts';
-import { bindFragment } from './bind-fragment.ts';
 import { cutoverChanges, cutoverNames, providerChanges, rollbackChanges, savedRecordSets, spfToPublish } from './change-set.ts';
 import { DnsProviderError } from './errors.ts';
 import type { DnsProvider, MxAnswer, MxResolver } from './ports.ts';
@@ -115,6 +114,8 @@ export function makeDnsCutover(deps: DnsCutoverDeps): DnsCutover {
       }
       apexTxt ??= deps.lookup ? await deps.lookup.txt(name).catch(() => []) : [];
       const records = expected.map((r) => (r.kind === 'spf' ? { ...r, value: spfToPublish(apexTxt, r.value) } : r));
+      // The zone-file writer is loaded when a plan is asked for (rarely), not at every cold start.
+      const { bindFragment } = await import('./bind-fragment.ts');
       return {
         bind: bindFragment(name, records, { generatedAt: deps.clock.now() }),
         records,
