@@ -87,6 +87,7 @@ export function buildPurelyManage(app: App, props: PurelyManageAppProps): Purely
     scheduledEntry: props.entries.scheduled,
     extraImapPorts: config.extraImapPorts,
     route53Zones: config.route53Zones,
+    dnsWatchResolvers: config.dnsWatchResolvers,
     tags,
   });
 

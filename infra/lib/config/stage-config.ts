@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Node } from 'constructs';
 
 /**
@@ -46,6 +47,11 @@ export interface StageConfig {
    * @default {} (none)
    */
   readonly route53Zones: Readonly<Record<string, string>>;
+  /**
+   * The public resolvers a domain move asks (the old MX's TTL, the watch until MX is PurelyMail's everywhere), as IP
+   * addresses with an optional port, comma-separated. @default [] (the functions' own default: 1.1.1.1, 8.8.8.8, 9.9.9.9)
+   */
+  readonly dnsWatchResolvers: readonly string[];
 }
 
 export type MigratorArchitecture = 'arm64' | 'x86_64';
@@ -137,6 +143,8 @@ export function readStageConfig(node: Node, host: { arch?: string } = {}): Stage
   const extraImapPorts = list(node, 'extraImapPorts').map(Number);
   for (const port of extraImapPorts) if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push('extraImapPorts must list port numbers (1-65535), comma-separated');
   const route53Zones = readRoute53Zones(node, problems);
+  const dnsWatchResolvers = list(node, 'dnsWatchResolvers');
+  for (const r of dnsWatchResolvers) if (!isIP(r.replace(/^\[(.*)\](:\d+)?$/, '$1').replace(/^([\d.]+):\d+$/, '$1'))) problems.push(`dnsWatchResolvers: "${r}" is not an IP address (optionally with :port)`);
   if (problems.length > 0) throw new StageConfigError(`Invalid CDK context: ${problems.join('; ')}`);
   return {
     stage,
@@ -151,6 +159,7 @@ export function readStageConfig(node: Node, host: { arch?: string } = {}): Stage
     extraSenderIdentities,
     extraImapPorts: [...new Set(extraImapPorts)].filter((p) => p !== 143 && p !== 993).sort((a, b) => a - b),
     route53Zones,
+    dnsWatchResolvers,
   };
 }
 

@@ -46,6 +46,8 @@ export interface ApiStackProps extends StackProps {
   readonly extraImapPorts?: readonly number[];
   /** Route 53 hosted zones (apex → id) a domain move may apply records to (CDK context `route53Zones`). @default {} */
   readonly route53Zones?: Readonly<Record<string, string>>;
+  /** Public resolvers for domain moves' DNS queries (CDK context `dnsWatchResolvers`). @default the functions' default */
+  readonly dnsWatchResolvers?: readonly string[];
 }
 
 /**
@@ -170,6 +172,7 @@ export class ApiStack extends Stack {
     // scheduled function watches resolution from the move's recurring schedule and may read the zones too.
     allowRoute53Zones(this.api.fn, props.route53Zones ?? {}, 'The api function');
     allowRoute53Zones(scheduled.fn, props.route53Zones ?? {}, 'The scheduled function');
+    if (props.dnsWatchResolvers?.length) for (const fn of [apiFn, scheduled.fn]) fn.addEnvironment('DNS_WATCH_RESOLVERS', props.dnsWatchResolvers.join(','));
 
     // The routes and the stage with their throttles: the public routes each get their own limit.
     this.routes = new ApiRoutes(this, 'Routes', { httpApi: props.httpApi, handler: apiFn });

@@ -63,6 +63,14 @@ describe('Route 53 opt-in (CDK context route53Zones)', () => {
     expect(() => read({ 'not a domain': 'Z1' })).toThrow(/"not a domain" is not a domain name/);
   });
 
+  it('passes the public resolvers for the watch on when ops set dnsWatchResolvers, and leaves the default otherwise', () => {
+    const { env } = synth({ dnsWatchResolvers: '9.9.9.9, 149.112.112.112' });
+    for (const fn of ['ApiFunction', 'ScheduledFunction']) expect(env(fn).DNS_WATCH_RESOLVERS).toBe('9.9.9.9,149.112.112.112');
+    expect(synth({}).env('ApiFunction')).not.toHaveProperty('DNS_WATCH_RESOLVERS');
+    const read = (dnsWatchResolvers: string) => readStageConfig(new App({ context: { senderEmail: 'n@corp.test', dnsWatchResolvers, 'aws:cdk:bundling-stacks': [] } }).node);
+    expect(() => read('dns.google')).toThrow(/dnsWatchResolvers: "dns.google" is not an IP address/);
+  });
+
   it('passes cdk-nag with the grant (the change/* wildcard acknowledged with its reason)', () => {
     const built = buildTestApp({ nag: true, context: { route53Zones: '{"example.com":"Z0123456789"}' } });
     built.app.synth();
