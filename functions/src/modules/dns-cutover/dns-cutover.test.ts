@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { StoredItemInvalidError } from '../errors.ts';
 import { makeDnsCutover } from './dns-cutover.ts';
 import type { MxAnswer, MxResolver } from './ports.ts';
 
@@ -43,5 +44,17 @@ describe('old MX', () => {
     });
     expect(await c.oldMx('example.com')).toEqual({ hosts: ['mx1.old.net', 'mx2.old.net'], ttlSeconds: 3400, ttlFrom: 'resolver', readAt: '2026-12-07T06:00:00.000Z', asked: 3, answered: 2, error: null });
     expect(await makeDnsCutover({ provider: null, resolvers: [], clock }).oldMx('example.com')).toMatchObject({ hosts: [], ttlSeconds: null, error: 'No DNS resolver is configured.' });
+  });
+});
+
+describe('rollback', () => {
+  it('refuses saved record sets that are not in the stored shape, changing nothing', async () => {
+    const changes: unknown[] = [];
+    const provider = { kind: 'sandbox' as const, zoneFor: (d: string) => d, read: async () => [], change: async (_z: string, c: readonly unknown[]) => (changes.push(c), { changeId: null }) };
+    const c = makeDnsCutover({ provider, resolvers: [], clock });
+    await expect(c.rollback('example.com', [{ name: 'example.com', type: 'SOA', existed: true, ttl: 1, values: ['x'] }])).rejects.toThrow(StoredItemInvalidError);
+    expect(changes).toEqual([]);
+    await c.rollback('example.com', [{ name: 'example.com', type: 'MX', existed: true, ttl: 3600, values: ['10 mx.old.net'] }]);
+    expect(changes).toEqual([[{ action: 'UPSERT', recordSet: { name: 'example.com', type: 'MX', ttl: 3600, values: ['10 mx.old.net'] } }]]);
   });
 });

@@ -1,9 +1,9 @@
-import type { DnsChange, DnsProviderKind, MxWatch, OldMx, SavedRecordSet } from '@app/shared/schemas/dns-cutover';
+import { SavedRecordSet, type DnsChange, type DnsProviderKind, type MxWatch, type OldMx } from '@app/shared/schemas/dns-cutover';
 import type { Clock } from '../../platform/clock.ts';
 import { normalizeDnsName, sameDnsName } from '../dns/dns-name.ts';
 import { expectedRecords, PURELYMAIL_MX_HOST, type ExpectedRecord } from '../dns/expected-records.ts';
 import type { DnsLookup } from '../dns/ports.ts';
-import { ConflictError } from '../errors.ts';
+import { ConflictError, StoredItemInvalidError } from '../errors.ts';
 import { cutoverChanges, cutoverNames, providerChanges, rollbackChanges, savedRecordSets, spfToPublish } from './change-set.ts';
 import { DnsProviderError } from './errors.ts';
 import type { DnsProvider, MxAnswer, MxResolver } from './ports.ts';
@@ -40,8 +40,11 @@ export interface DnsCutover {
   plan(domain: string, ownershipCode: string | null): Promise<DnsPlan>;
   /** Applies the change set through the provider; returns the records it replaced (to save for rollback). */
   apply(domain: string, ownershipCode: string | null): Promise<{ provider: DnsProviderKind; saved: SavedRecordSet[]; changeId: string | null; changes: DnsChange[] }>;
-  /** Puts the saved record sets back (UPSERT the saved, DELETE the ones that did not exist before). */
-  rollback(domain: string, saved: SavedRecordSet[]): Promise<void>;
+  /**
+   * Puts the saved record sets back (UPSERT the saved, DELETE the ones that did not exist before). `saved` is what
+   * `apply` returned, as stored: checked against SavedRecordSet first (StoredItemInvalidError, nothing changed, if not).
+   */
+  rollback(domain: string, saved: readonly unknown[]): Promise<void>;
   /** Asks every configured resolver for the MX; `everywhere` when all answer PurelyMail's host only. */
   watch(domain: string): Promise<MxWatch>;
 }
@@ -135,8 +138,11 @@ export function makeDnsCutover(deps: DnsCutoverDeps): DnsCutover {
       return { provider: m.provider.kind, saved: savedRecordSets(changes), changeId, changes };
     },
 
-    async rollback(domain, saved) {
+    async rollback(domain, stored) {
       const name = normalizeDnsName(domain);
+      const parsed = SavedRecordSet.array().safeParse(stored);
+      if (!parsed.success) throw new StoredItemInvalidError(`DNS records saved before the switch of ${name}`);
+      const saved = parsed.data;
       if (saved.length === 0) return;
       const m = requireProvider(name, 'roll the records back');
       const current = await readZone(m, [...new Set(saved.map((s) => normalizeDnsName(s.name)))]);
