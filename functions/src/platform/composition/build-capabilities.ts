@@ -39,7 +39,7 @@ import { makeGetDashboard, NO_MIGRATIONS, summarizeJobs } from '../../modules/da
 import { DEFAULT_DNS_HEALTH_POLICY } from '../../modules/dns-health/dns-health-policy.ts';
 import { makeDnsHealth } from '../../modules/dns-health/dns-health.ts';
 import type { DnsLookup } from '../../modules/dns/ports.ts';
-import { makeDnsCutover, type DnsCutover } from '../../modules/dns-cutover/dns-cutover.ts';
+import { makeDnsCutover } from '../../modules/dns-cutover/dns-cutover.ts';
 import type { DnsProvider, MxResolver } from '../../modules/dns-cutover/ports.ts';
 import { makePurelymailMxVerdict } from '../../modules/dns-cutover/purelymail-mx-verdict.ts';
 import { makeDomains } from '../../modules/domains/domains.ts';
@@ -96,8 +96,6 @@ export interface Adapters {
   dnsProvider?: DnsProvider | null;
   /** The resolvers a domain move asks (old MX and TTL, the resolution watch): public ones on AWS, the loopback DNS server locally. */
   dnsResolvers?: readonly MxResolver[];
-  /** A ready DNS cutover (tests inject a fake); when absent it is built from dnsProvider and dnsResolvers. */
-  dnsCutover?: DnsCutover;
   /** Fires pending actions when due: EventBridge Scheduler on AWS, in-process timers locally. */
   scheduler: Scheduler;
   /** Seals admins' TOTP secrets at rest and opens them for a code check: KMS on AWS, the master key locally. */
@@ -235,7 +233,7 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
   const domains = makeDomains({ purelymail: a.purelymail, cache, clock, dnsLookup: a.dnsLookup, pendingActions, dnsHealth, ownershipCodeFallback: config.PURELYMAIL_OWNERSHIP_TOKEN });
   const users = makeUsers({ purelymail: a.purelymail, cache, refreshCache: refreshOnDemand, pendingActions });
   // A domain move's DNS: the records to publish, applying and rolling them back, and watching resolution (issue 19).
-  const dnsCutover = a.dnsCutover ?? makeDnsCutover({ provider: a.dnsProvider ?? null, resolvers: a.dnsResolvers ?? [], lookup: a.dnsLookup, purelymailMxVerdict: makePurelymailMxVerdict(a.purelymail), clock });
+  const dnsCutover = makeDnsCutover({ provider: a.dnsProvider ?? null, resolvers: a.dnsResolvers ?? [], lookup: a.dnsLookup, purelymailMxVerdict: makePurelymailMxVerdict(a.purelymail), clock });
   const userImport = makeUserImport({ purelymail: a.purelymail, cache });
   const routing = makeRouting({ purelymail: a.purelymail, cache, clock, pendingActions, undo: createDynamoRuleUndoStore(table) });
 
