@@ -168,10 +168,10 @@ export class ApiStack extends Stack {
     // AS-5: a burst of refused sign-ins (the api logs one line per refusal) means someone is guessing.
     alarms.refusedSignIns('RefusedSignIns', this.api.logGroup);
 
-    // Domain moves' "Apply to Route 53" (issue 19), only for the zones ops named: the api applies and rolls back, the
-    // scheduled function watches resolution from the move's recurring schedule and may read the zones too.
+    // Domain moves' "Apply to Route 53" (issue 19), only for the zones ops named, and only for the api, which plans,
+    // applies and rolls back. The scheduled function's part of a move (the resolution watch, the old MX) asks public
+    // resolvers and never Route 53, so it gets no Route 53 permission.
     allowRoute53Zones(this.api.fn, props.route53Zones ?? {}, 'The api function');
-    allowRoute53Zones(scheduled.fn, props.route53Zones ?? {}, 'The scheduled function');
     if (props.dnsWatchResolvers?.length) for (const fn of [apiFn, scheduled.fn]) fn.addEnvironment('DNS_WATCH_RESOLVERS', props.dnsWatchResolvers.join(','));
 
     // The routes and the stage with their throttles: the public routes each get their own limit.
