@@ -88,11 +88,14 @@ export function makeDnsCutover(deps: DnsCutoverDeps): DnsCutover {
       const ok = answers.flatMap((a, i) => (a.status === 'fulfilled' ? [{ resolver: deps.resolvers[i]!, answer: a.value }] : []));
       const base = { readAt, asked: deps.resolvers.length, answered: ok.length };
       if (ok.length === 0) {
-        const why = answers.map((a, i) => `${deps.resolvers[i]!.label}: ${a.status === 'rejected' ? describe(a.reason) : 'no answer'}`).join('; ');
+        // Each failure names its resolver ("1.1.1.1 did not answer within 2 s").
+        const why = answers.map((a) => (a.status === 'rejected' ? describe(a.reason) : 'no answer')).join('; ');
         return { ...base, hosts: [], ttlSeconds: null, ttlFrom: null, error: deps.resolvers.length === 0 ? 'No DNS resolver is configured.' : `No resolver answered (${why}).` };
       }
       const hosts = uniqueHosts(ok.map((o) => o.answer));
       if (hosts.length === 0) return { ...base, hosts, ttlSeconds: null, ttlFrom: null, error: null };
+      // The TTL as configured: from an authoritative answer, else from the zone's own nameserver (found through the
+      // first resolver that answered); a cached answer's TTL only says how much of it is left.
       const authoritative = ok.find((o) => o.answer.authoritative && o.answer.ttlSeconds !== null)?.answer ?? (await ok[0]!.resolver.authoritativeMx(name).catch(() => null));
       if (authoritative?.ttlSeconds != null) return { ...base, hosts, ttlSeconds: authoritative.ttlSeconds, ttlFrom: 'authoritative', error: null };
       // A resolver's TTL is what remains of its cached copy: the highest seen is the closest to the configured one.
