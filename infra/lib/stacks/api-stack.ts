@@ -14,6 +14,7 @@ import { grantTableAccess } from '../constructs/table-access-grant.ts';
 import { TABLE_ACCESS } from '../../../functions/src/adapters/dynamodb/table-access.ts';
 import { grantWithAppPasswordContext, grantWithCredentialsContext, grantWithMfaContext, MIGRATOR_CONTAINER_NAME, MIGRATOR_STREAM_PREFIX } from '../constructs/migrator-task.ts';
 import { OpsAlarms } from '../constructs/ops-alarms.ts';
+import { allowRoute53Zones } from '../constructs/route53-zone-grant.ts';
 import { acknowledgeWildcard, nagArn, nagRef } from '../nag.ts';
 import type { MailSenders } from '../config/mail-senders.ts';
 import type { SharedTable } from './data-stack.ts';
@@ -43,6 +44,10 @@ export interface ApiStackProps extends StackProps {
   readonly scheduledEntry: string;
   /** IMAP ports the migration tasks may reach besides 143 and 993: the server form accepts these too. @default [] */
   readonly extraImapPorts?: readonly number[];
+  /** Route 53 hosted zones (apex → id) a domain move may apply records to (CDK context `route53Zones`). @default {} */
+  readonly route53Zones?: Readonly<Record<string, string>>;
+  /** Public resolvers for domain moves' DNS queries (CDK context `dnsWatchResolvers`). @default the functions' default */
+  readonly dnsWatchResolvers?: readonly string[];
 }
 
 /**
@@ -169,6 +174,12 @@ export class ApiStack extends Stack {
     alarms.functionErrors('Api', apiFn, 'API function');
     // AS-5: a burst of refused sign-ins (the api logs one line per refusal) means someone is guessing.
     alarms.refusedSignIns('RefusedSignIns', this.api.logGroup);
+
+    // Domain moves' "Apply to Route 53" (issue 19), only for the zones ops named, and only for the api, which plans,
+    // applies and rolls back. The scheduled function's part of a move (the resolution watch, the old MX) asks public
+    // resolvers and never Route 53, so it gets no Route 53 permission.
+    allowRoute53Zones(this.api.fn, props.route53Zones ?? {}, 'The api function');
+    if (props.dnsWatchResolvers?.length) for (const fn of [apiFn, scheduled.fn]) fn.addEnvironment('DNS_WATCH_RESOLVERS', props.dnsWatchResolvers.join(','));
 
     // The routes and the stage with their throttles: the public routes each get their own limit.
     this.routes = new ApiRoutes(this, 'Routes', { httpApi: props.httpApi, handler: apiFn });

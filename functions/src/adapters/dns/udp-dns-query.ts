@@ -5,13 +5,9 @@ import { randomInt } from 'node:crypto';
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import * as dnsPacket from 'dns-packet';
+import { parseServer, type DnsServerAddress } from './dns-server-address.ts';
 
 export type QueryType = 'MX' | 'NS' | 'A';
-
-export interface DnsServerAddress {
-  host: string;
-  port: number;
-}
 
 export interface UdpQueryOptions {
   /** Per attempt. @default 2000 */
@@ -44,17 +40,6 @@ export class DnsQueryError extends Error {
 }
 
 const EDNS_PAYLOAD = 1232;
-
-/** "1.1.1.1", "1.1.1.1:53", "127.0.0.1:5353", "[::1]:5353" or "::1" → host and port (53 when absent). */
-export function parseServer(server: string): DnsServerAddress {
-  const s = server.trim();
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(s);
-  if (bracketed) return { host: bracketed[1]!, port: bracketed[2] ? Number(bracketed[2]) : 53 };
-  if (net.isIP(s)) return { host: s, port: 53 };
-  const hostPort = /^([^:]+):(\d+)$/.exec(s);
-  if (hostPort && net.isIP(hostPort[1]!)) return { host: hostPort[1]!, port: Number(hostPort[2]) };
-  throw new Error(`"${server}" is not a DNS server address (an IP address, optionally with :port)`);
-}
 
 /** Sends one question and returns the reply; a timeout, SERVFAIL, REFUSED or a truncated reply rejects with DnsQueryError. */
 export async function queryUdp(server: string, name: string, type: QueryType, opts: UdpQueryOptions = {}): Promise<DnsReply> {

@@ -1,10 +1,10 @@
 import { stringifyZone, type DnszDnsRecord } from 'dnsz';
 import { normalizeDnsName } from '../dns/dns-name.ts';
 import type { ExpectedRecord } from '../dns/expected-records.ts';
+import { CUTOVER_TTL_SECONDS } from './change-set.ts';
 import { quoteTxt } from './txt-strings.ts';
 
-/** Short, so a mistake (or a rollback) propagates within minutes; raise it once the move is done. */
-export const CUTOVER_TTL_SECONDS = 300;
+export { CUTOVER_TTL_SECONDS };
 
 const WHAT: Record<ExpectedRecord['kind'], string> = {
   ownership: 'ownership proof for PurelyMail',

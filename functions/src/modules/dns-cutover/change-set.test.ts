@@ -39,7 +39,8 @@ describe('cutover change set', () => {
 
   it('has nothing to change when the records are already published (host names compared without case or trailing dot)', () => {
     const published: DnsRecordSet[] = [
-      { name: 'example.com', type: 'MX', ttl: 300, values: ['10 MailServer.PurelyMail.com.'] },
+      // PurelyMail's check ignores the priority: 50 stays 50.
+      { name: 'example.com', type: 'MX', ttl: 300, values: ['50 MailServer.PurelyMail.com.'] },
       { name: 'example.com', type: 'TXT', ttl: 300, values: ['v=spf1 include:_spf.purelymail.com ~all', OWNERSHIP] },
       ...[1, 2, 3].map((i): DnsRecordSet => ({ name: `purelymail${i}._domainkey.example.com`, type: 'CNAME', ttl: 300, values: [`key${i}.dkimroot.purelymail.com.`] })),
       { name: '_dmarc.example.com', type: 'CNAME', ttl: 300, values: ['dmarcroot.purelymail.com'] },

@@ -2,8 +2,10 @@ import type { DnsChange, DnsRecordSet, SavedRecordSet } from '@app/shared/schema
 import { normalizeDnsName } from '../dns/dns-name.ts';
 import type { ExpectedRecord } from '../dns/expected-records.ts';
 import { isSpfRecord, mergeSpfRecords } from '../dns/spf-record.ts';
-import { CUTOVER_TTL_SECONDS } from './bind-fragment.ts';
 import type { ProviderChange } from './ports.ts';
+
+/** Short, so a mistake (or a rollback) propagates within minutes; raise it once the move is done. */
+export const CUTOVER_TTL_SECONDS = 300;
 
 /** The names a cutover reads and writes: the apex and every CNAME host (DKIM, DMARC). */
 export function cutoverNames(records: readonly ExpectedRecord[]): string[] {
@@ -101,9 +103,14 @@ function set(name: string, type: DnsRecordSet['type'], values: string[]): DnsRec
   return { name, type, ttl: CUTOVER_TTL_SECONDS, values };
 }
 
-/** Host names compare without case or trailing dot; TXT values exactly. */
+/**
+ * Host names compare without case or trailing dot; TXT values exactly. An MX compares by its host only: PurelyMail's
+ * check ignores the priority, so an MX to PurelyMail at priority 50 is not rewritten to 10.
+ */
 function comparable(type: DnsRecordSet['type'], value: string): string {
-  return type === 'TXT' ? value : value.trim().replace(/\.+$/, '').toLowerCase().replace(/\s+/g, ' ');
+  if (type === 'TXT') return value;
+  const normalized = value.trim().replace(/\.+$/, '').toLowerCase().replace(/\s+/g, ' ');
+  return type === 'MX' ? normalized.replace(/^\d+ /, '') : normalized;
 }
 
 function sameValues(a: DnsRecordSet, b: DnsRecordSet): boolean {

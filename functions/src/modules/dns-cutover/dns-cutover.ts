@@ -1,10 +1,9 @@
-import type { DnsChange, DnsProviderKind, MxWatch, OldMx, SavedRecordSet } from '@app/shared/schemas/dns-cutover';
+import { SavedRecordSet, type DnsChange, type DnsProviderKind, type MxWatch, type OldMx } from '@app/shared/schemas/dns-cutover';
 import type { Clock } from '../../platform/clock.ts';
 import { normalizeDnsName, sameDnsName } from '../dns/dns-name.ts';
 import { expectedRecords, PURELYMAIL_MX_HOST, type ExpectedRecord } from '../dns/expected-records.ts';
 import type { DnsLookup } from '../dns/ports.ts';
-import { ConflictError } from '../errors.ts';
-import { bindFragment } from './bind-fragment.ts';
+import { ConflictError, StoredItemInvalidError } from '../errors.ts';
 import { cutoverChanges, cutoverNames, providerChanges, rollbackChanges, savedRecordSets, spfToPublish } from './change-set.ts';
 import { DnsProviderError } from './errors.ts';
 import type { DnsProvider, MxAnswer, MxResolver } from './ports.ts';
@@ -41,8 +40,11 @@ export interface DnsCutover {
   plan(domain: string, ownershipCode: string | null): Promise<DnsPlan>;
   /** Applies the change set through the provider; returns the records it replaced (to save for rollback). */
   apply(domain: string, ownershipCode: string | null): Promise<{ provider: DnsProviderKind; saved: SavedRecordSet[]; changeId: string | null; changes: DnsChange[] }>;
-  /** Puts the saved record sets back (UPSERT the saved, DELETE the ones that did not exist before). */
-  rollback(domain: string, saved: SavedRecordSet[]): Promise<void>;
+  /**
+   * Puts the saved record sets back (UPSERT the saved, DELETE the ones that did not exist before). `saved` is what
+   * `apply` returned, as stored: checked against SavedRecordSet first (StoredItemInvalidError, nothing changed, if not).
+   */
+  rollback(domain: string, saved: readonly unknown[]): Promise<void>;
   /** Asks every configured resolver for the MX; `everywhere` when all answer PurelyMail's host only. */
   watch(domain: string): Promise<MxWatch>;
 }
@@ -86,11 +88,14 @@ export function makeDnsCutover(deps: DnsCutoverDeps): DnsCutover {
       const ok = answers.flatMap((a, i) => (a.status === 'fulfilled' ? [{ resolver: deps.resolvers[i]!, answer: a.value }] : []));
       const base = { readAt, asked: deps.resolvers.length, answered: ok.length };
       if (ok.length === 0) {
-        const why = answers.map((a, i) => `${deps.resolvers[i]!.label}: ${a.status === 'rejected' ? describe(a.reason) : 'no answer'}`).join('; ');
+        // Each failure names its resolver ("1.1.1.1 did not answer within 2 s").
+        const why = answers.map((a) => (a.status === 'rejected' ? describe(a.reason) : 'no answer')).join('; ');
         return { ...base, hosts: [], ttlSeconds: null, ttlFrom: null, error: deps.resolvers.length === 0 ? 'No DNS resolver is configured.' : `No resolver answered (${why}).` };
       }
       const hosts = uniqueHosts(ok.map((o) => o.answer));
       if (hosts.length === 0) return { ...base, hosts, ttlSeconds: null, ttlFrom: null, error: null };
+      // The TTL as configured: from an authoritative answer, else from the zone's own nameserver (found through the
+      // first resolver that answered); a cached answer's TTL only says how much of it is left.
       const authoritative = ok.find((o) => o.answer.authoritative && o.answer.ttlSeconds !== null)?.answer ?? (await ok[0]!.resolver.authoritativeMx(name).catch(() => null));
       if (authoritative?.ttlSeconds != null) return { ...base, hosts, ttlSeconds: authoritative.ttlSeconds, ttlFrom: 'authoritative', error: null };
       // A resolver's TTL is what remains of its cached copy: the highest seen is the closest to the configured one.
@@ -115,6 +120,8 @@ export function makeDnsCutover(deps: DnsCutoverDeps): DnsCutover {
       }
       apexTxt ??= deps.lookup ? await deps.lookup.txt(name).catch(() => []) : [];
       const records = expected.map((r) => (r.kind === 'spf' ? { ...r, value: spfToPublish(apexTxt, r.value) } : r));
+      // The zone-file writer is loaded when a plan is asked for (rarely), not at every cold start.
+      const { bindFragment } = await import('./bind-fragment.ts');
       return {
         bind: bindFragment(name, records, { generatedAt: deps.clock.now() }),
         records,
@@ -134,8 +141,11 @@ export function makeDnsCutover(deps: DnsCutoverDeps): DnsCutover {
       return { provider: m.provider.kind, saved: savedRecordSets(changes), changeId, changes };
     },
 
-    async rollback(domain, saved) {
+    async rollback(domain, stored) {
       const name = normalizeDnsName(domain);
+      const parsed = SavedRecordSet.array().safeParse(stored);
+      if (!parsed.success) throw new StoredItemInvalidError(`DNS records saved before the switch of ${name}`);
+      const saved = parsed.data;
       if (saved.length === 0) return;
       const m = requireProvider(name, 'roll the records back');
       const current = await readZone(m, [...new Set(saved.map((s) => normalizeDnsName(s.name)))]);

@@ -28,6 +28,17 @@ export const LOCAL_SWEEP_EVERY_MS = 60_000;
 // functions/src/platform/composition → the repository root, where `tsx` and the worker entry live.
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..', '..');
 
+/** The system's resolvers (resolv.conf) our own UDP queries can address; one we cannot (a scoped link-local) is left out. */
+function systemResolvers() {
+  return getServers().flatMap((server) => {
+    try {
+      return [createUdpMxResolver(server)];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** The origins a browser on this machine may use to reach the panel. */
 export function localOrigins(config: Pick<LocalConfig, 'HOST' | 'EXTRA_ORIGINS'>, port: number): string[] {
   const hosts = new Set([config.HOST, '127.0.0.1', 'localhost']);
@@ -90,7 +101,7 @@ export function composeLocal(opts: { config: LocalConfig; table: Table; dynamoSo
       // A domain move publishes into the sandbox's DNS when the sandbox runs (it stands in for Route 53), and asks the
       // same servers as our other lookups: the loopback DNS server in sandbox mode, else DNS_SERVERS or the system's.
       dnsProvider: opts.sandbox ? createSandboxDnsProvider({ baseUrl: opts.purelymail.baseUrl }) : null,
-      dnsResolvers: (opts.dnsServers.length > 0 ? opts.dnsServers : getServers()).map((server) => createUdpMxResolver(server)),
+      dnsResolvers: opts.dnsServers.length > 0 ? opts.dnsServers.map((server) => createUdpMxResolver(server)) : systemResolvers(),
       scheduler: localScheduler,
       recurringScheduler,
       dnsCutover: opts.dnsCutover,
