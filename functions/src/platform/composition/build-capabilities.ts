@@ -344,7 +344,7 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
   const domainMoves = makeDomainMoves({
     store: createDynamoDomainMoveStore(table),
     scheduler: a.recurringScheduler,
-    // The DNS cutover built above (a test may hand one in): without it the DNS steps of a move answered 503.
+    // The cutover built above unless a test hands one in (given only the adapters' one, a move's DNS steps answered 503).
     dnsCutover: a.dnsCutover ?? dnsCutover,
     domainExists: async (domain) => (await a.purelymail.listDomains()).domains.some((x) => x.name.toLowerCase() === domain),
     ownershipCode: () => domains.ownershipCode().then((c) => c.code, () => null),
