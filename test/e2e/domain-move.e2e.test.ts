@@ -286,7 +286,9 @@ describe('moving a domain to PurelyMail in a browser', () => {
     expect(await confirm.getByRole('button', { name: 'Keep the move' }).evaluate((b) => b === document.activeElement)).toBe(true);
     await confirm.getByRole('button', { name: 'Cancel the move' }).click();
     await expect.poll(() => page.getByTestId('move-next').innerText(), { timeout: 10_000 }).toContain('the move was cancelled');
-    expect(await stage('prepare').getAttribute('data-state')).toBe('done');
+    // It got through the copy and was cancelled while keeping in sync.
+    expect(await stage('copy').getAttribute('data-state')).toBe('done');
+    expect(await stage('sync').getAttribute('data-state')).toBe('stopped');
     expect(await stage('switch').getAttribute('data-state')).toBe('skipped');
     expect(await page.getByRole('button', { name: 'Cancel the move' }).count()).toBe(0);
     expect(server.recurringScheduler.scheduled().map((s) => s.name)).toEqual([`move-${DOMAIN}`]);

@@ -1,7 +1,9 @@
+import type { DomainMoveMailbox } from '@app/shared';
 import { describe, expect, it } from 'vitest';
 import { bindFileHref, everyText, humanTimes, stepStates, ttlText } from './stages.ts';
 
-const base = { batchId: null, passesDone: 0, schedule: null };
+const mailbox = (passes: number, counted = false) => ({ passes, lastRun: counted ? { runId: 'run_1' } : null }) as DomainMoveMailbox;
+const base = { passesDone: 0, mailboxes: [mailbox(0), mailbox(0)] };
 
 describe('stepStates', () => {
   it('marks the steps before the stage done, the stage current, the rest not yet', () => {
@@ -12,10 +14,12 @@ describe('stepStates', () => {
   it('marks every step done when the move finished', () => {
     expect(stepStates({ ...base, stage: 'finished' })).toEqual(['done', 'done', 'done', 'done', 'done', 'done']);
   });
-  it('says how far a cancelled move got from what it left behind', () => {
-    expect(stepStates({ ...base, stage: 'cancelled' })).toEqual(['skipped', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped']);
-    expect(stepStates({ ...base, stage: 'cancelled', batchId: 'bat_1' })).toEqual(['done', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped']);
-    expect(stepStates({ ...base, stage: 'cancelled', batchId: 'bat_1', passesDone: 2 })).toEqual(['done', 'done', 'skipped', 'skipped', 'skipped', 'skipped']);
+  it('says where a cancelled move stopped, from what it left behind', () => {
+    expect(stepStates({ ...base, stage: 'cancelled' })).toEqual(['stopped', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped']);
+    expect(stepStates({ ...base, stage: 'cancelled', mailboxes: [mailbox(1), mailbox(0)] })).toEqual(['done', 'stopped', 'skipped', 'skipped', 'skipped', 'skipped']);
+    expect(stepStates({ ...base, stage: 'cancelled', mailboxes: [mailbox(1, true), mailbox(1)] })).toEqual(['done', 'stopped', 'skipped', 'skipped', 'skipped', 'skipped']);
+    expect(stepStates({ ...base, stage: 'cancelled', mailboxes: [mailbox(1, true), mailbox(1, true)] })).toEqual(['done', 'done', 'stopped', 'skipped', 'skipped', 'skipped']);
+    expect(stepStates({ ...base, stage: 'cancelled', mailboxes: [mailbox(3, true), mailbox(3, true)], passesDone: 2 })).toEqual(['done', 'done', 'stopped', 'skipped', 'skipped', 'skipped']);
   });
 });
 

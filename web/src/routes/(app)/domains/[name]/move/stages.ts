@@ -10,24 +10,26 @@ export const STEPS = [
   { stage: 'finished', title: 'Finish', explain: 'Each moved user gets their new settings; the report stays here.' },
 ] as const satisfies readonly { stage: DomainMoveStage; title: string; explain: string }[];
 
-export type StepState = 'done' | 'current' | 'upcoming' | 'skipped';
+export type StepState = 'done' | 'current' | 'upcoming' | 'stopped' | 'skipped';
 export const STEP_LABEL: Record<StepState, { text: string; tone: 'success' | 'info' | 'neutral' | 'warning' }> = {
   done: { text: 'Done', tone: 'success' },
   current: { text: 'In progress', tone: 'info' },
   upcoming: { text: 'Not yet', tone: 'neutral' },
-  skipped: { text: 'Not reached', tone: 'warning' },
+  stopped: { text: 'Cancelled here', tone: 'warning' },
+  skipped: { text: 'Not reached', tone: 'neutral' },
 };
 
 /**
- * Where each step stands, from the move's stage only (the server's word). A cancelled move says which steps
- * it got through: those before the stage it was cancelled in are done, the rest were not reached.
- * `cancelledIn` is the furthest step that has a trace in the move (a copy batch, a schedule, passes).
+ * Where each step stands, from the move's stage (the server's word). A cancelled move says how far it got, from
+ * what it left behind: scheduled passes ran or every mailbox's copy run was counted (it was keeping in sync), runs
+ * of the copy started (it was copying), or neither (it was still being prepared). The steps before that one are done; it was cancelled there.
  */
-export function stepStates(move: Pick<DomainMove, 'stage' | 'batchId' | 'passesDone' | 'schedule'>): StepState[] {
+export function stepStates(move: Pick<DomainMove, 'stage' | 'passesDone' | 'mailboxes'>): StepState[] {
   if (move.stage === 'finished') return STEPS.map(() => 'done');
   if (move.stage === 'cancelled') {
-    const reached = move.passesDone > 0 || move.schedule ? 2 : move.batchId ? 1 : 0;
-    return STEPS.map((_, i) => (i < reached ? 'done' : 'skipped'));
+    const copied = move.mailboxes.length > 0 && move.mailboxes.every((m) => m.lastRun !== null);
+    const reached = move.passesDone > 0 || copied ? 2 : move.mailboxes.some((m) => m.passes > 0) ? 1 : 0;
+    return STEPS.map((_, i) => (i < reached ? 'done' : i === reached ? 'stopped' : 'skipped'));
   }
   const at = STEPS.findIndex((s) => s.stage === move.stage);
   return STEPS.map((_, i) => (i < at ? 'done' : i === at ? 'current' : 'upcoming'));
