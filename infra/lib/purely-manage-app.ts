@@ -86,6 +86,8 @@ export function buildPurelyManage(app: App, props: PurelyManageAppProps): Purely
     apiEntry: props.entries.api,
     scheduledEntry: props.entries.scheduled,
     extraImapPorts: config.extraImapPorts,
+    route53Zones: config.route53Zones,
+    dnsWatchResolvers: config.dnsWatchResolvers,
     tags,
   });
 

@@ -45,10 +45,10 @@ const INTENTIONALLY_UNSET: Record<string, Record<string, string>> = {
   common: {
     PURELYMAIL_OWNERSHIP_TOKEN: 'fallback for when PurelyMail does not return the ownership code; not needed',
     SES_CONFIGURATION_SET: 'no SES configuration set is deployed (bounce tracking is not in scope)',
+    ROUTE53_ZONES: 'an opt-in (CDK context route53Zones): unset, no Route 53 zone may be changed; test/stacks/route53-zones.test.ts covers the set case',
   },
   scheduled: {
     MIGRATION_KMS_KEY_ID: 'scheduled jobs never seal migration credentials',
-    MIGRATION_QUEUE_URL: 'scheduled jobs never enqueue migration runs',
     MIGRATOR_LOG_GROUP_NAME: 'full run logs are downloaded through the api only',
     MAIL_FROM_IDENTITIES: 'only the api saves the Settings sender, which is where it is checked',
   },

@@ -25,5 +25,6 @@ export * from './schemas/user-handover.ts';
 export * from './schemas/campaign.ts';
 export * from './schemas/app-password.ts';
 export * from './schemas/offboarding.ts';
+export * from './schemas/domain-move.ts';
 export * from './roles.ts';
 export * from './run-transitions.ts';

@@ -133,6 +133,8 @@ describe('accessibility of every page', () => {
     const csv = `source_email,source_password,dest_email,dest_password\r\ncarol@old.example,source password 3,${USER},destination password 4\r\n`;
     const imported = await api<{ batch: { id: string } }>(page, 'POST', '/api/migrations/import', { csv, sourceServerId: src.id, destServerId: dst.id, batchName: 'Old host move', mode: 'full', start: 'now' });
     const campaign = await api<{ campaign: { id: string } }>(page, 'POST', '/api/migrations/campaigns', { name: 'Old host campaign', requester: 'IT', sourceServerId: src.id, destServerId: dst.id, destDomain: 'northwind.example' });
+    // A domain move from that batch (issue 19), so its page and the dashboard's "Moves in progress" have content.
+    await api(page, 'POST', '/api/domains/northwind.example/move', { source: { kind: 'batch', batchId: imported.batch.id } });
 
     type Check = { name: string; path: string; ready: (p: Page) => Promise<void>; then?: (p: Page) => Promise<void> };
     const heading = (name: string | RegExp) => (p: Page) => visible(p, p.getByRole('heading', { name, level: 1 }));
@@ -168,6 +170,16 @@ describe('accessibility of every page', () => {
         },
       },
       { name: 'domain detail', path: '/domains/northwind.example', ready: (p) => visible(p, p.getByRole('heading', { name: 'DKIM key 1' })) },
+      { name: 'domain move', path: '/domains/northwind.example/move', ready: (p) => visible(p, p.getByTestId('bind-fragment')) },
+      {
+        name: 'domain move: cancel dialog',
+        path: '/domains/northwind.example/move',
+        ready: (p) => visible(p, p.getByTestId('move-stages')),
+        then: async (p) => {
+          await p.getByRole('button', { name: 'Cancel the move' }).click();
+          await visible(p, p.getByRole('dialog', { name: 'Cancel the move of northwind.example?' }));
+        },
+      },
       { name: 'routing', path: '/routing', ready: (p) => visible(p, p.getByText('sales', { exact: false })) },
       {
         name: 'routing: rule dialog',

@@ -17,6 +17,8 @@ export interface ScheduledDeps {
   sweepAppPasswords?(): Promise<unknown>;
   /** Off-boarding archive copies whose run ended in another process (the worker, the dispatch Lambda): settled here. */
   settleArchiveCopies?(): Promise<unknown>;
+  /** One firing of a domain move's recurring schedule (optional like the purge: roots without moves ignore it). */
+  domainMoveTick?(domain: string): Promise<unknown>;
   logger: Logger;
 }
 
@@ -70,6 +72,9 @@ async function run(deps: ScheduledDeps, e: ScheduledEvent): Promise<unknown> {
       const snapshot = await deps.refreshCache();
       return { creditLevel: snapshot.credit ? await deps.checkCredit(snapshot.credit.credit) : null };
     }
+    case 'domain-move':
+      // A move that is over or gone removes its own schedule and says so (logged above); never retried for nothing.
+      return deps.domainMoveTick ? deps.domainMoveTick(e.domain) : { skipped: 'domain moves are not part of this runtime' };
     case 'sweep': {
       // Independent jobs: a failing outbox must not stop overdue deletions, nor the reverse.
       const [ran, outbox, purge, appPasswords, archives] = await Promise.allSettled([deps.pendingActions.sweep(), deps.retryOutbox(), deps.purgeCampaigns?.(), deps.sweepAppPasswords?.(), deps.settleArchiveCopies?.()]);

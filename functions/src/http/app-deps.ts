@@ -9,6 +9,7 @@ import type { Users } from '../modules/users/users.ts';
 import type { UserImport } from '../modules/user-import/user-import.ts';
 import type { PendingActions } from '../modules/pending-actions/pending-actions.ts';
 import type { DnsHealth } from '../modules/dns-health/dns-health.ts';
+import type { DnsCutover } from '../modules/dns-cutover/dns-cutover.ts';
 import type { MailSettingsModule } from '../modules/notifications/mail-settings.ts';
 import type { Notifier } from '../modules/notifications/notifier.ts';
 import type { MigrationsApi } from '../modules/migrations/migrations-api.ts';
@@ -18,6 +19,7 @@ import type { Campaigns } from '../modules/campaigns/campaigns.ts';
 import type { AppPasswords } from '../modules/app-passwords/app-passwords.ts';
 import type { OffboardingModule } from '../modules/offboarding/offboarding.ts';
 import type { UserHandover } from '../modules/user-handover/user-handover.ts';
+import type { DomainMoves } from '../modules/domain-moves/domain-moves.ts';
 import type { AppContext } from './app-env.ts';
 
 /** What the Hono app needs; each composition root (AWS, local, tests) builds one. */
@@ -53,6 +55,8 @@ export interface AppDeps {
   mailSettings: MailSettingsModule;
   /** Tiered DNS rechecks: the stored per-domain health (pages read it; only tier runs call PurelyMail). */
   dnsHealth: DnsHealth;
+  /** A domain move's DNS (issue 19): old MX and TTL, the records to publish (BIND fragment, change set), apply, rollback, watch. */
+  dnsCutover: DnsCutover;
   /** IMAP servers, jobs, runs, logs and the concurrency setting (seal-only: the API never opens credentials). */
   migrations: MigrationsApi;
   /** Batches of jobs (CSV imports, campaign launches): `create({name, origin, createdBy, rows, start})`, detail, actions, report, summary email. */
@@ -65,4 +69,6 @@ export interface AppDeps {
   appPasswords: AppPasswords;
   /** Off-boarding a user: rotate, revoke, forward, delete after N days; the latest record per address. */
   offboarding: OffboardingModule;
+  /** Domain moves (issue 19): one guided move per domain, its stages, passes, schedule, DNS switch, report. */
+  domainMoves: DomainMoves;
 }

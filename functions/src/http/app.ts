@@ -34,6 +34,7 @@ import { pendingActionRoutes } from './routes/pending-actions.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { publicCampaignRoutes } from './routes/public-campaign.ts';
 import { publicHandoverRoutes } from './routes/public-handover.ts';
+import { domainMoveListRoutes, domainMoveRoutes } from './routes/domain-moves.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -78,6 +79,8 @@ export function createApp(deps: AppDeps) {
   priv.route('/migrations', migrationRoutes(deps));
   priv.route('/notifications', notificationRoutes(deps));
   priv.route('/dns-health', dnsHealthRoutes(deps));
+  priv.route('/domain-moves', domainMoveListRoutes(deps));
+  priv.route('/domains', domainMoveRoutes(deps));
   priv.route('/domains', domainRoutes(deps));
   priv.route('/routing', routingRoutes(deps));
   priv.route('/users/import', userImportRoutes(deps));

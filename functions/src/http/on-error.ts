@@ -1,9 +1,11 @@
 import { REAUTH_REQUIRED, type ApiErrorBody } from '@app/shared';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DnsProviderError } from '../modules/dns-cutover/errors.ts';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError, ReauthRequiredError, StoredItemInvalidError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../modules/errors.ts';
 import { PurelyMailApiError, PurelyMailRequestInvalidError, PurelyMailUnavailableError, PurelyMailWriteUnconfirmedError } from '../modules/purelymail/errors.ts';
 import type { Logger } from '../platform/logger.ts';
+import { DnsCutoverUnavailableError } from '../modules/domain-moves/domain-moves.ts';
 import type { AppContext } from './app-env.ts';
 
 type Mapped = { status: ContentfulStatusCode; code: string; message: string; fields?: { path: string; message: string }[] };
@@ -30,9 +32,12 @@ export function mapError(err: unknown): Mapped | undefined {
   if (err instanceof PurelyMailWriteUnconfirmedError) {
     return { status: 503, code: err.outcome === 'not-done' ? 'purelymail_write_not_done' : 'purelymail_write_unknown', message: err.message };
   }
+  if (err instanceof DnsCutoverUnavailableError) return { status: 503, code: 'dns_cutover_unavailable', message: err.message };
   if (err instanceof PurelyMailUnavailableError) {
     return { status: 503, code: 'purelymail_unavailable', message: 'PurelyMail is not reachable right now. Nothing was changed; try again in a minute.' };
   }
+  // Route 53 (or the sandbox's DNS) refused or could not be reached: nothing was changed, the message says what to do.
+  if (err instanceof DnsProviderError) return { status: 502, code: 'dns_provider_failed', message: err.message };
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
     const message = status === 413 ? 'The request is too large.' : err.message || 'The request was refused.';

@@ -17,6 +17,7 @@ import { withSpa } from './serve-spa.ts';
 import { startBackgroundTimers } from '../adapters/local-timers/background-timers.ts';
 import { startCacheRefresher } from '../adapters/local-scheduler/local-cache-refresher.ts';
 import { startPendingRunner } from '../adapters/local-scheduler/local-pending-runner.ts';
+import type { DnsCutover } from '../modules/domain-moves/ports.ts';
 
 export interface LocalRuntime {
   url: string;
@@ -29,6 +30,8 @@ export interface LocalRuntime {
   /** The built-in PurelyMail sandbox, when no token is set (tests drive its DNS and read its request log). */
   sandbox: Sandbox | undefined;
   deps: ReturnType<typeof composeLocal>['deps'];
+  /** The domain moves' recurring schedules (tests look at them and tick them). */
+  recurringScheduler: ReturnType<typeof composeLocal>['recurringScheduler'];
   /** The migration engine's local parts (queue, child-process runner, stores), for tests and `close`. */
   migrations: LocalMigrations;
   /** The dynalite table everything is stored in (benchmarks read it directly). */
@@ -42,6 +45,8 @@ export interface StartLocalOptions {
   logger: Logger;
   clock?: Clock;
   migratorEnv?: Record<string, string>;
+  /** The DNS cutover a domain move uses (19b's module once merged; tests pass a fake). */
+  dnsCutover?: DnsCutover;
   /** 'memory' keeps dynalite's data in memory (benchmarks, to time our code and not LevelDB's disk); default on disk in DATA_DIR. */
   dynamoStorage?: 'disk' | 'memory';
 }
@@ -101,7 +106,7 @@ export async function startLocal(config: LocalConfig, opts: StartLocalOptions): 
     const port = (server.address() as AddressInfo).port;
     // Everything the app does, over local adapters; the migration engine's queue, worker runner and watchdog are
     // closed before the store goes away.
-    const { deps, localScheduler, background, migrations } = composeLocal({
+    const { deps, localScheduler, recurringScheduler, background, migrations } = composeLocal({
       config,
       table: dynamo.table,
       dynamoSocket: dynamo.socketPath,
@@ -112,8 +117,13 @@ export async function startLocal(config: LocalConfig, opts: StartLocalOptions): 
       clock: opts.clock,
       dnsServers,
       workerEnv: opts.migratorEnv,
+      dnsCutover: opts.dnsCutover,
     });
     closers.push(() => migrations.close());
+    // Domain moves' recurring schedules: re-armed from the moves in progress, then fired by the app's clock.
+    for (const s of await deps.domainMoves.schedules()) await recurringScheduler.put(s.name, { everyMinutes: s.everyMinutes, event: { kind: 'domain-move', domain: s.domain } });
+    recurringScheduler.start(async (event) => (event.kind === 'domain-move' ? background.domainMoveTick(event.domain) : undefined));
+    closers.push(() => recurringScheduler.stop());
     // Pending deletions run in this process: timers re-armed from the store, overdue ones swept now and every minute.
     const pendingRunner = startPendingRunner({ scheduler: localScheduler, pendingActions: deps.pendingActions, logger: opts.logger });
     // The periodic refresh also checks credit against the thresholds (one email per crossing).
@@ -146,6 +156,7 @@ export async function startLocal(config: LocalConfig, opts: StartLocalOptions): 
       sandboxDns,
       sandbox: sandboxHandle,
       deps,
+      recurringScheduler,
       migrations,
       table: dynamo.table,
       pendingSwept: pendingRunner.ready,

@@ -23,6 +23,7 @@ import { grantAllows, stringLike, TABLE_ACCESS, type TableAccess, type TableRunt
 import { makeDispatchHandler } from '../../src/entrypoints/dispatch.ts';
 import { makeScheduledHandler } from '../../src/entrypoints/scheduled.ts';
 import { createDynamoOffboardingStore } from '../../src/adapters/dynamodb/dynamodb-offboarding-store.ts';
+import { createDynamoDomainMoveStore } from '../../src/adapters/dynamodb/dynamodb-domain-move-store.ts';
 import { startDnsServer } from '../../src/local/dns-server/dns-server.ts';
 import { startSandbox, type Sandbox } from '../../src/local/purelymail-sandbox/sandbox-server.ts';
 import { newBatchId } from '../../src/modules/batches/batch-ids.ts';
@@ -210,11 +211,13 @@ describe('each runtime touches only the items its IAM grant allows', () => {
     expect(denied('dispatch', recorder.accesses)).toEqual([]);
   }, 60_000);
 
-  it('the scheduled function (its AWS composition): a due deletion, the cache refresh, a DNS run, the sweep with the campaign purge', async () => {
+  it('the scheduled function (its AWS composition): a due deletion, the cache refresh, a DNS run, the sweep with the campaign purge, a domain move\'s delta pass', async () => {
     const recorder = await startRecordingDynamo(dynamo.endpoint);
     const secrets = mockClient(SecretsManagerClient);
     const scheduler = mockClient(SchedulerClient);
     const ses = mockClient(SESv2Client);
+    const sqs = mockClient(SQSClient);
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
     let sandbox: Sandbox | undefined;
     let dns: Awaited<ReturnType<typeof startDnsServer>> | undefined;
     try {
@@ -279,9 +282,19 @@ describe('each runtime touches only the items its IAM grant allows', () => {
         id: 'apw_accesstest0003', mailbox: 'bob@northwind.example', name: 'PurelyManage migration job Batch', purpose: 'migration', createdBy: 'ops@example.com', createdAt: jobAt.toISOString(),
         sealedSecret: sealed, jobId: 'job_accesstest0003', campaignId: null, deleteRequestedAt: null, deleteError: null, deleteAttempts: 0,
       });
+      // A domain move in its sync stage whose pass is due: the schedule's firing queues a delta run of its mailbox.
+      const moveAt = new Date(Date.now() - 7 * HOUR).toISOString();
+      await createDynamoDomainMoveStore(dynamo.table).create({
+        domain: 'northwind.example', stage: 'sync', createdAt: moveAt, createdBy: 'ops@example.com', updatedAt: moveAt, source: { kind: 'batch', batchId: 'bat_accesstest0002' }, batchId: 'bat_accesstest0002',
+        syncEveryHours: 6, pauseAfterFailures: 3, schedule: { name: 'move-northwind.example', everyMinutes: 360, purpose: 'pass', nextAt: null }, passesDone: 0, lastPassAt: null, oldMx: null,
+        dns: { applied: null, appliedAt: null, savedRecords: false, switchedEverywhereAt: null, lastWatch: null }, finalPassAt: null, finishedAt: null, cancelledAt: null,
+        mailboxes: [{ address: 'alice@northwind.example', sourceUser: 'a', jobId: 'job_accesstest0001', passes: 1, consecutiveFailures: 0, paused: false, pausedReason: null, lastRun: null, currentRunId: null, skippedReason: null, messagesCopied: 0, bytesCopied: 0, verdict: 'unknown' }],
+        next: { action: '', waitingFor: null }, version: 1,
+      });
 
       process.env.AWS_ENDPOINT_URL_DYNAMODB = recorder.endpoint;
       const { background, logger } = composeAwsScheduled({
+        MIGRATION_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/migrations',
         TABLE_NAME: TABLE,
         APP_ORIGIN: 'https://panel.example.com',
         APP_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:app',
@@ -300,7 +313,10 @@ describe('each runtime touches only the items its IAM grant allows', () => {
       expect(await handler({ kind: 'cache-refresh' })).toMatchObject({ kind: 'cache-refresh' });
       expect(await handler({ kind: 'dns-tier' })).toMatchObject({ kind: 'dns-tier' });
       expect(await handler({ kind: 'sweep' })).toMatchObject({ result: { campaignsPurged: { purged: ['cmp_accesstest0001'] }, appPasswords: { kept: 1, deleted: 0, failed: 2 } } });
+      expect(await handler({ kind: 'domain-move', domain: 'northwind.example' })).toMatchObject({ result: { stage: 'sync', did: 'pass 1: 1 started, 0 skipped' } });
+      expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
     } finally {
+      sqs.restore();
       delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
       secrets.restore();
       scheduler.restore();

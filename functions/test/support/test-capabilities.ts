@@ -22,6 +22,7 @@ export function buildTestCapabilities(
       queue: { enqueue: refuse('Queueing a run') },
       runner: { start: refuse('Starting a worker'), stop: refuse('Stopping a worker'), listRunning: refuse('Listing workers') },
       logReader: { read: async () => undefined },
+      recurringScheduler: { put: refuse('A recurring schedule'), remove: async () => {} },
       ...adapters,
     },
     { config, sandbox: opts.sandbox ?? false, panelUrl: opts.panelUrl ?? 'http://panel.test' },

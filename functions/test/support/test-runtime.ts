@@ -5,6 +5,7 @@ import { startLocal, type LocalRuntime } from '../../src/local/start-local.ts';
 import { LocalConfig } from '../../src/platform/config/local-config.ts';
 import { parseConfig } from '../../src/platform/config/parse-config.ts';
 import type { Clock } from '../../src/platform/clock.ts';
+import type { DnsCutover } from '../../src/modules/domain-moves/ports.ts';
 import { createJsonLogger } from '../../src/platform/logger.ts';
 import { ApiClient } from './api-client.ts';
 
@@ -33,11 +34,11 @@ export interface TestRuntime {
  * The whole local runtime in-process (dynalite in a temp dir, the PurelyMail sandbox, the Hono app on a
  * random port), as `npm start` runs it, for HTTP-level tests.
  */
-export async function startTestRuntime(env: Record<string, string> = {}, clock?: Clock, opts: { migratorEnv?: Record<string, string> } = {}): Promise<TestRuntime> {
+export async function startTestRuntime(env: Record<string, string> = {}, clock?: Clock, opts: { migratorEnv?: Record<string, string>; dnsCutover?: DnsCutover } = {}): Promise<TestRuntime> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pm-test-'));
   const logs: string[] = [];
   const config = parseConfig(LocalConfig, { DATA_DIR: dataDir, PORT: '0', BUILD_WEB: 'false', PASSWORD_SCRYPT_LOG_N: '12', LOG_LEVEL: 'debug', ...env });
-  const runtime = await startLocal(config, { logger: createJsonLogger({ level: 'debug', write: (l) => logs.push(l) }), clock, migratorEnv: opts.migratorEnv });
+  const runtime = await startLocal(config, { logger: createJsonLogger({ level: 'debug', write: (l) => logs.push(l) }), clock, migratorEnv: opts.migratorEnv, ...(opts.dnsCutover ? { dnsCutover: opts.dnsCutover } : {}) });
   return {
     runtime,
     logs,

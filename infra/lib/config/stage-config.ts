@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Node } from 'constructs';
 
 /**
@@ -39,6 +40,18 @@ export interface StageConfig {
   readonly extraSenderIdentities: readonly string[];
   /** IMAP ports besides 143 and 993 that server profiles may use; the tasks' security group opens them. @default [] */
   readonly extraImapPorts: readonly number[];
+  /**
+   * Route 53 hosted zones in this account that a domain move may apply records to ("Apply to Route 53"), zone apex →
+   * hosted zone id, e.g. `-c 'route53Zones={"example.com":"Z0123456789"}'`. The functions may change exactly these
+   * zones; without it they get no Route 53 permission at all and admins publish the records themselves.
+   * @default {} (none)
+   */
+  readonly route53Zones: Readonly<Record<string, string>>;
+  /**
+   * The public resolvers a domain move asks (the old MX's TTL, the watch until MX is PurelyMail's everywhere), as IP
+   * addresses with an optional port, comma-separated. @default [] (the functions' own default: 1.1.1.1, 8.8.8.8, 9.9.9.9)
+   */
+  readonly dnsWatchResolvers: readonly string[];
 }
 
 export type MigratorArchitecture = 'arm64' | 'x86_64';
@@ -54,6 +67,7 @@ export const ALWAYS_OPEN_PORTS = [143, 993, 443] as const;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const STAGE = /^[a-z][a-z0-9-]{0,19}$/;
+const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,32}$/;
 const DOMAIN = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
 
 /** Thrown at synth time when a context value is missing or malformed; names the key and how to set it. */
@@ -128,6 +142,9 @@ export function readStageConfig(node: Node, host: { arch?: string } = {}): Stage
   }
   const extraImapPorts = list(node, 'extraImapPorts').map(Number);
   for (const port of extraImapPorts) if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push('extraImapPorts must list port numbers (1-65535), comma-separated');
+  const route53Zones = readRoute53Zones(node, problems);
+  const dnsWatchResolvers = list(node, 'dnsWatchResolvers');
+  for (const r of dnsWatchResolvers) if (!isIP(r.replace(/^\[(.*)\](:\d+)?$/, '$1').replace(/^([\d.]+):\d+$/, '$1'))) problems.push(`dnsWatchResolvers: "${r}" is not an IP address (optionally with :port)`);
   if (problems.length > 0) throw new StageConfigError(`Invalid CDK context: ${problems.join('; ')}`);
   return {
     stage,
@@ -141,5 +158,35 @@ export function readStageConfig(node: Node, host: { arch?: string } = {}): Stage
     existingSenderIdentity,
     extraSenderIdentities,
     extraImapPorts: [...new Set(extraImapPorts)].filter((p) => p !== 143 && p !== 993).sort((a, b) => a - b),
+    route53Zones,
+    dnsWatchResolvers,
   };
+}
+
+/** `route53Zones`: a JSON object (a string with -c, an object in cdk.json) of zone apex → hosted zone id. */
+function readRoute53Zones(node: Node, problems: string[]): Record<string, string> {
+  const raw: unknown = node.tryGetContext('route53Zones');
+  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return {};
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      problems.push(`route53Zones must be a JSON object of zone → hosted zone id, e.g. -c 'route53Zones={"example.com":"Z0123456789"}'`);
+      return {};
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push('route53Zones must be a JSON object of zone → hosted zone id, e.g. {"example.com":"Z0123456789"}');
+    return {};
+  }
+  const zones: Record<string, string> = {};
+  for (const [zone, id] of Object.entries(value)) {
+    const apex = zone.trim().replace(/\.+$/, '').toLowerCase();
+    const zoneId = typeof id === 'string' ? id.trim().replace(/^\/?hostedzone\//, '') : '';
+    if (!DOMAIN.test(apex)) problems.push(`route53Zones: "${zone}" is not a domain name`);
+    else if (!HOSTED_ZONE_ID.test(zoneId)) problems.push(`route53Zones: the hosted zone id of ${apex} must look like Z0123456789 (the Route 53 console's "Hosted zone ID"), not ${JSON.stringify(id)}`);
+    else zones[apex] = zoneId;
+  }
+  return zones;
 }

@@ -14,6 +14,7 @@ import { grantTableAccess } from '../constructs/table-access-grant.ts';
 import { TABLE_ACCESS } from '../../../functions/src/adapters/dynamodb/table-access.ts';
 import { grantWithAppPasswordContext, grantWithCredentialsContext, grantWithHandoverContext, grantWithMfaContext, MIGRATOR_CONTAINER_NAME, MIGRATOR_STREAM_PREFIX } from '../constructs/migrator-task.ts';
 import { OpsAlarms } from '../constructs/ops-alarms.ts';
+import { allowRoute53Zones } from '../constructs/route53-zone-grant.ts';
 import { acknowledgeWildcard, nagArn, nagRef } from '../nag.ts';
 import type { MailSenders } from '../config/mail-senders.ts';
 import type { SharedTable } from './data-stack.ts';
@@ -43,6 +44,10 @@ export interface ApiStackProps extends StackProps {
   readonly scheduledEntry: string;
   /** IMAP ports the migration tasks may reach besides 143 and 993: the server form accepts these too. @default [] */
   readonly extraImapPorts?: readonly number[];
+  /** Route 53 hosted zones (apex → id) a domain move may apply records to (CDK context `route53Zones`). @default {} */
+  readonly route53Zones?: Readonly<Record<string, string>>;
+  /** Public resolvers for domain moves' DNS queries (CDK context `dnsWatchResolvers`). @default the functions' default */
+  readonly dnsWatchResolvers?: readonly string[];
 }
 
 /**
@@ -97,8 +102,15 @@ export class ApiStack extends Stack {
     props.appSecret.grantRead(scheduled.fn);
     props.mailSenders.grantSend(scheduled.fn);
     // The sweep deletes migration app passwords no longer used: it opens their sealed secret (and nothing else).
-    grantWithAppPasswordContext(props.credentialsKey, scheduled.fn, 'kms:Decrypt');
+    // A domain move's scheduled pass (issue 19) queues delta runs; a job whose migration app password the sweep
+    // deleted gets a fresh one first, sealed twice: as the job's destination password (seal only, credentials
+    // context, never Decrypt) and as the app password the panel keeps to delete it later.
+    grantWithAppPasswordContext(props.credentialsKey, scheduled.fn, 'kms:GenerateDataKey', 'kms:Decrypt');
+    grantWithCredentialsContext(props.credentialsKey, scheduled.fn, 'kms:GenerateDataKey');
     scheduled.fn.addEnvironment('MIGRATION_KMS_KEY_ID', props.credentialsKey.keyArn);
+    // The runs of a domain move's pass reach the dispatch function through the migration queue, as the api's do.
+    props.migrationQueue.grantSendMessages(scheduled.fn);
+    scheduled.fn.addEnvironment('MIGRATION_QUEUE_URL', props.migrationQueue.queueUrl);
     // EventBridge Scheduler for pending actions (AwsConfig SCHEDULER_*): the api arms and cancels one-time
     // schedules, the scheduled function re-arms one that fired early. Both may pass the scheduler role.
     const scheduling = {
@@ -164,6 +176,12 @@ export class ApiStack extends Stack {
     alarms.functionErrors('Api', apiFn, 'API function');
     // AS-5: a burst of refused sign-ins (the api logs one line per refusal) means someone is guessing.
     alarms.refusedSignIns('RefusedSignIns', this.api.logGroup);
+
+    // Domain moves' "Apply to Route 53" (issue 19), only for the zones ops named, and only for the api, which plans,
+    // applies and rolls back. The scheduled function's part of a move (the resolution watch, the old MX) asks public
+    // resolvers and never Route 53, so it gets no Route 53 permission.
+    allowRoute53Zones(this.api.fn, props.route53Zones ?? {}, 'The api function');
+    if (props.dnsWatchResolvers?.length) for (const fn of [apiFn, scheduled.fn]) fn.addEnvironment('DNS_WATCH_RESOLVERS', props.dnsWatchResolvers.join(','));
 
     // The routes and the stage with their throttles: the public routes each get their own limit.
     this.routes = new ApiRoutes(this, 'Routes', { httpApi: props.httpApi, handler: apiFn });

@@ -64,7 +64,21 @@ describe('api stack', () => {
     const conditions = decrypting.map((s) => JSON.stringify(s.condition)).sort();
     expect(conditions).toEqual([JSON.stringify({ StringEquals: { [MFA_CONTEXT.key]: MFA_SECRET_PURPOSE } }), JSON.stringify(appPasswords), JSON.stringify(appPasswords), JSON.stringify(handover)].sort());
     expect(statementsOfRole(template, 'ApiRole').filter((s) => s.actions.includes('kms:Decrypt')).map((s) => s.condition)).toEqual([{ StringEquals: { [MFA_CONTEXT.key]: MFA_SECRET_PURPOSE } }, appPasswords, handover]);
-    expect(statementsOfRole(template, 'ScheduledRole').filter((s) => s.actions.some((a) => a.startsWith('kms:'))).map((s) => [s.actions, s.condition])).toEqual([[['kms:Decrypt'], appPasswords]]);
+    // Issue 19: a domain move's scheduled pass may re-create a job's migration app password: it seals (never opens)
+    // the job's destination password, and seals the app password it keeps.
+    expect(statementsOfRole(template, 'ScheduledRole').filter((s) => s.actions.some((a) => a.startsWith('kms:'))).map((s) => [s.actions, s.condition])).toEqual([
+      [['kms:GenerateDataKey', 'kms:Decrypt'], appPasswords],
+      [['kms:GenerateDataKey'], { StringEquals: { [CREDENTIALS_CONTEXT.key]: CREDENTIALS_CONTEXT.value } }],
+    ]);
+  });
+
+  it('lets the scheduled function queue a domain move\'s delta runs: SendMessage to the migration queue, whose URL it is given', () => {
+    const sqs = statementsOfRole(template, 'ScheduledRole').filter((s) => s.actions.some((a) => a.startsWith('sqs:')));
+    const send = sqs.filter((s) => s.actions.includes('sqs:SendMessage')).map((s) => JSON.stringify(s.resources));
+    // Its own failures to the shared dead-letter queue (as before), and the runs to the migration queue.
+    expect(send).toHaveLength(2);
+    expect(send.filter((r) => /JobsQueue\w*Arn/.test(r))).toHaveLength(1);
+    expect(fnNamed('ScheduledFunction').Properties.Environment.Variables.MIGRATION_QUEUE_URL).toEqual(fnNamed('ApiFunction').Properties.Environment.Variables.MIGRATION_QUEUE_URL);
   });
 
   it('lets the api read the migrator log group\'s events (full run logs) and nothing else in CloudWatch Logs', () => {

@@ -91,6 +91,21 @@ export const AUDIT_ACTIONS = {
   'campaign.public.view': 'Campaign link opened',
   'campaign.public.challenge': 'Campaign browser check',
   'campaign.public.submit': 'Campaign password submitted',
+  'domain_move.create': 'Domain move started',
+  'domain_move.old_mx.check': 'Domain move: old MX TTL read again',
+  'domain_move.copy.start': 'Domain move: copy started',
+  'domain_move.schedule.create': 'Domain move: sync schedule created',
+  'domain_move.schedule.update': 'Domain move: sync schedule changed',
+  'domain_move.schedule.delete': 'Domain move: sync schedule deleted',
+  'domain_move.pass.run': 'Domain move: delta pass run',
+  'domain_move.mailbox.pause': 'Domain move: mailbox paused after failed passes',
+  'domain_move.mailbox.resume': 'Domain move: mailbox resumed',
+  'domain_move.dns.apply': 'Domain move: DNS records applied',
+  'domain_move.dns.restore': 'Domain move: DNS rolled back (old records restored)',
+  'domain_move.dns.publish': 'Domain move: DNS published by the admin',
+  'domain_move.final_pass.run': 'Domain move: final pass run',
+  'domain_move.finish': 'Domain move finished',
+  'domain_move.cancel': 'Domain move cancelled',
 } as const satisfies Record<string, string>;
 
 export type AuditActionName = keyof typeof AUDIT_ACTIONS;

@@ -52,6 +52,9 @@
  * - user's latest off-boarding ... GetItem  pk=OFFBOARD#<address>    sk=OFFBOARD (its steps; the scheduled deletion marks it deleted)
  * - off-boarding archive copies .. Query    gsi1 gsi1pk=OFFBOARD_ARCHIVING (item pk=OFFBOARD#<address> sk=ARCHIVING while the copy is not settled)
  * - user hand-over link .......... GetItem  pk=HANDOVER#<sha256 of token> sk=HANDOVER (sealed password; spent by one conditional update; TTL 14 days after expiry)
+ * - domain move .................. GetItem  pk=MOVE#<domain>         sk=MOVE (stages, mailboxes, schedule: version-conditional)
+ * - all domain moves, newest ..... Query    gsi1 gsi1pk=MOVES         (gsi1sk=<createdAt>#<domain>)
+ * - DNS records a move replaced .. GetItem  pk=MOVE#<domain>         sk=DNSSAVED (for the rollback)
  */
 export const tableDefinition = {
   partitionKey: 'pk',

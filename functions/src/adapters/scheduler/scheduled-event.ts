@@ -9,7 +9,8 @@ export const ScheduleName = lazySchema(() => z.string().regex(/^[0-9A-Za-z._-]{1
  * - `{"kind":"pending-action","actionId":"…"}`: a one-time schedule for one delayed deletion;
  * - `{"kind":"dns-tier"}` (optionally `"tier":"new"|"failing"|"healthy"`): a recurring DNS recheck run;
  * - `{"kind":"cache-refresh"}`: a recurring PurelyMail cache refresh (and credit threshold check);
- * - `{"kind":"sweep"}`: overdue pending actions whose schedule was lost, and the notification outbox.
+ * - `{"kind":"sweep"}`: overdue pending actions whose schedule was lost, and the notification outbox;
+ * - `{"kind":"domain-move","domain":"…"}`: the one recurring schedule of a domain move (a delta pass, a DNS watch).
  * A bare `{"actionId":"…"}` is read as a pending action, so a hand-made schedule still works.
  */
 export const ScheduledEvent = lazySchema(() =>
@@ -20,6 +21,7 @@ export const ScheduledEvent = lazySchema(() =>
       z.object({ kind: z.literal('dns-tier'), tier: z.enum(['new', 'failing', 'healthy']).optional() }),
       z.object({ kind: z.literal('cache-refresh') }),
       z.object({ kind: z.literal('sweep') }),
+      z.object({ kind: z.literal('domain-move'), domain: z.string().regex(/^(?=.{3,253}$)[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'must be a lower-case domain name') }),
     ]),
   ),
 );

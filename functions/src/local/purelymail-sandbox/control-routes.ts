@@ -14,7 +14,7 @@ const ResetBody = z.object({ seed: z.boolean().optional() }).optional();
 
 /**
  * Test and demo controls (no token; the server refuses them from non-loopback peers):
- * GET state · GET dns · PUT dns/<zone> · POST dns-check · POST reset · GET|DELETE requests ·
+ * GET state · GET dns · GET dns/<zone> · PUT dns/<zone> · POST dns-check · POST reset · GET|DELETE requests ·
  * GET|POST|DELETE faults · POST credit
  */
 export async function handleControl(core: SandboxCore, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -24,6 +24,8 @@ export async function handleControl(core: SandboxCore, req: IncomingMessage, res
 
   if (route === 'GET state') return sendJson(res, 200, core.state);
   if (route === 'GET dns') return sendJson(res, 200, { records: core.dns.list() });
+  const zoneToRead = /^GET dns\/([^/]+)$/.exec(route)?.[1];
+  if (zoneToRead !== undefined) return sendJson(res, 200, { records: core.dns.zone(decodeURIComponent(zoneToRead)) });
   const zone = /^PUT dns\/([^/]+)$/.exec(route)?.[1];
   if (zone !== undefined) {
     const parsed = ZoneBody.safeParse(await body());

@@ -1,10 +1,14 @@
 import type { LambdaEvent } from 'hono/aws-lambda';
 import { cloudWatchRunLogReaderOnFirstUse } from '../../adapters/cloudwatch-logs/cloudwatch-on-first-use.ts';
 import { NodeDnsLookup } from '../../adapters/dns/node-dns-lookup.ts';
+import { createUdpMxResolver } from '../../adapters/dns/udp-mx-resolver.ts';
 import { createTable } from '../../adapters/dynamodb/table.ts';
 import { kmsBoxOnFirstUse, kmsSealerOnFirstUse } from '../../adapters/kms/kms-on-first-use.ts';
 import { PurelyMailHttpClient } from '../../adapters/purelymail/purelymail-http-client.ts';
+import { createRoute53DnsProvider } from '../../adapters/route53/route53-dns-provider.ts';
 import { createEventBridgeScheduler } from '../../adapters/scheduler/eventbridge-scheduler.ts';
+import { createEventBridgeRecurringScheduler } from '../../adapters/scheduler/eventbridge-recurring-scheduler.ts';
+import type { RecurringScheduler } from '../../modules/domain-moves/ports.ts';
 import { cachedAppSecret, PurelyMailTokenNotSetError, secretsManagerOnFirstUse } from '../../adapters/secrets-manager/app-secret.ts';
 import { createSesMailer } from '../../adapters/ses/ses-mailer.ts';
 import { sqsJobQueueOnFirstUse } from '../../adapters/sqs/sqs-on-first-use.ts';
@@ -35,6 +39,13 @@ function awsScheduler(config: AwsConfig): Scheduler {
   return groupName && targetArn && roleArn && deadLetterArn ? createEventBridgeScheduler({ groupName, targetArn, roleArn, deadLetterArn }) : sweeperOnly;
 }
 
+/** Recurring schedules (domain moves) in the same group, target, role and DLQ; refused plainly without the stack's settings. */
+function awsRecurringScheduler(config: AwsConfig): RecurringScheduler {
+  const { SCHEDULER_GROUP_NAME: groupName, SCHEDULED_FUNCTION_ARN: targetArn, SCHEDULER_ROLE_ARN: roleArn, SCHEDULER_DLQ_ARN: deadLetterArn } = config;
+  if (groupName && targetArn && roleArn && deadLetterArn) return createEventBridgeRecurringScheduler({ groupName, targetArn, roleArn, deadLetterArn });
+  return { put: notConfigured('EventBridge Scheduler (SCHEDULER_GROUP_NAME and the other SCHEDULER_* settings)'), remove: async () => {} };
+}
+
 /**
  * The AWS adapters of the api and the scheduled function (both read AwsConfig): DynamoDB, PurelyMail with its token
  * from the app secret, SES, EventBridge Scheduler, KMS (seal only, and the TOTP purpose), SQS, CloudWatch Logs.
@@ -62,7 +73,12 @@ function awsAdapters(config: AwsConfig, logger: Logger, appSecret: ReturnType<ty
     table: createTable(config.TABLE_NAME, {}, logger),
     purelymail: new PurelyMailHttpClient({ baseUrl: config.PURELYMAIL_BASE_URL, token: purelymailToken, timeoutMs: config.PURELYMAIL_TIMEOUT_MS, logger }),
     dnsLookup: new NodeDnsLookup({ servers: config.DNS_SERVERS }),
+    // Domain moves: Route 53 only for the hosted zones ops named (ROUTE53_ZONES; IAM grants exactly those), and
+    // public resolvers for the old MX and the resolution watch.
+    dnsProvider: config.ROUTE53_ZONES && Object.keys(config.ROUTE53_ZONES).length > 0 ? createRoute53DnsProvider({ zones: config.ROUTE53_ZONES }) : null,
+    dnsResolvers: config.DNS_WATCH_RESOLVERS.map((server) => createUdpMxResolver(server)),
     scheduler: awsScheduler(config),
+    recurringScheduler: awsRecurringScheduler(config),
     // TOTP secrets under the credentials key with their own purpose (the api role may Decrypt `admin-mfa` only).
     mfaSecretBox: keyId ? kmsBoxOnFirstUse(keyId) : { seal: noMfaKey, open: noMfaKey },
     mailer: createSesMailer({ configurationSetName: config.SES_CONFIGURATION_SET }),

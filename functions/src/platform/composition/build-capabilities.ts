@@ -39,6 +39,9 @@ import { makeGetDashboard, NO_MIGRATIONS, summarizeJobs } from '../../modules/da
 import { DEFAULT_DNS_HEALTH_POLICY } from '../../modules/dns-health/dns-health-policy.ts';
 import { makeDnsHealth } from '../../modules/dns-health/dns-health.ts';
 import type { DnsLookup } from '../../modules/dns/ports.ts';
+import { makeDnsCutover } from '../../modules/dns-cutover/dns-cutover.ts';
+import type { DnsProvider, MxResolver } from '../../modules/dns-cutover/ports.ts';
+import { makePurelymailMxVerdict } from '../../modules/dns-cutover/purelymail-mx-verdict.ts';
 import { makeDomains } from '../../modules/domains/domains.ts';
 import { makeCheckHealth } from '../../modules/health/check-health.ts';
 import { makeCancelRun } from '../../modules/migrations/cancel-run.ts';
@@ -66,6 +69,9 @@ import { makeArchiveCopy } from '../../modules/offboarding/archive-copy.ts';
 import { makeOffboarding } from '../../modules/offboarding/offboarding.ts';
 import { createDynamoOffboardingStore } from '../../adapters/dynamodb/dynamodb-offboarding-store.ts';
 import { makeUserImport } from '../../modules/user-import/user-import.ts';
+import { createDynamoDomainMoveStore } from '../../adapters/dynamodb/dynamodb-domain-move-store.ts';
+import { makeDomainMoves } from '../../modules/domain-moves/domain-moves.ts';
+import type { DnsCutover, RecurringScheduler } from '../../modules/domain-moves/ports.ts';
 import type { Clock } from '../clock.ts';
 import type { CommonConfig } from '../config/common-config.ts';
 import { createEventBus } from '../events.ts';
@@ -90,8 +96,22 @@ export interface Adapters {
   purelymail: PurelyMail;
   /** Our own DNS lookups (configurable servers; the sandbox's DNS server locally). */
   dnsLookup: DnsLookup;
+  /**
+   * Where a domain move may publish records itself: Route 53 for the zones ops named (AWS), the sandbox's DNS
+   * (local, sandbox mode). Absent or null: nowhere (the admin publishes the zone fragment).
+   */
+  dnsProvider?: DnsProvider | null;
+  /** The resolvers a domain move asks (old MX and TTL, the resolution watch): public ones on AWS, the loopback DNS server locally. */
+  dnsResolvers?: readonly MxResolver[];
   /** Fires pending actions when due: EventBridge Scheduler on AWS, in-process timers locally. */
   scheduler: Scheduler;
+  /** Recurring schedules (one per domain move): EventBridge Scheduler on AWS, the Clock-driven local scheduler locally. */
+  recurringScheduler: RecurringScheduler;
+  /**
+   * The DNS cutover (records to publish, provider apply/rollback, resolution watch, old MX): absent in a build
+   * without it, where a domain move's DNS steps answer 503 and the admin publishes by hand.
+   */
+  dnsCutover?: DnsCutover | undefined;
   /** Seals admins' TOTP secrets at rest and opens them for a code check: KMS on AWS, the master key locally. */
   mfaSecretBox: SecretSealer & SecretOpener;
   /** Notification email: SES on AWS, the outbox (and SMTP) locally. */
@@ -229,6 +249,8 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
   });
   const domains = makeDomains({ purelymail: a.purelymail, cache, clock, dnsLookup: a.dnsLookup, pendingActions, dnsHealth, ownershipCodeFallback: config.PURELYMAIL_OWNERSHIP_TOKEN });
   const users = makeUsers({ purelymail: a.purelymail, cache, refreshCache: refreshOnDemand, pendingActions });
+  // A domain move's DNS: the records to publish, applying and rolling them back, and watching resolution (issue 19).
+  const dnsCutover = makeDnsCutover({ provider: a.dnsProvider ?? null, resolvers: a.dnsResolvers ?? [], lookup: a.dnsLookup, purelymailMxVerdict: makePurelymailMxVerdict(a.purelymail), clock });
   const userImport = makeUserImport({ purelymail: a.purelymail, cache });
   // One-time hand-over links of imported users: passwords sealed with the api's own box under their own purpose
   // (user-handover: only the api's KMS grant names it), tokens kept as hashes, opens limited per IP.
@@ -358,6 +380,28 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
     appPasswords,
   });
 
+  // 5b. Domain moves (issue 19): campaigns or batches → copy → scheduled delta passes → DNS switch → final pass → finish.
+  const jobReader = createDynamoBatchJobReader(table);
+  const domainMoves = makeDomainMoves({
+    store: createDynamoDomainMoveStore(table),
+    scheduler: a.recurringScheduler,
+    // The cutover built above unless a test hands one in (given only the adapters' one, a move's DNS steps answered 503).
+    dnsCutover: a.dnsCutover ?? dnsCutover,
+    domainExists: async (domain) => (await a.purelymail.listDomains()).domains.some((x) => x.name.toLowerCase() === domain),
+    ownershipCode: () => domains.ownershipCode().then((c) => c.code, () => null),
+    batches,
+    campaigns,
+    startRun: (jobId, actor) => migrations.jobs.start(jobId, 'full', actor),
+    readJobs: (ids) => jobReader.jobs(ids),
+    readRuns: (ids) => jobReader.runs(ids),
+    releaseAppPasswords: (jobId, actor) => appPasswords.releaseForJob(jobId, actor),
+    notify: notify.send,
+    audit,
+    clock,
+    logger,
+    panelUrl: d.panelUrl,
+  });
+
   // 6. The dashboard, from the cache, the pending queue and the jobs (a migrations read failure must not cost it).
   const getDashboard = makeGetDashboard({
     cache,
@@ -369,7 +413,7 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
   });
 
   // 7. Who reacts to which event: every capability exists by now.
-  subscribe(events, { offerWaitingRun: engine.offerWaitingRun, batches, notify, dnsHealth, offboarding, appPasswords });
+  subscribe(events, { offerWaitingRun: engine.offerWaitingRun, batches, notify, dnsHealth, offboarding, appPasswords, domainMoves });
 
   return {
     auth,
@@ -379,6 +423,7 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
     refreshCache: refreshOnDemand,
     health,
     domains,
+    dnsCutover,
     routing,
     users,
     userImport,
@@ -393,8 +438,9 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
     campaigns,
     appPasswords,
     offboarding,
+    domainMoves,
     /** The jobs the scheduled Lambda runs (AWS) and the local timers run. */
-    background: { pendingActions, runDnsTier: dnsHealth.runTier, refreshCache, checkCredit, retryOutbox: notify.retryOutbox, purgeCampaigns: campaigns.purge, sweepAppPasswords: appPasswords.sweep, settleArchiveCopies: offboarding.settleArchives },
+    background: { pendingActions, runDnsTier: dnsHealth.runTier, refreshCache, checkCredit, retryOutbox: notify.retryOutbox, purgeCampaigns: campaigns.purge, sweepAppPasswords: appPasswords.sweep, settleArchiveCopies: offboarding.settleArchives, domainMoveTick: domainMoves.tick },
     /** The run engine (the local runtime dispatches and sweeps with it). */
     engine,
     /** Stores a runtime reads directly: the admin CLI and tests (admins, sessions), the migration stores. */

@@ -1,11 +1,16 @@
+import { getServers } from 'node:dns';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { NodeDnsLookup } from '../../adapters/dns/node-dns-lookup.ts';
+import { createUdpMxResolver } from '../../adapters/dns/udp-mx-resolver.ts';
+import { createSandboxDnsProvider } from '../../adapters/local-dns-provider/sandbox-dns-provider.ts';
 import type { Table } from '../../adapters/dynamodb/table.ts';
 import { createLocalMailer } from '../../adapters/local-mailer/local-mailer.ts';
 import { createLocalJobQueue } from '../../adapters/local-queue/local-job-queue.ts';
 import { createLocalScheduler } from '../../adapters/local-scheduler/local-scheduler.ts';
+import { createLocalRecurringScheduler } from '../../adapters/local-scheduler/local-recurring-scheduler.ts';
+import type { DnsCutover } from '../../modules/domain-moves/ports.ts';
 import { createLocalSecretOpener, createLocalSecretSealer } from '../../adapters/local-secret-box/local-secret-box.ts';
 import { createLocalRunLogReader } from '../../adapters/local-task-runner/local-run-log-reader.ts';
 import { createLocalTaskRunner } from '../../adapters/local-task-runner/local-task-runner.ts';
@@ -23,6 +28,17 @@ export const LOCAL_SWEEP_EVERY_MS = 60_000;
 // functions/src/platform/composition → the repository root, where `tsx` and the worker entry live.
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..', '..');
 
+/** The system's resolvers (resolv.conf) our own UDP queries can address; one we cannot (a scoped link-local) is left out. */
+function systemResolvers() {
+  return getServers().flatMap((server) => {
+    try {
+      return [createUdpMxResolver(server)];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** The origins a browser on this machine may use to reach the panel. */
 export function localOrigins(config: Pick<LocalConfig, 'HOST' | 'EXTRA_ORIGINS'>, port: number): string[] {
   const hosts = new Set([config.HOST, '127.0.0.1', 'localhost']);
@@ -36,7 +52,7 @@ export function localOrigins(config: Pick<LocalConfig, 'HOST' | 'EXTRA_ORIGINS'>
  * child process against the same dynalite (over its Unix socket). The client IP comes from the socket: nothing
  * sits in front of the local server, so headers are not trusted.
  */
-export function composeLocal(opts: { config: LocalConfig; table: Table; dynamoSocket: string; purelymail: { baseUrl: string; token: string }; sandbox: boolean; port: number; logger: Logger; clock?: Clock; dnsServers: readonly string[]; workerEnv?: Record<string, string> }) {
+export function composeLocal(opts: { config: LocalConfig; table: Table; dynamoSocket: string; purelymail: { baseUrl: string; token: string }; sandbox: boolean; port: number; logger: Logger; clock?: Clock; dnsServers: readonly string[]; workerEnv?: Record<string, string>; dnsCutover?: DnsCutover | undefined }) {
   const { config, logger } = opts;
   const clock = opts.clock ?? systemClock;
   const dataDir = resolve(config.DATA_DIR);
@@ -72,6 +88,8 @@ export function composeLocal(opts: { config: LocalConfig; table: Table; dynamoSo
     },
   });
   // Armed by the local runtime (startPendingRunner): timers re-armed from the store, overdue actions swept.
+  // Domain moves' recurring schedules, driven by the app's Clock (started by the local runtime, re-armed from the moves).
+  const recurringScheduler = createLocalRecurringScheduler({ clock, tickMs: config.LOCAL_SCHEDULE_TICK_MS, onError: (name, err) => logger.error('recurring schedule failed', { name, error: (err as Error).message }) });
   const localScheduler = createLocalScheduler({ clock, onError: (id, err) => logger.error('pending action failed to run', { id, error: (err as Error).message }) });
   const panelUrl = localOrigins(config, opts.port)[0]!;
 
@@ -80,7 +98,13 @@ export function composeLocal(opts: { config: LocalConfig; table: Table; dynamoSo
       table: opts.table,
       purelymail: new PurelyMailHttpClient({ baseUrl: opts.purelymail.baseUrl, token: opts.purelymail.token, timeoutMs: config.PURELYMAIL_TIMEOUT_MS, logger }),
       dnsLookup: new NodeDnsLookup({ servers: opts.dnsServers }),
+      // A domain move publishes into the sandbox's DNS when the sandbox runs (it stands in for Route 53), and asks the
+      // same servers as our other lookups: the loopback DNS server in sandbox mode, else DNS_SERVERS or the system's.
+      dnsProvider: opts.sandbox ? createSandboxDnsProvider({ baseUrl: opts.purelymail.baseUrl }) : null,
+      dnsResolvers: opts.dnsServers.length > 0 ? opts.dnsServers.map((server) => createUdpMxResolver(server)) : systemResolvers(),
       scheduler: localScheduler,
+      recurringScheduler,
+      dnsCutover: opts.dnsCutover,
       mfaSecretBox: { ...createLocalSecretSealer(masterKeyFile), ...createLocalSecretOpener(masterKeyFile) },
       // One .eml per email under DATA_DIR/outbox/ (a person or a browser test opens it), plus SMTP when set.
       mailer: createLocalMailer({ outboxDir, smtpUrl: config.SMTP_URL }),
@@ -154,7 +178,7 @@ export function composeLocal(opts: { config: LocalConfig; table: Table; dynamoSo
       await runner.close();
     },
   };
-  return { deps, caps, background: caps.background, stores: caps.stores, localScheduler, migrations };
+  return { deps, caps, background: caps.background, stores: caps.stores, localScheduler, recurringScheduler, migrations };
 }
 export type LocalComposition = ReturnType<typeof composeLocal>;
 export type LocalMigrations = LocalComposition['migrations'];

@@ -7,6 +7,7 @@ import type { OfferWaitingRun } from '../../modules/migrations/offer-waiting-run
 import type { Notifier } from '../../modules/notifications/notifier.ts';
 import type { PendingActionEvents } from '../../modules/pending-actions/events.ts';
 import type { OffboardingModule } from '../../modules/offboarding/offboarding.ts';
+import type { DomainMoves } from '../../modules/domain-moves/domain-moves.ts';
 import type { EventBus } from '../events.ts';
 
 /** Every event a module tells, by name (each declared in modules/<capability>/events.ts). */
@@ -36,18 +37,21 @@ export function subscribeRunEnded(bus: Pick<EventBus<MigrationEvents>, 'on'>, re
  *   local runtime; on AWS a batch mostly finishes in the dispatch function, and the app-password sweep deletes them)
  * - RunEnded of an off-boarding's archive copy: the copy is settled (state, verdict) and its app passwords deleted
  *   (offboarding; in the api and the local runtime; on AWS the run ends elsewhere and the scheduled sweep settles it)
+ * - RunEnded of a run a domain move waits for: the move counts the pass (failures in a row, pause, copy → sync)
+ *   now rather than at its schedule's next firing (domain moves)
  */
 export function subscribe(
   bus: EventBus<AppEvents>,
-  reactors: { offerWaitingRun: OfferWaitingRun; batches: Pick<BatchFinish, 'onRunEnded'>; notify: Pick<Notifier, 'pendingRequested' | 'pendingCancelled' | 'pendingFinished'>; dnsHealth: Pick<DnsHealth, 'untrack'>; offboarding?: Pick<OffboardingModule, 'onDeletion' | 'onRunEnded'>; appPasswords?: Pick<AppPasswords, 'releaseForOwner'> },
+  reactors: { offerWaitingRun: OfferWaitingRun; batches: Pick<BatchFinish, 'onRunEnded'>; notify: Pick<Notifier, 'pendingRequested' | 'pendingCancelled' | 'pendingFinished'>; dnsHealth: Pick<DnsHealth, 'untrack'>; offboarding?: Pick<OffboardingModule, 'onDeletion' | 'onRunEnded'>; appPasswords?: Pick<AppPasswords, 'releaseForOwner'>; domainMoves?: Pick<DomainMoves, 'onRunEnded'> },
 ): void {
   subscribeRunEnded(bus, reactors);
   bus.on('PendingActionRequested', ({ action }) => reactors.notify.pendingRequested(action));
   bus.on('PendingActionCancelled', ({ action }) => reactors.notify.pendingCancelled(action));
   bus.on('PendingActionFinished', ({ action }) => reactors.notify.pendingFinished(action));
   bus.on('DomainDeleted', ({ domain }) => reactors.dnsHealth.untrack(domain));
-  const { offboarding, appPasswords } = reactors;
+  const { offboarding, appPasswords, domainMoves } = reactors;
   if (appPasswords) bus.on('BatchFinished', ({ batchId, jobIds }) => appPasswords.releaseForOwner({ jobIds }, `batch ${batchId} finished`, 'system').then(() => undefined));
+  if (domainMoves) bus.on('RunEnded', ({ runId }) => domainMoves.onRunEnded(runId));
   if (offboarding) {
     bus.on('PendingActionCancelled', ({ action }) => offboarding.onDeletion(action));
     bus.on('PendingActionFinished', ({ action }) => offboarding.onDeletion(action));

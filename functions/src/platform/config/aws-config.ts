@@ -1,6 +1,7 @@
+import { isIP } from 'node:net';
 import * as z from 'zod';
 import { commonVars } from './common-config.ts';
-import { bool, csv, text } from './env-vars.ts';
+import { bool, csv, route53Zones, text } from './env-vars.ts';
 
 /** The api and the scheduled Lambda (infra/lib/stacks/api-stack.ts sets exactly these). */
 export const AwsConfig = z.object({
@@ -35,5 +36,14 @@ export const AwsConfig = z.object({
     .refine((v) => !v, 'must be false on AWS (private and loopback IMAP hosts are only for local runs)')
     .default(false),
   DNS_SERVERS: csv().default([]),
+  /**
+   * The public resolvers a domain move asks for the old MX and its TTL and watches until MX points to PurelyMail
+   * everywhere (our own UDP queries): Cloudflare, Google and Quad9 unless set.
+   */
+  DNS_WATCH_RESOLVERS: csv()
+    .pipe(z.array(z.string().refine((v) => isIP(v.replace(/^\[(.*)\](:\d+)?$/, '$1').replace(/^([\d.]+):\d+$/, '$1')) !== 0, 'must be IP addresses (optionally with :port)')).min(1, 'must name at least one resolver'))
+    .default(['1.1.1.1', '8.8.8.8', '9.9.9.9']),
+  /** Route 53 hosted zones a domain move may apply records to (infra sets it from `route53Zones`); unset: none. */
+  ROUTE53_ZONES: route53Zones().optional(),
 });
 export type AwsConfig = z.infer<typeof AwsConfig>;

@@ -30,3 +30,25 @@ export const num = (min: number, max: number, fallback: number) => z.coerce.numb
 export const text = (min: number) => z.string().min(min);
 
 export const logLevel = () => z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info');
+
+/**
+ * Route 53 hosted zones the panel may change, as JSON `{"example.com":"Z0123456789"}` (CDK context `route53Zones`):
+ * zone apex (lower case, no trailing dot) → hosted zone id.
+ */
+export const route53Zones = () =>
+  z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON, e.g. {"example.com":"Z0123456789"}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z.record(
+        z.string().transform((d) => d.trim().replace(/\.+$/, '').toLowerCase()).pipe(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'must be a domain name')),
+        z.string().regex(/^(\/hostedzone\/)?Z[A-Z0-9]{1,32}$/, 'must be a hosted zone id like Z0123456789'),
+      ),
+    );

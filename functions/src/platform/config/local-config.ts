@@ -20,6 +20,8 @@ export const LocalConfig = z.object({
   SMTP_URL: text(1).optional(),
   /** In-process background timers: DNS tier runs every this many minutes (0 turns the DNS and outbox timers off). */
   DNS_TIER_INTERVAL_MINUTES: int(0, 24 * 60, 10),
+  /** How often (real time) the local recurring scheduler compares the app's clock with each domain move's next firing. */
+  LOCAL_SCHEDULE_TICK_MS: int(10, 3_600_000, 15_000),
   WEB_BUILD_DIR: z.string().default('web/build'),
   BUILD_WEB: bool().default(true),
   /** The imapsync executable the local worker runs. */
