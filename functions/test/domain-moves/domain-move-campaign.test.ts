@@ -73,6 +73,8 @@ describe('a domain move from a campaign', () => {
 
     await json(owner.post(`/api/domains/${DOMAIN}/move/copy`), 202);
     await waitFor('the copy to end', async () => (await move()).stage === 'sync', 60_000);
+    // The copy batch finished its round, but the move's passes still sign in with it: kept until Finish.
+    expect(appPasswords()).toEqual(['PurelyManage migration job Northwind move: bob@old.example']);
     // Published by hand: nothing saved to roll back, the rollback shows what to publish instead.
     const switched = await json<DomainMove>(owner.post(`/api/domains/${DOMAIN}/move/dns/published`), 200);
     expect(switched).toMatchObject({ stage: 'switch', dns: { applied: 'self', savedRecords: false } });

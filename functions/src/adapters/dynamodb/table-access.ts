@@ -60,7 +60,8 @@ export const TABLE_ACCESS = {
    * The scheduled function: due pending actions (and the cache and DNS health they update, their audit entries),
    * the PurelyMail cache refresh and its drift entries, DNS health, the notification outbox and credit alerts, the
    * day's credit reading (the forecast and its alert), the campaign purge, the app-password sweep (its app passwords,
-   * and the jobs, runs, batch memberships and batches it reads to tell whether one is still used or its batch finished), the off-boarding record a user deletion it ran
+   * and the jobs, runs, batch memberships and batches it reads to tell whether one is still used or its batch finished,
+   * and the moves (index MOVES) to keep those of a batch a domain move still runs), the off-boarding record a user deletion it ran
    * finishes (OFFBOARD#: deleted or failed), the off-boarding archive copies it settles (listed through the index,
    * OFFBOARD_ARCHIVING; their jobs and runs read, their app passwords deleted), and a domain move's schedule firing: its
    * move (MOVE#) and the delta runs of its mailboxes it queues (a run, and its job claimed for it). Settings and the
@@ -69,7 +70,7 @@ export const TABLE_ACCESS = {
   scheduled: {
     read: ['SETTINGS', 'PACTIONID#*', 'MIGBATCHJOB#*', 'MIGBATCH#*'],
     write: ['PACTION#*', 'CACHE', 'AUDIT#*', 'DNSHEALTH#*', 'NOTIFY#*', 'NOTIFY_STATE', 'CREDITHIST', 'CAMPAIGN#*', 'APPPW#*', 'OFFBOARD#*', 'MOVE#*', 'MIGJOB#*', 'MIGRUN#*'],
-    indexRead: ['PENDING', 'DNSHEALTH', 'OUTBOX', 'ADMINS', 'CAMPAIGNS', 'APPPWS', 'OFFBOARD_ARCHIVING'],
+    indexRead: ['PENDING', 'DNSHEALTH', 'OUTBOX', 'ADMINS', 'CAMPAIGNS', 'APPPWS', 'OFFBOARD_ARCHIVING', 'MOVES'],
   },
 } as const satisfies Record<string, TableGrant>;
 

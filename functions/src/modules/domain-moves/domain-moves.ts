@@ -339,6 +339,14 @@ export function makeDomainMoves(deps: DomainMovesDeps) {
   };
 
   return {
+    /**
+     * Whether a move still in progress uses this batch: its delta passes run the batch's jobs again, so a round that
+     * finishes between passes must not cost them their migration app passwords (Finish removes them).
+     */
+    async keepsBatch(batchId: string): Promise<boolean> {
+      return (await store.list()).some((m) => m.batchId === batchId && !isDomainMoveOver(m.stage));
+    },
+
     async list(): Promise<DomainMove[]> {
       const t = now();
       return (await store.list()).map((m) => ({ ...m, next: describeNext(m, t) }));

@@ -298,7 +298,9 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
       if (campaign && !isCampaignOpen(campaign, clock.now())) return `campaign "${campaign.name}" was closed`;
       const batchId = await batchStore.batchOfJob(jobId);
       const batch = batchId ? await batchStore.get(batchId) : undefined;
-      return batch?.state === 'finished' ? `batch "${batch.name}" finished` : undefined;
+      if (batch?.state !== 'finished') return undefined;
+      // A domain move's batch finishes between delta passes; the move's Finish removes its app passwords.
+      return (await domainMoves.keepsBatch(batch.id)) ? undefined : `batch "${batch.name}" finished`;
     },
   });
   const engine = buildMigrationEngine({ stores, queue: a.queue, runner: a.runner, config, clock, logger, emit: events.emit });

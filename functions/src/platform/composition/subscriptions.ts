@@ -34,7 +34,8 @@ export function subscribeRunEnded(bus: Pick<EventBus<MigrationEvents>, 'on'>, re
  * - PendingActionCancelled / PendingActionFinished of a user deletion an off-boarding scheduled: its record says
  *   cancelled, deleted or failed, and a cancel also cancels its archive copy still running (offboarding)
  * - BatchFinished: the app passwords the panel made for the batch's jobs are deleted (app-passwords; the api and the
- *   local runtime; on AWS a batch mostly finishes in the dispatch function, and the app-password sweep deletes them)
+ *   local runtime; on AWS a batch mostly finishes in the dispatch function, and the app-password sweep deletes them),
+ *   unless a domain move in progress still runs the batch's passes (its Finish removes them)
  * - RunEnded of an off-boarding's archive copy: the copy is settled (state, verdict) and its app passwords deleted
  *   (offboarding; in the api and the local runtime; on AWS the run ends elsewhere and the scheduled sweep settles it)
  * - RunEnded of a run a domain move waits for: the move counts the pass (failures in a row, pause, copy → sync)
@@ -42,7 +43,7 @@ export function subscribeRunEnded(bus: Pick<EventBus<MigrationEvents>, 'on'>, re
  */
 export function subscribe(
   bus: EventBus<AppEvents>,
-  reactors: { offerWaitingRun: OfferWaitingRun; batches: Pick<BatchFinish, 'onRunEnded'>; notify: Pick<Notifier, 'pendingRequested' | 'pendingCancelled' | 'pendingFinished'>; dnsHealth: Pick<DnsHealth, 'untrack'>; offboarding?: Pick<OffboardingModule, 'onDeletion' | 'onRunEnded'>; appPasswords?: Pick<AppPasswords, 'releaseForOwner'>; domainMoves?: Pick<DomainMoves, 'onRunEnded'> },
+  reactors: { offerWaitingRun: OfferWaitingRun; batches: Pick<BatchFinish, 'onRunEnded'>; notify: Pick<Notifier, 'pendingRequested' | 'pendingCancelled' | 'pendingFinished'>; dnsHealth: Pick<DnsHealth, 'untrack'>; offboarding?: Pick<OffboardingModule, 'onDeletion' | 'onRunEnded'>; appPasswords?: Pick<AppPasswords, 'releaseForOwner'>; domainMoves?: Pick<DomainMoves, 'onRunEnded' | 'keepsBatch'> },
 ): void {
   subscribeRunEnded(bus, reactors);
   bus.on('PendingActionRequested', ({ action }) => reactors.notify.pendingRequested(action));
@@ -50,7 +51,13 @@ export function subscribe(
   bus.on('PendingActionFinished', ({ action }) => reactors.notify.pendingFinished(action));
   bus.on('DomainDeleted', ({ domain }) => reactors.dnsHealth.untrack(domain));
   const { offboarding, appPasswords, domainMoves } = reactors;
-  if (appPasswords) bus.on('BatchFinished', ({ batchId, jobIds }) => appPasswords.releaseForOwner({ jobIds }, `batch ${batchId} finished`, 'system').then(() => undefined));
+  if (appPasswords) {
+    bus.on('BatchFinished', async ({ batchId, jobIds }) => {
+      // A domain move's copy batch finishes a round between its delta passes: its app passwords stay until Finish.
+      if (await domainMoves?.keepsBatch(batchId)) return;
+      await appPasswords.releaseForOwner({ jobIds }, `batch ${batchId} finished`, 'system');
+    });
+  }
   if (domainMoves) bus.on('RunEnded', ({ runId }) => domainMoves.onRunEnded(runId));
   if (offboarding) {
     bus.on('PendingActionCancelled', ({ action }) => offboarding.onDeletion(action));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, relativeTime } from './time.ts';
+import { formatDateTime, humanTimes, relativeTime } from './time.ts';
 
 const now = new Date('2025-03-10T12:00:00Z');
 const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000).toISOString();
@@ -38,5 +38,16 @@ describe('formatDateTime', () => {
 
   it('formats a valid date to a non-empty string', () => {
     expect(formatDateTime('2025-03-10T12:00:00Z')).toMatch(/2025/);
+  });
+});
+
+describe('humanTimes', () => {
+  it('puts every ISO instant of a sentence in the admin’s words and leaves the rest alone', () => {
+    const fmt = (iso: string) => `<${new Date(iso).getUTCHours()}h>`;
+    expect(humanTimes('The next delta pass at 2026-12-08T00:33:00.000Z.', fmt)).toBe('The next delta pass at <0h>.');
+    expect(humanTimes('from 2026-12-08T10:00:00Z until 2026-12-08T18:34Z', fmt)).toBe('from <10h> until <18h>');
+    expect(humanTimes('No pass scheduled. 2026-12-08 is a date, not an instant.', fmt)).toBe('No pass scheduled. 2026-12-08 is a date, not an instant.');
+    // Default: the browser's zone and locale, as every toast shows a server sentence.
+    expect(humanTimes('until 2026-12-08T18:34:00.000Z')).toBe(`until ${formatDateTime('2026-12-08T18:34:00.000Z')}`);
   });
 });

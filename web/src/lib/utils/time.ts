@@ -44,3 +44,14 @@ export function formatTime(date: string | Date): string {
   const d = typeof date === 'string' ? new Date(date) : date;
   return Number.isNaN(d.getTime()) ? '—' : timeOnly.format(d);
 }
+
+const ISO_TIME = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z\b/g;
+
+/**
+ * The server's sentences carry times as ISO instants (they go into emails and the audit log too, and the server
+ * does not know the admin's zone); on a page and in a toast they read in the admin's own zone and locale.
+ * @example humanTimes('The next delta pass at 2026-12-08T00:33:00.000Z.', fmt) // 'The next delta pass at 8 Dec 2026, 01:33.'
+ */
+export function humanTimes(text: string, format: (iso: string) => string = (iso) => formatDateTime(iso)): string {
+  return text.replace(ISO_TIME, (iso) => format(iso));
+}

@@ -1,6 +1,6 @@
 import type { DomainMoveMailbox } from '@app/shared';
 import { describe, expect, it } from 'vitest';
-import { bindFileHref, everyText, humanTimes, stepStates, ttlText } from './stages.ts';
+import { bindFileHref, everyText, stepStates, ttlText } from './stages.ts';
 
 const mailbox = (passes: number, counted = false) => ({ passes, lastRun: counted ? { runId: 'run_1' } : null }) as DomainMoveMailbox;
 const base = { passesDone: 0, mailboxes: [mailbox(0), mailbox(0)] };
@@ -34,11 +34,3 @@ describe('words', () => {
   });
 });
 
-describe('humanTimes', () => {
-  it('puts every ISO instant of a sentence in the admin’s words and leaves the rest alone', () => {
-    const fmt = (iso: string) => `<${new Date(iso).getUTCHours()}h>`;
-    expect(humanTimes('The next delta pass at 2026-12-08T00:33:00.000Z.', fmt)).toBe('The next delta pass at <0h>.');
-    expect(humanTimes('from 2026-12-08T10:00:00Z until 2026-12-08T18:34Z', fmt)).toBe('from <10h> until <18h>');
-    expect(humanTimes('No pass scheduled. 2026-12-08 is a date, not an instant.', fmt)).toBe('No pass scheduled. 2026-12-08 is a date, not an instant.');
-  });
-});

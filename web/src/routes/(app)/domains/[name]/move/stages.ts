@@ -72,13 +72,3 @@ export function ttlText(seconds: number): string {
 /** The BIND fragment as a file to download (a data: URL, so no request and no server state). */
 export const bindFileHref = (bind: string): string => `data:text/plain;charset=utf-8,${encodeURIComponent(bind)}`;
 
-const ISO_TIME = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z\b/g;
-
-/**
- * The server's sentences about a move carry times as ISO instants (they go into emails and the audit log too);
- * on the page they read in the admin's own zone and locale.
- * @example humanTimes('The next delta pass at 2026-12-08T00:33:00.000Z.', fmt) // 'The next delta pass at 8 Dec 2026, 01:33.'
- */
-export function humanTimes(text: string, format: (iso: string) => string): string {
-  return text.replace(ISO_TIME, (iso) => format(iso));
-}
