@@ -19,6 +19,8 @@ export interface ScheduledDeps {
   settleArchiveCopies?(): Promise<unknown>;
   /** One firing of a domain move's recurring schedule (optional like the purge: roots without moves ignore it). */
   domainMoveTick?(domain: string): Promise<unknown>;
+  /** One firing of a job's "keep in sync" schedule (optional like the moves). */
+  jobSyncTick?(jobId: string): Promise<unknown>;
   logger: Logger;
 }
 
@@ -75,6 +77,9 @@ async function run(deps: ScheduledDeps, e: ScheduledEvent): Promise<unknown> {
     case 'domain-move':
       // A move that is over or gone removes its own schedule and says so (logged above); never retried for nothing.
       return deps.domainMoveTick ? deps.domainMoveTick(e.domain) : { skipped: 'domain moves are not part of this runtime' };
+    case 'job-sync':
+      // A schedule over or gone removes itself; a run in progress makes the pass "skipped", never an error to retry.
+      return deps.jobSyncTick ? deps.jobSyncTick(e.jobId) : { skipped: 'job sync schedules are not part of this runtime' };
     case 'sweep': {
       // Independent jobs: a failing outbox must not stop overdue deletions, nor the reverse.
       const [ran, outbox, purge, appPasswords, archives] = await Promise.allSettled([deps.pendingActions.sweep(), deps.retryOutbox(), deps.purgeCampaigns?.(), deps.sweepAppPasswords?.(), deps.settleArchiveCopies?.()]);
