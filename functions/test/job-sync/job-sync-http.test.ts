@@ -51,11 +51,11 @@ describe('keeping a single job in sync until a date', () => {
   const newJob = async (name: string, sourceUser: string) =>
     (await json<JobDetail>(owner.post('/api/migrations/jobs', { name, source: { serverId: servers.old!, user: sourceUser, password: 'old-pw' }, dest: { serverId: servers.lab!, user: `${name}@lumen.example`, password: 'new-pw' }, start: 'none' }), 201)).job.id;
   /** Until pass `n` has started a run and that run has been counted. */
-  const passCounted = (jobId: string, n: number) =>
-    waitFor(`pass ${n} of ${jobId} counted`, async () => {
+  const passCounted = async (jobId: string, n: number): Promise<JobSyncSchedule> =>
+    (await waitFor(`pass ${n} of ${jobId} counted`, async () => {
       const s = (await sync(jobId)).schedule;
       return s && s.passesDone === n && s.currentRunId === null && s.lastRun !== null && s;
-    }, 60_000);
+    }, 60_000)) as JobSyncSchedule;
   const audit = async () => (await json<{ entries: { action: string; target: string; details: string; actor: string; result: string }[] }>(owner.get('/api/audit'), 200)).entries.filter((e) => e.result === 'ok');
 
   beforeAll(async () => {
