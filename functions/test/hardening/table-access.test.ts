@@ -318,7 +318,7 @@ describe('each runtime touches only the items its IAM grant allows', () => {
       expect(await createDynamoOffboardingStore(dynamo.table).get('noah@northwind.example')).toMatchObject({ status: 'deleted' });
       expect(await handler({ kind: 'cache-refresh' })).toMatchObject({ kind: 'cache-refresh' });
       expect(await handler({ kind: 'dns-tier' })).toMatchObject({ kind: 'dns-tier' });
-      expect(await handler({ kind: 'sweep' })).toMatchObject({ result: { campaignsPurged: { purged: ['cmp_accesstest0001'] }, appPasswords: { kept: 1, deleted: 0, failed: 2 } } });
+      expect(await handler({ kind: 'sweep' })).toMatchObject({ result: { campaignsPurged: { purged: ['cmp_accesstest0001'] }, appPasswords: { kept: 1, deleted: 0, failed: 2 }, jobSyncs: { ended: 0 } } });
       expect(await handler({ kind: 'domain-move', domain: 'northwind.example' })).toMatchObject({ result: { stage: 'sync', did: 'pass 1: 1 started, 0 skipped' } });
       expect(await handler({ kind: 'job-sync', jobId: 'job_accesstest0003' })).toMatchObject({ kind: 'job-sync', result: { did: expect.stringMatching(/^run run_\w+ queued$/) } });
       expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(2);

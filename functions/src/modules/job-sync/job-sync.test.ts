@@ -117,4 +117,15 @@ describe('job sync', () => {
     expect(await sync.tick('job_abcdefgh')).toMatchObject({ did: 'schedule removed: it is stopped' });
     expect(runs.size).toBe(3);
   });
+
+  it('the sweep ends schedules past their date (no firing comes after it), once', async () => {
+    const { sync, store, calls, until, advance } = setup();
+    await sync.create('job_abcdefgh', { everyHours: 6, until: until(2) }, 'a@x');
+    expect(await sync.sweep()).toEqual({ ended: 0 });
+    advance(3 * HOUR);
+    expect(await sync.sweep()).toEqual({ ended: 1 });
+    expect(store.items.get('job_abcdefgh')).toMatchObject({ state: 'ended', nextAt: null });
+    expect(calls.slice(1)).toEqual(['remove sync-job_abcdefgh', 'audit migration.sync_schedule.stop']);
+    expect(await sync.sweep()).toEqual({ ended: 0 });
+  });
 });

@@ -227,6 +227,16 @@ export function makeJobSync(deps: JobSyncDeps) {
       if (s?.currentRunId === runId) await reconcile(run.jobId);
     },
 
+    /**
+     * The sweep (every 5 minutes): schedules past their date are marked ended and audited within minutes, although
+     * no firing comes after the end date (EventBridge deletes the schedule itself; the local one drops it).
+     */
+    async sweep(): Promise<{ ended: number }> {
+      let ended = 0;
+      for (const s of await store.listActive()) if ((await settleEnded(s)).state === 'ended') ended++;
+      return { ended };
+    },
+
     /** Active schedules (the local runtime re-arms them at start). */
     async schedules(): Promise<{ name: string; everyMinutes: number; until: Date; jobId: string }[]> {
       return (await store.listActive()).map((s) => ({ name: s.name, everyMinutes: s.everyHours * 60, until: new Date(s.until), jobId: s.jobId }));

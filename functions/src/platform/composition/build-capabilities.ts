@@ -461,7 +461,7 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
     domainMoves,
     jobSync,
     /** The jobs the scheduled Lambda runs (AWS) and the local timers run. */
-    background: { pendingActions, runDnsTier: dnsHealth.runTier, refreshCache, checkCredit, retryOutbox: notify.retryOutbox, purgeCampaigns: campaigns.purge, sweepAppPasswords: appPasswords.sweep, settleArchiveCopies: offboarding.settleArchives, domainMoveTick: domainMoves.tick, jobSyncTick: jobSync.tick },
+    background: { pendingActions, runDnsTier: dnsHealth.runTier, refreshCache, checkCredit, retryOutbox: notify.retryOutbox, purgeCampaigns: campaigns.purge, sweepAppPasswords: appPasswords.sweep, settleArchiveCopies: offboarding.settleArchives, domainMoveTick: domainMoves.tick, jobSyncTick: jobSync.tick, settleJobSyncs: jobSync.sweep },
     /** The run engine (the local runtime dispatches and sweeps with it). */
     engine,
     /** Stores a runtime reads directly: the admin CLI and tests (admins, sessions), the migration stores. */
