@@ -128,4 +128,14 @@ describe('job sync', () => {
     expect(calls.slice(1)).toEqual(['remove sync-job_abcdefgh', 'audit migration.sync_schedule.stop']);
     expect(await sync.sweep()).toEqual({ ended: 0 });
   });
+
+  it('a job adopted by a domain move since stops its own schedule at the next firing and says why', async () => {
+    const { sync, store, runs, until, advance } = setup();
+    await sync.create('job_abcdefgh', { everyHours: 6, until: until(24) }, 'a@x');
+    store.items.set('job_inmove01', { ...store.items.get('job_abcdefgh')!, jobId: 'job_inmove01', name: 'sync-job_inmove01' });
+    advance(6 * HOUR);
+    expect(await sync.tick('job_inmove01')).toEqual({ jobId: 'job_inmove01', did: 'schedule removed: the job belongs to the move of lumen.example' });
+    expect(store.items.get('job_inmove01')).toMatchObject({ state: 'stopped', stoppedReason: 'Stopped: the job joined the move of lumen.example, whose passes keep it in sync.' });
+    expect(runs.size).toBe(0);
+  });
 });

@@ -202,6 +202,15 @@ export function makeJobSync(deps: JobSyncDeps) {
         await deps.scheduler.remove(name);
         return { jobId, did: `schedule removed: it is ${s.state}` };
       }
+      // A job adopted by a domain move since: the move's passes keep it in sync now, so this schedule stops (said, never doubled).
+      const domain = await deps.moveOf(jobId);
+      if (domain) {
+        const reason = `Stopped: the job joined the move of ${domain}, whose passes keep it in sync.`;
+        await update(jobId, (cur) => (cur.state === 'active' ? { ...cur, state: 'stopped', nextAt: null, stoppedAt: iso(), stoppedReason: reason } : cur));
+        await deps.scheduler.remove(name);
+        await record('migration.sync_schedule.stop', jobId, `${name}: ${reason}`);
+        return { jobId, did: `schedule removed: the job belongs to the move of ${domain}` };
+      }
       // A duplicate delivery (a retry) within half an interval is not a new pass.
       const minGapMs = (s.everyHours * 3_600_000) / 2;
       if (s.lastPassAt && now().getTime() - Date.parse(s.lastPassAt) < minGapMs) return { jobId, did: 'pass skipped: one ran less than half an interval ago' };
