@@ -74,7 +74,7 @@ export const migrationRoutes = (deps: AppDeps) =>
       const id = readParam(c, 'id', Id);
       const input = await readJson(c, SetJobSyncInput);
       c.set('auditTarget', id);
-      const schedule = await deps.jobSync.update(id, input, undefined);
+      const schedule = await deps.jobSync.update(id, input);
       c.set('auditDetails', `every ${schedule.everyHours} h until ${schedule.until}`);
       return c.json(schedule);
     })

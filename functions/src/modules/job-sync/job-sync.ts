@@ -151,13 +151,12 @@ export function makeJobSync(deps: JobSyncDeps) {
     },
 
     /** Changes the interval and end date of an active schedule (failures in a row are kept). */
-    async update(jobId: string, input: SetJobSyncInput, expectedVersion: number | undefined): Promise<JobSyncSchedule> {
+    async update(jobId: string, input: SetJobSyncInput): Promise<JobSyncSchedule> {
       const until = await checkInput(jobId, input);
       const existing = await store.get(jobId);
       if (!existing || (await settleEnded(existing)).state !== 'active') throw new NotFoundError('This job has no active sync schedule; set one first.');
       const everyMinutes = input.everyHours * 60;
       const after = await update(jobId, (cur) => {
-        if (expectedVersion !== undefined && cur.version !== expectedVersion) throw new ConflictError('The schedule changed meanwhile (a pass or another admin); reload and try again.', 'stale_version');
         if (cur.state !== 'active') throw new ConflictError('The schedule stopped meanwhile; set a new one.', 'sync_stopped');
         const nextAt = cur.everyHours === input.everyHours ? cur.nextAt : new Date(now().getTime() + everyMinutes * 60_000).toISOString();
         return { ...cur, everyHours: input.everyHours, until: until.toISOString(), nextAt };
