@@ -26,5 +26,6 @@ export * from './schemas/campaign.ts';
 export * from './schemas/app-password.ts';
 export * from './schemas/offboarding.ts';
 export * from './schemas/domain-move.ts';
+export * from './schemas/job-sync.ts';
 export * from './roles.ts';
 export * from './run-transitions.ts';

@@ -19,6 +19,10 @@ export interface ScheduledDeps {
   settleArchiveCopies?(): Promise<unknown>;
   /** One firing of a domain move's recurring schedule (optional like the purge: roots without moves ignore it). */
   domainMoveTick?(domain: string): Promise<unknown>;
+  /** Jobs kept in sync whose end date has passed: marked ended (optional like the purge). */
+  settleJobSyncs?(): Promise<unknown>;
+  /** One firing of a job's "keep in sync" schedule (optional like the moves). */
+  jobSyncTick?(jobId: string): Promise<unknown>;
   logger: Logger;
 }
 
@@ -75,16 +79,20 @@ async function run(deps: ScheduledDeps, e: ScheduledEvent): Promise<unknown> {
     case 'domain-move':
       // A move that is over or gone removes its own schedule and says so (logged above); never retried for nothing.
       return deps.domainMoveTick ? deps.domainMoveTick(e.domain) : { skipped: 'domain moves are not part of this runtime' };
+    case 'job-sync':
+      // A schedule over or gone removes itself; a run in progress makes the pass "skipped", never an error to retry.
+      return deps.jobSyncTick ? deps.jobSyncTick(e.jobId) : { skipped: 'job sync schedules are not part of this runtime' };
     case 'sweep': {
       // Independent jobs: a failing outbox must not stop overdue deletions, nor the reverse.
-      const [ran, outbox, purge, appPasswords, archives] = await Promise.allSettled([deps.pendingActions.sweep(), deps.retryOutbox(), deps.purgeCampaigns?.(), deps.sweepAppPasswords?.(), deps.settleArchiveCopies?.()]);
-      for (const r of [ran, outbox, purge, appPasswords, archives]) if (r.status === 'rejected') throw r.reason;
+      const [ran, outbox, purge, appPasswords, archives, jobSyncs] = await Promise.allSettled([deps.pendingActions.sweep(), deps.retryOutbox(), deps.purgeCampaigns?.(), deps.sweepAppPasswords?.(), deps.settleArchiveCopies?.(), deps.settleJobSyncs?.()]);
+      for (const r of [ran, outbox, purge, appPasswords, archives, jobSyncs]) if (r.status === 'rejected') throw r.reason;
       return {
         pendingRan: (ran as PromiseFulfilledResult<unknown>).value,
         outbox: (outbox as PromiseFulfilledResult<unknown>).value,
         ...(deps.purgeCampaigns ? { campaignsPurged: (purge as PromiseFulfilledResult<unknown>).value } : {}),
         ...(deps.sweepAppPasswords ? { appPasswords: (appPasswords as PromiseFulfilledResult<unknown>).value } : {}),
         ...(deps.settleArchiveCopies ? { archiveCopies: (archives as PromiseFulfilledResult<unknown>).value } : {}),
+        ...(deps.settleJobSyncs ? { jobSyncs: (jobSyncs as PromiseFulfilledResult<unknown>).value } : {}),
       };
     }
   }

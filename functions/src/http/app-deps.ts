@@ -19,6 +19,7 @@ import type { Campaigns } from '../modules/campaigns/campaigns.ts';
 import type { AppPasswords } from '../modules/app-passwords/app-passwords.ts';
 import type { OffboardingModule } from '../modules/offboarding/offboarding.ts';
 import type { UserHandover } from '../modules/user-handover/user-handover.ts';
+import type { JobSync } from '../modules/job-sync/job-sync.ts';
 import type { DomainMoves } from '../modules/domain-moves/domain-moves.ts';
 import type { AppContext } from './app-env.ts';
 
@@ -71,4 +72,6 @@ export interface AppDeps {
   offboarding: OffboardingModule;
   /** Domain moves (issue 19): one guided move per domain, its stages, passes, schedule, DNS switch, report. */
   domainMoves: DomainMoves;
+  /** "Keep this job in sync every N hours until <date>": one recurring schedule per migration job. */
+  jobSync: JobSync;
 }

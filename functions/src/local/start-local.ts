@@ -122,7 +122,9 @@ export async function startLocal(config: LocalConfig, opts: StartLocalOptions): 
     closers.push(() => migrations.close());
     // Domain moves' recurring schedules: re-armed from the moves in progress, then fired by the app's clock.
     for (const s of await deps.domainMoves.schedules()) await recurringScheduler.put(s.name, { everyMinutes: s.everyMinutes, event: { kind: 'domain-move', domain: s.domain } });
-    recurringScheduler.start(async (event) => (event.kind === 'domain-move' ? background.domainMoveTick(event.domain) : undefined));
+    // Jobs kept in sync until a date: the same, from their active schedules (one past its date ends at its next view or firing).
+    for (const s of await deps.jobSync.schedules()) await recurringScheduler.put(s.name, { everyMinutes: s.everyMinutes, until: s.until, event: { kind: 'job-sync', jobId: s.jobId } });
+    recurringScheduler.start(async (event) => (event.kind === 'domain-move' ? background.domainMoveTick(event.domain) : event.kind === 'job-sync' ? background.jobSyncTick(event.jobId) : undefined));
     closers.push(() => recurringScheduler.stop());
     // Pending deletions run in this process: timers re-armed from the store, overdue ones swept now and every minute.
     const pendingRunner = startPendingRunner({ scheduler: localScheduler, pendingActions: deps.pendingActions, logger: opts.logger });

@@ -22,6 +22,7 @@ import { createLocalSecretSealer } from '../../src/adapters/local-secret-box/loc
 import { grantAllows, stringLike, TABLE_ACCESS, type TableAccess, type TableRuntime } from '../../src/adapters/dynamodb/table-access.ts';
 import { makeDispatchHandler } from '../../src/entrypoints/dispatch.ts';
 import { makeScheduledHandler } from '../../src/entrypoints/scheduled.ts';
+import { createDynamoJobSyncStore } from '../../src/adapters/dynamodb/dynamodb-job-sync-store.ts';
 import { createDynamoOffboardingStore } from '../../src/adapters/dynamodb/dynamodb-offboarding-store.ts';
 import { createDynamoDomainMoveStore } from '../../src/adapters/dynamodb/dynamodb-domain-move-store.ts';
 import { startDnsServer } from '../../src/local/dns-server/dns-server.ts';
@@ -211,7 +212,7 @@ describe('each runtime touches only the items its IAM grant allows', () => {
     expect(denied('dispatch', recorder.accesses)).toEqual([]);
   }, 60_000);
 
-  it('the scheduled function (its AWS composition): a due deletion, the cache refresh, a DNS run, the sweep with the campaign purge, a domain move\'s delta pass', async () => {
+  it('the scheduled function (its AWS composition): a due deletion, the cache refresh, a DNS run, the sweep with the campaign purge, a domain move\'s delta pass, a job kept in sync', async () => {
     const recorder = await startRecordingDynamo(dynamo.endpoint);
     const secrets = mockClient(SecretsManagerClient);
     const scheduler = mockClient(SchedulerClient);
@@ -291,6 +292,11 @@ describe('each runtime touches only the items its IAM grant allows', () => {
         mailboxes: [{ address: 'alice@northwind.example', sourceUser: 'a', jobId: 'job_accesstest0001', passes: 1, consecutiveFailures: 0, paused: false, pausedReason: null, lastRun: null, currentRunId: null, skippedReason: null, messagesCopied: 0, bytesCopied: 0, verdict: 'unknown' }],
         next: { action: '', waitingFor: null }, version: 1,
       });
+      // A job kept in sync until tomorrow (its schedule item beside the job): the firing queues a full run of it.
+      await createDynamoJobSyncStore(dynamo.table).create({
+        jobId: 'job_accesstest0003', name: 'sync-job_accesstest0003', everyHours: 6, until: new Date(Date.now() + 24 * HOUR).toISOString(), stopAfterFailures: 3, state: 'active', createdAt: moveAt, createdBy: 'ops@example.com',
+        updatedAt: moveAt, nextAt: null, passesDone: 0, consecutiveFailures: 0, lastPassAt: null, lastSkip: null, currentRunId: null, lastRun: null, stoppedAt: null, stoppedReason: null, version: 1,
+      });
 
       process.env.AWS_ENDPOINT_URL_DYNAMODB = recorder.endpoint;
       const { background, logger } = composeAwsScheduled({
@@ -312,9 +318,10 @@ describe('each runtime touches only the items its IAM grant allows', () => {
       expect(await createDynamoOffboardingStore(dynamo.table).get('noah@northwind.example')).toMatchObject({ status: 'deleted' });
       expect(await handler({ kind: 'cache-refresh' })).toMatchObject({ kind: 'cache-refresh' });
       expect(await handler({ kind: 'dns-tier' })).toMatchObject({ kind: 'dns-tier' });
-      expect(await handler({ kind: 'sweep' })).toMatchObject({ result: { campaignsPurged: { purged: ['cmp_accesstest0001'] }, appPasswords: { kept: 1, deleted: 0, failed: 2 } } });
+      expect(await handler({ kind: 'sweep' })).toMatchObject({ result: { campaignsPurged: { purged: ['cmp_accesstest0001'] }, appPasswords: { kept: 1, deleted: 0, failed: 2 }, jobSyncs: { ended: 0 } } });
       expect(await handler({ kind: 'domain-move', domain: 'northwind.example' })).toMatchObject({ result: { stage: 'sync', did: 'pass 1: 1 started, 0 skipped' } });
-      expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
+      expect(await handler({ kind: 'job-sync', jobId: 'job_accesstest0003' })).toMatchObject({ kind: 'job-sync', result: { did: expect.stringMatching(/^run run_\w+ queued$/) } });
+      expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(2);
     } finally {
       sqs.restore();
       delete process.env.AWS_ENDPOINT_URL_DYNAMODB;

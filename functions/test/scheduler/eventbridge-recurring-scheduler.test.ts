@@ -54,7 +54,21 @@ describe('EventBridge recurring schedules (one per domain move)', () => {
     expect(mock.commandCalls(CreateScheduleCommand)).toHaveLength(1);
     const updates = mock.commandCalls(UpdateScheduleCommand);
     expect(updates).toHaveLength(1);
-    expect(updates[0]!.args[0].input).toEqual(definition('rate(5 minutes)', { EndDate: until }));
+    expect(updates[0]!.args[0].input).toEqual(definition('rate(5 minutes)', { EndDate: until, ActionAfterCompletion: 'DELETE' }));
+  });
+
+  it("keeps a job in sync until a date: one CreateSchedule with the job's event, EndDate and deletion after the last firing", async () => {
+    mock.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    const until = new Date('2026-12-24T18:00:00Z');
+    await createEventBridgeRecurringScheduler(opts).put('sync-job_01abc', { everyMinutes: 180, until, event: { kind: 'job-sync', jobId: 'job_01abc' } });
+    const calls = mock.commandCalls(CreateScheduleCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.args[0].input).toEqual({
+      ...definition('rate(3 hours)', { EndDate: until, ActionAfterCompletion: 'DELETE' }),
+      Name: 'sync-job_01abc',
+      Target: { ...definition('').Target, Input: '{"kind":"job-sync","jobId":"job_01abc"}' },
+    });
+    expect(ScheduledEvent.parse(JSON.parse(calls[0]!.args[0].input.Target!.Input!))).toEqual({ kind: 'job-sync', jobId: 'job_01abc' });
   });
 
   it('deletes it on cancel or at the end; an absent schedule is the wanted outcome; other errors are thrown', async () => {

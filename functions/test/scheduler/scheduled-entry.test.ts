@@ -86,7 +86,7 @@ describe('scheduled entry point', () => {
     await expect(handler({ actionId: 'pa-bare' })).resolves.toMatchObject({ kind: 'pending-action' });
   });
 
-  it.each([[null], ['pa-1'], [{}], [{ kind: 'reboot' }], [{ kind: 'pending-action' }], [{ kind: 'pending-action', actionId: '../etc/passwd' }], [{ kind: 'dns-tier', tier: 'weekly' }]])(
+  it.each([[null], ['pa-1'], [{}], [{ kind: 'reboot' }], [{ kind: 'pending-action' }], [{ kind: 'pending-action', actionId: '../etc/passwd' }], [{ kind: 'dns-tier', tier: 'weekly' }], [{ kind: 'job-sync' }], [{ kind: 'job-sync', jobId: '../x' }]])(
     'ignores input that is not ours without throwing: %j',
     async (event) => {
       const before = logs.length;
@@ -95,6 +95,10 @@ describe('scheduled entry point', () => {
       expect(sandbox.requests()).toHaveLength(0);
     },
   );
+
+  it("a job's sync firing whose schedule is gone removes it and starts nothing (never an error to retry)", async () => {
+    await expect(handler({ kind: 'job-sync', jobId: 'job_gone0000001' })).resolves.toEqual({ kind: 'job-sync', result: { jobId: 'job_gone0000001', did: 'schedule removed: the job or its schedule is gone' } });
+  });
 
   it('runs a DNS tier: never-checked domains are rechecked in one bounded batch', async () => {
     await app.background.refreshCache();

@@ -8,7 +8,7 @@ import { AUDIT_ACTION_ALIASES, AUDIT_ACTIONS, auditActionLabel, canonicalAuditAc
 const VERBS = new Set(
   ('add apply approve archive break cancel challenge change check close complete copy create deactivate delete deny detect disable enable enrol execute ' +
     'download export finish generate import launch login logout map move open pause preview publish purge reauth recheck recover refresh remove replace request ' +
-    'reset restore resume retry revoke rotate run schedule send set skip start submit suspend sync test undo update upload upsert verify view').split(' '),
+    'reset restore resume retry revoke rotate run schedule send set skip start stop submit suspend sync test undo update upload upsert verify view').split(' '),
 );
 const SEGMENT = /^[a-z0-9]+(_[a-z0-9]+)*$/;
 

@@ -64,13 +64,15 @@ export const TABLE_ACCESS = {
    * and the moves (index MOVES) to keep those of a batch a domain move still runs), the off-boarding record a user deletion it ran
    * finishes (OFFBOARD#: deleted or failed), the off-boarding archive copies it settles (listed through the index,
    * OFFBOARD_ARCHIVING; their jobs and runs read, their app passwords deleted), and a domain move's schedule firing: its
-   * move (MOVE#) and the delta runs of its mailboxes it queues (a run, and its job claimed for it). Settings and the
+   * move (MOVE#) and the delta runs of its mailboxes it queues (a run, and its job claimed for it); a job's "keep in
+   * sync" firing: its schedule item beside the job (MIGJOB#<id>, sk SYNC), the run it queues and counts, and in the
+   * sweep the active ones (index JOBSYNCS) to end those past their date. Settings and the
    * admin list (through the index) read only; no session or throttle item.
    */
   scheduled: {
     read: ['SETTINGS', 'PACTIONID#*', 'MIGBATCHJOB#*', 'MIGBATCH#*'],
     write: ['PACTION#*', 'CACHE', 'AUDIT#*', 'DNSHEALTH#*', 'NOTIFY#*', 'NOTIFY_STATE', 'CREDITHIST', 'CAMPAIGN#*', 'APPPW#*', 'OFFBOARD#*', 'MOVE#*', 'MIGJOB#*', 'MIGRUN#*'],
-    indexRead: ['PENDING', 'DNSHEALTH', 'OUTBOX', 'ADMINS', 'CAMPAIGNS', 'APPPWS', 'OFFBOARD_ARCHIVING', 'MOVES'],
+    indexRead: ['PENDING', 'DNSHEALTH', 'OUTBOX', 'ADMINS', 'CAMPAIGNS', 'APPPWS', 'OFFBOARD_ARCHIVING', 'MOVES', 'JOBSYNCS'],
   },
 } as const satisfies Record<string, TableGrant>;
 

@@ -31,6 +31,8 @@
  * - all server profiles .......... Query    gsi1 gsi1pk=MIGSERVERS    (gsi1sk=<name>#<id>)
  * - migration job (sealed creds) . GetItem  pk=MIGJOB#<id>            sk=JOB   (activeRunId: the run holding it)
  * - all jobs, newest first ....... Query    gsi1 gsi1pk=MIGJOBS       (gsi1sk=<createdAt>#<id>)
+ * - a job's "keep in sync" schedule GetItem pk=MIGJOB#<id>            sk=SYNC  (beside its job; conditional on version)
+ * - active job sync schedules .... Query    gsi1 gsi1pk=JOBSYNCS      (gsi1sk=<jobId>; the local runtime re-arms them)
  * - migration run ................ GetItem  pk=MIGRUN#<id>            sk=RUN   (state transitions: conditional on state)
  * - runs of a job, newest first .. Query    gsi1 gsi1pk=MIGJOBRUNS#<jobId> (gsi1sk=<createdAt>#<runId>)
  * - concurrency slots ............ GetItem  pk=MIGSLOTS               sk=SLOTS (count + holders map, one conditional update per take/release)

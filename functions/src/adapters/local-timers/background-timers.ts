@@ -14,6 +14,8 @@ export interface BackgroundJobs {
   sweepAppPasswords?(): Promise<unknown>;
   /** Settles off-boarding archive copies a missed run end left open (hourly; a run's end settles them at once). */
   settleArchiveCopies?(): Promise<unknown>;
+  /** Ends the "keep in sync" schedules past their date (every minute: one index query). */
+  settleJobSyncs?(): Promise<unknown>;
 }
 
 /**
@@ -44,6 +46,7 @@ export function startBackgroundTimers(deps: BackgroundJobs & { logger: Logger; d
   if (deps.purgeCampaigns) timers.push(every('campaign purge', PURGE_EVERY_MS, deps.purgeCampaigns));
   if (deps.sweepAppPasswords) timers.push(every('app password sweep', PURGE_EVERY_MS, deps.sweepAppPasswords));
   if (deps.settleArchiveCopies) timers.push(every('archive copy settle', PURGE_EVERY_MS, deps.settleArchiveCopies));
+  if (deps.settleJobSyncs) timers.push(every('job sync end', OUTBOX_EVERY_MS, deps.settleJobSyncs));
   return {
     async stop() {
       for (const t of timers) clearInterval(t);

@@ -45,7 +45,9 @@ export function createEventBridgeRecurringScheduler(opts: Omit<EventBridgeSchedu
         ScheduleExpression: rateExpression(spec.everyMinutes),
         // A pass every N hours need not be to the minute, but OFF keeps "next pass at" on the page true.
         FlexibleTimeWindow: { Mode: 'OFF' as const },
-        ...(spec.until ? { EndDate: spec.until } : {}),
+        // With an end ("keep this job in sync until …"), the service deletes the schedule after its last firing, so
+        // nothing stale stays in the group; the job's page reads "ended" from the stored date.
+        ...(spec.until ? { EndDate: spec.until, ActionAfterCompletion: 'DELETE' as const } : {}),
         State: 'ENABLED' as const,
         Target: {
           Arn: opts.targetArn,

@@ -11,6 +11,7 @@ export const ScheduleName = lazySchema(() => z.string().regex(/^[0-9A-Za-z._-]{1
  * - `{"kind":"cache-refresh"}`: a recurring PurelyMail cache refresh (and credit threshold check);
  * - `{"kind":"sweep"}`: overdue pending actions whose schedule was lost, and the notification outbox;
  * - `{"kind":"domain-move","domain":"…"}`: the one recurring schedule of a domain move (a delta pass, a DNS watch).
+ * - `{"kind":"job-sync","jobId":"…"}`: a job's "keep in sync every N hours until <date>" schedule (a full run).
  * A bare `{"actionId":"…"}` is read as a pending action, so a hand-made schedule still works.
  */
 export const ScheduledEvent = lazySchema(() =>
@@ -21,6 +22,7 @@ export const ScheduledEvent = lazySchema(() =>
       z.object({ kind: z.literal('dns-tier'), tier: z.enum(['new', 'failing', 'healthy']).optional() }),
       z.object({ kind: z.literal('cache-refresh') }),
       z.object({ kind: z.literal('sweep') }),
+      z.object({ kind: z.literal('job-sync'), jobId: z.string().regex(/^[0-9A-Za-z_-]{1,58}$/, 'must be a job id') }),
       z.object({ kind: z.literal('domain-move'), domain: z.string().regex(/^(?=.{3,253}$)[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'must be a lower-case domain name') }),
     ]),
   ),

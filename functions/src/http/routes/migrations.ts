@@ -1,4 +1,4 @@
-import { CreateJobInput, StartRunInput, UpdateJobCredentialsInput, UpdateMigrationSettingsInput } from '@app/shared';
+import { CreateJobInput, SetJobSyncInput, StartRunInput, UpdateJobCredentialsInput, UpdateMigrationSettingsInput } from '@app/shared';
 import { Hono } from 'hono';
 import { etag } from 'hono/etag';
 import * as z from 'zod';
@@ -56,6 +56,33 @@ export const migrationRoutes = (deps: AppDeps) =>
     .delete('/jobs/:id', audited(deps, 'migration.job.delete'), async (c) => {
       const job = await deps.migrations.jobs.delete(readParam(c, 'id', Id), c.get('admin').email);
       c.set('auditTarget', `${job.id} ${job.name}`);
+      // Its "keep in sync" schedule goes with it (a failure here leaves it to remove itself at its next firing).
+      await deps.jobSync.onJobDeleted(job.id, c.get('admin').email).catch((err: unknown) => deps.logger.warn('job sync schedule not removed with its job; its next firing removes it', { jobId: job.id, error: (err as Error).message }));
+      return c.body(null, 204);
+    })
+    // "Keep this job in sync every N hours until <date>" (issue 19): one recurring schedule per job.
+    .get('/jobs/:id/sync', async (c) => c.json(await deps.jobSync.view(readParam(c, 'id', Id))))
+    .post('/jobs/:id/sync', audited(deps, 'migration.sync_schedule.create'), async (c) => {
+      const id = readParam(c, 'id', Id);
+      const input = await readJson(c, SetJobSyncInput);
+      c.set('auditTarget', id);
+      const schedule = await deps.jobSync.create(id, input, c.get('admin').email);
+      c.set('auditDetails', `every ${schedule.everyHours} h until ${schedule.until}`);
+      return c.json(schedule, 201);
+    })
+    .put('/jobs/:id/sync', audited(deps, 'migration.sync_schedule.update'), async (c) => {
+      const id = readParam(c, 'id', Id);
+      const input = await readJson(c, SetJobSyncInput);
+      c.set('auditTarget', id);
+      const schedule = await deps.jobSync.update(id, input);
+      c.set('auditDetails', `every ${schedule.everyHours} h until ${schedule.until}`);
+      return c.json(schedule);
+    })
+    .delete('/jobs/:id/sync', audited(deps, 'migration.sync_schedule.delete'), async (c) => {
+      const id = readParam(c, 'id', Id);
+      c.set('auditTarget', id);
+      const schedule = await deps.jobSync.remove(id);
+      c.set('auditDetails', `${schedule.name} (${schedule.state}, ${schedule.passesDone} passes)`);
       return c.body(null, 204);
     })
     .post('/jobs/:id/runs', audited(deps, 'migration.run.start'), async (c) => {

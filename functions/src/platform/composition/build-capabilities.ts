@@ -1,4 +1,4 @@
-import { isTerminalRunState, type MailDelivery } from '@app/shared';
+import { isDomainMoveOver, isTerminalRunState, type MailDelivery } from '@app/shared';
 import { createDynamoAdminStore } from '../../adapters/dynamodb/dynamodb-admin-store.ts';
 import { createDynamoAuditStore } from '../../adapters/dynamodb/dynamodb-audit-store.ts';
 import { createDynamoBatchJobReader } from '../../adapters/dynamodb/dynamodb-batch-job-reader.ts';
@@ -71,6 +71,8 @@ import { createDynamoOffboardingStore } from '../../adapters/dynamodb/dynamodb-o
 import { makeUserImport } from '../../modules/user-import/user-import.ts';
 import { createDynamoDomainMoveStore } from '../../adapters/dynamodb/dynamodb-domain-move-store.ts';
 import { makeDomainMoves } from '../../modules/domain-moves/domain-moves.ts';
+import { createDynamoJobSyncStore } from '../../adapters/dynamodb/dynamodb-job-sync-store.ts';
+import { makeJobSync } from '../../modules/job-sync/job-sync.ts';
 import type { DnsCutover, RecurringScheduler } from '../../modules/domain-moves/ports.ts';
 import type { Clock } from '../clock.ts';
 import type { CommonConfig } from '../config/common-config.ts';
@@ -404,6 +406,22 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
     panelUrl: d.panelUrl,
   });
 
+  // 5c. "Keep this job in sync every N hours until <date>": the same recurring schedules, one per job (issue 19).
+  const moveStore = createDynamoDomainMoveStore(table);
+  const jobSync = makeJobSync({
+    store: createDynamoJobSyncStore(table),
+    scheduler: a.recurringScheduler,
+    jobName: async (jobId) => (await stores.jobs.get(jobId))?.name,
+    moveOf: async (jobId) => (await moveStore.list()).find((m) => !isDomainMoveOver(m.stage) && m.mailboxes.some((mb) => mb.jobId === jobId))?.domain ?? null,
+    startRun: (jobId, actor) => migrations.jobs.start(jobId, 'full', actor),
+    readRun: async (runId) => (await jobReader.runs([runId]))[0],
+    notify: notify.send,
+    audit,
+    clock,
+    logger,
+    panelUrl: d.panelUrl,
+  });
+
   // 6. The dashboard, from the cache, the pending queue and the jobs (a migrations read failure must not cost it).
   const getDashboard = makeGetDashboard({
     cache,
@@ -415,7 +433,7 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
   });
 
   // 7. Who reacts to which event: every capability exists by now.
-  subscribe(events, { offerWaitingRun: engine.offerWaitingRun, batches, notify, dnsHealth, offboarding, appPasswords, domainMoves });
+  subscribe(events, { offerWaitingRun: engine.offerWaitingRun, batches, notify, dnsHealth, offboarding, appPasswords, domainMoves, jobSync });
 
   return {
     auth,
@@ -441,8 +459,9 @@ export function buildCapabilities(a: Adapters, d: Deployment) {
     appPasswords,
     offboarding,
     domainMoves,
+    jobSync,
     /** The jobs the scheduled Lambda runs (AWS) and the local timers run. */
-    background: { pendingActions, runDnsTier: dnsHealth.runTier, refreshCache, checkCredit, retryOutbox: notify.retryOutbox, purgeCampaigns: campaigns.purge, sweepAppPasswords: appPasswords.sweep, settleArchiveCopies: offboarding.settleArchives, domainMoveTick: domainMoves.tick },
+    background: { pendingActions, runDnsTier: dnsHealth.runTier, refreshCache, checkCredit, retryOutbox: notify.retryOutbox, purgeCampaigns: campaigns.purge, sweepAppPasswords: appPasswords.sweep, settleArchiveCopies: offboarding.settleArchives, domainMoveTick: domainMoves.tick, jobSyncTick: jobSync.tick, settleJobSyncs: jobSync.sweep },
     /** The run engine (the local runtime dispatches and sweeps with it). */
     engine,
     /** Stores a runtime reads directly: the admin CLI and tests (admins, sessions), the migration stores. */

@@ -8,6 +8,7 @@ import type { Notifier } from '../../modules/notifications/notifier.ts';
 import type { PendingActionEvents } from '../../modules/pending-actions/events.ts';
 import type { OffboardingModule } from '../../modules/offboarding/offboarding.ts';
 import type { DomainMoves } from '../../modules/domain-moves/domain-moves.ts';
+import type { JobSync } from '../../modules/job-sync/job-sync.ts';
 import type { EventBus } from '../events.ts';
 
 /** Every event a module tells, by name (each declared in modules/<capability>/events.ts). */
@@ -40,17 +41,18 @@ export function subscribeRunEnded(bus: Pick<EventBus<MigrationEvents>, 'on'>, re
  *   (offboarding; in the api and the local runtime; on AWS the run ends elsewhere and the scheduled sweep settles it)
  * - RunEnded of a run a domain move waits for: the move counts the pass (failures in a row, pause, copy → sync)
  *   now rather than at its schedule's next firing (domain moves)
+ * - RunEnded of a run a job's "keep in sync" schedule waits for: counted (failures in a row, stop + email at K) (job sync)
  */
 export function subscribe(
   bus: EventBus<AppEvents>,
-  reactors: { offerWaitingRun: OfferWaitingRun; batches: Pick<BatchFinish, 'onRunEnded'>; notify: Pick<Notifier, 'pendingRequested' | 'pendingCancelled' | 'pendingFinished'>; dnsHealth: Pick<DnsHealth, 'untrack'>; offboarding?: Pick<OffboardingModule, 'onDeletion' | 'onRunEnded'>; appPasswords?: Pick<AppPasswords, 'releaseForOwner'>; domainMoves?: Pick<DomainMoves, 'onRunEnded' | 'keepsBatch'> },
+  reactors: { offerWaitingRun: OfferWaitingRun; batches: Pick<BatchFinish, 'onRunEnded'>; notify: Pick<Notifier, 'pendingRequested' | 'pendingCancelled' | 'pendingFinished'>; dnsHealth: Pick<DnsHealth, 'untrack'>; offboarding?: Pick<OffboardingModule, 'onDeletion' | 'onRunEnded'>; appPasswords?: Pick<AppPasswords, 'releaseForOwner'>; domainMoves?: Pick<DomainMoves, 'onRunEnded' | 'keepsBatch'>; jobSync?: Pick<JobSync, 'onRunEnded'> },
 ): void {
   subscribeRunEnded(bus, reactors);
   bus.on('PendingActionRequested', ({ action }) => reactors.notify.pendingRequested(action));
   bus.on('PendingActionCancelled', ({ action }) => reactors.notify.pendingCancelled(action));
   bus.on('PendingActionFinished', ({ action }) => reactors.notify.pendingFinished(action));
   bus.on('DomainDeleted', ({ domain }) => reactors.dnsHealth.untrack(domain));
-  const { offboarding, appPasswords, domainMoves } = reactors;
+  const { offboarding, appPasswords, domainMoves, jobSync } = reactors;
   if (appPasswords) {
     bus.on('BatchFinished', async ({ batchId, jobIds }) => {
       // A domain move's copy batch finishes a round between its delta passes: its app passwords stay until Finish.
@@ -59,6 +61,7 @@ export function subscribe(
     });
   }
   if (domainMoves) bus.on('RunEnded', ({ runId }) => domainMoves.onRunEnded(runId));
+  if (jobSync) bus.on('RunEnded', ({ runId }) => jobSync.onRunEnded(runId));
   if (offboarding) {
     bus.on('PendingActionCancelled', ({ action }) => offboarding.onDeletion(action));
     bus.on('PendingActionFinished', ({ action }) => offboarding.onDeletion(action));

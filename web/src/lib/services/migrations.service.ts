@@ -2,6 +2,8 @@ import {
   Job,
   JobDetail,
   JobList,
+  JobSyncSchedule,
+  JobSyncView,
   MigrationSettings,
   Run,
   RunLog,
@@ -11,6 +13,7 @@ import {
   type CreateJobInput,
   type CreateServerInput,
   type RunKind,
+  type SetJobSyncInput,
   type TestLoginAdHocInput,
   type TestLoginInput,
   type UpdateJobCredentialsInput,
@@ -64,6 +67,11 @@ export const migrationsService = {
   start: (id: string, kind: RunKind) => api.post(`${job(id)}/runs`, { kind }, Run),
   cancel: (runId: string) => api.post(`${run(runId)}/cancel`, undefined, Run),
   retry: (runId: string) => api.post(`${run(runId)}/retry`, undefined, Run),
+  /** "Keep in sync every N hours until <date>": the job's one recurring schedule. */
+  sync: (id: string) => api.get(`${job(id)}/sync`, JobSyncView),
+  createSync: (id: string, input: SetJobSyncInput) => api.post(`${job(id)}/sync`, input, JobSyncSchedule),
+  updateSync: (id: string, input: SetJobSyncInput) => api.put(`${job(id)}/sync`, input, JobSyncSchedule),
+  removeSync: (id: string) => api.del(`${job(id)}/sync`),
   pollLog: (runId: string, etag: string | null) => api.poll(`${run(runId)}/log`, RunLog, etag),
   /** The whole log as a text file (a plain link: the browser downloads it with the session cookie). */
   fullLogUrl: (runId: string) => `${run(runId)}/log/download`,
