@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSRF_HEADER } from '../../shared/src/index.ts';
 import { describeFindings, seriousViolations } from './support/axe.ts';
 import { launchChromium, watchErrors } from './support/browser.ts';
 import { screen } from './support/setup-owner.ts';
 import { startLocalServer } from './support/local-server.ts';
 import { setupOwner } from './support/setup-owner.ts';
+import { api } from './support/page-api.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const STAND_IN = resolve(REPO, 'migrator-container/test/stand-in/imapsync');
@@ -20,19 +20,6 @@ const VIEWPORTS = [
   { name: 'desktop', width: 1280, height: 900 },
   { name: 'phone', width: 375, height: 812 },
 ] as const;
-
-/** A call to the API from inside the signed-in page, as the SPA makes it (same origin, CSRF header, JSON). */
-async function api<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
-  const r = await page.evaluate(
-    async ({ method, path, body, header }) => {
-      const res = await fetch(path, { method, headers: { 'content-type': 'application/json', [header]: '1' }, body: body === undefined ? undefined : JSON.stringify(body) });
-      return { status: res.status, text: await res.text() };
-    },
-    { method, path, body, header: CSRF_HEADER },
-  );
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${r.text}`);
-  return (r.text ? JSON.parse(r.text) : undefined) as T;
-}
 
 /** Every page is checked in both themes (issue 17): the system's light and dark preference. */
 const THEMES = ['light', 'dark'] as const;

@@ -1,26 +1,14 @@
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSRF_HEADER } from '../../shared/src/index.ts';
 import { launchChromium, watchErrors } from './support/browser.ts';
 import { startLocalServer } from './support/local-server.ts';
 import { screen, setupOwner } from './support/setup-owner.ts';
+import { api } from './support/page-api.ts';
 
 const STAND_IN = resolve(import.meta.dirname, '../../migrator-container/test/stand-in/imapsync');
 // A real imapsync run refused by the source server (wrong password): the job fails.
 const STAND_IN_ENV = { IMAPSYNC_STANDIN_FIXTURE: '03-wrong-source-password', IMAPSYNC_STANDIN_SPEED: '0' };
-
-async function api<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
-  const r = await page.evaluate(
-    async ({ method, path, body, header }) => {
-      const res = await fetch(path, { method, headers: { 'content-type': 'application/json', [header]: '1' }, body: body === undefined ? undefined : JSON.stringify(body) });
-      return { status: res.status, text: await res.text() };
-    },
-    { method, path, body, header: CSRF_HEADER },
-  );
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${r.text}`);
-  return (r.text ? JSON.parse(r.text) : undefined) as T;
-}
 
 // Issue 17 item 10: a batch whose only job failed is "Finished with 1 failed" in the failure colour, on its
 // page and in the batches list, and its progress is complete because its one job ended.

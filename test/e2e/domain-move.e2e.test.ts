@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CSRF_HEADER, type DomainMoveView } from '@app/shared';
+import { type DomainMoveView } from '@app/shared';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../functions/test/support/test-runtime.ts';
@@ -10,6 +10,7 @@ import { describeFindings, horizontalOverflow, seriousViolations } from './suppo
 import { launchChromium, watchErrors } from './support/browser.ts';
 import { startLocalServer } from './support/local-server.ts';
 import { OWNER_EMAIL, OWNER_PASSWORD, screen, seeText, setupOwner } from './support/setup-owner.ts';
+import { api } from './support/page-api.ts';
 
 const HOUR = 3_600_000;
 /** The stand-in imapsync with a fixture per mailbox: logins listed in the fail file are refused by the old host. */
@@ -22,19 +23,6 @@ const OLD_MX = 'mx.old-host.example';
 const OLD_TTL = 60;
 const PEOPLE = ['ann', 'bob', 'carol'];
 const FAILING = 'carol@old.example';
-
-/** A JSON call from the admin's page, as the SPA makes it (session cookie, CSRF header, same origin). */
-async function api<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
-  const r = await page.evaluate(
-    async ({ method, path, body, header }) => {
-      const res = await fetch(path, { method, headers: { 'content-type': 'application/json', [header]: '1' }, body: body === undefined ? undefined : JSON.stringify(body) });
-      return { status: res.status, text: await res.text() };
-    },
-    { method, path, body, header: CSRF_HEADER },
-  );
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${r.text}`);
-  return (r.text ? JSON.parse(r.text) : undefined) as T;
-}
 
 const csv = (domain: string, names: string[]) =>
   ['source_email,source_password,dest_email,dest_password', ...names.map((n) => `${n}@old.example,old-secret-${n},${n}@${domain},dest-secret-${n}`)].join('\r\n') + '\r\n';

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CSRF_HEADER, type JobDetail, type JobSyncView } from '@app/shared';
+import { type JobDetail, type JobSyncView } from '@app/shared';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../functions/test/support/test-runtime.ts';
@@ -9,22 +9,11 @@ import { describeFindings, horizontalOverflow, seriousViolations } from './suppo
 import { launchChromium, watchErrors } from './support/browser.ts';
 import { startLocalServer } from './support/local-server.ts';
 import { OWNER_EMAIL, OWNER_PASSWORD, screen, seeText, setupOwner } from './support/setup-owner.ts';
+import { api } from './support/page-api.ts';
 
 const HOUR = 3_600_000;
 const PER_USER = resolve(import.meta.dirname, 'support/imapsync-per-user');
 const FAILING = 'broken@old.example';
-
-async function api<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
-  const r = await page.evaluate(
-    async ({ method, path, body, header }) => {
-      const res = await fetch(path, { method, headers: { 'content-type': 'application/json', [header]: '1' }, body: body === undefined ? undefined : JSON.stringify(body) });
-      return { status: res.status, text: await res.text() };
-    },
-    { method, path, body, header: CSRF_HEADER },
-  );
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${r.text}`);
-  return (r.text ? JSON.parse(r.text) : undefined) as T;
-}
 
 // "Keep this job in sync every N hours until <date>" on the job page, against `npm start`'s stand-ins and a test
 // clock driving the local recurring scheduler: set it, see a pass fire, change it, stop it; a failing job stops

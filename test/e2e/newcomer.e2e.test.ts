@@ -4,19 +4,7 @@ import { CSRF_HEADER } from '../../shared/src/index.ts';
 import { launchChromium, watchErrors } from './support/browser.ts';
 import { startLocalServer } from './support/local-server.ts';
 import { screen, setupOwner } from './support/setup-owner.ts';
-
-/** A JSON call from the signed-in page, as the SPA makes it. */
-async function api<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
-  const r = await page.evaluate(
-    async ({ method, path, body, header }) => {
-      const res = await fetch(path, { method, headers: { 'content-type': 'application/json', [header]: '1' }, body: body === undefined ? undefined : JSON.stringify(body) });
-      return { status: res.status, text: await res.text() };
-    },
-    { method, path, body, header: CSRF_HEADER },
-  );
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${r.text}`);
-  return (r.text ? JSON.parse(r.text) : undefined) as T;
-}
+import { api } from './support/page-api.ts';
 
 // Issue 17: what a newcomer tripped over in the SPA, each checked as a person meets it.
 describe('issue 17 in a browser', () => {

@@ -6,10 +6,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedState, SEED_DOMAINS } from '../../functions/src/local/purelymail-sandbox/sandbox-seed.ts';
 import { saveStateFile } from '../../functions/src/local/purelymail-sandbox/state-file.ts';
-import { CSRF_HEADER } from '../../shared/src/index.ts';
 import { launchChromium } from './support/browser.ts';
 import { startLocalServer } from './support/local-server.ts';
 import { setupOwner } from './support/setup-owner.ts';
+import { pageFetch } from './support/page-api.ts';
 
 // The two payloads of checklist BI-2. If either were ever parsed as HTML, `window.__xss` would be set
 // (or, with the CSP holding, a securitypolicyviolation event would fire for the inline handler).
@@ -49,15 +49,8 @@ function hostileFixture(dir: string): void {
   copyFileSync(join(FIXTURES, `${name}.exit`), join(dir, 'xss.exit'));
 }
 
-/** A call to the API from inside the signed-in page, as the SPA makes it. */
 async function api<T>(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const r = await page.evaluate(
-    async ({ method, path, body, header }) => {
-      const res = await fetch(path, { method, headers: { 'content-type': 'application/json', [header]: '1' }, body: body === undefined ? undefined : JSON.stringify(body) });
-      return { status: res.status, text: await res.text() };
-    },
-    { method, path, body, header: CSRF_HEADER },
-  );
+  const r = await pageFetch(page, method, path, body);
   return { status: r.status, body: (r.text ? JSON.parse(r.text) : undefined) as T };
 }
 
